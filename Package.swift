@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Tenancy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tenancy", targets: ["CLI"]),
+        .executable(name: "tenancy-lifecycle", targets: ["LifecycleMain"]),
+        .executable(name: "tenancy-sharing", targets: ["SharingMain"]),
+        .executable(name: "tenancy-notifications", targets: ["NotificationsMain"]),
+        .executable(name: "tenancy-deactivation", targets: ["DeactivationMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    ],
+    targets: [
+        // Shared
+        .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
+        .target(
+            name: "Kafka",
+            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Kafka"
+        ),
+        .target(name: "Models", path: "Shared/Models"),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Models", "Kafka",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/Pipeline"
+        ),
+        .target(name: "TestSupport", dependencies: ["Models", "Kafka"], path: "Shared/TestSupport"),
+
+        // Services
+        .target(name: "Lifecycle", dependencies: ["Models", "Pipeline"], path: "Services/Lifecycle"),
+        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline"], path: "Services/LifecycleMain"),
+        .executableTarget(name: "SharingMain", dependencies: ["Pipeline"], path: "Services/SharingMain"),
+        .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline"], path: "Services/NotificationsMain"),
+        .executableTarget(name: "DeactivationMain", dependencies: ["Pipeline"], path: "Services/DeactivationMain"),
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "Models", "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/CLI"
+        ),
+
+        // Tests
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], path: "Tests/PipelineTests"),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "TestSupport"], path: "Tests/LifecycleTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["Models", "Kafka", "TestSupport"], path: "Tests/EndToEndTests"),
+    ]
+)

@@ -1,0 +1,112 @@
+import CRdKafka
+import Dispatch
+import Logging
+
+/// A Kafka consumer that never commits offsets to the broker: the owner stores them with the
+/// state they produced and supplies them through `startOffsets` whenever partitions are assigned.
+///
+/// All blocking librdkafka calls run on one private serial queue, off Swift's cooperative pool.
+public final class KafkaConsumer: Sendable {
+    private let client: RDKafkaClient
+    private let queue = DispatchQueue(label: "kafka-consumer")
+    private let logger: Logger
+
+    /// - Parameter startOffsets: where to resume each newly assigned partition (the next offset to
+    ///   read); partitions it leaves out start at the beginning. Throwing stops the consumer.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger,
+        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64] = { _ in [:] }
+    ) throws(KafkaError) {
+        self.logger = logger
+        client = try RDKafkaClient(
+            kind: .consumer,
+            properties: configuration.librdkafkaProperties,
+            callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets)
+        )
+        rd_kafka_poll_set_consumer(client.handle)
+    }
+
+    /// Joins the consumer group for these topics; partitions arrive through rebalances.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in topics {
+            rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
+        }
+        let error = rd_kafka_subscribe(client.handle, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.subscription, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+        }
+    }
+
+    /// Reads these partitions from these offsets, without a consumer group.
+    public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        let list = RDKafkaPartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let error = rd_kafka_assign(client.handle, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.assignment, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+        }
+    }
+
+    /// Waits up to `timeout` for a first message, then takes whatever else is ready, up to `maxMessages`.
+    public func poll(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> [KafkaConsumedMessage] {
+        if let fatal = client.callbacks.fatalError { throw fatal }
+        let client = self.client
+        let logger = self.logger
+        let milliseconds = Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let messages = await withCheckedContinuation { continuation in
+            queue.async {
+                var messages: [KafkaConsumedMessage] = []
+                var wait = milliseconds
+                while messages.count < maxMessages, let message = rd_kafka_consumer_poll(client.handle, wait) {
+                    wait = 0
+                    defer { rd_kafka_message_destroy(message) }
+                    let error = message.pointee.err
+                    if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        messages.append(RDKafkaMessage.copy(message))
+                    } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                        logger.warning("consume error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
+                    }
+                }
+                continuation.resume(returning: messages)
+            }
+        }
+        if !messages.isEmpty { client.callbacks.brokersAnswered() }
+        if let fatal = client.callbacks.fatalError { throw fatal }
+        return messages
+    }
+
+    /// The partitions currently assigned to this consumer.
+    public var assignment: Set<TopicPartition> { client.callbacks.assignment }
+
+    /// Whether librdkafka last reported every broker down and nothing has been fetched since.
+    public var allBrokersDown: Bool { client.callbacks.allBrokersDown }
+
+    /// High watermark of a partition as last seen by this consumer, without a request.
+    public func cachedHighWatermark(of partition: TopicPartition) -> Int64? {
+        client.cachedHighWatermark(of: partition)
+    }
+
+    /// Low and high watermarks of a partition, asked of the broker.
+    public func watermarks(of partition: TopicPartition, timeoutMilliseconds: Int32 = 5_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try client.watermarks(of: partition, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Number of partitions of a topic.
+    public func partitionCount(of topic: String, timeoutMilliseconds: Int32 = 5_000) throws(KafkaError) -> Int32 {
+        try client.partitionCount(topic: topic, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Leaves the consumer group (revoking partitions) and stops fetching.
+    public func close() async {
+        let client = self.client
+        await withCheckedContinuation { continuation in
+            queue.async {
+                rd_kafka_consumer_close(client.handle)
+                continuation.resume()
+            }
+        }
+    }
+}

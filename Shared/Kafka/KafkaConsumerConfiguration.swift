@@ -1,0 +1,37 @@
+/// Settings of a ``KafkaConsumer``, turned into librdkafka properties in one place.
+///
+/// Offsets are never committed automatically: the service stores them in its own database with
+/// the state they produced, and seeks to them when partitions are assigned.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var connection: KafkaConnection
+    /// Consumer group. Required for ``KafkaConsumer/subscribe(topics:)``; unused with manual assignment.
+    public var groupID: String?
+    /// Static membership id, so a restarted instance keeps its partitions. Default: none.
+    public var groupInstanceID: String?
+    /// Default: 10000 ms (librdkafka's is 45000; shorter rejoins after a crash).
+    public var sessionTimeoutMilliseconds: Int = 10_000
+    /// Default: 1000 ms.
+    public var heartbeatIntervalMilliseconds: Int = 1_000
+    /// Default: 300000 ms.
+    public var maxPollIntervalMilliseconds: Int = 300_000
+
+    public init(connection: KafkaConnection, groupID: String? = nil) {
+        self.connection = connection
+        self.groupID = groupID
+    }
+
+    var librdkafkaProperties: [String: String] {
+        var typed = [
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": "earliest",
+            "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
+            "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
+        ]
+        // librdkafka requires a group id even for manual assignment; it is not joined then.
+        typed["group.id"] = groupID ?? "tenancy-unjoined"
+        if let groupInstanceID { typed["group.instance.id"] = groupInstanceID }
+        return connection.librdkafkaProperties.merging(typed) { _, typed in typed }
+    }
+}

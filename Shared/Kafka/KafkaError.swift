@@ -1,0 +1,32 @@
+/// A failure reported by the Kafka client, with a stable ``Code`` to match on and a reason for people.
+public struct KafkaError: Error, CustomStringConvertible, Sendable {
+    /// What kind of operation failed.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        public var description: String { name }
+
+        public static let configuration = Code(name: "configuration")
+        public static let clientCreation = Code(name: "client_creation")
+        public static let produce = Code(name: "produce")
+        public static let delivery = Code(name: "delivery")
+        public static let subscription = Code(name: "subscription")
+        public static let assignment = Code(name: "assignment")
+        public static let seek = Code(name: "seek")
+        public static let admin = Code(name: "admin")
+        public static let metadata = Code(name: "metadata")
+        public static let closed = Code(name: "closed")
+    }
+
+    public let code: Code
+    public let reason: String
+    /// librdkafka's `rd_kafka_resp_err_t` value, when the failure came from librdkafka.
+    public let rdKafkaError: Int32?
+
+    public init(_ code: Code, _ reason: String, rdKafkaError: Int32? = nil) {
+        self.code = code
+        self.reason = reason
+        self.rdKafkaError = rdKafkaError
+    }
+
+    public var description: String { "Kafka \(code): \(reason)" }
+}

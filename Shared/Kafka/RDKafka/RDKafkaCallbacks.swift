@@ -1,0 +1,129 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// What librdkafka calls back into: logs, errors, delivery reports and rebalances.
+///
+/// librdkafka holds an unretained pointer to this object; ``RDKafkaClient`` keeps it alive.
+final class RDKafkaCallbacks: Sendable {
+    let logger: Logger
+    /// Called on rebalance with the newly assigned partitions; returns where to start each one.
+    let startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])?
+    private let state = Mutex(State())
+
+    private struct State {
+        var assignment: Set<TopicPartition> = []
+        var fatalError: KafkaError?
+        var allBrokersDown = false
+    }
+
+    init(logger: Logger, startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])? = nil) {
+        self.logger = logger
+        self.startOffsets = startOffsets
+    }
+
+    var assignment: Set<TopicPartition> { state.withLock { $0.assignment } }
+    var fatalError: KafkaError? { state.withLock { $0.fatalError } }
+    var allBrokersDown: Bool { state.withLock { $0.allBrokersDown } }
+
+    func brokersAnswered() {
+        state.withLock { $0.allBrokersDown = false }
+    }
+
+    static func install(on conf: OpaquePointer, kind: RDKafkaClient.Kind) {
+        rd_kafka_conf_set_log_cb(conf) { handle, level, facility, message in
+            guard let handle, let opaque = rd_kafka_opaque(handle) else { return }
+            let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+            callbacks.log(level: level, facility: facility.map { String(cString: $0) } ?? "", message: message.map { String(cString: $0) } ?? "")
+        }
+        rd_kafka_conf_set_error_cb(conf) { handle, error, reason, opaque in
+            guard let opaque else { return }
+            let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+            callbacks.error(handle: handle, code: error, reason: reason.map { String(cString: $0) } ?? "")
+        }
+        switch kind {
+        case .producer:
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+                guard let message, let ticket = message.pointee._private else { return }
+                let result: Result<DeliveryReport, KafkaError>
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
+                    result = .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+                } else {
+                    result = .failure(KafkaError(.delivery, RDKafkaError.describe(message.pointee.err), rdKafkaError: message.pointee.err.rawValue))
+                }
+                Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue().complete(result)
+            }
+        case .consumer:
+            rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, opaque in
+                guard let handle, let opaque else { return }
+                let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+                callbacks.rebalance(handle: handle, error: error, partitions: partitions)
+            }
+        }
+    }
+
+    private func log(level: Int32, facility: String, message: String) {
+        let swiftLevel: Logger.Level = switch level {
+        case 0...3: .error
+        case 4: .warning
+        case 5, 6: .info
+        default: .debug
+        }
+        logger.log(level: swiftLevel, "\(message)", metadata: ["kafka.facility": "\(facility)"])
+    }
+
+    private func error(handle: OpaquePointer?, code: Int32, reason: String) {
+        let error = rd_kafka_resp_err_t(code)
+        if error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN {
+            state.withLock { $0.allBrokersDown = true }
+        }
+        if error == RD_KAFKA_RESP_ERR__FATAL, let handle {
+            var buffer = [CChar](repeating: 0, count: 512)
+            let underlying = rd_kafka_fatal_error(handle, &buffer, buffer.count)
+            let fatal = KafkaError(.closed, "fatal: \(String(cString: buffer))", rdKafkaError: underlying.rawValue)
+            state.withLock { $0.fatalError = fatal }
+            logger.critical("librdkafka fatal error", metadata: ["kafka.error": "\(fatal.reason)"])
+            return
+        }
+        logger.warning("librdkafka error", metadata: ["kafka.error": "\(reason)", "kafka.code": "\(RDKafkaError.describe(error))"])
+    }
+
+    private func rebalance(handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        let list = RDKafkaPartitionList.partitions(in: partitions)
+        switch error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            do {
+                let offsets = try startOffsets?(list) ?? [:]
+                RDKafkaPartitionList.setOffsets(in: partitions, offsets: offsets, default: Int64(RD_KAFKA_OFFSET_BEGINNING))
+                let assignError = cooperative
+                    ? rd_kafka_error_code(rd_kafka_incremental_assign(handle, partitions))
+                    : rd_kafka_assign(handle, partitions)
+                guard assignError == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError(.assignment, RDKafkaError.describe(assignError), rdKafkaError: assignError.rawValue)
+                }
+                state.withLock { $0.assignment.formUnion(list) }
+                logger.info("partitions assigned", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"])
+            } catch {
+                // Without stored offsets the consumer would re-read from the start: stop instead.
+                let failure = KafkaError(.assignment, "cannot resume partitions: \(error)")
+                state.withLock { $0.fatalError = failure }
+                logger.critical("partition assignment failed", metadata: ["kafka.error": "\(error)"])
+            }
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            if cooperative {
+                _ = rd_kafka_incremental_unassign(handle, partitions)
+                state.withLock { $0.assignment.subtract(list) }
+            } else {
+                rd_kafka_assign(handle, nil)
+                state.withLock { $0.assignment = [] }
+            }
+            logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())"])
+        default:
+            logger.error("rebalance error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
+            rd_kafka_assign(handle, nil)
+            state.withLock { $0.assignment = [] }
+        }
+    }
+}

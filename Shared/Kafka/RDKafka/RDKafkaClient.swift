@@ -1,0 +1,81 @@
+import CRdKafka
+import Logging
+
+/// Owns one `rd_kafka_t` handle and the callback box librdkafka points back to; frees both in `deinit`.
+final class RDKafkaClient: @unchecked Sendable {
+    enum Kind { case producer, consumer }
+
+    let handle: OpaquePointer
+    let callbacks: RDKafkaCallbacks
+
+    init(kind: Kind, properties: [String: String], callbacks: RDKafkaCallbacks) throws(KafkaError) {
+        let conf = try RDKafkaConfig.make(properties)
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(callbacks).toOpaque())
+        RDKafkaCallbacks.install(on: conf, kind: kind)
+        var reason = [CChar](repeating: 0, count: 512)
+        let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        guard let handle = rd_kafka_new(type, conf, &reason, reason.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError(.clientCreation, String(cString: reason))
+        }
+        self.handle = handle
+        self.callbacks = callbacks
+    }
+
+    deinit {
+        rd_kafka_destroy(handle)
+    }
+
+    /// Asks the cluster for its broker list: a cheap reachability probe.
+    func brokersReachable(timeoutMilliseconds: Int32) -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMilliseconds)
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        return error == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Number of partitions of a topic, from cluster metadata.
+    func partitionCount(topic: String, timeoutMilliseconds: Int32) throws(KafkaError) -> Int32 {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+            throw KafkaError(.metadata, "cannot open topic '\(topic)'")
+        }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw KafkaError(.metadata, "metadata of '\(topic)': \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt == 1, let topicMetadata = metadata.pointee.topics?.pointee,
+              topicMetadata.err == RD_KAFKA_RESP_ERR_NO_ERROR
+        else {
+            throw KafkaError(.metadata, "topic '\(topic)' does not exist")
+        }
+        return topicMetadata.partition_cnt
+    }
+
+    /// Low and high watermark (next offset to be written) of a partition, asked of the broker.
+    func watermarks(of partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.metadata, "watermarks of \(partition): \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
+        }
+        return (low, high)
+    }
+
+    /// High watermark as last seen in fetch responses, without a request; nil when not known yet.
+    func cachedHighWatermark(of partition: TopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let error = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
+        return error == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+}
+
+enum RDKafkaError {
+    static func describe(_ error: rd_kafka_resp_err_t) -> String {
+        String(cString: rd_kafka_err2str(error))
+    }
+}

@@ -1,0 +1,39 @@
+/// The one answer every command gets on the results topic, correlated by ``commandID``.
+public struct CommandResult: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.CommandResult.v1"
+
+    public enum Status: String, Codable, Sendable {
+        case accepted, rejected
+    }
+
+    public var commandID: String
+    public var commandType: String
+    public var status: Status
+    /// Ids of what the command created, by name (`workspace_id`, `client_id`, ...).
+    public var created: [String: String]
+    /// Values shown exactly once (a new client secret). Never stored: a replayed result omits them.
+    public var secrets: [String: String]?
+    public var error: Rejection?
+    /// True when this answers a repeated command id with the stored original result.
+    public var replayed: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case commandID = "command_id", commandType = "command_type", status, created, secrets, error, replayed
+    }
+
+    public static func accepted(_ commandID: String, type: MessageType, created: [String: String] = [:], secrets: [String: String]? = nil) -> CommandResult {
+        CommandResult(commandID: commandID, commandType: type.rawValue, status: .accepted, created: created, secrets: secrets)
+    }
+
+    public static func rejected(_ commandID: String, type: String, _ rejection: Rejection) -> CommandResult {
+        CommandResult(commandID: commandID, commandType: type, status: .rejected, created: [:], error: rejection)
+    }
+
+    /// This result as it may be stored and replayed: without the one-time secrets.
+    public var forReplay: CommandResult {
+        var copy = self
+        copy.secrets = nil
+        copy.replayed = true
+        return copy
+    }
+}

@@ -1,0 +1,49 @@
+/// Operator only: a new organization with its first workspace, owner user and owner API key.
+public struct CreateOrganization: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.CreateOrganization.v1"
+
+    public var name: String
+    public var ownerEmail: String
+    /// Name of the first workspace. Default: the organization's name.
+    public var workspaceName: String?
+
+    public init(name: String, ownerEmail: String, workspaceName: String? = nil) {
+        self.name = name
+        self.ownerEmail = ownerEmail
+        self.workspaceName = workspaceName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, ownerEmail = "owner_email", workspaceName = "workspace_name"
+    }
+}
+
+/// Operator only: switch organization features on or off; features not named keep their state.
+public struct SetOrganizationFeatures: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.SetOrganizationFeatures.v1"
+
+    public var organizationID: OrganizationID
+    /// Feature name (`workspace_creation`, ...) to whether it should be on.
+    public var features: [String: Bool]
+
+    public init(organizationID: OrganizationID, features: [String: Bool]) {
+        self.organizationID = organizationID
+        self.features = features
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id", features
+    }
+}
+
+/// An Owner creates a workspace in their organization and becomes its Owner, receiving a new API key.
+public struct CreateWorkspace: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.CreateWorkspace.v1"
+
+    /// Unique within the organization. Default: the first free `Workspace N`.
+    public var name: String?
+
+    public init(name: String? = nil) {
+        self.name = name
+    }
+}

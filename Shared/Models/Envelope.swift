@@ -1,0 +1,79 @@
+import Foundation
+
+/// A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as `ce_*` headers, the
+/// JSON payload as the record value. Commands also carry the caller's `authorization` header.
+public struct Envelope: Sendable, Hashable {
+    /// Unique per source; for a command it is the idempotency key.
+    public var id: String
+    public var type: MessageType
+    /// Who produced it, as a URI reference (`/tenancy/lifecycle`, or a client's own name).
+    public var source: String
+    public var time: Date?
+    /// What it is about: the workspace or organization id, or for a result the command id.
+    public var subject: String?
+    /// The command that caused this event or result (extension attribute `ce_correlationid`).
+    public var correlationID: String?
+    /// The caller's credential (commands only); never logged or copied anywhere.
+    public var authorization: String?
+    public var payload: Data
+
+    public static let specVersion = "1.0"
+    public static let contentType = "application/json"
+
+    public init(
+        id: String, type: MessageType, source: String, time: Date?, subject: String?,
+        correlationID: String? = nil, authorization: String? = nil, payload: Data
+    ) {
+        self.id = id
+        self.type = type
+        self.source = source
+        self.time = time
+        self.subject = subject
+        self.correlationID = correlationID
+        self.authorization = authorization
+        self.payload = payload
+    }
+
+    /// Header names, as they appear on the wire.
+    public enum Header {
+        public static let specVersion = "ce_specversion"
+        public static let id = "ce_id"
+        public static let type = "ce_type"
+        public static let source = "ce_source"
+        public static let time = "ce_time"
+        public static let subject = "ce_subject"
+        public static let correlationID = "ce_correlationid"
+        public static let contentType = "content-type"
+        public static let authorization = "authorization"
+    }
+
+    /// The headers to send, in a fixed order.
+    public var headers: [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            (Header.specVersion, Self.specVersion),
+            (Header.id, id),
+            (Header.type, type.rawValue),
+            (Header.source, source),
+        ]
+        if let time { headers.append((Header.time, Timestamp.format(time))) }
+        if let subject { headers.append((Header.subject, subject)) }
+        if let correlationID { headers.append((Header.correlationID, correlationID)) }
+        headers.append((Header.contentType, Self.contentType))
+        if let authorization { headers.append((Header.authorization, authorization)) }
+        return headers
+    }
+}
+
+/// RFC 3339 timestamps as CloudEvents writes them, in UTC with milliseconds.
+public enum Timestamp {
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let withoutFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
+
+    public static func format(_ date: Date) -> String {
+        withFraction.format(date)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))
+    }
+}

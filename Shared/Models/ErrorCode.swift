@@ -1,0 +1,53 @@
+/// A stable, machine-matchable reason for rejecting a message. Clients match on the code; the
+/// accompanying message is for people and may change.
+public struct ErrorCode: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+}
+
+extension ErrorCode {
+    // Envelope and decoding: the message could not be understood (also dead-lettered).
+    /// Headers missing, duplicated, not UTF-8 or not CloudEvents 1.0 binary mode.
+    public static let malformedEnvelope = ErrorCode(rawValue: "malformed_envelope")
+    /// `ce_type` names no message this service handles.
+    public static let unknownType = ErrorCode(rawValue: "unknown_type")
+    /// The payload is not JSON of the declared type's schema.
+    public static let malformedPayload = ErrorCode(rawValue: "malformed_payload")
+    /// The message is larger than the service accepts.
+    public static let messageTooLarge = ErrorCode(rawValue: "message_too_large")
+
+    // Idempotency
+    /// A command id was reused with a different type or payload.
+    public static let idempotencyKeyReused = ErrorCode(rawValue: "idempotency_key_reused")
+
+    // Security
+    /// No credential, an unknown client id, a wrong secret, or a revoked or expired key.
+    public static let unauthenticated = ErrorCode(rawValue: "unauthenticated")
+    /// The credential is valid but its role or scopes do not allow this command.
+    public static let forbidden = ErrorCode(rawValue: "forbidden")
+
+    // Rules
+    public static let invalidArgument = ErrorCode(rawValue: "invalid_argument")
+    public static let notFound = ErrorCode(rawValue: "not_found")
+    public static let nameTaken = ErrorCode(rawValue: "name_taken")
+    public static let featureDisabled = ErrorCode(rawValue: "feature_disabled")
+    public static let workspaceInactive = ErrorCode(rawValue: "workspace_inactive")
+    public static let lastOwner = ErrorCode(rawValue: "last_owner")
+
+    /// The service failed in a way that is not the caller's fault; the command had no effect.
+    public static let internalError = ErrorCode(rawValue: "internal_error")
+}

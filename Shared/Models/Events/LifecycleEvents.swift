@@ -1,0 +1,107 @@
+import Foundation
+
+public struct OrganizationCreated: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.OrganizationCreated.v1"
+
+    public var organizationID: OrganizationID
+    public var name: String
+
+    public init(organizationID: OrganizationID, name: String) {
+        self.organizationID = organizationID
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id", name
+    }
+}
+
+/// The complete set of features now enabled for the organization.
+public struct OrganizationFeaturesChanged: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.OrganizationFeaturesChanged.v1"
+
+    public var organizationID: OrganizationID
+    public var enabled: [Feature]
+
+    public init(organizationID: OrganizationID, enabled: [Feature]) {
+        self.organizationID = organizationID
+        self.enabled = enabled
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id", enabled
+    }
+}
+
+public struct WorkspaceCreated: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.WorkspaceCreated.v1"
+
+    public var workspaceID: WorkspaceID
+    public var organizationID: OrganizationID
+    public var name: String
+    /// The user who created it; nil for an organization's first workspace.
+    public var createdBy: UserID?
+
+    public init(workspaceID: WorkspaceID, organizationID: OrganizationID, name: String, createdBy: UserID?) {
+        self.workspaceID = workspaceID
+        self.organizationID = organizationID
+        self.name = name
+        self.createdBy = createdBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id", organizationID = "organization_id", name, createdBy = "created_by"
+    }
+}
+
+/// A user became a member of a workspace with a role.
+public struct MemberAdded: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.MemberAdded.v1"
+
+    public var workspaceID: WorkspaceID
+    public var userID: UserID
+    public var email: String
+    public var role: Role
+
+    public init(workspaceID: WorkspaceID, userID: UserID, email: String, role: Role) {
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.email = email
+        self.role = role
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id", userID = "user_id", email, role
+    }
+}
+
+/// An API key was issued. Carries the SHA-256 of the secret (never the secret) so that every
+/// service can verify credentials against its own replica.
+public struct APIKeyIssued: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.APIKeyIssued.v1"
+
+    public var clientID: ClientID
+    public var workspaceID: WorkspaceID
+    public var userID: UserID
+    public var scopes: [Scope]
+    /// Lower-case hex SHA-256 of the client secret.
+    public var secretHash: String
+    /// The role its user held when it was issued.
+    public var issuerRole: Role
+    public var expiresAt: Date?
+
+    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, scopes: [Scope], secretHash: String, issuerRole: Role, expiresAt: Date?) {
+        self.clientID = clientID
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.scopes = scopes
+        self.secretHash = secretHash
+        self.issuerRole = issuerRole
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id", workspaceID = "workspace_id", userID = "user_id", scopes
+        case secretHash = "secret_hash", issuerRole = "issuer_role", expiresAt = "expires_at"
+    }
+}

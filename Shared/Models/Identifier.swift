@@ -1,0 +1,46 @@
+/// A kind of identifier, naming the prefix its values carry (`ws_...`).
+public protocol IdentifierKind: Sendable {
+    static var prefix: String { get }
+}
+
+/// A typed identifier: a `WorkspaceID` cannot be passed where an `OrganizationID` is expected.
+public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible, Comparable {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// Whether the value has this kind's prefix and a well-formed body; ids from outside are checked with it.
+    public var isWellFormed: Bool {
+        let body = rawValue.dropFirst(Kind.prefix.count + 1)
+        return rawValue.hasPrefix(Kind.prefix + "_") && (1...64).contains(body.count)
+            && body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+public enum OrganizationKind: IdentifierKind { public static let prefix = "org" }
+public enum WorkspaceKind: IdentifierKind { public static let prefix = "ws" }
+public enum UserKind: IdentifierKind { public static let prefix = "usr" }
+public enum ClientKind: IdentifierKind { public static let prefix = "key" }
+public enum EventKind: IdentifierKind { public static let prefix = "evt" }
+
+public typealias OrganizationID = Identifier<OrganizationKind>
+public typealias WorkspaceID = Identifier<WorkspaceKind>
+public typealias UserID = Identifier<UserKind>
+/// The public half of an API key.
+public typealias ClientID = Identifier<ClientKind>
+public typealias EventID = Identifier<EventKind>

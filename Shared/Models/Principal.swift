@@ -1,0 +1,27 @@
+/// Who sent a command, as established from its credential against the service's own data.
+public enum Principal: Sendable, Hashable {
+    /// The support operator, holding the credential from configuration.
+    case `operator`
+    /// A workspace member acting through one of their API keys.
+    case member(Caller)
+}
+
+/// A member acting through an API key: their current role in the key's workspace and the key's
+/// effective scopes (those of the key that the role still grants).
+public struct Caller: Sendable, Hashable {
+    public var userID: UserID
+    public var clientID: ClientID
+    public var workspaceID: WorkspaceID
+    public var organizationID: OrganizationID
+    public var role: Role
+    public var scopes: Set<Scope>
+
+    public init(userID: UserID, clientID: ClientID, workspaceID: WorkspaceID, organizationID: OrganizationID, role: Role, scopes: Set<Scope>) {
+        self.userID = userID
+        self.clientID = clientID
+        self.workspaceID = workspaceID
+        self.organizationID = organizationID
+        self.role = role
+        self.scopes = scopes
+    }
+}

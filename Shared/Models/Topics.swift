@@ -1,0 +1,29 @@
+/// Topic names. They are configuration; these are the defaults.
+public struct Topics: Sendable, Hashable, Codable {
+    public var lifecycleCommands = "tenancy.lifecycle.commands"
+    public var sharingCommands = "tenancy.sharing.commands"
+    public var deactivationCommands = "tenancy.deactivation.commands"
+    public var lifecycleEvents = "tenancy.lifecycle.events"
+    public var sharingEvents = "tenancy.sharing.events"
+    public var deactivationEvents = "tenancy.deactivation.events"
+    public var notifications = "tenancy.notifications"
+    public var commandResults = "tenancy.command-results"
+    public var deadLetter = "tenancy.deadletter"
+
+    public init() {}
+
+    /// Every topic name with a default prefix (`tenancy`) swapped for another, for isolated test runs.
+    public init(prefix: String) {
+        func swap(_ name: String) -> String { prefix + name.dropFirst("tenancy".count) }
+        let defaults = Topics()
+        lifecycleCommands = swap(defaults.lifecycleCommands)
+        sharingCommands = swap(defaults.sharingCommands)
+        deactivationCommands = swap(defaults.deactivationCommands)
+        lifecycleEvents = swap(defaults.lifecycleEvents)
+        sharingEvents = swap(defaults.sharingEvents)
+        deactivationEvents = swap(defaults.deactivationEvents)
+        notifications = swap(defaults.notifications)
+        commandResults = swap(defaults.commandResults)
+        deadLetter = swap(defaults.deadLetter)
+    }
+}

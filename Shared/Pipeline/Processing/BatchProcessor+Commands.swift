@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+
+extension BatchProcessor {
+    func processCommand(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
+        let fingerprint = Fingerprint.sha256([Data(envelope.type.rawValue.utf8), envelope.payload])
+        if let seen = try InboxRecord.fetchOne(db, key: envelope.id) {
+            try answerRepeated(envelope, seen: seen, fingerprint: fingerprint, now: now, db: db)
+            return
+        }
+        let command: any Message
+        do {
+            command = try handler.commands.decode(envelope)
+        } catch {
+            try deadLetter(message, error, now: now, db: db)
+            try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, error), now: now, db: db)
+            return
+        }
+        let context = DecisionContext.live(commandID: envelope.id, now: now)
+        let result = try decide(command, envelope: envelope, context: context, db: db)
+        try InboxRecord(
+            messageID: envelope.id, messageType: envelope.type.rawValue, fingerprint: fingerprint,
+            result: JSONCoding.encode(result.forReplay), processedAt: now
+        ).insert(db)
+        try publish(result: result, now: now, db: db)
+    }
+
+    /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.
+    private func decide(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandResult {
+        var outcome: CommandOutcome?
+        do {
+            try db.inSavepoint {
+                let decided = try handler.handle(command, envelope: envelope, context: context, db: db)
+                for (index, event) in decided.events.enumerated() {
+                    try publish(event, index: index, cause: envelope.id, context: context, db: db)
+                }
+                outcome = decided
+                return .commit
+            }
+        } catch let rejection as Rejection {
+            return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
+        } catch let error as DatabaseError where error.isEnvironmental {
+            throw error
+        } catch {
+            // A bug or an unexpected constraint: refuse this command, keep the partition moving.
+            logger.error("command failed", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
+            return .rejected(envelope.id, type: envelope.type.rawValue, Rejection(.internalError, "the service could not process this command; it had no effect"))
+        }
+        guard let outcome else { preconditionFailure("savepoint committed without an outcome") }
+        return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets)
+    }
+
+    private func answerRepeated(_ envelope: Envelope, seen: InboxRecord, fingerprint: Data, now: Date, db: Database) throws {
+        metrics.duplicate()
+        if seen.fingerprint == fingerprint, let stored = seen.result {
+            let original = try JSONCoding.decode(CommandResult.self, from: stored)
+            try publish(result: original, now: now, db: db, counted: false)
+            return
+        }
+        let rejection = Rejection(
+            .idempotencyKeyReused,
+            "command id '\(envelope.id)' was already used for a different command; send a new id"
+        )
+        let resultID = "res_" + Fingerprint.derivedID(commandID: envelope.id, label: "reused." + Fingerprint.hex(fingerprint))
+        try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
+    }
+
+    private func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
+        guard let topic = topics.events else {
+            preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
+        }
+        let eventID: EventID = context.newID("event.\(index)")
+        let envelope = Envelope(
+            id: eventID.rawValue, type: type(of: event.message).messageType, source: source, time: context.now,
+            subject: event.subject, correlationID: cause, payload: JSONCoding.encode(event.message)
+        )
+        try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
+    }
+}
+
+extension DatabaseError {
+    /// Failures of the database itself rather than of one message: the batch must not be acknowledged.
+    var isEnvironmental: Bool {
+        switch resultCode.primaryResultCode {
+        case .SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_READONLY,
+             .SQLITE_CANTOPEN, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_INTERRUPT:
+            true
+        default:
+            false
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+
+extension BatchProcessor {
+    func processEvent(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
+        guard handler.events.knows(envelope.type) else { return }
+        guard try InboxRecord.fetchOne(db, key: envelope.id) == nil else { return }
+        do {
+            let event = try handler.events.decode(envelope)
+            try db.inSavepoint {
+                try handler.apply(event, envelope: envelope, db: db)
+                return .commit
+            }
+            metrics.eventApplied()
+        } catch let rejection as Rejection {
+            try deadLetter(message, rejection, now: now, db: db)
+        } catch let error as DatabaseError where error.isEnvironmental {
+            throw error
+        } catch {
+            logger.error("event could not be applied", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"])
+            try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
+        }
+        try InboxRecord(messageID: envelope.id, messageType: envelope.type.rawValue, fingerprint: Data(), result: nil, processedAt: now).insert(db)
+    }
+
+    /// Queues the command's result, keyed by the command id. Its event id is derived from the
+    /// command id, so every copy of one result carries the same `ce_id`.
+    func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws {
+        if counted {
+            metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
+        }
+        let envelope = Envelope(
+            id: id ?? "res_" + Fingerprint.derivedID(commandID: result.commandID, label: "result"),
+            type: CommandResult.messageType, source: source, time: now, subject: result.commandID,
+            correlationID: result.commandID, payload: JSONCoding.encode(result)
+        )
+        try enqueue(envelope, topic: topics.results, key: result.commandID, now: now, db: db)
+    }
+
+    func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
+        let record = KafkaRecord(
+            topic: topic, key: Data(key.utf8), value: envelope.payload,
+            headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
+        )
+        var row = OutboxRecord(record: record, createdAt: now)
+        try row.insert(db)
+    }
+
+    /// Copies an unusable record to the dead-letter topic with why and where it came from.
+    /// The caller's `authorization` header is dropped: credentials never reach another topic.
+    func deadLetter(_ message: KafkaConsumedMessage, _ rejection: Rejection, now: Date, db: Database) throws {
+        metrics.deadLettered()
+        logger.warning("dead-lettered a message", metadata: [
+            "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+            "error.code": "\(rejection.code)", "error.message": "\(rejection.message)",
+        ])
+        var headers = message.headers.filter { $0.name.lowercased() != Envelope.Header.authorization }
+        headers += [
+            KafkaHeader(name: DeadLetterHeader.errorCode, string: rejection.code.rawValue),
+            KafkaHeader(name: DeadLetterHeader.errorMessage, string: rejection.message),
+            KafkaHeader(name: DeadLetterHeader.originalTopic, string: message.topic),
+            KafkaHeader(name: DeadLetterHeader.originalPartition, string: String(message.partition)),
+            KafkaHeader(name: DeadLetterHeader.originalOffset, string: String(message.offset)),
+            KafkaHeader(name: DeadLetterHeader.service, string: source),
+        ]
+        var row = OutboxRecord(record: KafkaRecord(topic: topics.deadLetter, key: message.key, value: message.value, headers: headers), createdAt: now)
+        try row.insert(db)
+    }
+}
+
+/// Headers a dead-letter entry adds to the original record's.
+public enum DeadLetterHeader {
+    public static let errorCode = "dlq_error_code"
+    public static let errorMessage = "dlq_error_message"
+    public static let originalTopic = "dlq_original_topic"
+    public static let originalPartition = "dlq_original_partition"
+    public static let originalOffset = "dlq_original_offset"
+    public static let service = "dlq_service"
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Models
+
+/// The one handler pipeline: turns a polled batch into a single SQLite transaction holding the
+/// state changes, the outbox rows (events, results, dead letters), the inbox ids and the offsets.
+///
+/// A message that is bad in any way gets its answer and the batch goes on; only a failure of the
+/// database itself (full, busy, I/O) fails the whole batch, which then leaves no trace.
+public final class BatchProcessor: Sendable {
+    let writer: any DatabaseWriter
+    let handler: any MessageHandler
+    let topics: PipelineTopics
+    /// `ce_source` of everything this service publishes (`/tenancy/lifecycle`).
+    let source: String
+    let limits: EnvelopeLimits
+    let logger: Logger
+    let metrics: PipelineMetrics
+    let clock: @Sendable () -> Date
+
+    init(
+        store: ServiceStore, handler: any MessageHandler, topics: PipelineTopics, source: String,
+        limits: EnvelopeLimits, logger: Logger, metrics: PipelineMetrics, clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        writer = store.writer
+        self.handler = handler
+        self.topics = topics
+        self.source = source
+        self.limits = limits
+        self.logger = logger
+        self.metrics = metrics
+        self.clock = clock
+    }
+
+    /// Processes a batch in one transaction. Messages at offsets already recorded as consumed are
+    /// skipped, so a batch redelivered after a rebalance changes nothing.
+    public func process(_ messages: [KafkaConsumedMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        let now = clock()
+        try await writer.write { db in
+            var next = try storedOffsets(of: messages, db: db)
+            for message in messages {
+                let partition = message.topicPartition
+                if let stored = next[partition], message.offset < stored { continue }
+                try process(message, now: now, db: db)
+                next[partition] = message.offset + 1
+            }
+            for (partition, offset) in next {
+                try ConsumerOffsetRecord(topic: partition.topic, partition: partition.partition, nextOffset: offset).upsert(db)
+            }
+        }
+        metrics.batchSize.record(messages.count)
+    }
+
+    private func storedOffsets(of messages: [KafkaConsumedMessage], db: Database) throws -> [TopicPartition: Int64] {
+        var offsets: [TopicPartition: Int64] = [:]
+        for partition in Set(messages.map(\.topicPartition)) {
+            if let record = try ConsumerOffsetRecord.fetchOne(db, key: ["topic": partition.topic, "partition": partition.partition]) {
+                offsets[partition] = record.nextOffset
+            }
+        }
+        return offsets
+    }
+
+    private func process(_ message: KafkaConsumedMessage, now: Date, db: Database) throws {
+        let isCommand = message.topic == topics.commands
+        let envelope: Envelope
+        do {
+            envelope = try Envelope.decode(headers: message.headers.map { ($0.name, $0.value) }, value: message.value, limits: limits)
+        } catch {
+            try deadLetter(message, error.rejection, now: now, db: db)
+            if isCommand, let id = error.recoveredID {
+                try publish(result: .rejected(id, type: message.header(Envelope.Header.type) ?? "", error.rejection), now: now, db: db)
+            }
+            return
+        }
+        if isCommand {
+            try processCommand(envelope, message: message, now: now, db: db)
+        } else {
+            try processEvent(envelope, message: message, now: now, db: db)
+        }
+    }
+}

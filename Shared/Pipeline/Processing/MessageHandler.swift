@@ -1,0 +1,50 @@
+import GRDB
+import Models
+
+/// What a service plugs into the pipeline: the messages it understands and what it does with them.
+///
+/// Both methods run inside the batch's write transaction (each message in its own savepoint), so
+/// whatever they write commits together with the inbox, outbox and consumed offsets, or not at all.
+public protocol MessageHandler: Sendable {
+    /// Commands accepted on the service's command topic.
+    var commands: MessageRegistry { get }
+    /// Events of other services applied to this service's replicas; others are skipped.
+    var events: MessageRegistry { get }
+
+    /// Authenticates, authorizes, decides and applies one command. Throws a ``Rejection`` to refuse it.
+    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+
+    /// Applies one event read from another topic.
+    func apply(_ event: any Message, envelope: Envelope, db: Database) throws
+}
+
+extension MessageHandler {
+    public var events: MessageRegistry { MessageRegistry() }
+    public func apply(_ event: any Message, envelope: Envelope, db: Database) throws {}
+}
+
+/// What an accepted command did: the events to publish and what to tell the caller.
+public struct CommandOutcome: Sendable {
+    public var events: [DomainEvent]
+    /// Ids of what was created, by name, for the result.
+    public var created: [String: String]
+    /// Values shown once in the result and never stored.
+    public var secrets: [String: String]?
+
+    public init(events: [DomainEvent], created: [String: String] = [:], secrets: [String: String]? = nil) {
+        self.events = events
+        self.created = created
+        self.secrets = secrets
+    }
+}
+
+/// An event to publish on the service's event topic, keyed by its subject (workspace or organization id).
+public struct DomainEvent: Sendable {
+    public var message: any Message
+    public var subject: String
+
+    public init(_ message: any Message, subject: String) {
+        self.message = message
+        self.subject = subject
+    }
+}

@@ -1,0 +1,52 @@
+import Metrics
+import Models
+import Synchronization
+
+/// The pipeline's Prometheus series. Metric objects are created once per label set and reused.
+final class PipelineMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let commandCounters = Mutex<[String: Counter]>([:])
+    private let deadLetters: Counter
+    private let duplicates: Counter
+    private let eventsApplied: Counter
+    let batchSize: Recorder
+    let batchDuration: Timer
+    let outboxDepth: Gauge
+    let outboxPublished: Counter
+    let outboxFailures: Counter
+    let batchFailures: Counter
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        deadLetters = Counter(label: "tenancy_dead_letters_total", factory: factory)
+        duplicates = Counter(label: "tenancy_duplicate_commands_total", factory: factory)
+        eventsApplied = Counter(label: "tenancy_events_applied_total", factory: factory)
+        batchSize = Recorder(label: "tenancy_batch_size", dimensions: [], aggregate: true, factory: factory)
+        batchDuration = Timer(label: "tenancy_batch_duration_seconds", dimensions: [], factory: factory)
+        outboxDepth = Gauge(label: "tenancy_outbox_depth", factory: factory)
+        outboxPublished = Counter(label: "tenancy_outbox_published_total", factory: factory)
+        outboxFailures = Counter(label: "tenancy_outbox_failures_total", factory: factory)
+        batchFailures = Counter(label: "tenancy_batch_failures_total", factory: factory)
+    }
+
+    func command(type: String, status: CommandResult.Status, code: ErrorCode?) {
+        let key = "\(type)|\(status.rawValue)|\(code?.rawValue ?? "")"
+        let counter = commandCounters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            var dimensions = [("type", type), ("status", status.rawValue)]
+            if let code { dimensions.append(("code", code.rawValue)) }
+            let counter = Counter(label: "tenancy_commands_total", dimensions: dimensions, factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    func deadLettered() { deadLetters.increment() }
+    func duplicate() { duplicates.increment() }
+    func eventApplied() { eventsApplied.increment() }
+
+    func lagGauge(for partition: String) -> Gauge {
+        Gauge(label: "tenancy_consumer_lag", dimensions: [("partition", partition)], factory: factory)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The poll loop: reads a batch, hands it to the ``BatchProcessor``, wakes the ``OutboxRelay``.
+///
+/// A batch that fails (the database full or locked) is retried as it is, with backoff, and never
+/// acknowledged until it commits. On graceful shutdown the current batch finishes, then the consumer
+/// leaves its group.
+final class ConsumerService: Service, Sendable {
+    private let consumer: KafkaConsumer
+    private let topics: [String]
+    private let processor: BatchProcessor
+    private let relay: OutboxRelay
+    private let logger: Logger
+    private let metrics: PipelineMetrics
+    private let maxBatch: Int
+    private let pollTimeout: Duration
+
+    init(consumer: KafkaConsumer, topics: [String], processor: BatchProcessor, relay: OutboxRelay, logger: Logger, metrics: PipelineMetrics, maxBatch: Int, pollTimeout: Duration) {
+        self.consumer = consumer
+        self.topics = topics
+        self.processor = processor
+        self.relay = relay
+        self.logger = logger
+        self.metrics = metrics
+        self.maxBatch = maxBatch
+        self.pollTimeout = pollTimeout
+    }
+
+    func run() async throws {
+        try consumer.subscribe(topics: topics)
+        logger.info("consuming", metadata: ["kafka.topics": "\(topics)"])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
+            guard !batch.isEmpty else { continue }
+            guard try await processWithRetry(batch) else { break }
+            relay.notify()
+            recordLag(after: batch)
+        }
+        await consumer.close()
+        logger.info("consumer closed")
+    }
+
+    /// Returns false when shutdown began before the batch could be committed.
+    private func processWithRetry(_ batch: [KafkaConsumedMessage]) async throws -> Bool {
+        var delay = Duration.milliseconds(100)
+        while true {
+            let started = ContinuousClock.now
+            do {
+                try await processor.process(batch)
+                metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000) + (ContinuousClock.now - started).components.seconds * 1_000_000_000)
+                return true
+            } catch {
+                metrics.batchFailures.increment()
+                logger.error("batch failed; nothing acknowledged, retrying", metadata: ["error": "\(error)", "batch.size": "\(batch.count)", "retry.in": "\(delay)"])
+                if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    private func recordLag(after batch: [KafkaConsumedMessage]) {
+        var last: [TopicPartition: Int64] = [:]
+        for message in batch { last[message.topicPartition] = max(last[message.topicPartition] ?? -1, message.offset) }
+        for (partition, offset) in last {
+            if let high = consumer.cachedHighWatermark(of: partition) {
+                metrics.lagGauge(for: partition.description).record(max(0, high - offset - 1))
+            }
+        }
+    }
+}

