@@ -48,11 +48,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Models", "Kafka"], path: "Shared/TestSupport"),
 
         // Services
-        .target(name: "Lifecycle", dependencies: ["Models", "Pipeline"], path: "Services/Lifecycle"),
-        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline"], path: "Services/LifecycleMain"),
-        .executableTarget(name: "SharingMain", dependencies: ["Pipeline"], path: "Services/SharingMain"),
-        .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline"], path: "Services/NotificationsMain"),
-        .executableTarget(name: "DeactivationMain", dependencies: ["Pipeline"], path: "Services/DeactivationMain"),
+        .target(
+            name: "Lifecycle",
+            dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Services/Lifecycle"
+        ),
+        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
+        .executableTarget(name: "SharingMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
+        .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
+        .executableTarget(name: "DeactivationMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
         .executableTarget(
             name: "CLI",
             dependencies: [

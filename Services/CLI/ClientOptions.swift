@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Models
+
+/// How the CLI reaches Tenancy and who it acts as: flags, else `TENANCY_*` environment variables.
+struct ClientOptions: ParsableArguments {
+    private static let environment = ProcessInfo.processInfo.environment
+
+    @Option(help: "Kafka bootstrap servers. Env: TENANCY_BOOTSTRAP_SERVERS.")
+    var bootstrapServers: String = environment["TENANCY_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
+
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("Any librdkafka property as key=value, repeatable.", valueName: "key=value"))
+    var kafkaProperties: [String] = []
+
+    @Option(help: "Prefix of every topic name. Env: TENANCY_TOPIC_PREFIX.")
+    var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
+
+    @Option(help: "API key client id. Env: TENANCY_CLIENT_ID.")
+    var clientID: String? = environment["TENANCY_CLIENT_ID"]
+
+    @Flag(help: "Act as the operator, with the token in TENANCY_OPERATOR_TOKEN (never passed as a flag, so it stays out of process lists).")
+    var asOperator = false
+
+    @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
+    var lifecycleURL: String = environment["TENANCY_LIFECYCLE_URL"] ?? "http://127.0.0.1:8081"
+
+    @Option(help: "Seconds to wait for a command's result.")
+    var timeout: Double = 30
+
+    @Flag(help: "Print the command id and return without waiting for the result.")
+    var noWait = false
+
+    @Option(help: "Idempotency key of the command (ce_id). Default: a new UUID. Reuse it to retry safely.")
+    var commandID: String?
+
+    @Flag(help: "Machine-readable JSON output.")
+    var json = false
+
+    var topics: Topics { Topics(prefix: topicPrefix) }
+
+    var connection: KafkaConnection {
+        get throws {
+            var properties: [String: String] = [:]
+            for pair in kafkaProperties {
+                guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--kafka-property expects key=value") }
+                properties[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            return KafkaConnection(bootstrapServers: bootstrapServers, clientID: "tenancy-cli", properties: properties)
+        }
+    }
+
+    /// The credential: the operator's with `--as-operator`, else the API key. The secret comes from
+    /// TENANCY_CLIENT_SECRET only, never from a flag.
+    func credential() throws -> Credential {
+        if asOperator {
+            guard let token = Self.environment["TENANCY_OPERATOR_TOKEN"], !token.isEmpty else {
+                throw ValidationError("--as-operator needs the operator token in TENANCY_OPERATOR_TOKEN")
+            }
+            return .operator(token: token)
+        }
+        guard let clientID, let secret = Self.environment["TENANCY_CLIENT_SECRET"], !secret.isEmpty else {
+            throw ValidationError("no credential: set TENANCY_CLIENT_ID and TENANCY_CLIENT_SECRET (or --client-id), or use --as-operator")
+        }
+        let id = ClientID(rawValue: clientID)
+        guard id.isWellFormed else { throw ValidationError("client id '\(clientID)' is not of the form key_...") }
+        return .apiKey(clientID: id, secret: secret)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Kafka
+import Logging
+import Models
+
+/// Produces one command and waits for its result on the results topic.
+///
+/// It starts reading every partition of the results topic at its current end *before* producing,
+/// so the result cannot slip by, and keeps the one whose subject is the command id.
+struct CommandSender {
+    let options: ClientOptions
+    let logger: Logger
+
+    enum Outcome {
+        case result(CommandResult)
+        case sent(commandID: String)
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var commandID: String
+        var seconds: Double
+        var description: String {
+            "no result within \(seconds) s for command \(commandID); it may still be processed. Retry with --command-id \(commandID) to get its result without running it twice."
+        }
+    }
+
+    func send<M: Message>(_ command: M, to topic: String, key: String) async throws -> Outcome {
+        let credential = try options.credential()
+        let connection = try options.connection
+        let commandID = options.commandID ?? UUID().uuidString.lowercased()
+        let envelope = Envelope(
+            id: commandID, type: M.messageType, source: "/tenancy/cli", time: Date(), subject: key,
+            authorization: credential.headerValue, payload: JSONCoding.encode(command)
+        )
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
+        defer { producer.close() }
+        let consumer = options.noWait ? nil : try resultConsumer(connection: connection)
+        let record = KafkaRecord(
+            topic: topic, key: Data(key.utf8), value: envelope.payload,
+            headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
+        )
+        try await producer.send(record)
+        guard let consumer else { return .sent(commandID: commandID) }
+        defer { Task { await consumer.close() } }
+        let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))
+        while ContinuousClock.now < deadline {
+            for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200)) where message.header(Envelope.Header.subject) == commandID {
+                if let value = message.value, let result = try? JSONCoding.decode(CommandResult.self, from: value) {
+                    return .result(result)
+                }
+            }
+        }
+        throw Timeout(commandID: commandID, seconds: options.timeout)
+    }
+
+    private func resultConsumer(connection: KafkaConnection) throws -> KafkaConsumer {
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: connection), logger: logger)
+        let topic = options.topics.commandResults
+        let partitions = try consumer.partitionCount(of: topic)
+        var start: [TopicPartition: Int64] = [:]
+        for partition in 0..<partitions {
+            let topicPartition = TopicPartition(topic: topic, partition: partition)
+            start[topicPartition] = try consumer.watermarks(of: topicPartition).high
+        }
+        try consumer.assign(start)
+        return consumer
+    }
+}

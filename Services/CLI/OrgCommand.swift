@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Models
+
+struct OrgCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "org",
+        abstract: "Organizations (operator).",
+        subcommands: [Create.self, Features.self, Show.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an organization with its first workspace, owner and owner API key.",
+            discussion: "Example: TENANCY_OPERATOR_TOKEN=... tenancy org create --as-operator --name Acme --owner-email ops@acme.example"
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(help: "Organization name, unique.") var name: String
+        @Option(help: "Email of the first Owner.") var ownerEmail: String
+        @Option(help: "Name of the first workspace. Default: the organization's name.") var workspaceName: String?
+
+        func run() async throws {
+            let command = CreateOrganization(name: name, ownerEmail: ownerEmail, workspaceName: workspaceName)
+            try await sendAndReport(command, topic: \.lifecycleCommands, key: name, options: options)
+        }
+    }
+
+    struct Features: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable or disable organization features.",
+            discussion: """
+                Features: \(Feature.allCases.map(\.rawValue).joined(separator: ", ")).
+                Example: tenancy org features org_123 --as-operator --enable workspace_creation --disable workspace_deactivation
+                """
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Organization id (org_...).") var organizationID: String
+        @Option(help: "Feature to enable, repeatable.") var enable: [String] = []
+        @Option(help: "Feature to disable, repeatable.") var disable: [String] = []
+
+        func run() async throws {
+            var features: [String: Bool] = [:]
+            enable.forEach { features[$0] = true }
+            disable.forEach { features[$0] = false }
+            let command = SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organizationID), features: features)
+            try await sendAndReport(command, topic: \.lifecycleCommands, key: organizationID, options: options)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an organization: features and workspaces.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Organization id (org_...).") var organizationID: String
+
+        func run() async throws {
+            try await ReadClient.show(options.lifecycleURL, path: "/organizations/\(organizationID)")
+        }
+    }
+}

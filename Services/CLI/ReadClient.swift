@@ -1,0 +1,24 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// GETs from a service's HTTP read side and prints the JSON (or a not-found message).
+enum ReadClient {
+    static func get(_ base: String, path: String) async throws -> (status: Int, body: Data) {
+        guard let url = URL(string: base + path) else { throw CLIError("invalid URL \(base)\(path)") }
+        let (data, response) = try await URLSession.shared.data(from: url)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    static func show(_ base: String, path: String) async throws {
+        let (status, body) = try await get(base, path: path)
+        print(String(decoding: body, as: UTF8.self))
+        if status != 200 { throw CLIError("HTTP \(status) from \(base)\(path)") }
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Models
+
+@main
+struct Tenancy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenancy",
+        abstract: "Send commands to Tenancy's services and read their state.",
+        discussion: """
+            Writes are commands produced to Kafka; the CLI waits for each one's result.
+            Credentials come from TENANCY_CLIENT_ID / TENANCY_CLIENT_SECRET, or the operator token in
+            TENANCY_OPERATOR_TOKEN with --as-operator. Secrets are never accepted as flags.
+            """,
+        subcommands: [OrgCommand.self, WorkspaceCommand.self]
+    )
+}
+
+/// Runs a command through the sender and reports it; failures to reach Kafka exit with 3.
+func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions) async throws {
+    var logger = Logger(label: "tenancy.cli")
+    logger.logLevel = .error
+    let outcome: CommandSender.Outcome
+    do {
+        outcome = try await CommandSender(options: options, logger: logger).send(command, to: topic(options.topics), key: key)
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        Output.fail("\(error)")
+    }
+    try Output.report(outcome, json: options.json)
+}

@@ -1,0 +1,52 @@
+import GRDB
+
+/// Lifecycle's own tables. Shipped migrations are frozen; add new ones below.
+enum LifecycleMigrations {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("lifecycle.v1") { db in
+            try db.create(table: "organization") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("name_key", .text).notNull().unique()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "organization_feature") { t in
+                t.column("organization_id", .text).notNull().references("organization")
+                t.column("feature", .text).notNull()
+                t.primaryKey(["organization_id", "feature"])
+            }
+            try db.create(table: "workspace") { t in
+                t.primaryKey("id", .text)
+                t.column("organization_id", .text).notNull().references("organization")
+                t.column("name", .text).notNull()
+                t.column("name_key", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("created_by", .text)
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["organization_id", "name_key"])
+            }
+            try db.create(table: "user") { t in
+                t.primaryKey("id", .text)
+                t.column("email", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+            }
+            try db.create(table: "member") { t in
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("user_id", .text).notNull().references("user")
+                t.column("role", .text).notNull()
+                t.primaryKey(["workspace_id", "user_id"])
+            }
+            try db.create(table: "api_key") { t in
+                t.primaryKey("client_id", .text)
+                t.column("secret_hash", .text).notNull()
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("user_id", .text).notNull().references("user")
+                t.column("scopes", .text).notNull()
+                t.column("issuer_role", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.column("revoked_at", .datetime)
+            }
+            try db.create(index: "api_key_by_workspace", on: "api_key", columns: ["workspace_id"])
+        }
+    }
+}

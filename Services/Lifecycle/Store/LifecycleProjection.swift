@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import Models
+
+/// Applies Lifecycle's events to its tables: the only code that writes Lifecycle state, so the
+/// database always equals the fold of the published events.
+enum LifecycleProjection {
+    static func apply(_ event: any Message, at time: Date, db: Database) throws {
+        switch event {
+        case let event as OrganizationCreated:
+            try OrganizationRecord(id: event.organizationID, name: event.name, nameKey: nameKey(event.name), createdAt: time).insert(db)
+        case let event as OrganizationFeaturesChanged:
+            try db.execute(sql: "DELETE FROM organization_feature WHERE organization_id = ?", arguments: [event.organizationID.rawValue])
+            for feature in event.enabled {
+                try db.execute(sql: "INSERT INTO organization_feature (organization_id, feature) VALUES (?, ?)", arguments: [event.organizationID.rawValue, feature.rawValue])
+            }
+        case let event as WorkspaceCreated:
+            try WorkspaceRecord(
+                id: event.workspaceID, organizationID: event.organizationID, name: event.name, nameKey: nameKey(event.name),
+                status: .active, createdBy: event.createdBy, createdAt: time
+            ).insert(db)
+        case let event as MemberAdded:
+            try db.execute(sql: "INSERT OR IGNORE INTO user (id, email) VALUES (?, ?)", arguments: [event.userID.rawValue, event.email])
+            try MemberRecord(workspaceID: event.workspaceID, userID: event.userID, role: event.role).upsert(db)
+        case let event as APIKeyIssued:
+            try APIKeyRecord(
+                clientID: event.clientID, secretHash: event.secretHash, workspaceID: event.workspaceID, userID: event.userID,
+                scopes: event.scopes.map(\.rawValue).joined(separator: " "), issuerRole: event.issuerRole,
+                createdAt: time, expiresAt: event.expiresAt, revokedAt: nil
+            ).insert(db)
+        default:
+            preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Lifecycle
+import Pipeline
+
+@main
+struct LifecycleService: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenancy-lifecycle",
+        abstract: "Tenancy's Lifecycle service: organizations, workspaces, members and API keys."
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        try await ServiceMain.run(Lifecycle.definition, options: options)
+    }
+}
