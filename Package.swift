@@ -45,7 +45,11 @@ let package = Package(
             ],
             path: "Shared/Pipeline"
         ),
-        .target(name: "TestSupport", dependencies: ["Models", "Kafka"], path: "Shared/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Models", "Kafka", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/TestSupport"
+        ),
 
         // Services
         .target(
@@ -71,7 +75,11 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], path: "Tests/PipelineTests"),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "TestSupport"], path: "Tests/LifecycleTests"),
+        .testTarget(
+            name: "LifecycleTests",
+            dependencies: ["Lifecycle", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/LifecycleTests"
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["Models", "Kafka", "TestSupport"], path: "Tests/EndToEndTests"),
     ]
 )

@@ -27,7 +27,7 @@ public struct Envelope: Sendable, Hashable {
         self.id = id
         self.type = type
         self.source = source
-        self.time = time
+        self.time = time.map(Timestamp.roundedToMilliseconds)
         self.subject = subject
         self.correlationID = correlationID
         self.authorization = authorization
@@ -64,16 +64,29 @@ public struct Envelope: Sendable, Hashable {
     }
 }
 
-/// RFC 3339 timestamps as CloudEvents writes them, in UTC with milliseconds.
+/// RFC 3339 timestamps as CloudEvents writes them: UTC, whole milliseconds.
 public enum Timestamp {
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     private static let withoutFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
 
     public static func format(_ date: Date) -> String {
-        withFraction.format(date)
+        let milliseconds = millisecondsSinceEpoch(date)
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1_000)
+        let (wholeSeconds, millis) = fraction < 0 ? (seconds - 1, fraction + 1_000) : (seconds, fraction)
+        let base = withoutFraction.format(Date(timeIntervalSince1970: Double(wholeSeconds)))
+        return base.dropLast() + "." + String(String(millis + 1_000).dropFirst()) + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
-        (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))
+        ((try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))).map(roundedToMilliseconds)
+    }
+
+    /// The same instant at millisecond precision, the precision the wire carries.
+    public static func roundedToMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(millisecondsSinceEpoch(date)) / 1_000)
+    }
+
+    private static func millisecondsSinceEpoch(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000).rounded())
     }
 }

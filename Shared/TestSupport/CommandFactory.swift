@@ -1,0 +1,14 @@
+import Foundation
+import Kafka
+import Models
+
+/// Builds command records the way a client would: a CloudEvents envelope in Kafka headers.
+public enum CommandFactory {
+    public static func record<M: Message>(_ command: M, topic: String, id: String = UUID().uuidString.lowercased(), key: String, credential: Credential?) -> KafkaRecord {
+        let envelope = Envelope(
+            id: id, type: M.messageType, source: "/tests", time: Date(), subject: key,
+            authorization: credential?.headerValue, payload: JSONCoding.encode(command)
+        )
+        return KafkaRecord(topic: topic, key: Data(key.utf8), value: envelope.payload, headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
+    }
+}

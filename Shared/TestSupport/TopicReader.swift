@@ -1,0 +1,57 @@
+import Foundation
+import Kafka
+import Logging
+import Models
+
+/// Reads a topic from the beginning of every partition, without a consumer group.
+public final class TopicReader: Sendable {
+    private let consumer: KafkaConsumer
+    public let topic: String
+
+    public init(bootstrapServers: String, topic: String) async throws {
+        self.topic = topic
+        consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: bootstrapServers)), logger: Logger(label: "test.reader"))
+        var partitions: Int32 = 0
+        try await Wait.until("topic \(topic) exists", timeout: .seconds(30)) {
+            partitions = (try? consumer.partitionCount(of: topic, timeoutMilliseconds: 1_000)) ?? 0
+            return partitions > 0
+        }
+        var start: [TopicPartition: Int64] = [:]
+        for partition in 0..<partitions { start[TopicPartition(topic: topic, partition: partition)] = -2 }
+        try consumer.assign(start)
+    }
+
+    /// Reads until `done` holds for everything read so far, or fails after `timeout`.
+    public func read(timeout: Duration = .seconds(60), until done: ([KafkaConsumedMessage]) -> Bool) async throws -> [KafkaConsumedMessage] {
+        var messages: [KafkaConsumedMessage] = []
+        let deadline = ContinuousClock.now + timeout
+        while !done(messages) {
+            guard ContinuousClock.now < deadline else {
+                throw TestSupportError("timed out reading \(topic): \(messages.count) messages so far")
+            }
+            messages += try await consumer.poll(maxMessages: 5_000, timeout: .milliseconds(100))
+        }
+        return messages
+    }
+
+    /// Whatever arrives within `duration`.
+    public func drain(for duration: Duration) async throws -> [KafkaConsumedMessage] {
+        var messages: [KafkaConsumedMessage] = []
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            messages += try await consumer.poll(maxMessages: 5_000, timeout: .milliseconds(100))
+        }
+        return messages
+    }
+
+    public func close() async {
+        await consumer.close()
+    }
+}
+
+extension KafkaConsumedMessage {
+    /// The result this record carries, when it is a command result.
+    public var commandResult: CommandResult? {
+        value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
+    }
+}

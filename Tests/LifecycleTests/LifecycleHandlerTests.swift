@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+@testable import Lifecycle
+import Models
+import Pipeline
+import Testing
+
+/// The handler over a real (in-memory) SQLite database: authentication, state loading, projection.
+@Suite("Lifecycle handler with SQLite")
+struct LifecycleHandlerTests {
+    let store: ServiceStore
+    let handler: LifecycleHandler
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
+        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")))
+    }
+
+    func run<M: Message>(_ command: M, as credential: Credential?, id: String = UUID().uuidString) throws -> CommandOutcome {
+        let envelope = Envelope(id: id, type: M.messageType, source: "/t", time: now, subject: nil, authorization: credential?.headerValue, payload: JSONCoding.encode(command))
+        return try store.writer.write { db in
+            try handler.handle(command, envelope: envelope, context: .live(commandID: id, now: now), db: db)
+        }
+    }
+
+    func bootstrap() throws -> (organization: String, credential: Credential) {
+        let outcome = try run(CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example"), as: .operator(token: "op-token"))
+        let credential = Credential.apiKey(clientID: ClientID(rawValue: outcome.created["client_id"]!), secret: outcome.secrets!["client_secret"]!)
+        return (outcome.created["organization_id"]!, credential)
+    }
+
+    @Test func provisioningStoryPersistsState() throws {
+        let (organization, credential) = try bootstrap()
+        _ = try run(SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]), as: .operator(token: "op-token"))
+        let created = try run(CreateWorkspace(name: "Staging"), as: credential)
+        let workspaceID = created.created["workspace_id"]!
+        try store.writer.read { db in
+            #expect(try WorkspaceRecord.fetchCount(db) == 2)
+            let member = try #require(try MemberRecord.fetchOne(db, key: ["workspace_id": workspaceID, "user_id": (try String.fetchOne(db, sql: "SELECT id FROM user"))!]))
+            #expect(member.role == .owner)
+            let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
+            #expect(key.secretHash == Fingerprint.secretHash(created.secrets!["client_secret"]!))
+            // No column anywhere holds a secret in clear.
+            let dump = try String.fetchAll(db, sql: "SELECT secret_hash || scopes FROM api_key").joined()
+            #expect(!dump.contains(created.secrets!["client_secret"]!))
+        }
+        // The new key works in its own workspace and is Owner there.
+        let newKey = Credential.apiKey(clientID: ClientID(rawValue: created.created["client_id"]!), secret: created.secrets!["client_secret"]!)
+        #expect(try run(CreateWorkspace(), as: newKey).created["workspace_id"] != nil)
+    }
+
+    @Test(arguments: [
+        nil as Credential?,
+        .operator(token: "wrong"),
+        .apiKey(clientID: ClientID(rawValue: "key_nope"), secret: "x"),
+    ])
+    func badCredentialsAreUnauthenticated(credential: Credential?) throws {
+        _ = try bootstrap()
+        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).code == .unauthenticated }
+    }
+
+    @Test func wrongSecretForARealClientIDIsUnauthenticatedWithTheSameMessage() throws {
+        let (_, credential) = try bootstrap()
+        guard case .apiKey(let clientID, _) = credential else { Issue.record(); return }
+        #expect(throws: Rejection(.unauthenticated, "unknown client id or wrong client secret")) {
+            try run(CreateWorkspace(), as: .apiKey(clientID: clientID, secret: "guess"))
+        }
+    }
+
+    @Test func revokedAndExpiredKeysAreRefused() throws {
+        let (_, credential) = try bootstrap()
+        guard case .apiKey(let clientID, _) = credential else { Issue.record(); return }
+        try store.writer.write { db in try db.execute(sql: "UPDATE api_key SET expires_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue]) }
+        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("expired") }
+        try store.writer.write { db in try db.execute(sql: "UPDATE api_key SET expires_at = NULL, revoked_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue]) }
+        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("revoked") }
+    }
+
+    @Test func inactiveWorkspaceAcceptsNothing() throws {
+        let (_, credential) = try bootstrap()
+        try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }
+        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).code == .workspaceInactive }
+    }
+
+    @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
+        let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil))
+        let command = CreateOrganization(name: "Acme", ownerEmail: "a@b.co")
+        let envelope = Envelope(id: "x", type: CreateOrganization.messageType, source: "/t", time: now, subject: nil, authorization: Credential.operator(token: "op-token").headerValue, payload: JSONCoding.encode(command))
+        #expect {
+            try store.writer.write { db in try unconfigured.handle(command, envelope: envelope, context: .live(commandID: "x", now: now), db: db) }
+        } throws: { ($0 as! Rejection).message.contains("no operator credential") }
+    }
+}

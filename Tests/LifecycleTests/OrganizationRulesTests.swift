@@ -1,0 +1,95 @@
+import Foundation
+@testable import Lifecycle
+import Models
+import Pipeline
+import Testing
+
+@Suite("Organization rules")
+struct OrganizationRulesTests {
+    let fresh = OrganizationRules.CreationState(nameTaken: false, existingOwner: nil)
+
+    @Test func operatorCreatesOrganizationWithWorkspaceOwnerAndKey() throws {
+        let outcome = try OrganizationRules.create(
+            CreateOrganization(name: "  Acme  ", ownerEmail: "Ops@Acme.Example"), by: .operator, state: fresh, context: fixedContext()
+        )
+        #expect(outcome.events.map { type(of: $0.message).messageType } == [
+            OrganizationCreated.messageType, WorkspaceCreated.messageType, MemberAdded.messageType, APIKeyIssued.messageType,
+        ])
+        let organization = try #require(outcome.events(of: OrganizationCreated.self).first)
+        #expect(organization.name == "Acme")
+        let workspace = try #require(outcome.events(of: WorkspaceCreated.self).first)
+        #expect(workspace.name == "Acme" && workspace.organizationID == organization.organizationID && workspace.createdBy == nil)
+        let member = try #require(outcome.events(of: MemberAdded.self).first)
+        #expect(member.role == .owner && member.email == "ops@acme.example" && member.workspaceID == workspace.workspaceID)
+        let key = try #require(outcome.events(of: APIKeyIssued.self).first)
+        #expect(Set(key.scopes) == Role.owner.scopes && key.userID == member.userID && key.issuerRole == .owner)
+        // The secret is returned once and only its hash is in the event.
+        let secret = try #require(outcome.secrets?["client_secret"])
+        #expect(key.secretHash == Fingerprint.secretHash(secret) && key.secretHash != secret)
+        #expect(outcome.created == [
+            "organization_id": organization.organizationID.rawValue, "workspace_id": workspace.workspaceID.rawValue,
+            "user_id": member.userID.rawValue, "client_id": key.clientID.rawValue,
+        ])
+        #expect(outcome.events(of: OrganizationCreated.self).first.map { _ in outcome.events[0].subject } == organization.organizationID.rawValue)
+    }
+
+    @Test func existingUserIsReusedAsOwner() throws {
+        let existing = UserID(rawValue: "usr_known")
+        let outcome = try OrganizationRules.create(
+            CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: .operator,
+            state: .init(nameTaken: false, existingOwner: existing), context: fixedContext()
+        )
+        #expect(outcome.events(of: MemberAdded.self).first?.userID == existing)
+    }
+
+    @Test func onlyTheOperatorCreatesOrganizations() {
+        #expect(throws: Rejection(.forbidden, "only an operator can create organizations")) {
+            try OrganizationRules.create(CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: owner(), state: fresh, context: fixedContext())
+        }
+    }
+
+    @Test func takenNameIsRejected() {
+        #expect {
+            try OrganizationRules.create(CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: .operator, state: .init(nameTaken: true, existingOwner: nil), context: fixedContext())
+        } throws: { ($0 as! Rejection).code == .nameTaken }
+    }
+
+    @Test(arguments: [
+        ("", "a@b.co", "name"), ("   ", "a@b.co", "name"), (String(repeating: "x", count: 101), "a@b.co", "name"), ("A\u{7}B", "a@b.co", "name"),
+        ("Acme", "not-an-email", "owner_email"), ("Acme", "a@b", "owner_email"), ("Acme", "a b@c.de", "owner_email"), ("Acme", "@c.de", "owner_email"),
+        ("Acme", "a@@c.de", "owner_email"), ("Acme", "a@c..de", "owner_email"),
+    ])
+    func invalidInputNamesTheField(name: String, email: String, field: String) {
+        #expect {
+            try OrganizationRules.create(CreateOrganization(name: name, ownerEmail: email), by: .operator, state: fresh, context: fixedContext())
+        } throws: { error in
+            let rejection = error as! Rejection
+            return rejection.code == .invalidArgument && rejection.field == field
+        }
+    }
+
+    @Test func featuresAreMergedIntoTheCurrentSet() throws {
+        let outcome = try OrganizationRules.setFeatures(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: "org_acme"), features: ["workspace_creation": true, "cross_workspace_sharing": false]),
+            by: .operator, state: OrganizationState(enabledFeatures: [.crossWorkspaceSharing, .workspaceDeactivation])
+        )
+        #expect(outcome.events(of: OrganizationFeaturesChanged.self) == [
+            OrganizationFeaturesChanged(organizationID: OrganizationID(rawValue: "org_acme"), enabled: [.workspaceCreation, .workspaceDeactivation]),
+        ])
+    }
+
+    @Test func featureRulesRejectEachBadForm() {
+        let id = OrganizationID(rawValue: "org_acme")
+        let state = OrganizationState(enabledFeatures: [])
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: owner(), state: state) }
+            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator, state: nil) }
+            throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator, state: state) }
+            throws: { ($0 as! Rejection).field == "features.teleport" }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator, state: state) }
+            throws: { ($0 as! Rejection).field == "features" }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: OrganizationID(rawValue: "ws_x"), features: ["workspace_creation": true]), by: .operator, state: state) }
+            throws: { ($0 as! Rejection).field == "organization_id" }
+    }
+}

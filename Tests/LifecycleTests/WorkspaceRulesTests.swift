@@ -1,0 +1,66 @@
+import Foundation
+@testable import Lifecycle
+import Models
+import Pipeline
+import Testing
+
+@Suite("Workspace rules")
+struct WorkspaceRulesTests {
+    let enabled = WorkspaceRules.CreationState(
+        organization: OrganizationState(enabledFeatures: [.workspaceCreation]), takenNames: ["acme"], callerEmail: "owner@acme.example"
+    )
+
+    @Test func ownerCreatesWorkspaceBecomesOwnerAndGetsAKey() throws {
+        let outcome = try WorkspaceRules.create(CreateWorkspace(name: "Staging"), by: owner(), state: enabled, context: fixedContext())
+        let workspace = try #require(outcome.events(of: WorkspaceCreated.self).first)
+        #expect(workspace == WorkspaceCreated(workspaceID: workspace.workspaceID, organizationID: OrganizationID(rawValue: "org_acme"), name: "Staging", createdBy: UserID(rawValue: "usr_owner")))
+        #expect(outcome.events(of: MemberAdded.self) == [MemberAdded(workspaceID: workspace.workspaceID, userID: UserID(rawValue: "usr_owner"), email: "owner@acme.example", role: .owner)])
+        let key = try #require(outcome.events(of: APIKeyIssued.self).first)
+        #expect(key.workspaceID == workspace.workspaceID && key.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        #expect(outcome.created == ["workspace_id": workspace.workspaceID.rawValue, "client_id": key.clientID.rawValue])
+        #expect(outcome.events.allSatisfy { $0.subject == workspace.workspaceID.rawValue })
+    }
+
+    @Test func sameCommandGivesSameIDs() throws {
+        let first = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-7", now: Date()))
+        let again = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-7", now: Date()))
+        let other = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-8", now: Date()))
+        #expect(first.created == again.created && first.created != other.created)
+        #expect(first.secrets != again.secrets, "secrets are random, never derived")
+    }
+
+    @Test func nameIsUniqueInTheOrganizationIgnoringCase() {
+        #expect {
+            try WorkspaceRules.create(CreateWorkspace(name: " ACME "), by: owner(), state: enabled, context: fixedContext())
+        } throws: { ($0 as! Rejection) == Rejection(.nameTaken, "a workspace named 'ACME' already exists in this organization", field: "name") }
+    }
+
+    @Test func defaultNameIsTheLowestFreeNumber() {
+        #expect(WorkspaceRules.defaultName(avoiding: []) == "Workspace 1")
+        #expect(WorkspaceRules.defaultName(avoiding: ["workspace 1", "workspace 3"]) == "Workspace 2")
+        #expect(WorkspaceRules.defaultName(avoiding: ["workspace 1", "workspace 2"]) == "Workspace 3")
+    }
+
+    @Test func featureMustBeEnabled() {
+        var state = enabled
+        state.organization.enabledFeatures = [.crossWorkspaceSharing]
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(), state: state, context: fixedContext()) }
+            throws: { ($0 as! Rejection).code == .featureDisabled }
+    }
+
+    @Test(arguments: [Role.admin, .operator, .viewer])
+    func onlyOwnersCreateWorkspaces(role: Role) {
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(role: role), state: enabled, context: fixedContext()) }
+            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("owner role") }
+    }
+
+    @Test func keyWithoutOrganizationsWriteIsForbidden() {
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(scopes: [.workspaceRead, .resourceShare]), state: enabled, context: fixedContext()) }
+            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("organizations.write") }
+    }
+
+    @Test func operatorCannotCreateWorkspaces() {
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: .operator, state: enabled, context: fixedContext()) }
+            throws: { ($0 as! Rejection).code == .forbidden }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Models
+import Testing
+
+@Suite("Messages, registry, credentials and results")
+struct MessageTests {
+    func envelope(type: MessageType, payload: String) -> Envelope {
+        Envelope(id: "1", type: type, source: "/t", time: nil, subject: nil, payload: Data(payload.utf8))
+    }
+
+    @Test func registryDecodesByWireName() throws {
+        let registry = MessageRegistry([CreateWorkspace.self, CreateOrganization.self])
+        let message = try registry.decode(envelope(type: CreateOrganization.messageType, payload: #"{"name":"Acme","owner_email":"a@b.co"}"#))
+        #expect(message as? CreateOrganization == CreateOrganization(name: "Acme", ownerEmail: "a@b.co"))
+    }
+
+    @Test func unknownTypeIsATypedRejection() {
+        let registry = MessageRegistry([CreateWorkspace.self])
+        #expect(throws: Rejection(.unknownType, "message type 'tenancy.lifecycle.Nope.v1' is not handled here")) {
+            try registry.decode(envelope(type: "tenancy.lifecycle.Nope.v1", payload: "{}"))
+        }
+    }
+
+    @Test(arguments: [
+        ("not json", nil as String?),
+        (#"{"owner_email":"a@b.co"}"#, "name"),
+        (#"{"name":5,"owner_email":"a@b.co"}"#, "name"),
+        ("[]", nil),
+    ])
+    func malformedPayloadNamesTheField(payload: String, field: String?) {
+        let registry = MessageRegistry([CreateOrganization.self])
+        #expect {
+            try registry.decode(envelope(type: CreateOrganization.messageType, payload: payload))
+        } throws: { error in
+            let rejection = error as! Rejection
+            return rejection.code == .malformedPayload && rejection.field == field
+        }
+    }
+
+    @Test func wireNamesAreVersionedAndWellFormed() {
+        for type in [CreateOrganization.messageType, SetOrganizationFeatures.messageType, CreateWorkspace.messageType,
+                     OrganizationCreated.messageType, OrganizationFeaturesChanged.messageType, WorkspaceCreated.messageType,
+                     MemberAdded.messageType, APIKeyIssued.messageType, CommandResult.messageType] {
+            #expect(type.isWellFormed, "\(type)")
+        }
+        #expect(!MessageType(rawValue: "tenancy.lifecycle.CreateWorkspace").isWellFormed)
+        #expect(!MessageType(rawValue: "other.lifecycle.CreateWorkspace.v1").isWellFormed)
+        #expect(!MessageType(rawValue: "tenancy..CreateWorkspace.v1").isWellFormed)
+    }
+
+    @Test func credentialsParse() {
+        #expect(Credential.parse("Bearer key_abc123:s3cret") == .apiKey(clientID: ClientID(rawValue: "key_abc123"), secret: "s3cret"))
+        #expect(Credential.parse("Bearer operator:tok:en") == .operator(token: "tok:en"))
+        for bad in [nil, "", "Basic abc", "Bearer key_abc", "Bearer key_abc:", "Bearer ws_abc:x", "Bearer key_a-b:x", "Bearer " + String(repeating: "k", count: 2_000)] {
+            #expect(Credential.parse(bad) == nil, "\(String(describing: bad))")
+        }
+        let credential = Credential.apiKey(clientID: ClientID(rawValue: "key_1"), secret: "x")
+        #expect(Credential.parse(credential.headerValue) == credential)
+    }
+
+    @Test func replayedResultDropsSecrets() throws {
+        let result = CommandResult.accepted("c", type: CreateWorkspace.messageType, created: ["workspace_id": "ws_1"], secrets: ["client_secret": "s"])
+        let replay = result.forReplay
+        #expect(replay.secrets == nil && replay.replayed == true && replay.created == result.created)
+        let json = String(decoding: JSONCoding.encode(replay), as: UTF8.self)
+        #expect(!json.contains("client_secret"))
+        #expect(try JSONCoding.decode(CommandResult.self, from: JSONCoding.encode(result)) == result)
+    }
+
+    @Test func resultJSONUsesSnakeCase() {
+        let rejected = CommandResult.rejected("c-9", type: "tenancy.x.Y.v1", Rejection(.nameTaken, "taken", field: "name"))
+        let json = String(decoding: JSONCoding.encode(rejected), as: UTF8.self)
+        #expect(json == #"{"command_id":"c-9","command_type":"tenancy.x.Y.v1","created":{},"error":{"code":"name_taken","field":"name","message":"taken"},"status":"rejected"}"#)
+    }
+
+    @Test func rolesGrantNestedScopes() {
+        #expect(Role.owner.scopes == Scope.all)
+        #expect(Role.admin.scopes.isSubset(of: Role.owner.scopes) && !Role.admin.scopes.contains(.resourceShare))
+        #expect(Role.viewer.scopes == [.workspaceRead])
+        #expect(Role.owner < Role.admin && Role.admin < Role.viewer)
+    }
+
+    @Test func topicPrefixRenamesEveryTopic() {
+        let topics = Topics(prefix: "t42")
+        #expect(topics.lifecycleCommands == "t42.lifecycle.commands")
+        #expect(topics.commandResults == "t42.command-results")
+        #expect(topics.deadLetter == "t42.deadletter")
+    }
+
+    @Test func identifiersCheckTheirForm() {
+        #expect(WorkspaceID(rawValue: "ws_abc123").isWellFormed)
+        #expect(!WorkspaceID(rawValue: "org_abc123").isWellFormed)
+        #expect(!WorkspaceID(rawValue: "ws_").isWellFormed)
+        #expect(!WorkspaceID(rawValue: "ws_a'b").isWellFormed)
+    }
+}
