@@ -74,7 +74,11 @@ let package = Package(
         // Tests
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], path: "Tests/PipelineTests"),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Lifecycle", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/PipelineTests"
+        ),
         .testTarget(
             name: "LifecycleTests",
             dependencies: ["Lifecycle", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -22,14 +22,15 @@ public final class ChildProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
     public var isRunning: Bool { process.isRunning }
 
-    /// Sends a signal and waits (up to `timeout`) for the process to end; returns its exit status.
+    /// Sends a signal and waits (up to `timeout`) for the process to end; returns its exit status,
+    /// or nil when it had to be killed. Synchronous, so that it can run in a `defer`.
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async -> Int32? {
+    public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) -> Int32? {
         guard process.isRunning else { return process.terminationStatus }
         kill(pid, signal)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+            usleep(10_000)
         }
         if process.isRunning {
             kill(pid, SIGKILL)

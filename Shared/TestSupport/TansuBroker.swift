@@ -27,8 +27,8 @@ public final class TansuBroker: Sendable {
         self.child = child
     }
 
-    public func stop() async {
-        await child.stop(signal: SIGTERM, timeout: .seconds(5))
+    public func stop() {
+        child.stop(signal: SIGTERM, timeout: .seconds(5))
     }
 
     static func locateBinary() throws -> String {

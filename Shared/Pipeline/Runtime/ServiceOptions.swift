@@ -51,6 +51,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
     public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 500
 
+    @Option(help: "Largest command or event payload accepted, in bytes; larger ones are rejected and dead-lettered. Env: TENANCY_MAX_PAYLOAD_BYTES.")
+    public var maxPayloadBytes: Int = environment["TENANCY_MAX_PAYLOAD_BYTES"].flatMap(Int.init) ?? 1 << 20
+
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
 

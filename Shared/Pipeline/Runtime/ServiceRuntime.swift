@@ -36,7 +36,7 @@ public struct ServiceRuntime: Sendable {
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let processor = BatchProcessor(
             store: store, handler: handler, topics: topics, source: definition.source,
-            limits: EnvelopeLimits(), logger: logger, metrics: metrics
+            limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics
         )
         let relay = OutboxRelay(store: store, producer: producer, logger: logger, metrics: metrics)
 

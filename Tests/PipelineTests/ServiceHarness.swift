@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import Kafka
+import Lifecycle
+import Logging
+import Models
+import Pipeline
+import TestSupport
+
+/// A real Lifecycle runtime in this process, built exactly as `main` builds it, against a real
+/// Tansu broker and a real SQLite file.
+final class ServiceHarness: Sendable {
+    let broker: TansuBroker
+    let topics: Topics
+    let databasePath: String
+    let producer: KafkaProducer
+    let operatorToken = "operator-token-for-tests"
+    private let running: LockedRuntime
+
+    /// Runs `body` with a started harness and always shuts it down afterwards.
+    static func with(_ body: (ServiceHarness) async throws -> Void) async throws {
+        let harness = try await start()
+        do {
+            try await body(harness)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    static func start() async throws -> ServiceHarness {
+        let broker = try await TansuBroker.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenancy-pipeline-\(UUID().uuidString)")
+        let harness = try ServiceHarness(broker: broker, databasePath: directory.appendingPathComponent("lifecycle.sqlite").path)
+        try await harness.startService()
+        return harness
+    }
+
+    private init(broker: TansuBroker, databasePath: String) throws {
+        self.broker = broker
+        self.databasePath = databasePath
+        topics = Topics(prefix: "t\(UUID().uuidString.prefix(8).lowercased())")
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "test.client"))
+        running = LockedRuntime()
+    }
+
+    /// Builds and runs the service; a previous instance must have been stopped.
+    func startService() async throws {
+        setenv("TENANCY_OPERATOR_TOKEN", operatorToken, 1)
+        let options = try ServiceOptions.parse([
+            "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", String(topics.lifecycleCommands.split(separator: ".")[0]),
+            "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3", "--max-payload-bytes", "100000",
+        ])
+        var logger = Logger(label: "test.lifecycle")
+        logger.logLevel = .warning
+        let runtime = try await ServiceRuntime.build(Lifecycle.definition, options: options, logger: logger)
+        let task = Task { try await runtime.run() }
+        running.set(runtime, task)
+    }
+
+    /// Graceful shutdown, as on SIGTERM; returns once the service has stopped.
+    func stopService() async throws {
+        guard let (runtime, task) = running.take() else { return }
+        await runtime.group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    var store: ServiceStore {
+        get throws { try ServiceStore(path: databasePath, migrations: { _ in }) }
+    }
+
+    func send(_ records: [KafkaRecord]) async throws {
+        for result in await producer.send(records) { _ = try result.get() }
+    }
+
+    func command<M: Message>(_ command: M, id: String = UUID().uuidString, key: String = "k", credential: Credential? = nil) -> KafkaRecord {
+        CommandFactory.record(command, topic: topics.lifecycleCommands, id: id, key: key, credential: credential ?? .operator(token: operatorToken))
+    }
+
+    func reader(_ topic: String) async throws -> TopicReader {
+        try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: topic)
+    }
+
+    func shutdown() async {
+        try? await stopService()
+        producer.close()
+        broker.stop()
+    }
+}
+
+private final class LockedRuntime: @unchecked Sendable {
+    private var value: (ServiceRuntime, Task<Void, Error>)?
+    private let lock = NSLock()
+
+    func set(_ runtime: ServiceRuntime, _ task: Task<Void, Error>) { lock.withLock { value = (runtime, task) } }
+    func take() -> (ServiceRuntime, Task<Void, Error>)? { lock.withLock { defer { value = nil }; return value } }
+}
+
+extension [KafkaConsumedMessage] {
+    func results(for commandID: String) -> [CommandResult] {
+        filter { $0.header(Envelope.Header.subject) == commandID }.compactMap(\.commandResult)
+    }
+}
