@@ -84,6 +84,11 @@ let package = Package(
             dependencies: ["Lifecycle", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LifecycleTests"
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Models", "Kafka", "TestSupport"], path: "Tests/EndToEndTests"),
+        .testTarget(
+            name: "EndToEndTests",
+            // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
+            dependencies: ["Models", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
+            path: "Tests/EndToEndTests"
+        ),
     ]
 )

@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Models
+import TestSupport
+
+/// Starts the built executables as real processes, each with its own database and HTTP port.
+struct Deployment {
+    let broker: TansuBroker
+    let directory: URL
+    let prefix: String
+    let operatorToken = "e2e-operator-token"
+
+    static func binary(_ name: String) -> String {
+        if let directory = ProcessInfo.processInfo.environment["TENANCY_BIN_DIR"] { return directory + "/" + name }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/\(name)").path
+    }
+
+    init(broker: TansuBroker) throws {
+        self.broker = broker
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenancy-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        prefix = "e\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    var topics: Topics { Topics(prefix: prefix) }
+
+    func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
+
+    /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
+    func start(_ service: String, httpPort: Int) throws -> ChildProcess {
+        try ChildProcess(
+            executable: Self.binary("tenancy-\(service)"),
+            arguments: [],
+            environment: [
+                "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
+                "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
+                "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
+                "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
+            ],
+            logFile: directory.appendingPathComponent("\(service).log")
+        )
+    }
+
+    /// Runs the `tenancy` CLI against this deployment.
+    func cli(_ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil) async throws -> (status: Int32, output: String, errors: String) {
+        var base = ["TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
+        if let lifecyclePort { base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)" }
+        return try await runToCompletion(Self.binary("tenancy"), arguments, environment: base.merging(environment) { _, new in new })
+    }
+}
+
+/// GET on 127.0.0.1; nil when nothing answers.
+func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
+    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)"),
+          let (data, response) = try? await URLSession.shared.data(from: url),
+          let http = response as? HTTPURLResponse
+    else { return nil }
+    return (http.statusCode, String(decoding: data, as: UTF8.self))
+}
+
+func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
+    try await Wait.until("service on \(port) is ready", timeout: timeout, every: .milliseconds(200)) {
+        await httpGet(port: port, path: "/health/ready")?.status == 200
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Kafka
+import Logging
+import Models
+import Testing
+import TestSupport
+
+@Suite("End to end: real processes, real broker", .serialized, .timeLimit(.minutes(10)))
+struct ServicesLifecycleTests {
+    /// All four services start, create and join their topics, answer health checks and metrics,
+    /// and stop cleanly on SIGTERM.
+    @Test func allServicesStartAnswerHealthAndStopCleanly() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let services = ["lifecycle", "sharing", "notifications", "deactivation"]
+        let ports = try services.map { _ in try FreePort.next() }
+        let processes = try zip(services, ports).map { try deployment.start($0, httpPort: $1) }
+        defer { processes.forEach { $0.stop(signal: SIGKILL) } }
+
+        for port in ports {
+            try await waitUntilReady(port: port)
+            #expect(await httpGet(port: port, path: "/health/live")?.status == 200)
+            let ready = await httpGet(port: port, path: "/health/ready")
+            #expect(ready?.body.contains(#""broker":true"#) == true && ready?.body.contains(#""database":true"#) == true)
+        }
+        // A command on a topic of a service with no commands yet is refused, not ignored.
+        let producerTopic = deployment.topics.sharingCommands
+        let reader = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "e2e"))
+        try await producer.send(CommandFactory.record(CreateWorkspace(), topic: producerTopic, id: "to-sharing", key: "ws_x", credential: nil))
+        let results = try await reader.read { $0.contains { $0.header("ce_subject") == "to-sharing" } }
+        #expect(results.first { $0.header("ce_subject") == "to-sharing" }?.commandResult?.error?.code == .unknownType)
+        producer.close()
+        await reader.close()
+
+        let metrics = await httpGet(port: ports[1], path: "/metrics")
+        #expect(metrics?.body.contains("tenancy_commands_total") == true)
+        #expect(metrics?.body.contains("tenancy_dead_letters_total") == true)
+
+        for (service, process) in zip(services, processes) {
+            let status = process.stop(signal: SIGTERM, timeout: .seconds(30))
+            #expect(status == 0, "\(service) exit status; log:\n\(process.log.suffix(2_000))")
+            #expect(process.log.contains("consumer closed"), "\(service) left its group")
+        }
+    }
+
+    /// The CLI against a running Lifecycle: create an organization, enable a feature, create a
+    /// workspace with the owner's key, read them back; a refusal exits 1 with its code.
+    @Test func cliDrivesLifecycle() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let port = try FreePort.next()
+        let lifecycle = try deployment.start("lifecycle", httpPort: port)
+        defer { lifecycle.stop(signal: SIGKILL) }
+        try await waitUntilReady(port: port)
+
+        let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ops@acme.example", "--json"])
+        #expect(created.status == 0, "\(created.errors)")
+        let result = try JSONCoding.decode(CommandResult.self, from: Data(created.output.utf8))
+        let organization = try #require(result.created["organization_id"])
+        let owner = ["TENANCY_CLIENT_ID": try #require(result.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(result.secrets?["client_secret"])]
+
+        let disabled = try await deployment.cli(["workspace", "create", "--name", "Staging"], environment: owner)
+        #expect(disabled.status == 1 && disabled.errors.contains("feature_disabled"))
+
+        let features = try await deployment.cli(["org", "features", organization, "--as-operator", "--enable", "workspace_creation"])
+        #expect(features.status == 0 && features.output.contains("accepted"))
+
+        let workspace = try await deployment.cli(["workspace", "create", "--name", "Staging"], environment: owner)
+        #expect(workspace.status == 0 && workspace.output.contains("workspace_id: ws_") && workspace.output.contains("shown only once"))
+
+        let shown = try await deployment.cli(["org", "show", organization], lifecyclePort: port)
+        #expect(shown.status == 0 && shown.output.contains(#""name":"Staging""#) && shown.output.contains("workspace_creation"))
+
+        let wrong = try await deployment.cli(["workspace", "create"], environment: owner.merging(["TENANCY_CLIENT_SECRET": "nope"]) { _, new in new })
+        #expect(wrong.status == 1 && wrong.errors.contains("unauthenticated"))
+
+        let noCredential = try await deployment.cli(["workspace", "create"], environment: ["TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""])
+        #expect(noCredential.status != 0 && noCredential.errors.contains("TENANCY_CLIENT_SECRET"))
+
+        // The secret is not in the service's log.
+        #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
+        #expect(!lifecycle.log.contains(deployment.operatorToken))
+    }
+}
