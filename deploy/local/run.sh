@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds, starts a local Tansu broker and the four
+# services in the background, and runs a short demo with the CLI. Stop with deploy/local/stop.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$TENANCY_ROOT"
+
+KAFKA_PORT="${TENANCY_KAFKA_PORT:-9092}"
+SERVICES=(lifecycle:8081 sharing:8082 notifications:8083 deactivation:8084)
+
+"$TENANCY_ROOT/deploy/local/setup.sh"
+echo "building (debug)..."
+swift build
+BIN="$(swift build --show-bin-path)"
+mkdir -p "$TENANCY_RUN_DIR/logs" "$TENANCY_RUN_DIR/data"
+
+is_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# The operator credential is generated once and kept in a file readable by this user only.
+TOKEN_FILE="$TENANCY_RUN_DIR/operator-token"
+if [ ! -s "$TOKEN_FILE" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$TOKEN_FILE")
+fi
+
+if ! is_running "$TENANCY_RUN_DIR/tansu.pid"; then
+  echo "starting Tansu on 127.0.0.1:$KAFKA_PORT"
+  "$(tansu_binary)" broker --listener-url "tcp://127.0.0.1:$KAFKA_PORT" --advertised-listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
+    --storage-engine memory://tansu/ > "$TENANCY_RUN_DIR/logs/tansu.log" 2>&1 &
+  echo $! > "$TENANCY_RUN_DIR/tansu.pid"
+  # Tansu keeps topics in memory: databases of a previous broker's run would point at lost offsets.
+  rm -f "$TENANCY_RUN_DIR"/data/*.sqlite*
+fi
+
+for entry in "${SERVICES[@]}"; do
+  service=${entry%%:*} port=${entry##*:}
+  if ! is_running "$TENANCY_RUN_DIR/$service.pid"; then
+    echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
+    TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
+      "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
+      --operator-token-file "$TOKEN_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
+    echo $! > "$TENANCY_RUN_DIR/$service.pid"
+  fi
+done
+
+for entry in "${SERVICES[@]}"; do
+  service=${entry%%:*} port=${entry##*:}
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
+    is_running "$TENANCY_RUN_DIR/$service.pid" || { echo "tenancy-$service exited; see $TENANCY_RUN_DIR/logs/$service.log"; exit 1; }
+    sleep 0.5
+  done
+  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "tenancy-$service not ready; see $TENANCY_RUN_DIR/logs/$service.log"; exit 1; }
+  echo "tenancy-$service ready"
+done
+
+export TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+export TENANCY_OPERATOR_TOKEN="$(cat "$TOKEN_FILE")"
+tenancy() { "$BIN/tenancy" "$@"; }
+json_field() { "$TENANCY_VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+echo
+echo "== demo: an operator creates an organization (its first workspace, Owner and Owner API key)"
+org_name="Demo $(date +%H%M%S)"
+created=$(tenancy org create --as-operator --name "$org_name" --owner-email "owner@demo.example" --json)
+echo "$created"
+organization=$(echo "$created" | json_field '["created"]["organization_id"]')
+export TENANCY_CLIENT_ID=$(echo "$created" | json_field '["created"]["client_id"]')
+export TENANCY_CLIENT_SECRET=$(echo "$created" | json_field '["secrets"]["client_secret"]')
+
+echo
+echo "== the Owner tries to create a workspace before the feature is enabled (refused)"
+tenancy workspace create --name Staging || true
+echo
+echo "== the operator enables workspace creation"
+tenancy org features "$organization" --as-operator --enable workspace_creation
+echo
+echo "== the Owner creates a workspace and becomes its Owner"
+tenancy workspace create --name Staging
+echo
+echo "== the organization as Lifecycle's read side shows it"
+tenancy org show "$organization"
+cat <<DONE
+
+Tenancy is running: broker 127.0.0.1:$KAFKA_PORT, services on 127.0.0.1:8081-8084 (/health/ready, /metrics).
+Logs and databases: $TENANCY_RUN_DIR. Stop everything with: deploy/local/stop.sh
+Use the CLI yourself:  $BIN/tenancy --help
+DONE
