@@ -40,8 +40,8 @@ struct CommandSender {
             headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
         )
         try await producer.send(record)
+        // The consumer only has an assignment, no group to leave: releasing it is enough.
         guard let consumer else { return .sent(commandID: commandID) }
-        defer { Task { await consumer.close() } }
         let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))
         while ContinuousClock.now < deadline {
             for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200)) where message.header(Envelope.Header.subject) == commandID {

@@ -55,7 +55,7 @@ public final class KafkaConsumer: Sendable {
         if let fatal = client.callbacks.fatalError { throw fatal }
         let client = self.client
         let logger = self.logger
-        let milliseconds = Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = timeout.milliseconds
         let messages = await withCheckedContinuation { continuation in
             queue.async {
                 var messages: [KafkaConsumedMessage] = []

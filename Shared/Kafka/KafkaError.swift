@@ -30,3 +30,10 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "Kafka \(code): \(reason)" }
 }
+
+extension Duration {
+    /// Whole milliseconds, as librdkafka's timeouts take them.
+    var milliseconds: Int32 {
+        Int32(clamping: components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -83,7 +83,7 @@ public final class KafkaProducer: Sendable {
     public func close(timeout: Duration = .seconds(10)) -> Bool {
         guard stopped.set() else { return true }
         pollerDone.wait()
-        let milliseconds = Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = timeout.milliseconds
         let error = rd_kafka_flush(client.handle, milliseconds)
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("producer closed with undelivered records", metadata: ["kafka.queued": "\(rd_kafka_outq_len(client.handle))"])

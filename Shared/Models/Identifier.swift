@@ -11,15 +11,6 @@ public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Coda
         self.rawValue = rawValue
     }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public var description: String { rawValue }
 
     /// Whether the value has this kind's prefix and a well-formed body; ids from outside are checked with it.

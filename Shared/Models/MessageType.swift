@@ -11,15 +11,6 @@ public struct MessageType: RawRepresentable, Hashable, Codable, Sendable, Custom
         self.init(rawValue: value)
     }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public var description: String { rawValue }
 
     /// `tenancy.<area>.<Name>.v<N>`: lower-case dotted prefix, a name, a version.

@@ -41,7 +41,9 @@ final class ServiceHarness: Sendable {
         self.broker = broker
         self.databasePath = databasePath
         topics = Topics(prefix: "t\(UUID().uuidString.prefix(8).lowercased())")
-        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "test.client"))
+        var clientLogger = Logger(label: "test.client")
+        clientLogger.logLevel = .critical
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: clientLogger)
         running = LockedRuntime()
     }
 

@@ -30,6 +30,8 @@ extension BatchProcessor {
     /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.
     private func decide(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandResult {
         var outcome: CommandOutcome?
+        let started = ContinuousClock.now
+        defer { metrics.handled(type: envelope.type.rawValue, seconds: (ContinuousClock.now - started).inSeconds) }
         do {
             try db.inSavepoint {
                 let decided = try handler.handle(command, envelope: envelope, context: context, db: db)

@@ -6,6 +6,7 @@ import Synchronization
 final class PipelineMetrics: Sendable {
     private let factory: any MetricsFactory
     private let commandCounters = Mutex<[String: Counter]>([:])
+    private let handlerTimers = Mutex<[String: Timer]>([:])
     private let deadLetters: Counter
     private let duplicates: Counter
     private let eventsApplied: Counter
@@ -30,16 +31,26 @@ final class PipelineMetrics: Sendable {
     }
 
     func command(type: String, status: CommandResult.Status, code: ErrorCode?) {
-        let key = "\(type)|\(status.rawValue)|\(code?.rawValue ?? "")"
-        let counter = commandCounters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            var dimensions = [("type", type), ("status", status.rawValue)]
-            if let code { dimensions.append(("code", code.rawValue)) }
-            let counter = Counter(label: "tenancy_commands_total", dimensions: dimensions, factory: factory)
-            counters[key] = counter
-            return counter
+        var dimensions = [("type", type), ("status", status.rawValue)]
+        if let code { dimensions.append(("code", code.rawValue)) }
+        Self.cached(commandCounters, dimensions) { Counter(label: "tenancy_commands_total", dimensions: dimensions, factory: factory) }.increment()
+    }
+
+    /// Time one command spent in its handler (authenticate, decide, apply).
+    func handled(type: String, seconds: Double) {
+        let dimensions = [("type", type)]
+        Self.cached(handlerTimers, dimensions) { Timer(label: "tenancy_handler_duration_seconds", dimensions: dimensions, factory: factory) }.recordSeconds(seconds)
+    }
+
+    /// Metric objects are looked up by their label set so each is created once.
+    private static func cached<Metric>(_ cache: borrowing Mutex<[String: Metric]>, _ dimensions: [(String, String)], make: () -> Metric) -> Metric {
+        let key = dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        return cache.withLock { metrics in
+            if let metric = metrics[key] { return metric }
+            let metric = make()
+            metrics[key] = metric
+            return metric
         }
-        counter.increment()
     }
 
     func deadLettered() { deadLetters.increment() }
@@ -48,5 +59,12 @@ final class PipelineMetrics: Sendable {
 
     func lagGauge(for partition: String) -> Gauge {
         Gauge(label: "tenancy_consumer_lag", dimensions: [("partition", partition)], factory: factory)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as timers record it.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -50,7 +50,7 @@ final class ConsumerService: Service, Sendable {
             let started = ContinuousClock.now
             do {
                 try await processor.process(batch)
-                metrics.batchDuration.recordNanoseconds(Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000) + (ContinuousClock.now - started).components.seconds * 1_000_000_000)
+                metrics.batchDuration.recordSeconds((ContinuousClock.now - started).inSeconds)
                 return true
             } catch {
                 metrics.batchFailures.increment()
