@@ -38,6 +38,8 @@ extension ErrorCode {
     public static let featureDisabled = ErrorCode(rawValue: "feature_disabled")
     public static let workspaceInactive = ErrorCode(rawValue: "workspace_inactive")
     public static let lastOwner = ErrorCode(rawValue: "last_owner")
+    /// The thing was already revoked or removed.
+    public static let alreadyRevoked = ErrorCode(rawValue: "already_revoked")
 
     /// The service failed in a way that is not the caller's fault; the command had no effect.
     public static let internalError = ErrorCode(rawValue: "internal_error")

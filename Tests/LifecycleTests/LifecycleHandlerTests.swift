@@ -77,6 +77,20 @@ struct LifecycleHandlerTests {
         #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("revoked") }
     }
 
+    @Test func issuedKeyWorksUntilRevokedAndOtherWorkspacesCannotSeeIt() throws {
+        let (_, credential) = try bootstrap()
+        let issued = try run(IssueAPIKey(scopes: [.workspaceRead]), as: credential)
+        let narrow = Credential.apiKey(clientID: ClientID(rawValue: issued.created["client_id"]!), secret: issued.secrets!["client_secret"]!)
+        // The narrow key authenticates but lacks the scope to create workspaces.
+        #expect { try run(CreateWorkspace(), as: narrow) } throws: { ($0 as! Rejection).code == .forbidden }
+        _ = try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: credential)
+        #expect { try run(IssueAPIKey(), as: narrow) } throws: { ($0 as! Rejection).message.contains("revoked") }
+        // Another organization's owner gets not_found for this key, not a hint that it exists.
+        let other = try run(CreateOrganization(name: "Other", ownerEmail: "o@other.example"), as: .operator(token: "op-token"))
+        let outsider = Credential.apiKey(clientID: ClientID(rawValue: other.created["client_id"]!), secret: other.secrets!["client_secret"]!)
+        #expect { try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: outsider) } throws: { ($0 as! Rejection).code == .notFound }
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }

@@ -7,6 +7,7 @@ import Pipeline
 /// Lifecycle's read side: organizations and workspaces with their members.
 enum LifecycleRoutes {
     static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+        KeyRoutes.register(on: router, store: store)
         router.get("/organizations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             let view = try await store.writer.read { db -> OrganizationView? in
@@ -15,7 +16,7 @@ enum LifecycleRoutes {
                 let workspaces = try WorkspaceRecord.filter(WorkspaceRecord.CodingKeys.organizationID == id).order(WorkspaceRecord.CodingKeys.name).fetchAll(db)
                 return OrganizationView(id: record.id.rawValue, name: record.name, features: features, workspaces: workspaces.map { .init(id: $0.id.rawValue, name: $0.name, status: $0.status.rawValue) })
             }
-            return try json(view, notFound: "organization '\(id)' not found")
+            return try JSONResponse.make(view, notFound: "organization '\(id)' not found")
         }
         router.get("/workspaces/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
@@ -30,17 +31,10 @@ enum LifecycleRoutes {
                     members: members.map { .init(userID: $0["user_id"], email: $0["email"], role: $0["role"]) }
                 )
             }
-            return try json(view, notFound: "workspace '\(id)' not found")
+            return try JSONResponse.make(view, notFound: "workspace '\(id)' not found")
         }
     }
 
-    private static func json<T: Encodable>(_ value: T?, notFound: String) throws -> Response {
-        guard let value else {
-            let body = JSONCoding.encode(["error": ["code": ErrorCode.notFound.rawValue, "message": notFound]])
-            return Response(status: .notFound, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-        }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
-    }
 }
 
 struct OrganizationView: Codable {
@@ -64,4 +58,15 @@ struct WorkspaceView: Codable {
     var status: String
     var members: [Member]
     enum CodingKeys: String, CodingKey { case id, organizationID = "organization_id", name, status, members }
+}
+
+/// JSON bodies of the read side, with a `not_found` error body when there is nothing to show.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T?, notFound: String) throws -> Response {
+        guard let value else {
+            let body = JSONCoding.encode(["error": ["code": ErrorCode.notFound.rawValue, "message": notFound]])
+            return Response(status: .notFound, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
+    }
 }

@@ -28,6 +28,8 @@ enum LifecycleProjection {
                 scopes: event.scopes.map(\.rawValue).joined(separator: " "), issuerRole: event.issuerRole,
                 createdAt: time, expiresAt: event.expiresAt, revokedAt: nil
             ).insert(db)
+        case let event as APIKeyRevoked:
+            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL", arguments: [time, event.clientID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }

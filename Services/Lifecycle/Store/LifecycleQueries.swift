@@ -21,4 +21,12 @@ enum LifecycleQueries {
         let email = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [caller.userID.rawValue]) ?? ""
         return WorkspaceRules.CreationState(organization: organization, takenNames: Set(names), callerEmail: email)
     }
+
+    /// A key of the caller's workspace; nil for keys of other workspaces, which callers cannot see.
+    static func key(_ clientID: ClientID, visibleTo principal: Principal, db: Database) throws -> KeyRules.KeyState? {
+        guard case .member(let caller) = principal, clientID.isWellFormed,
+              let record = try APIKeyRecord.fetchOne(db, key: clientID.rawValue), record.workspaceID == caller.workspaceID
+        else { return nil }
+        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil)
+    }
 }

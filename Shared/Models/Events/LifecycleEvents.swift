@@ -105,3 +105,25 @@ public struct APIKeyIssued: Message, Hashable {
         case secretHash = "secret_hash", issuerRole = "issuer_role", expiresAt = "expires_at"
     }
 }
+
+/// A key stops working everywhere: every service refuses it from this event on.
+public struct APIKeyRevoked: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.APIKeyRevoked.v1"
+
+    public var clientID: ClientID
+    public var workspaceID: WorkspaceID
+    public var userID: UserID
+    /// Who revoked it; nil when it was revoked as a consequence (member removed).
+    public var revokedBy: UserID?
+
+    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, revokedBy: UserID?) {
+        self.clientID = clientID
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.revokedBy = revokedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id", workspaceID = "workspace_id", userID = "user_id", revokedBy = "revoked_by"
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Models
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "API keys of your workspace.",
+        subcommands: [Issue.self, Revoke.self, List.self]
+    )
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new API key for yourself; its secret is shown once.",
+            discussion: "Example: tenancy key issue --scope workspace.read --scope workflows.write --expires-in-days 30"
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(name: .customLong("scope"), help: "Scope to grant, repeatable. Default: all of your key's scopes.") var scopes: [String] = []
+        @Option(help: "Days until the key expires. Default: never.") var expiresInDays: Int?
+
+        func run() async throws {
+            let expiry = try expiresInDays.map { days in
+                guard days > 0 else { throw ValidationError("--expires-in-days must be positive") }
+                return Date().addingTimeInterval(Double(days) * 86_400)
+            }
+            let command = IssueAPIKey(scopes: scopes.isEmpty ? nil : scopes.map(Scope.init(rawValue:)), expiresAt: expiry)
+            try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "key", options: options)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key of your workspace.", discussion: "Example: tenancy key revoke key_0123abcd")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Client id of the key (key_...).") var clientID: String
+
+        func run() async throws {
+            try await sendAndReport(RevokeAPIKey(clientID: ClientID(rawValue: clientID)), topic: \.lifecycleCommands, key: options.clientID ?? "key", options: options)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a workspace's API keys (never their secrets).")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+
+        func run() async throws {
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/api-keys")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Models
+import Pipeline
+
+/// API keys: a member issues keys for themselves with a subset of their own key's scopes, and
+/// revokes their own keys; revoking another member's key needs `workspace.write`.
+enum KeyRules {
+    /// What the revoke rule needs to know about the key; nil when it is not in the caller's workspace.
+    struct KeyState: Sendable {
+        var userID: UserID
+        var revoked: Bool
+    }
+
+    static func issue(_ command: IssueAPIKey, by principal: Principal, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        guard case .member(let caller) = principal else {
+            throw Rejection(.forbidden, "API keys belong to workspace members; the operator cannot issue them")
+        }
+        let scopes = try requestedScopes(command.scopes, holding: caller.scopes)
+        if let expiry = command.expiresAt, expiry <= context.now {
+            throw .invalid("expires_at", "must be in the future")
+        }
+        let secret = context.newSecret()
+        let event = APIKeyIssued(
+            clientID: context.newID("key"), workspaceID: caller.workspaceID, userID: caller.userID, scopes: scopes,
+            secretHash: Fingerprint.secretHash(secret), issuerRole: caller.role, expiresAt: command.expiresAt
+        )
+        return CommandOutcome(
+            events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
+            created: ["client_id": event.clientID.rawValue], secrets: ["client_secret": secret]
+        )
+    }
+
+    static func revoke(_ command: RevokeAPIKey, by principal: Principal, key: KeyState?) throws(Rejection) -> CommandOutcome {
+        guard case .member(let caller) = principal else {
+            throw Rejection(.forbidden, "revoking an API key needs a workspace member's API key")
+        }
+        guard let key else {
+            throw Rejection(.notFound, "no API key '\(command.clientID)' in this workspace", field: "client_id")
+        }
+        if key.userID != caller.userID {
+            _ = try Authorization.requireMember(principal, role: .admin, scope: .workspaceWrite, to: "revoking another member's API key")
+        }
+        guard !key.revoked else {
+            throw Rejection(.alreadyRevoked, "API key '\(command.clientID)' is already revoked", field: "client_id")
+        }
+        let event = APIKeyRevoked(clientID: command.clientID, workspaceID: caller.workspaceID, userID: key.userID, revokedBy: caller.userID)
+        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
+    }
+
+    /// The requested scopes, known and held by the caller; all of the caller's when none are named.
+    static func requestedScopes(_ requested: [Scope]?, holding held: Set<Scope>) throws(Rejection) -> [Scope] {
+        guard let requested else { return held.sorted() }
+        guard !requested.isEmpty else { throw .invalid("scopes", "name at least one scope, or leave it out for all of yours") }
+        for (index, scope) in requested.enumerated() where !Scope.all.contains(scope) {
+            throw .invalid("scopes.\(index)", "unknown scope '\(scope.rawValue.prefix(64))'")
+        }
+        let missing = Set(requested).subtracting(held)
+        guard missing.isEmpty else {
+            throw Rejection(.forbidden, "a key can only carry scopes its issuer holds; yours lacks \(missing.sorted().map(\.rawValue).joined(separator: ", "))", field: "scopes")
+        }
+        return Set(requested).sorted()
+    }
+}

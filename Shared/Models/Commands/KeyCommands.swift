@@ -1,0 +1,34 @@
+import Foundation
+
+/// A member issues an API key for themselves in the key's workspace. The new key carries the
+/// requested scopes, which must all be held by the caller's own key (default: all of them).
+public struct IssueAPIKey: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.IssueAPIKey.v1"
+
+    public var scopes: [Scope]?
+    public var expiresAt: Date?
+
+    public init(scopes: [Scope]? = nil, expiresAt: Date? = nil) {
+        self.scopes = scopes
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scopes, expiresAt = "expires_at"
+    }
+}
+
+/// Revokes a key of the caller's workspace: one's own, or anyone's with `workspace.write`.
+public struct RevokeAPIKey: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.RevokeAPIKey.v1"
+
+    public var clientID: ClientID
+
+    public init(clientID: ClientID) {
+        self.clientID = clientID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id"
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+@testable import Lifecycle
+import Models
+import Pipeline
+import Testing
+
+@Suite("API key rules")
+struct KeyRulesTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func memberIssuesAKeyWithASubsetOfTheirScopes() throws {
+        let outcome = try KeyRules.issue(IssueAPIKey(scopes: [.workspaceRead, .workflowsWrite], expiresAt: now + 3_600), by: owner(), context: fixedContext(now: now))
+        let key = try #require(outcome.events(of: APIKeyIssued.self).first)
+        #expect(key.scopes == [.workflowsWrite, .workspaceRead].sorted() && key.expiresAt == now + 3_600)
+        #expect(key.workspaceID == WorkspaceID(rawValue: "ws_home") && key.userID == UserID(rawValue: "usr_owner"))
+        #expect(key.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        #expect(outcome.created == ["client_id": key.clientID.rawValue])
+    }
+
+    @Test func defaultScopesAreAllOfTheCallers() throws {
+        let viewer = owner(role: .viewer)
+        let outcome = try KeyRules.issue(IssueAPIKey(), by: viewer, context: fixedContext(now: now))
+        #expect(outcome.events(of: APIKeyIssued.self).first?.scopes == [.workspaceRead])
+        #expect(outcome.events(of: APIKeyIssued.self).first?.issuerRole == .viewer)
+    }
+
+    @Test func scopesBeyondTheCallersAreForbidden() {
+        #expect {
+            try KeyRules.issue(IssueAPIKey(scopes: [.workspaceRead, .organizationsWrite]), by: owner(role: .admin), context: fixedContext(now: now))
+        } throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("organizations.write") }
+    }
+
+    @Test func badScopesAndExpiryNameTheField() {
+        #expect { try KeyRules.issue(IssueAPIKey(scopes: [Scope(rawValue: "root")]), by: owner(), context: fixedContext(now: now)) }
+            throws: { ($0 as! Rejection).field == "scopes.0" }
+        #expect { try KeyRules.issue(IssueAPIKey(scopes: []), by: owner(), context: fixedContext(now: now)) }
+            throws: { ($0 as! Rejection).field == "scopes" }
+        #expect { try KeyRules.issue(IssueAPIKey(expiresAt: now), by: owner(), context: fixedContext(now: now)) }
+            throws: { ($0 as! Rejection).field == "expires_at" }
+        #expect { try KeyRules.issue(IssueAPIKey(), by: .operator, context: fixedContext(now: now)) }
+            throws: { ($0 as! Rejection).code == .forbidden }
+    }
+
+    @Test func ownKeyIsRevokedByAnyRole() throws {
+        let outcome = try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_mine")), by: owner(role: .viewer), key: .init(userID: UserID(rawValue: "usr_owner"), revoked: false))
+        #expect(outcome.events(of: APIKeyRevoked.self) == [APIKeyRevoked(clientID: ClientID(rawValue: "key_mine"), workspaceID: WorkspaceID(rawValue: "ws_home"), userID: UserID(rawValue: "usr_owner"), revokedBy: UserID(rawValue: "usr_owner"))])
+    }
+
+    @Test func othersKeysNeedWorkspaceWrite() throws {
+        let other = KeyRules.KeyState(userID: UserID(rawValue: "usr_other"), revoked: false)
+        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .operator), key: other) }
+            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect(try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .admin), key: other).events.count == 1)
+    }
+
+    @Test func unknownOrRevokedKeysAreRejected() {
+        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: nil) }
+            throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: .init(userID: UserID(rawValue: "usr_owner"), revoked: true)) }
+            throws: { ($0 as! Rejection).code == .alreadyRevoked }
+    }
+}
