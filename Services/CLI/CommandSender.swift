@@ -24,13 +24,15 @@ struct CommandSender {
         }
     }
 
-    func send<M: Message>(_ command: M, to topic: String, key: String) async throws -> Outcome {
-        let credential = try options.credential()
+    /// - Parameter authenticated: false for the one command whose payload carries its own proof
+    ///   (accepting an invitation), which is sent without an `authorization` header.
+    func send<M: Message>(_ command: M, to topic: String, key: String, authenticated: Bool = true) async throws -> Outcome {
+        let credential = authenticated ? try options.credential() : nil
         let connection = try options.connection
         let commandID = options.commandID ?? UUID().uuidString.lowercased()
         let envelope = Envelope(
             id: commandID, type: M.messageType, source: "/tenancy/cli", time: Date(), subject: key,
-            authorization: credential.headerValue, payload: JSONCoding.encode(command)
+            authorization: credential?.headerValue, payload: JSONCoding.encode(command)
         )
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }

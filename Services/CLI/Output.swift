@@ -30,6 +30,11 @@ enum Output {
             for (key, value) in (result.secrets ?? [:]).sorted(by: { $0.key < $1.key }) {
                 print("  \(key): \(value)   <- shown only once: store it now")
             }
+            for item in result.items ?? [] {
+                let created = item.created.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                let error = item.error.map { "\($0.code): \($0.message)" } ?? ""
+                print("  item \(item.index): \(item.status.rawValue) \(created)\(error)")
+            }
         case .rejected:
             let error = result.error ?? Rejection(.internalError, "no reason given")
             var line = "rejected: \(name) (command \(result.commandID))\n  code: \(error.code)\n  reason: \(error.message)"

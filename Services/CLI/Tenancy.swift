@@ -13,17 +13,17 @@ struct Tenancy: AsyncParsableCommand {
             Credentials come from TENANCY_CLIENT_ID / TENANCY_CLIENT_SECRET, or the operator token in
             TENANCY_OPERATOR_TOKEN with --as-operator. Secrets are never accepted as flags.
             """,
-        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self]
+        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self]
     )
 }
 
 /// Runs a command through the sender and reports it; failures to reach Kafka exit with 3.
-func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions) async throws {
+func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions, authenticated: Bool = true) async throws {
     var logger = Logger(label: "tenancy.cli")
     logger.logLevel = .error
     let outcome: CommandSender.Outcome
     do {
-        outcome = try await CommandSender(options: options, logger: logger).send(command, to: topic(options.topics), key: key)
+        outcome = try await CommandSender(options: options, logger: logger).send(command, to: topic(options.topics), key: key, authenticated: authenticated)
     } catch let error as ValidationError {
         throw error
     } catch {

@@ -9,11 +9,18 @@ struct LifecycleHandler: MessageHandler {
     let commands = MessageRegistry([
         CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
         IssueAPIKey.self, RevokeAPIKey.self,
+        InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
     ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let principal = try authenticator.authenticate(envelope.authorization, db: db, now: context.now)
-        let outcome = try decide(command, by: principal, context: context, db: db)
+        let outcome: CommandOutcome
+        if let command = command as? AcceptInvitation {
+            // The invitation's token is the credential: the invited person has no key yet.
+            outcome = try InvitationRules.accept(command, invitation: LifecycleQueries.invitation(command.invitationID, db: db), context: context)
+        } else {
+            let principal = try authenticator.authenticate(envelope.authorization, db: db, now: context.now)
+            outcome = try decide(command, by: principal, context: context, db: db)
+        }
         for event in outcome.events {
             try LifecycleProjection.apply(event.message, at: context.now, db: db)
         }
@@ -38,8 +45,27 @@ struct LifecycleHandler: MessageHandler {
             return try KeyRules.issue(command, by: principal, context: context)
         case let command as RevokeAPIKey:
             return try KeyRules.revoke(command, by: principal, key: LifecycleQueries.key(command.clientID, visibleTo: principal, db: db))
+        case let command as InviteUser:
+            let invitees = try LifecycleQueries.invitees([command.email], in: principal.workspaceID, db: db)
+            return try InvitationRules.invite(command, by: principal, invitee: invitees.values.first ?? .init(), context: context)
+        case let command as BulkInviteUsers:
+            let invitees = try LifecycleQueries.invitees(command.invitations.map(\.email), in: principal.workspaceID, db: db)
+            return try InvitationRules.bulkInvite(command, by: principal, invitees: invitees, context: context)
+        case let command as RevokeInvitation:
+            return try InvitationRules.revoke(command, by: principal, invitation: LifecycleQueries.invitation(command.invitationID, db: db), context: context)
+        case let command as ChangeMemberRole:
+            return try MemberRules.changeRole(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
+        case let command as RemoveMember:
+            return try MemberRules.remove(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }
+    }
+}
+
+extension Principal {
+    /// The workspace a member's key belongs to; nil for the operator.
+    var workspaceID: WorkspaceID? {
+        if case .member(let caller) = self { caller.workspaceID } else { nil }
     }
 }

@@ -16,13 +16,15 @@ public struct CommandResult: Message, Hashable {
     public var error: Rejection?
     /// True when this answers a repeated command id with the stored original result.
     public var replayed: Bool?
+    /// One result per item of a bulk command, in the order of the items.
+    public var items: [ItemResult]?
 
     enum CodingKeys: String, CodingKey {
-        case commandID = "command_id", commandType = "command_type", status, created, secrets, error, replayed
+        case commandID = "command_id", commandType = "command_type", status, created, secrets, error, replayed, items
     }
 
-    public static func accepted(_ commandID: String, type: MessageType, created: [String: String] = [:], secrets: [String: String]? = nil) -> CommandResult {
-        CommandResult(commandID: commandID, commandType: type.rawValue, status: .accepted, created: created, secrets: secrets)
+    public static func accepted(_ commandID: String, type: MessageType, created: [String: String] = [:], secrets: [String: String]? = nil, items: [ItemResult]? = nil) -> CommandResult {
+        CommandResult(commandID: commandID, commandType: type.rawValue, status: .accepted, created: created, secrets: secrets, items: items)
     }
 
     public static func rejected(_ commandID: String, type: String, _ rejection: Rejection) -> CommandResult {
@@ -35,5 +37,21 @@ public struct CommandResult: Message, Hashable {
         copy.secrets = nil
         copy.replayed = true
         return copy
+    }
+}
+
+/// The outcome of one item of a bulk command. One-time secrets of items are in the result's
+/// `secrets`, under `items.<index>.<name>`, so that replays drop them like any other.
+public struct ItemResult: Codable, Sendable, Hashable {
+    public var index: Int
+    public var status: CommandResult.Status
+    public var created: [String: String]
+    public var error: Rejection?
+
+    public init(index: Int, status: CommandResult.Status, created: [String: String] = [:], error: Rejection? = nil) {
+        self.index = index
+        self.status = status
+        self.created = created
+        self.error = error
     }
 }

@@ -40,6 +40,10 @@ extension ErrorCode {
     public static let lastOwner = ErrorCode(rawValue: "last_owner")
     /// The thing was already revoked or removed.
     public static let alreadyRevoked = ErrorCode(rawValue: "already_revoked")
+    /// The user is already a member of the workspace.
+    public static let alreadyMember = ErrorCode(rawValue: "already_member")
+    /// The request (an invitation, a share request) is no longer pending.
+    public static let notPending = ErrorCode(rawValue: "not_pending")
 
     /// The service failed in a way that is not the caller's fault; the command had no effect.
     public static let internalError = ErrorCode(rawValue: "internal_error")

@@ -28,6 +28,7 @@ public enum WorkspaceKind: IdentifierKind { public static let prefix = "ws" }
 public enum UserKind: IdentifierKind { public static let prefix = "usr" }
 public enum ClientKind: IdentifierKind { public static let prefix = "key" }
 public enum EventKind: IdentifierKind { public static let prefix = "evt" }
+public enum InvitationKind: IdentifierKind { public static let prefix = "inv" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -35,3 +36,4 @@ public typealias UserID = Identifier<UserKind>
 /// The public half of an API key.
 public typealias ClientID = Identifier<ClientKind>
 public typealias EventID = Identifier<EventKind>
+public typealias InvitationID = Identifier<InvitationKind>

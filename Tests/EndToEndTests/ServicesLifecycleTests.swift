@@ -80,6 +80,26 @@ struct ServicesLifecycleTests {
         let noCredential = try await deployment.cli(["workspace", "create"], environment: ["TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""])
         #expect(noCredential.status != 0 && noCredential.errors.contains("TENANCY_CLIENT_SECRET"))
 
+        // Invite, accept with the token from the environment, and list the workspace's keys.
+        let invited = try await deployment.cli(["user", "invite", "dev@acme.example", "--role", "operator", "--json"], environment: owner)
+        #expect(invited.status == 0, "\(invited.errors)")
+        let invitation = try JSONCoding.decode(CommandResult.self, from: Data(invited.output.utf8))
+        let accepted = try await deployment.cli(
+            ["user", "accept", try #require(invitation.created["invitation_id"]), "--json"],
+            environment: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"]), "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""]
+        )
+        #expect(accepted.status == 0, "\(accepted.errors)")
+        let member = try JSONCoding.decode(CommandResult.self, from: Data(accepted.output.utf8))
+        let home = try #require(result.created["workspace_id"])
+        #expect(member.created["workspace_id"] == home)
+        let memberClientID = try #require(member.created["client_id"])
+        let memberSecret = try #require(member.secrets?["client_secret"])
+        let keys = try await deployment.cli(["key", "list", home], lifecyclePort: port)
+        #expect(keys.status == 0 && keys.output.contains(memberClientID))
+        #expect(!keys.output.contains(memberSecret), "key listings never show secrets")
+        let invitations = try await deployment.cli(["user", "invitations", home], lifecyclePort: port)
+        #expect(invitations.output.contains(#""status":"accepted""#))
+
         // The secret is not in the service's log.
         #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
         #expect(!lifecycle.log.contains(deployment.operatorToken))

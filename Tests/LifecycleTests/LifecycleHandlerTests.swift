@@ -91,6 +91,41 @@ struct LifecycleHandlerTests {
         #expect { try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: outsider) } throws: { ($0 as! Rejection).code == .notFound }
     }
 
+    @Test func invitationStoryThroughTheHandler() throws {
+        let (_, ownerKey) = try bootstrap()
+        let first = try run(InviteUser(email: "dev@acme.example", role: .operator), as: ownerKey)
+        let second = try run(InviteUser(email: "DEV@acme.example", role: .admin), as: ownerKey)
+        // The first token no longer works: re-inviting replaced it.
+        #expect {
+            try run(AcceptInvitation(invitationID: InvitationID(rawValue: first.created["invitation_id"]!), token: first.secrets!["invitation_token"]!), as: nil)
+        } throws: { ($0 as! Rejection).code == .notPending }
+        let accepted = try run(AcceptInvitation(invitationID: InvitationID(rawValue: second.created["invitation_id"]!), token: second.secrets!["invitation_token"]!), as: nil)
+        let devKey = Credential.apiKey(clientID: ClientID(rawValue: accepted.created["client_id"]!), secret: accepted.secrets!["client_secret"]!)
+        let devID = UserID(rawValue: accepted.created["user_id"]!)
+        // The new admin can invite, but not as Owner.
+        #expect(try run(InviteUser(email: "v@acme.example", role: .viewer), as: devKey).created["invitation_id"] != nil)
+        #expect { try run(InviteUser(email: "o@acme.example", role: .owner), as: devKey) } throws: { ($0 as! Rejection).code == .forbidden }
+        // The only Owner cannot be demoted; once another Owner exists they can.
+        let ownerID = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = 'ops@acme.example'")! }
+        #expect { try run(ChangeMemberRole(userID: UserID(rawValue: ownerID), role: .admin), as: ownerKey) } throws: { ($0 as! Rejection).code == .lastOwner }
+        _ = try run(ChangeMemberRole(userID: devID, role: .owner), as: ownerKey)
+        _ = try run(ChangeMemberRole(userID: UserID(rawValue: ownerID), role: .admin), as: devKey)
+        // Removing the former owner revokes their key at once.
+        _ = try run(RemoveMember(userID: UserID(rawValue: ownerID)), as: devKey)
+        #expect { try run(IssueAPIKey(), as: ownerKey) } throws: { ($0 as! Rejection).message.contains("revoked") }
+        let members = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM member")! }
+        #expect(members == 1)
+    }
+
+    @Test func bulkInviteThroughTheHandlerRecordsEachAcceptedItem() throws {
+        let (_, ownerKey) = try bootstrap()
+        let outcome = try run(BulkInviteUsers(invitations: [.init(email: "a@acme.example", role: .viewer), .init(email: "ops@acme.example", role: .viewer)]), as: ownerKey)
+        #expect(outcome.items?.map(\.status) == [.accepted, .rejected])
+        #expect(outcome.items?[1].error?.code == .alreadyMember)
+        let pending = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM invitation WHERE status = 'pending'") }
+        #expect(pending == ["a@acme.example"])
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }

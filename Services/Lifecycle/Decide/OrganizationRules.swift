@@ -26,7 +26,7 @@ enum OrganizationRules {
         let organizationID: OrganizationID = context.newID("organization")
         let workspaceID: WorkspaceID = context.newID("workspace")
         let ownerID = state.existingOwner ?? context.newID("user")
-        let key = KeyIssue.ownerKey(workspaceID: workspaceID, userID: ownerID, context: context)
+        let key = KeyIssue.make(workspaceID: workspaceID, userID: ownerID, role: .owner, context: context)
         return CommandOutcome(
             events: [
                 DomainEvent(OrganizationCreated(organizationID: organizationID, name: name), subject: organizationID.rawValue),
@@ -63,16 +63,17 @@ enum OrganizationRules {
     }
 }
 
-/// A new API key: its event (with the secret's hash) and the secret to show once.
+/// A new member's first API key, with all the scopes of their role: its event (with the secret's
+/// hash) and the secret to show once.
 struct KeyIssue {
     var event: APIKeyIssued
     var secret: String
 
-    static func ownerKey(workspaceID: WorkspaceID, userID: UserID, context: DecisionContext) -> KeyIssue {
+    static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
         let secret = context.newSecret()
         let event = APIKeyIssued(
             clientID: context.newID("key.\(workspaceID)"), workspaceID: workspaceID, userID: userID,
-            scopes: Role.owner.scopes.sorted(), secretHash: Fingerprint.secretHash(secret), issuerRole: .owner, expiresAt: nil
+            scopes: role.scopes.sorted(), secretHash: Fingerprint.secretHash(secret), issuerRole: role, expiresAt: nil
         )
         return KeyIssue(event: event, secret: secret)
     }

@@ -28,7 +28,7 @@ enum WorkspaceRules {
         }
         let workspaceID: WorkspaceID = context.newID("workspace")
         let member = MemberAdded(workspaceID: workspaceID, userID: caller.userID, email: state.callerEmail, role: .owner)
-        let key = KeyIssue.ownerKey(workspaceID: workspaceID, userID: caller.userID, context: context)
+        let key = KeyIssue.make(workspaceID: workspaceID, userID: caller.userID, role: .owner, context: context)
         return CommandOutcome(
             events: [
                 DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID), subject: workspaceID.rawValue),

@@ -48,5 +48,20 @@ enum LifecycleMigrations {
             }
             try db.create(index: "api_key_by_workspace", on: "api_key", columns: ["workspace_id"])
         }
+        migrator.registerMigration("lifecycle.v2: invitations") { db in
+            try db.create(table: "invitation") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("email", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("token_hash", .text).notNull()
+                t.column("invited_by", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("accepted_by", .text)
+            }
+            try db.create(index: "invitation_by_workspace_email", on: "invitation", columns: ["workspace_id", "email"])
+        }
     }
 }

@@ -30,6 +30,20 @@ enum LifecycleProjection {
             ).insert(db)
         case let event as APIKeyRevoked:
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL", arguments: [time, event.clientID.rawValue])
+        case let event as InvitationSent:
+            try InvitationRecord(
+                id: event.invitationID, workspaceID: event.workspaceID, email: event.email, role: event.role, status: .pending,
+                tokenHash: event.tokenHash, invitedBy: event.invitedBy, createdAt: time, expiresAt: event.expiresAt, acceptedBy: nil
+            ).insert(db)
+        case let event as InvitationRevoked:
+            let status: InvitationStatus = event.reason == .replaced ? .replaced : .revoked
+            try db.execute(sql: "UPDATE invitation SET status = ? WHERE id = ?", arguments: [status.rawValue, event.invitationID.rawValue])
+        case let event as InvitationAccepted:
+            try db.execute(sql: "UPDATE invitation SET status = 'accepted', accepted_by = ? WHERE id = ?", arguments: [event.userID.rawValue, event.invitationID.rawValue])
+        case let event as MemberRoleChanged:
+            try db.execute(sql: "UPDATE member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role.rawValue, event.workspaceID.rawValue, event.userID.rawValue])
+        case let event as MemberRemoved:
+            try db.execute(sql: "DELETE FROM member WHERE workspace_id = ? AND user_id = ?", arguments: [event.workspaceID.rawValue, event.userID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }

@@ -29,4 +29,42 @@ enum LifecycleQueries {
         else { return nil }
         return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil)
     }
+
+    /// What is known about each (normalized) address in the caller's workspace.
+    static func invitees(_ emails: [String], in workspace: WorkspaceID?, db: Database) throws -> [String: InvitationRules.InviteeState] {
+        var states: [String: InvitationRules.InviteeState] = [:]
+        guard let workspace else { return states }
+        for raw in emails {
+            let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let isMember = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM member JOIN user ON user.id = member.user_id WHERE member.workspace_id = ? AND user.email = ?)
+                """, arguments: [workspace.rawValue, email]) ?? false
+            let pending = try String.fetchOne(db, sql: """
+                SELECT id FROM invitation WHERE workspace_id = ? AND email = ? AND status = 'pending' ORDER BY created_at DESC LIMIT 1
+                """, arguments: [workspace.rawValue, email])
+            states[email] = InvitationRules.InviteeState(isMember: isMember, pendingInvitation: pending.map(InvitationID.init(rawValue:)))
+        }
+        return states
+    }
+
+    static func invitation(_ id: InvitationID, db: Database) throws -> InvitationRules.InvitationState? {
+        guard id.isWellFormed, let record = try InvitationRecord.fetchOne(db, key: id.rawValue),
+              let workspace = try WorkspaceRecord.fetchOne(db, key: record.workspaceID.rawValue)
+        else { return nil }
+        let user = try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = ?", arguments: [record.email]).map(UserID.init(rawValue:))
+        let isMember = try user.map { try MemberRecord.exists(db, key: ["workspace_id": record.workspaceID.rawValue, "user_id": $0.rawValue]) } ?? false
+        return InvitationRules.InvitationState(
+            workspaceID: record.workspaceID, email: record.email, role: record.role, status: record.status, expiresAt: record.expiresAt,
+            tokenHash: record.tokenHash, workspaceActive: workspace.status == .active, existingUser: user, isMember: isMember
+        )
+    }
+
+    static func member(_ userID: UserID, visibleTo principal: Principal, db: Database) throws -> MemberRules.MemberState? {
+        guard case .member(let caller) = principal, userID.isWellFormed,
+              let record = try MemberRecord.fetchOne(db, key: ["workspace_id": caller.workspaceID.rawValue, "user_id": userID.rawValue])
+        else { return nil }
+        let owners = try MemberRecord.filter(MemberRecord.CodingKeys.workspaceID == caller.workspaceID.rawValue && MemberRecord.CodingKeys.role == Role.owner.rawValue).fetchCount(db)
+        let keys = try String.fetchAll(db, sql: "SELECT client_id FROM api_key WHERE workspace_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY client_id", arguments: [caller.workspaceID.rawValue, userID.rawValue])
+        return MemberRules.MemberState(role: record.role, ownerCount: owners, activeKeys: keys.map(ClientID.init(rawValue:)))
+    }
 }

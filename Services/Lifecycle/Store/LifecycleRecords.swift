@@ -70,6 +70,30 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     var scopeSet: Set<Scope> { Set(scopes.split(separator: " ").map { Scope(rawValue: String($0)) }) }
 }
 
+/// One row of `invitation`. `pending` ones past `expiresAt` are expired; nothing needs to update them.
+struct InvitationRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "invitation"
+    var id: InvitationID
+    var workspaceID: WorkspaceID
+    var email: String
+    var role: Role
+    var status: InvitationStatus
+    var tokenHash: String
+    var invitedBy: UserID
+    var createdAt: Date
+    var expiresAt: Date
+    var acceptedBy: UserID?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, workspaceID = "workspace_id", email, role, status, tokenHash = "token_hash", invitedBy = "invited_by"
+        case createdAt = "created_at", expiresAt = "expires_at", acceptedBy = "accepted_by"
+    }
+}
+
+enum InvitationStatus: String, Codable, Sendable {
+    case pending, accepted, revoked, replaced
+}
+
 /// The key names are compared by: trimmed and case-folded, so `Acme` and `acme ` collide.
 func nameKey(_ name: String) -> String {
     name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()

@@ -51,7 +51,7 @@ extension BatchProcessor {
             return .rejected(envelope.id, type: envelope.type.rawValue, Rejection(.internalError, "the service could not process this command; it had no effect"))
         }
         guard let outcome else { preconditionFailure("savepoint committed without an outcome") }
-        return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets)
+        return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets, items: outcome.items)
     }
 
     private func answerRepeated(_ envelope: Envelope, seen: InboxRecord, fingerprint: Data, now: Date, db: Database) throws {

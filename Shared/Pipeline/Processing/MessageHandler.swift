@@ -30,11 +30,14 @@ public struct CommandOutcome: Sendable {
     public var created: [String: String]
     /// Values shown once in the result and never stored.
     public var secrets: [String: String]?
+    /// Per-item results of a bulk command.
+    public var items: [ItemResult]?
 
-    public init(events: [DomainEvent], created: [String: String] = [:], secrets: [String: String]? = nil) {
+    public init(events: [DomainEvent], created: [String: String] = [:], secrets: [String: String]? = nil, items: [ItemResult]? = nil) {
         self.events = events
         self.created = created
         self.secrets = secrets
+        self.items = items
     }
 }
 
