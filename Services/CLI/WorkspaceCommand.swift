@@ -16,10 +16,11 @@ struct WorkspaceCommand: AsyncParsableCommand {
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "Name, unique in the organization. Default: the first free 'Workspace N'.") var name: String?
+        @Flag(help: "Copy your current workspace's IdP settings and claim mappings.") var copySSOConfig = false
 
         func run() async throws {
             let key = options.clientID ?? "workspace"
-            try await sendAndReport(CreateWorkspace(name: name), topic: \.lifecycleCommands, key: key, options: options)
+            try await sendAndReport(CreateWorkspace(name: name, copySSOConfig: copySSOConfig ? true : nil), topic: \.lifecycleCommands, key: key, options: options)
         }
     }
 

@@ -10,6 +10,7 @@ struct LifecycleHandler: MessageHandler {
         CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
         IssueAPIKey.self, RevokeAPIKey.self,
         InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
+        ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
     ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
@@ -57,6 +58,16 @@ struct LifecycleHandler: MessageHandler {
             return try MemberRules.changeRole(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
         case let command as RemoveMember:
             return try MemberRules.remove(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
+        case let command as ConfigureSSO:
+            return try SSORules.configure(command, by: principal)
+        case let command as CopySSOConfig:
+            return try SSORules.copy(command, by: principal, source: LifecycleQueries.copySource(command.sourceWorkspaceID, for: principal, db: db))
+        case let command as CreateClaimMapping:
+            let existing = try principal.workspaceID.map { try LifecycleQueries.claimMappings($0, db: db) } ?? []
+            return try SSORules.createMapping(command, by: principal, existing: Set(existing), context: context)
+        case let command as DeleteClaimMapping:
+            let exists = try LifecycleQueries.claimMappingExists(command.mappingID, in: principal.workspaceID, db: db)
+            return try SSORules.deleteMapping(command, by: principal, exists: exists)
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }

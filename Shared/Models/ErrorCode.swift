@@ -40,6 +40,8 @@ extension ErrorCode {
     public static let lastOwner = ErrorCode(rawValue: "last_owner")
     /// The thing was already revoked or removed.
     public static let alreadyRevoked = ErrorCode(rawValue: "already_revoked")
+    /// Something equal already exists (a claim mapping for the same claim value).
+    public static let alreadyExists = ErrorCode(rawValue: "already_exists")
     /// The user is already a member of the workspace.
     public static let alreadyMember = ErrorCode(rawValue: "already_member")
     /// The request (an invitation, a share request) is no longer pending.

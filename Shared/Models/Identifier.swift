@@ -29,6 +29,7 @@ public enum UserKind: IdentifierKind { public static let prefix = "usr" }
 public enum ClientKind: IdentifierKind { public static let prefix = "key" }
 public enum EventKind: IdentifierKind { public static let prefix = "evt" }
 public enum InvitationKind: IdentifierKind { public static let prefix = "inv" }
+public enum ClaimMappingKind: IdentifierKind { public static let prefix = "cm" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -37,3 +38,4 @@ public typealias UserID = Identifier<UserKind>
 public typealias ClientID = Identifier<ClientKind>
 public typealias EventID = Identifier<EventKind>
 public typealias InvitationID = Identifier<InvitationKind>
+public typealias ClaimMappingID = Identifier<ClaimMappingKind>

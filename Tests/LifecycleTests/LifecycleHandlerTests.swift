@@ -126,6 +126,29 @@ struct LifecycleHandlerTests {
         #expect(pending == ["a@acme.example"])
     }
 
+    @Test func ssoStoryThroughTheHandler() throws {
+        let (organization, ownerKey) = try bootstrap()
+        _ = try run(SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]), as: .operator(token: "op-token"))
+        _ = try run(ConfigureSSO(entityID: "urn:idp", ssoURL: "https://idp.example/sso", certificate: idpCertificate), as: ownerKey)
+        let mapping = try run(CreateClaimMapping(claim: "groups", value: "admins", role: .admin), as: ownerKey)
+        _ = try run(CreateClaimMapping(claim: "groups", value: "viewers", role: .viewer), as: ownerKey)
+        _ = try run(DeleteClaimMapping(mappingID: ClaimMappingID(rawValue: mapping.created["mapping_id"]!)), as: ownerKey)
+        let copy = try run(CreateWorkspace(name: "Copied", copySSOConfig: true), as: ownerKey)
+        let copied = copy.created["workspace_id"]!
+        let (fingerprint, values) = try store.writer.read { db in
+            (try String.fetchOne(db, sql: "SELECT certificate_sha256 FROM sso_config WHERE workspace_id = ?", arguments: [copied]),
+             try String.fetchAll(db, sql: "SELECT value FROM claim_mapping WHERE workspace_id = ?", arguments: [copied]))
+        }
+        #expect(fingerprint == idpCertificateSHA256)
+        #expect(values == ["viewers"])
+        // A third workspace, created without copying, copies the settings afterwards from one its owner owns.
+        let plain = try run(CreateWorkspace(name: "Plain"), as: ownerKey)
+        let plainKey = Credential.apiKey(clientID: ClientID(rawValue: plain.created["client_id"]!), secret: plain.secrets!["client_secret"]!)
+        _ = try run(CopySSOConfig(sourceWorkspaceID: WorkspaceID(rawValue: copied)), as: plainKey)
+        let entity = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT entity_id FROM sso_config WHERE workspace_id = ?", arguments: [plain.created["workspace_id"]!]) }
+        #expect(entity == "urn:idp")
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }

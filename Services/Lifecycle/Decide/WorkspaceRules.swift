@@ -10,6 +10,9 @@ enum WorkspaceRules {
         var takenNames: Set<String>
         /// The caller's email, carried in the membership event.
         var callerEmail: String
+        /// The caller's workspace's SSO settings and claim mappings, for `copy_sso_config`.
+        var callerSSO: SSORules.Settings?
+        var callerClaimMappings: [SSORules.Mapping] = []
     }
 
     static func create(_ command: CreateWorkspace, by principal: Principal, state: CreationState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
@@ -29,12 +32,19 @@ enum WorkspaceRules {
         let workspaceID: WorkspaceID = context.newID("workspace")
         let member = MemberAdded(workspaceID: workspaceID, userID: caller.userID, email: state.callerEmail, role: .owner)
         let key = KeyIssue.make(workspaceID: workspaceID, userID: caller.userID, role: .owner, context: context)
+        var events = [
+            DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID), subject: workspaceID.rawValue),
+            DomainEvent(member, subject: workspaceID.rawValue),
+            DomainEvent(key.event, subject: workspaceID.rawValue),
+        ]
+        if command.copySSOConfig == true {
+            guard state.callerSSO != nil || !state.callerClaimMappings.isEmpty else {
+                throw Rejection(.notFound, "copy_sso_config: workspace '\(caller.workspaceID)' has no SSO settings or claim mappings to copy", field: "copy_sso_config")
+            }
+            events += SSORules.copied(settings: state.callerSSO, mappings: state.callerClaimMappings, into: workspaceID, from: caller.workspaceID, context: context)
+        }
         return CommandOutcome(
-            events: [
-                DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID), subject: workspaceID.rawValue),
-                DomainEvent(member, subject: workspaceID.rawValue),
-                DomainEvent(key.event, subject: workspaceID.rawValue),
-            ],
+            events: events,
             created: ["workspace_id": workspaceID.rawValue, "client_id": key.event.clientID.rawValue],
             secrets: ["client_secret": key.secret]
         )

@@ -63,5 +63,25 @@ enum LifecycleMigrations {
             }
             try db.create(index: "invitation_by_workspace_email", on: "invitation", columns: ["workspace_id", "email"])
         }
+        migrator.registerMigration("lifecycle.v3: sso") { db in
+            try db.create(table: "sso_config") { t in
+                t.primaryKey("workspace_id", .text).references("workspace")
+                t.column("entity_id", .text).notNull()
+                t.column("sso_url", .text).notNull()
+                t.column("certificate", .text).notNull()
+                t.column("certificate_sha256", .text).notNull()
+                t.column("copied_from", .text)
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "claim_mapping") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("claim", .text).notNull()
+                t.column("value", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["workspace_id", "claim", "value"])
+            }
+        }
     }
 }

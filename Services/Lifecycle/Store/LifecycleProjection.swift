@@ -44,6 +44,14 @@ enum LifecycleProjection {
             try db.execute(sql: "UPDATE member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role.rawValue, event.workspaceID.rawValue, event.userID.rawValue])
         case let event as MemberRemoved:
             try db.execute(sql: "DELETE FROM member WHERE workspace_id = ? AND user_id = ?", arguments: [event.workspaceID.rawValue, event.userID.rawValue])
+        case let event as SSOConfigured:
+            try db.execute(sql: "INSERT OR REPLACE INTO sso_config (workspace_id, entity_id, sso_url, certificate, certificate_sha256, copied_from, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [event.workspaceID.rawValue, event.entityID, event.ssoURL, event.certificate, event.certificateSHA256, event.copiedFrom?.rawValue, time])
+        case let event as ClaimMappingCreated:
+            try db.execute(sql: "INSERT INTO claim_mapping (id, workspace_id, claim, value, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [event.mappingID.rawValue, event.workspaceID.rawValue, event.claim, event.value, event.role.rawValue, time])
+        case let event as ClaimMappingDeleted:
+            try db.execute(sql: "DELETE FROM claim_mapping WHERE id = ? AND workspace_id = ?", arguments: [event.mappingID.rawValue, event.workspaceID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }

@@ -19,7 +19,10 @@ enum LifecycleQueries {
         let organization = try organization(caller.organizationID, db: db) ?? OrganizationState(enabledFeatures: [])
         let names = try String.fetchAll(db, sql: "SELECT name_key FROM workspace WHERE organization_id = ?", arguments: [caller.organizationID.rawValue])
         let email = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [caller.userID.rawValue]) ?? ""
-        return WorkspaceRules.CreationState(organization: organization, takenNames: Set(names), callerEmail: email)
+        return WorkspaceRules.CreationState(
+            organization: organization, takenNames: Set(names), callerEmail: email,
+            callerSSO: try sso(caller.workspaceID, db: db), callerClaimMappings: try claimMappings(caller.workspaceID, db: db)
+        )
     }
 
     /// A key of the caller's workspace; nil for keys of other workspaces, which callers cannot see.
@@ -66,5 +69,28 @@ enum LifecycleQueries {
         let owners = try MemberRecord.filter(MemberRecord.CodingKeys.workspaceID == caller.workspaceID.rawValue && MemberRecord.CodingKeys.role == Role.owner.rawValue).fetchCount(db)
         let keys = try String.fetchAll(db, sql: "SELECT client_id FROM api_key WHERE workspace_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY client_id", arguments: [caller.workspaceID.rawValue, userID.rawValue])
         return MemberRules.MemberState(role: record.role, ownerCount: owners, activeKeys: keys.map(ClientID.init(rawValue:)))
+    }
+
+    static func sso(_ workspace: WorkspaceID, db: Database) throws -> SSORules.Settings? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sso_config WHERE workspace_id = ?", arguments: [workspace.rawValue]).map {
+            SSORules.Settings(entityID: $0["entity_id"], ssoURL: $0["sso_url"], certificate: $0["certificate"], certificateSHA256: $0["certificate_sha256"])
+        }
+    }
+
+    static func claimMappings(_ workspace: WorkspaceID, db: Database) throws -> [SSORules.Mapping] {
+        try Row.fetchAll(db, sql: "SELECT claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value", arguments: [workspace.rawValue]).compactMap { row in
+            Role(rawValue: row["role"]).map { SSORules.Mapping(claim: row["claim"], value: row["value"], role: $0) }
+        }
+    }
+
+    static func copySource(_ source: WorkspaceID, for principal: Principal, db: Database) throws -> SSORules.CopySource? {
+        guard case .member(let caller) = principal, source.isWellFormed, let workspace = try WorkspaceRecord.fetchOne(db, key: source.rawValue) else { return nil }
+        let role = try MemberRecord.fetchOne(db, key: ["workspace_id": source.rawValue, "user_id": caller.userID.rawValue])?.role
+        return SSORules.CopySource(organizationID: workspace.organizationID, callerRole: role, settings: try sso(source, db: db))
+    }
+
+    static func claimMappingExists(_ id: ClaimMappingID, in workspace: WorkspaceID?, db: Database) throws -> Bool {
+        guard let workspace else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM claim_mapping WHERE id = ? AND workspace_id = ?)", arguments: [id.rawValue, workspace.rawValue]) ?? false
     }
 }

@@ -42,8 +42,15 @@ public struct CreateWorkspace: Message, Hashable {
 
     /// Unique within the organization. Default: the first free `Workspace N`.
     public var name: String?
+    /// Copy the IdP settings and claim mappings of the workspace the caller's key belongs to.
+    public var copySSOConfig: Bool?
 
-    public init(name: String? = nil) {
+    public init(name: String? = nil, copySSOConfig: Bool? = nil) {
         self.name = name
+        self.copySSOConfig = copySSOConfig
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, copySSOConfig = "copy_sso_config"
     }
 }

@@ -19,7 +19,12 @@ public enum Fingerprint {
 
     /// Lower-case hex SHA-256 of a secret, as stored and as carried in key events.
     public static func secretHash(_ secret: String) -> String {
-        hex(Data(SHA256.hash(data: Data(secret.utf8))))
+        digestHex(Data(secret.utf8))
+    }
+
+    /// Lower-case hex SHA-256 of bytes.
+    public static func digestHex(_ data: Data) -> String {
+        hex(Data(SHA256.hash(data: data)))
     }
 
     /// An id body derived from a command id and a label: 24 hex characters (96 bits).
