@@ -11,13 +11,16 @@ struct LifecycleHandler: MessageHandler {
         IssueAPIKey.self, RevokeAPIKey.self,
         InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
         ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
+        CreateStepRunner.self, RegisterStepRunner.self, DeleteStepRunner.self,
     ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let outcome: CommandOutcome
+        // Accepting an invitation and registering a runner carry their own token as the credential.
         if let command = command as? AcceptInvitation {
-            // The invitation's token is the credential: the invited person has no key yet.
             outcome = try InvitationRules.accept(command, invitation: LifecycleQueries.invitation(command.invitationID, db: db), context: context)
+        } else if let command = command as? RegisterStepRunner {
+            outcome = try RunnerRules.register(command, runner: LifecycleQueries.runner(command.runnerID, db: db))
         } else {
             let principal = try authenticator.authenticate(envelope.authorization, db: db, now: context.now)
             outcome = try decide(command, by: principal, context: context, db: db)
@@ -68,6 +71,10 @@ struct LifecycleHandler: MessageHandler {
         case let command as DeleteClaimMapping:
             let exists = try LifecycleQueries.claimMappingExists(command.mappingID, in: principal.workspaceID, db: db)
             return try SSORules.deleteMapping(command, by: principal, exists: exists)
+        case let command as CreateStepRunner:
+            return try RunnerRules.create(command, by: principal, takenNames: LifecycleQueries.runnerNames(in: principal.workspaceID, db: db), context: context)
+        case let command as DeleteStepRunner:
+            return try RunnerRules.delete(command, by: principal, runner: LifecycleQueries.runner(command.runnerID, db: db))
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }

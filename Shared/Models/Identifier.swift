@@ -30,6 +30,7 @@ public enum ClientKind: IdentifierKind { public static let prefix = "key" }
 public enum EventKind: IdentifierKind { public static let prefix = "evt" }
 public enum InvitationKind: IdentifierKind { public static let prefix = "inv" }
 public enum ClaimMappingKind: IdentifierKind { public static let prefix = "cm" }
+public enum RunnerKind: IdentifierKind { public static let prefix = "run" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -39,3 +40,4 @@ public typealias ClientID = Identifier<ClientKind>
 public typealias EventID = Identifier<EventKind>
 public typealias InvitationID = Identifier<InvitationKind>
 public typealias ClaimMappingID = Identifier<ClaimMappingKind>
+public typealias RunnerID = Identifier<RunnerKind>

@@ -100,6 +100,11 @@ struct ServicesLifecycleTests {
         let invitations = try await deployment.cli(["user", "invitations", home], lifecyclePort: port)
         #expect(invitations.output.contains(#""status":"accepted""#))
 
+        let runner = try await deployment.cli(["runner", "create", "edge-1", "--platform", "docker"], environment: owner)
+        #expect(runner.status == 0 && runner.output.contains("install_command: docker run"), "\(runner.errors)")
+        let runners = try await deployment.cli(["runner", "list", home], lifecyclePort: port)
+        #expect(runners.output.contains(#""name":"edge-1""#) && !runners.output.contains("TENANCY_RUNNER_TOKEN"))
+
         // The secret is not in the service's log.
         #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
         #expect(!lifecycle.log.contains(deployment.operatorToken))

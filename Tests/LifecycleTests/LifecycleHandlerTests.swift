@@ -149,6 +149,19 @@ struct LifecycleHandlerTests {
         #expect(entity == "urn:idp")
     }
 
+    @Test func runnerRegistersOnceThroughTheHandler() throws {
+        let (_, ownerKey) = try bootstrap()
+        let created = try run(CreateStepRunner(name: "edge-1", platform: .kubernetes), as: ownerKey)
+        let runner = RunnerID(rawValue: created.created["runner_id"]!)
+        let token = created.secrets!["registration_token"]!
+        #expect { try run(CreateStepRunner(name: "edge-1", platform: .docker), as: ownerKey) } throws: { ($0 as! Rejection).code == .nameTaken }
+        _ = try run(RegisterStepRunner(runnerID: runner, token: token), as: nil)
+        #expect { try run(RegisterStepRunner(runnerID: runner, token: token), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
+        _ = try run(DeleteStepRunner(runnerID: runner), as: ownerKey)
+        let left = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runner")! }
+        #expect(left == 0)
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }

@@ -10,6 +10,7 @@ enum LifecycleRoutes {
         KeyRoutes.register(on: router, store: store)
         MemberRoutes.register(on: router, store: store)
         SSORoutes.register(on: router, store: store)
+        RunnerRoutes.register(on: router, store: store)
         router.get("/organizations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             let view = try await store.writer.read { db -> OrganizationView? in

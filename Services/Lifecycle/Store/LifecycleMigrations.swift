@@ -83,5 +83,18 @@ enum LifecycleMigrations {
                 t.uniqueKey(["workspace_id", "claim", "value"])
             }
         }
+        migrator.registerMigration("lifecycle.v4: step runners") { db in
+            try db.create(table: "step_runner") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("name", .text).notNull()
+                t.column("platform", .text).notNull()
+                t.column("token_hash", .text).notNull()
+                t.column("registered_at", .datetime)
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["workspace_id", "name"])
+            }
+        }
     }
 }

@@ -52,6 +52,13 @@ enum LifecycleProjection {
                            arguments: [event.mappingID.rawValue, event.workspaceID.rawValue, event.claim, event.value, event.role.rawValue, time])
         case let event as ClaimMappingDeleted:
             try db.execute(sql: "DELETE FROM claim_mapping WHERE id = ? AND workspace_id = ?", arguments: [event.mappingID.rawValue, event.workspaceID.rawValue])
+        case let event as StepRunnerCreated:
+            try db.execute(sql: "INSERT INTO step_runner (id, workspace_id, name, platform, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [event.runnerID.rawValue, event.workspaceID.rawValue, event.name, event.platform.rawValue, event.tokenHash, event.createdBy.rawValue, time])
+        case let event as StepRunnerRegistered:
+            try db.execute(sql: "UPDATE step_runner SET registered_at = ? WHERE id = ?", arguments: [time, event.runnerID.rawValue])
+        case let event as StepRunnerDeleted:
+            try db.execute(sql: "DELETE FROM step_runner WHERE id = ? AND workspace_id = ?", arguments: [event.runnerID.rawValue, event.workspaceID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }
