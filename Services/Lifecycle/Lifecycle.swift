@@ -13,7 +13,10 @@ public enum Lifecycle {
         },
         migrations: LifecycleMigrations.register,
         makeHandler: { environment in
-            LifecycleHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash))
+            guard let key = environment.secretsKey else {
+                throw SecretBoxError("Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)")
+            }
+            return LifecycleHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), secretBox: try SecretBox(base64Key: key))
         },
         routes: LifecycleRoutes.register
     )

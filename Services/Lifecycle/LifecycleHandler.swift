@@ -5,6 +5,7 @@ import Pipeline
 /// Lifecycle's part of the pipeline: authenticate, load the state a rule needs, decide, apply.
 struct LifecycleHandler: MessageHandler {
     let authenticator: Authenticator
+    let secretBox: SecretBox
 
     let commands = MessageRegistry([
         CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
@@ -12,9 +13,11 @@ struct LifecycleHandler: MessageHandler {
         InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
         ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
         CreateStepRunner.self, RegisterStepRunner.self, DeleteStepRunner.self,
+        CreateIntegration.self, UpdateIntegration.self, DeleteIntegration.self,
     ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        var secrets: IntegrationRules.SecretChanges?
         let outcome: CommandOutcome
         // Accepting an invitation and registering a runner carry their own token as the credential.
         if let command = command as? AcceptInvitation {
@@ -23,12 +26,34 @@ struct LifecycleHandler: MessageHandler {
             outcome = try RunnerRules.register(command, runner: LifecycleQueries.runner(command.runnerID, db: db))
         } else {
             let principal = try authenticator.authenticate(envelope.authorization, db: db, now: context.now)
-            outcome = try decide(command, by: principal, context: context, db: db)
+            if let decision = try decideIntegration(command, by: principal, context: context, db: db) {
+                (outcome, secrets) = (decision.outcome, decision.secrets)
+            } else {
+                outcome = try decide(command, by: principal, context: context, db: db)
+            }
         }
         for event in outcome.events {
             try LifecycleProjection.apply(event.message, at: context.now, db: db)
         }
+        if let secrets {
+            try SecretStore.apply(secrets, box: secretBox, db: db)
+        }
         return outcome
+    }
+
+    /// Integration commands, whose rules also hand back secret values to seal; nil for other commands.
+    private func decideIntegration(_ command: any Message, by principal: Principal, context: DecisionContext, db: Database) throws -> IntegrationRules.Decision? {
+        switch command {
+        case let command as CreateIntegration:
+            let taken = try LifecycleQueries.integrationNames(in: principal.workspaceID, kind: command.kind, db: db)
+            return try IntegrationRules.create(command, by: principal, takenNames: taken, context: context)
+        case let command as UpdateIntegration:
+            let current = try LifecycleQueries.integration(command.integrationID, db: db)
+            let taken = try current.map { try LifecycleQueries.integrationNames(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
+            return try IntegrationRules.update(command, by: principal, current: current, takenNames: taken)
+        default:
+            return nil
+        }
     }
 
     /// Routes a command to its rule with the state that rule needs.
@@ -75,6 +100,8 @@ struct LifecycleHandler: MessageHandler {
             return try RunnerRules.create(command, by: principal, takenNames: LifecycleQueries.runnerNames(in: principal.workspaceID, db: db), context: context)
         case let command as DeleteStepRunner:
             return try RunnerRules.delete(command, by: principal, runner: LifecycleQueries.runner(command.runnerID, db: db))
+        case let command as DeleteIntegration:
+            return try IntegrationRules.delete(command, by: principal, current: LifecycleQueries.integration(command.integrationID, db: db))
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }

@@ -31,6 +31,7 @@ public enum EventKind: IdentifierKind { public static let prefix = "evt" }
 public enum InvitationKind: IdentifierKind { public static let prefix = "inv" }
 public enum ClaimMappingKind: IdentifierKind { public static let prefix = "cm" }
 public enum RunnerKind: IdentifierKind { public static let prefix = "run" }
+public enum IntegrationKindTag: IdentifierKind { public static let prefix = "int" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -41,3 +42,4 @@ public typealias EventID = Identifier<EventKind>
 public typealias InvitationID = Identifier<InvitationKind>
 public typealias ClaimMappingID = Identifier<ClaimMappingKind>
 public typealias RunnerID = Identifier<RunnerKind>
+public typealias IntegrationID = Identifier<IntegrationKindTag>

@@ -38,6 +38,7 @@ struct Deployment {
                 "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
                 "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
+                "TENANCY_SECRETS_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
             ],
             logFile: directory.appendingPathComponent("\(service).log")

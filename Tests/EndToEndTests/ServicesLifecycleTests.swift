@@ -105,6 +105,21 @@ struct ServicesLifecycleTests {
         let runners = try await deployment.cli(["runner", "list", home], lifecyclePort: port)
         #expect(runners.output.contains(#""name":"edge-1""#) && !runners.output.contains("TENANCY_RUNNER_TOKEN"))
 
+        let secretValue = "xoxb-e2e-\(UUID().uuidString)"
+        let integration = try await deployment.cli(
+            ["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts", "--param", "channel=#sec", "--secret-env", "token=SLACK_TOKEN", "--json"],
+            environment: owner.merging(["SLACK_TOKEN": secretValue]) { _, new in new }
+        )
+        #expect(integration.status == 0, "\(integration.errors)")
+        let listed = try await deployment.cli(["integration", "list", home, "--kind", "step"], lifecyclePort: port)
+        #expect(listed.output.contains(#""secret_fields":["token"]"#))
+        // The secret value is nowhere in clear: result, listing, log, or the database files.
+        for text in [integration.output, listed.output, lifecycle.log] {
+            #expect(!text.contains(secretValue))
+        }
+        let databaseBytes = ["", "-wal"].compactMap { FileManager.default.contents(atPath: deployment.database("lifecycle") + $0) }
+        #expect(!databaseBytes.isEmpty && !databaseBytes.contains { $0.range(of: Data(secretValue.utf8)) != nil })
+
         // The secret is not in the service's log.
         #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
         #expect(!lifecycle.log.contains(deployment.operatorToken))

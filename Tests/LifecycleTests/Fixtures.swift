@@ -29,3 +29,6 @@ func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner) -> Princ
 extension CommandOutcome {
     func events<T: Message>(of type: T.Type) -> [T] { events.compactMap { $0.message as? T } }
 }
+
+/// 32 bytes of 0x2a, base64: a fixed key for tests.
+let testSecretsKey = Data(repeating: 42, count: 32).base64EncodedString()

@@ -14,7 +14,7 @@ struct LifecycleHandlerTests {
 
     init() throws {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
-        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")))
+        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")), secretBox: try SecretBox(base64Key: testSecretsKey))
     }
 
     func run<M: Message>(_ command: M, as credential: Credential?, id: String = UUID().uuidString) throws -> CommandOutcome {
@@ -162,6 +162,24 @@ struct LifecycleHandlerTests {
         #expect(left == 0)
     }
 
+    @Test func integrationSecretsAreSealedAtRestAndRemovedWithTheIntegration() throws {
+        let (_, ownerKey) = try bootstrap()
+        let created = try run(CreateIntegration(kind: .secret, vendor: "vault", name: "DB", secrets: ["password": "hunter2-plaintext"]), as: ownerKey)
+        let id = IntegrationID(rawValue: created.created["integration_id"]!)
+        let box = try SecretBox(base64Key: testSecretsKey)
+        let (value, sealedBlobs) = try store.writer.read { db in
+            (try SecretStore.value(of: "password", integration: id, box: box, db: db), try Data.fetchAll(db, sql: "SELECT sealed FROM integration_secret"))
+        }
+        #expect(value == "hunter2-plaintext")
+        #expect(sealedBlobs.count == 1 && !sealedBlobs.contains { String(decoding: $0, as: UTF8.self).contains("hunter2") })
+        _ = try run(UpdateIntegration(integrationID: id, secrets: ["password": "rotated-value"]), as: ownerKey)
+        let rotated = try store.writer.read { db in try SecretStore.value(of: "password", integration: id, box: box, db: db) }
+        #expect(rotated == "rotated-value")
+        _ = try run(DeleteIntegration(integrationID: id), as: ownerKey)
+        let left = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM integration_secret")! }
+        #expect(left == 0)
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }
@@ -169,7 +187,7 @@ struct LifecycleHandlerTests {
     }
 
     @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
-        let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil))
+        let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
         let command = CreateOrganization(name: "Acme", ownerEmail: "a@b.co")
         let envelope = Envelope(id: "x", type: CreateOrganization.messageType, source: "/t", time: now, subject: nil, authorization: Credential.operator(token: "op-token").headerValue, payload: JSONCoding.encode(command))
         #expect {

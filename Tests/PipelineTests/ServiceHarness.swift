@@ -50,6 +50,7 @@ final class ServiceHarness: Sendable {
     /// Builds and runs the service; a previous instance must have been stopped.
     func startService() async throws {
         setenv("TENANCY_OPERATOR_TOKEN", operatorToken, 1)
+        setenv("TENANCY_SECRETS_KEY", Data(repeating: 7, count: 32).base64EncodedString(), 1)
         let options = try ServiceOptions.parse([
             "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", String(topics.lifecycleCommands.split(separator: ".")[0]),
             "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3", "--max-payload-bytes", "100000",

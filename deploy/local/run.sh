@@ -21,6 +21,11 @@ TOKEN_FILE="$TENANCY_RUN_DIR/operator-token"
 if [ ! -s "$TOKEN_FILE" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$TOKEN_FILE")
 fi
+# The key that encrypts integration secrets at rest, likewise generated once.
+SECRETS_KEY_FILE="$TENANCY_RUN_DIR/secrets-key"
+if [ ! -s "$SECRETS_KEY_FILE" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 > "$SECRETS_KEY_FILE")
+fi
 
 if ! is_running "$TENANCY_RUN_DIR/tansu.pid"; then
   echo "starting Tansu on 127.0.0.1:$KAFKA_PORT"
@@ -37,7 +42,7 @@ for entry in "${SERVICES[@]}"; do
     echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
       "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
-      --operator-token-file "$TOKEN_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
+      --operator-token-file "$TOKEN_FILE" --secrets-key-file "$SECRETS_KEY_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
   fi
 done

@@ -96,5 +96,27 @@ enum LifecycleMigrations {
                 t.uniqueKey(["workspace_id", "name"])
             }
         }
+        migrator.registerMigration("lifecycle.v5: integrations") { db in
+            try db.create(table: "integration") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("kind", .text).notNull()
+                t.column("vendor", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("name_key", .text).notNull()
+                t.column("parameters", .blob).notNull()
+                t.column("secret_fields", .blob).notNull()
+                t.column("refresh_state", .text)
+                t.column("updated_at", .datetime).notNull()
+                t.uniqueKey(["workspace_id", "kind", "name_key"])
+            }
+            // Secret values, AES-GCM sealed; the only state not carried by events.
+            try db.create(table: "integration_secret") { t in
+                t.column("integration_id", .text).notNull().references("integration", onDelete: .cascade)
+                t.column("field", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.primaryKey(["integration_id", "field"])
+            }
+        }
     }
 }

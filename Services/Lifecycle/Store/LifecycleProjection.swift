@@ -59,8 +59,28 @@ enum LifecycleProjection {
             try db.execute(sql: "UPDATE step_runner SET registered_at = ? WHERE id = ?", arguments: [time, event.runnerID.rawValue])
         case let event as StepRunnerDeleted:
             try db.execute(sql: "DELETE FROM step_runner WHERE id = ? AND workspace_id = ?", arguments: [event.runnerID.rawValue, event.workspaceID.rawValue])
+        case let event as IntegrationCreated:
+            try upsert(event.integration, at: time, db: db)
+        case let event as IntegrationUpdated:
+            try upsert(event.integration, at: time, db: db)
+        case let event as IntegrationDeleted:
+            try db.execute(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?", arguments: [event.integrationID.rawValue, event.workspaceID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }
+    }
+
+    private static func upsert(_ integration: IntegrationSnapshot, at time: Date, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO integration (id, workspace_id, kind, vendor, name, name_key, parameters, secret_fields, refresh_state, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, vendor = excluded.vendor,
+                parameters = excluded.parameters, secret_fields = excluded.secret_fields, refresh_state = excluded.refresh_state,
+                updated_at = excluded.updated_at
+            """, arguments: [
+                integration.integrationID.rawValue, integration.workspaceID.rawValue, integration.kind.rawValue, integration.vendor,
+                integration.name, nameKey(integration.name), JSONCoding.encode(integration.parameters), JSONCoding.encode(integration.secretFields),
+                integration.refreshState?.rawValue, time,
+            ])
     }
 }

@@ -110,4 +110,27 @@ enum LifecycleQueries {
             workspaceActive: row["status"] == WorkspaceStatus.active.rawValue
         )
     }
+
+    static func integration(_ id: IntegrationID, db: Database) throws -> IntegrationSnapshot? {
+        guard id.isWellFormed, let row = try Row.fetchOne(db, sql: "SELECT * FROM integration WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        return try integration(row)
+    }
+
+    static func integration(_ row: Row) throws -> IntegrationSnapshot? {
+        guard let kind = IntegrationKind(rawValue: row["kind"]) else { return nil }
+        return IntegrationSnapshot(
+            workspaceID: WorkspaceID(rawValue: row["workspace_id"]), integrationID: IntegrationID(rawValue: row["id"]), kind: kind,
+            vendor: row["vendor"], name: row["name"],
+            parameters: try JSONCoding.decode([String: String].self, from: row["parameters"]),
+            secretFields: try JSONCoding.decode([String].self, from: row["secret_fields"]),
+            refreshState: (row["refresh_state"] as String?).flatMap(RefreshState.init(rawValue:))
+        )
+    }
+
+    /// Name keys of a workspace's integrations of one kind, leaving one integration out (when renaming it).
+    static func integrationNames(in workspace: WorkspaceID?, kind: IntegrationKind, except: IntegrationID? = nil, db: Database) throws -> Set<String> {
+        guard let workspace else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT name_key FROM integration WHERE workspace_id = ? AND kind = ? AND id != ?",
+                                       arguments: [workspace.rawValue, kind.rawValue, except?.rawValue ?? ""]))
+    }
 }

@@ -36,9 +36,12 @@ public struct ServiceEnvironment: Sendable {
     public var store: ServiceStore
     /// SHA-256 of the operator token; nil when no operator credential is configured.
     public var operatorTokenHash: String?
+    /// The key for secret values at rest (base64), for services that keep secrets.
+    public var secretsKey: String?
 
-    public init(store: ServiceStore, operatorTokenHash: String?) {
+    public init(store: ServiceStore, operatorTokenHash: String?, secretsKey: String? = nil) {
         self.store = store
         self.operatorTokenHash = operatorTokenHash
+        self.secretsKey = secretsKey
     }
 }

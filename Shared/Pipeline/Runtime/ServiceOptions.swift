@@ -57,6 +57,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
 
+    @Option(help: "File holding the key that encrypts secret values at rest: 32 random bytes, base64 (Lifecycle). Env: TENANCY_SECRETS_KEY holds the value itself.")
+    public var secretsKeyFile: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
     public var logLevel: String = environment["TENANCY_LOG_LEVEL"] ?? "info"
 
@@ -81,6 +84,14 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             return token
         }
         return Self.environment["TENANCY_OPERATOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The secrets key (base64), from the file if given, else from the environment.
+    public func secretsKey() throws -> String? {
+        if let secretsKeyFile {
+            return try String(contentsOfFile: secretsKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return Self.environment["TENANCY_SECRETS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public var level: Logger.Level {

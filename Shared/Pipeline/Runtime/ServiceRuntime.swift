@@ -32,7 +32,7 @@ public struct ServiceRuntime: Sendable {
         if operatorToken == nil {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
-        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Fingerprint.secretHash)))
+        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Fingerprint.secretHash), secretsKey: try options.secretsKey()))
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let processor = BatchProcessor(
             store: store, handler: handler, topics: topics, source: definition.source,

@@ -1,0 +1,72 @@
+/// What an integration is used as. All three can be shared across workspaces.
+public enum IntegrationKind: String, Codable, Sendable, CaseIterable {
+    case step, trigger, secret
+}
+
+/// Whether an OAuth integration keeps refreshing its tokens.
+public enum RefreshState: String, Codable, Sendable {
+    case active, stopped
+    case needsReconfiguration = "needs_reconfiguration"
+}
+
+/// Creates an integration in the caller's workspace. `secrets` are encrypted at rest and never
+/// returned, logged or put in events; `parameters` are plain settings. Needs `integrations.write`.
+public struct CreateIntegration: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.CreateIntegration.v1"
+
+    public var kind: IntegrationKind
+    public var vendor: String
+    /// Unique in the workspace for its kind.
+    public var name: String
+    public var parameters: [String: String]?
+    public var secrets: [String: String]?
+    /// An OAuth integration, which refreshes its tokens. Default: false.
+    public var oauth: Bool?
+
+    public init(kind: IntegrationKind, vendor: String, name: String, parameters: [String: String]? = nil, secrets: [String: String]? = nil, oauth: Bool? = nil) {
+        self.kind = kind
+        self.vendor = vendor
+        self.name = name
+        self.parameters = parameters
+        self.secrets = secrets
+        self.oauth = oauth
+    }
+}
+
+/// Changes an integration: a new name, parameters replaced as a whole, and secret fields set
+/// (named ones replaced, others kept) or removed.
+public struct UpdateIntegration: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.UpdateIntegration.v1"
+
+    public var integrationID: IntegrationID
+    public var name: String?
+    public var parameters: [String: String]?
+    public var secrets: [String: String]?
+    public var removeSecrets: [String]?
+
+    public init(integrationID: IntegrationID, name: String? = nil, parameters: [String: String]? = nil, secrets: [String: String]? = nil, removeSecrets: [String]? = nil) {
+        self.integrationID = integrationID
+        self.name = name
+        self.parameters = parameters
+        self.secrets = secrets
+        self.removeSecrets = removeSecrets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case integrationID = "integration_id", name, parameters, secrets, removeSecrets = "remove_secrets"
+    }
+}
+
+public struct DeleteIntegration: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.DeleteIntegration.v1"
+
+    public var integrationID: IntegrationID
+
+    public init(integrationID: IntegrationID) {
+        self.integrationID = integrationID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case integrationID = "integration_id"
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+@testable import Lifecycle
+import Models
+import Pipeline
+import Testing
+
+@Suite("Integration rules")
+struct IntegrationRulesTests {
+    let create = CreateIntegration(kind: .step, vendor: "Slack", name: "Alerts", parameters: ["channel": "#sec"], secrets: ["token": "xoxb-very-secret"], oauth: true)
+
+    func snapshot(kind: IntegrationKind = .step, secrets: [String] = ["token"], workspace: String = "ws_home") -> IntegrationSnapshot {
+        IntegrationSnapshot(workspaceID: WorkspaceID(rawValue: workspace), integrationID: IntegrationID(rawValue: "int_1"), kind: kind, vendor: "slack", name: "Alerts", parameters: ["channel": "#sec"], secretFields: secrets, refreshState: nil)
+    }
+
+    @Test func createdIntegrationNamesSecretFieldsButNeverTheirValues() throws {
+        let decision = try IntegrationRules.create(create, by: owner(role: .operator), takenNames: [], context: fixedContext())
+        let event = try #require(decision.outcome.events.first?.message as? IntegrationCreated)
+        #expect(event.integration.vendor == "slack" && event.integration.secretFields == ["token"] && event.integration.refreshState == .active)
+        #expect(!String(decoding: JSONCoding.encode(event), as: UTF8.self).contains("xoxb-very-secret"))
+        #expect(decision.secrets == .init(integrationID: event.integration.integrationID, set: ["token": "xoxb-very-secret"]))
+        #expect(decision.outcome.secrets == nil, "secret values are never in the result")
+    }
+
+    @Test func createRulesRejectEachBadCase() {
+        let context = fixedContext()
+        func rejects(_ command: CreateIntegration, by principal: Principal = owner(), taken: Set<String> = [], _ check: (Rejection) -> Bool) {
+            #expect { try IntegrationRules.create(command, by: principal, takenNames: taken, context: context) } throws: { check($0 as! Rejection) }
+        }
+        rejects(create, taken: ["alerts"]) { $0.code == .nameTaken }
+        rejects(create, by: owner(role: .viewer)) { $0.code == .forbidden }
+        rejects(CreateIntegration(kind: .secret, vendor: "vault", name: "S", parameters: ["a": "b"])) { $0.field == "secrets" }
+        rejects(CreateIntegration(kind: .step, vendor: "sl ack", name: "A")) { $0.field == "vendor" }
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["bad key": "x"])) { $0.field == "parameters" }
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["token": "x"], secrets: ["token": "y"])) { $0.field == "parameters.token" && !$0.message.contains("y") }
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", secrets: ["token": String(repeating: "s", count: 9_000)])) { $0.field == "secrets.token" && !$0.message.contains("sss") }
+    }
+
+    @Test func updateMergesSecretFieldsAndReplacesParameters() throws {
+        let command = UpdateIntegration(integrationID: IntegrationID(rawValue: "int_1"), name: "Pager", parameters: ["service": "p1"], secrets: ["key": "k"], removeSecrets: ["token"])
+        let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), takenNames: [])
+        let event = try #require(decision.outcome.events.first?.message as? IntegrationUpdated)
+        #expect(event.integration.name == "Pager" && event.integration.parameters == ["service": "p1"] && event.integration.secretFields == ["key"])
+        #expect(decision.secrets == .init(integrationID: IntegrationID(rawValue: "int_1"), set: ["key": "k"], remove: ["token"]))
+    }
+
+    @Test func updateRulesRejectEachBadCase() {
+        let id = IntegrationID(rawValue: "int_1")
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "integration_id" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "X"), by: owner(), current: snapshot(workspace: "ws_other"), takenNames: []) } throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Taken"), by: owner(), current: snapshot(), takenNames: ["taken"]) } throws: { ($0 as! Rejection).code == .nameTaken }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["nope"]), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets.0" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["token"]), by: owner(), current: snapshot(kind: .secret), takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, parameters: ["token": "x"]), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "parameters.token" }
+    }
+
+    @Test func secretBoxBindsEachValueToItsPlace() throws {
+        let box = try SecretBox(base64Key: testSecretsKey)
+        let id = IntegrationID(rawValue: "int_1")
+        let sealed = try box.seal("xoxb-very-secret", integration: id, field: "token")
+        #expect(try box.open(sealed, integration: id, field: "token") == "xoxb-very-secret")
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("xoxb"))
+        #expect(throws: (any Error).self) { try box.open(sealed, integration: id, field: "other") }
+        #expect(throws: (any Error).self) { try box.open(sealed, integration: IntegrationID(rawValue: "int_2"), field: "token") }
+        #expect(throws: (any Error).self) { try SecretBox(base64Key: "too-short") }
+    }
+}
