@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
     ],
     targets: [
         // Shared
@@ -54,7 +55,10 @@ let package = Package(
         // Services
         .target(
             name: "Lifecycle",
-            dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             path: "Services/Lifecycle"
         ),
         .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),

@@ -14,6 +14,8 @@ struct LifecycleHandler: MessageHandler {
         ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
         CreateStepRunner.self, RegisterStepRunner.self, DeleteStepRunner.self,
         CreateIntegration.self, UpdateIntegration.self, DeleteIntegration.self,
+        ImportWorkflow.self, UpdateWorkflow.self, PublishWorkflow.self, SetWorkflowEnabled.self, TagWorkflow.self,
+        StartExecution.self, FinishExecution.self,
     ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
@@ -102,6 +104,20 @@ struct LifecycleHandler: MessageHandler {
             return try RunnerRules.delete(command, by: principal, runner: LifecycleQueries.runner(command.runnerID, db: db))
         case let command as DeleteIntegration:
             return try IntegrationRules.delete(command, by: principal, current: LifecycleQueries.integration(command.integrationID, db: db))
+        case let command as ImportWorkflow:
+            return try WorkflowRules.importWorkflow(command, by: principal, takenNames: LifecycleQueries.workflowNames(in: principal.workspaceID, db: db), context: context)
+        case let command as UpdateWorkflow:
+            return try WorkflowRules.update(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db), context: context)
+        case let command as PublishWorkflow:
+            return try WorkflowRules.publish(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+        case let command as SetWorkflowEnabled:
+            return try WorkflowRules.setEnabled(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+        case let command as TagWorkflow:
+            return try WorkflowRules.tag(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+        case let command as StartExecution:
+            return try WorkflowRules.start(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db), context: context)
+        case let command as FinishExecution:
+            return try WorkflowRules.finish(command, by: principal, execution: LifecycleQueries.execution(command.executionID, db: db))
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }

@@ -42,6 +42,8 @@ extension ErrorCode {
     public static let alreadyRevoked = ErrorCode(rawValue: "already_revoked")
     /// Something equal already exists (a claim mapping for the same claim value).
     public static let alreadyExists = ErrorCode(rawValue: "already_exists")
+    /// The target is not in the state the command needs (a disabled or unpublished workflow, a finished execution).
+    public static let failedPrecondition = ErrorCode(rawValue: "failed_precondition")
     /// The user is already a member of the workspace.
     public static let alreadyMember = ErrorCode(rawValue: "already_member")
     /// The request (an invitation, a share request) is no longer pending.

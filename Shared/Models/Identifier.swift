@@ -32,6 +32,9 @@ public enum InvitationKind: IdentifierKind { public static let prefix = "inv" }
 public enum ClaimMappingKind: IdentifierKind { public static let prefix = "cm" }
 public enum RunnerKind: IdentifierKind { public static let prefix = "run" }
 public enum IntegrationKindTag: IdentifierKind { public static let prefix = "int" }
+public enum WorkflowKind: IdentifierKind { public static let prefix = "wf" }
+public enum RevisionKind: IdentifierKind { public static let prefix = "rev" }
+public enum ExecutionKind: IdentifierKind { public static let prefix = "exe" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -43,3 +46,6 @@ public typealias InvitationID = Identifier<InvitationKind>
 public typealias ClaimMappingID = Identifier<ClaimMappingKind>
 public typealias RunnerID = Identifier<RunnerKind>
 public typealias IntegrationID = Identifier<IntegrationKindTag>
+public typealias WorkflowID = Identifier<WorkflowKind>
+public typealias RevisionID = Identifier<RevisionKind>
+public typealias ExecutionID = Identifier<ExecutionKind>

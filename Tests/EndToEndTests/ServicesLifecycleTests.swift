@@ -120,6 +120,18 @@ struct ServicesLifecycleTests {
         let databaseBytes = ["", "-wal"].compactMap { FileManager.default.contents(atPath: deployment.database("lifecycle") + $0) }
         #expect(!databaseBytes.isEmpty && !databaseBytes.contains { $0.range(of: Data(secretValue.utf8)) != nil })
 
+        let workflowFile = deployment.directory.appendingPathComponent("triage.yaml")
+        try "name: triage\nsteps:\n  - run: notify\n".write(to: workflowFile, atomically: true, encoding: .utf8)
+        let imported = try await deployment.cli(["workflow", "import", workflowFile.path, "--name", "Triage", "--json"], environment: owner)
+        let workflowID = try #require(try JSONCoding.decode(CommandResult.self, from: Data(imported.output.utf8)).created["workflow_id"])
+        #expect(try await deployment.cli(["workflow", "update", workflowID, workflowFile.path], environment: owner).status == 0)
+        #expect(try await deployment.cli(["workflow", "publish", workflowID], environment: owner).status == 0)
+        #expect(try await deployment.cli(["workflow", "tag", workflowID, "--add", "soc"], environment: owner).status == 0)
+        let shownWorkflow = try await deployment.cli(["workflow", "show", workflowID], lifecyclePort: port)
+        let view = try JSONSerialization.jsonObject(with: Data(shownWorkflow.output.utf8)) as? [String: Any]
+        #expect(view?["current_revision_id"] as? String != nil && view?["current_revision_id"] as? String == view?["published_revision_id"] as? String)
+        #expect(view?["tags"] as? [String] == ["soc"])
+
         // The secret is not in the service's log.
         #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
         #expect(!lifecycle.log.contains(deployment.operatorToken))

@@ -180,6 +180,23 @@ struct LifecycleHandlerTests {
         #expect(left == 0)
     }
 
+    @Test func workflowStoryThroughTheHandler() throws {
+        let (_, ownerKey) = try bootstrap()
+        let imported = try run(ImportWorkflow(name: "Triage", yaml: "name: triage\nsteps: []\n"), as: ownerKey)
+        let workflow = WorkflowID(rawValue: imported.created["workflow_id"]!)
+        let revised = try run(UpdateWorkflow(workflowID: workflow, yaml: "name: triage\nsteps:\n  - run: notify\n"), as: ownerKey)
+        _ = try run(PublishWorkflow(workflowID: workflow), as: ownerKey)
+        _ = try run(TagWorkflow(workflowID: workflow, add: ["soc"]), as: ownerKey)
+        let started = try run(StartExecution(workflowID: workflow), as: ownerKey)
+        let row = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT current_revision_id, published_revision_id, tags FROM workflow WHERE id = ?", arguments: [workflow.rawValue])! }
+        let current: String = row["current_revision_id"], published: String = row["published_revision_id"]
+        #expect(current == published && current == revised.created["revision_id"])
+        let running = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM execution WHERE status = 'running'") }
+        #expect(running == [started.created["execution_id"]!])
+        _ = try run(FinishExecution(executionID: ExecutionID(rawValue: started.created["execution_id"]!), outcome: .succeeded), as: ownerKey)
+        #expect { try run(ImportWorkflow(name: "triage", yaml: "a: b"), as: ownerKey) } throws: { ($0 as! Rejection).code == .nameTaken }
+    }
+
     @Test func inactiveWorkspaceAcceptsNothing() throws {
         let (_, credential) = try bootstrap()
         try store.writer.write { db in try db.execute(sql: "UPDATE workspace SET status = 'inactive'") }

@@ -12,6 +12,7 @@ enum LifecycleRoutes {
         SSORoutes.register(on: router, store: store)
         RunnerRoutes.register(on: router, store: store)
         IntegrationRoutes.register(on: router, store: store)
+        WorkflowRoutes.register(on: router, store: store)
         router.get("/organizations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             let view = try await store.writer.read { db -> OrganizationView? in

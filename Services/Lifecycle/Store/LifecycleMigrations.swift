@@ -118,5 +118,36 @@ enum LifecycleMigrations {
                 t.primaryKey(["integration_id", "field"])
             }
         }
+        migrator.registerMigration("lifecycle.v6: workflows") { db in
+            try db.create(table: "workflow") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("name", .text).notNull()
+                t.column("name_key", .text).notNull()
+                t.column("current_revision_id", .text).notNull()
+                t.column("published_revision_id", .text)
+                t.column("enabled", .boolean).notNull()
+                t.column("triggers_enabled", .boolean).notNull()
+                t.column("tags", .blob).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.uniqueKey(["workspace_id", "name_key"])
+            }
+            try db.create(table: "workflow_revision") { t in
+                t.primaryKey("id", .text)
+                t.column("workflow_id", .text).notNull().references("workflow")
+                t.column("yaml", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "execution") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("workflow_id", .text).notNull().references("workflow")
+                t.column("revision_id", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("started_at", .datetime).notNull()
+                t.column("finished_at", .datetime)
+            }
+            try db.create(index: "execution_by_workspace_status", on: "execution", columns: ["workspace_id", "status"])
+        }
     }
 }

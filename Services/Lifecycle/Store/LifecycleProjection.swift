@@ -65,6 +65,24 @@ enum LifecycleProjection {
             try upsert(event.integration, at: time, db: db)
         case let event as IntegrationDeleted:
             try db.execute(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?", arguments: [event.integrationID.rawValue, event.workspaceID.rawValue])
+        case let event as WorkflowImported:
+            try db.execute(sql: "INSERT INTO workflow (id, workspace_id, name, name_key, current_revision_id, enabled, triggers_enabled, tags, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)",
+                           arguments: [event.workflowID.rawValue, event.workspaceID.rawValue, event.name, nameKey(event.name), event.revisionID.rawValue, JSONCoding.encode([String]()), time])
+            try db.execute(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)", arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
+        case let event as WorkflowRevised:
+            try db.execute(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)", arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
+            try db.execute(sql: "UPDATE workflow SET current_revision_id = ?, updated_at = ? WHERE id = ?", arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
+        case let event as WorkflowPublished:
+            try db.execute(sql: "UPDATE workflow SET published_revision_id = ?, updated_at = ? WHERE id = ?", arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
+        case let event as WorkflowEnablementChanged:
+            try db.execute(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = ?, updated_at = ? WHERE id = ?", arguments: [event.enabled, event.triggersEnabled, time, event.workflowID.rawValue])
+        case let event as WorkflowTagsChanged:
+            try db.execute(sql: "UPDATE workflow SET tags = ?, updated_at = ? WHERE id = ?", arguments: [JSONCoding.encode(event.tags), time, event.workflowID.rawValue])
+        case let event as ExecutionStarted:
+            try db.execute(sql: "INSERT INTO execution (id, workspace_id, workflow_id, revision_id, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)",
+                           arguments: [event.executionID.rawValue, event.workspaceID.rawValue, event.workflowID.rawValue, event.revisionID.rawValue, time])
+        case let event as ExecutionFinished:
+            try db.execute(sql: "UPDATE execution SET status = ?, finished_at = ? WHERE id = ?", arguments: [event.outcome.rawValue, time, event.executionID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }

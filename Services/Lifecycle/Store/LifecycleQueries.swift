@@ -133,4 +133,25 @@ enum LifecycleQueries {
         return Set(try String.fetchAll(db, sql: "SELECT name_key FROM integration WHERE workspace_id = ? AND kind = ? AND id != ?",
                                        arguments: [workspace.rawValue, kind.rawValue, except?.rawValue ?? ""]))
     }
+
+    static func workflowNames(in workspace: WorkspaceID?, db: Database) throws -> Set<String> {
+        guard let workspace else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT name_key FROM workflow WHERE workspace_id = ?", arguments: [workspace.rawValue]))
+    }
+
+    static func workflow(_ id: WorkflowID, db: Database) throws -> WorkflowRules.WorkflowState? {
+        guard id.isWellFormed, let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        let revisions = try String.fetchAll(db, sql: "SELECT id FROM workflow_revision WHERE workflow_id = ?", arguments: [id.rawValue])
+        return WorkflowRules.WorkflowState(
+            workspaceID: WorkspaceID(rawValue: row["workspace_id"]), currentRevision: RevisionID(rawValue: row["current_revision_id"]),
+            publishedRevision: (row["published_revision_id"] as String?).map(RevisionID.init(rawValue:)),
+            revisions: Set(revisions.map(RevisionID.init(rawValue:))), enabled: row["enabled"], triggersEnabled: row["triggers_enabled"],
+            tags: Set(try JSONCoding.decode([String].self, from: row["tags"]))
+        )
+    }
+
+    static func execution(_ id: ExecutionID, db: Database) throws -> WorkflowRules.ExecutionState? {
+        guard id.isWellFormed, let row = try Row.fetchOne(db, sql: "SELECT workspace_id, status FROM execution WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        return WorkflowRules.ExecutionState(workspaceID: WorkspaceID(rawValue: row["workspace_id"]), running: row["status"] == "running")
+    }
 }
