@@ -27,7 +27,7 @@ struct IntegrationCommand: AsyncParsableCommand {
             let command = CreateIntegration(
                 kind: kind, vendor: vendor, name: name, parameters: try pairs(parameters), secrets: try secretsFromEnvironment(secretVariables), oauth: oauth ? true : nil
             )
-            try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "integration", options: options)
+            try await sendToLifecycle(command, options: options)
         }
     }
 
@@ -47,7 +47,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                 secrets: secretVariables.isEmpty ? nil : try secretsFromEnvironment(secretVariables),
                 removeSecrets: removeSecrets.isEmpty ? nil : removeSecrets
             )
-            try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "integration", options: options)
+            try await sendToLifecycle(command, options: options)
         }
     }
 
@@ -57,7 +57,7 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Argument(help: "Integration id (int_...).") var integrationID: String
 
         func run() async throws {
-            try await sendAndReport(DeleteIntegration(integrationID: IntegrationID(rawValue: integrationID)), topic: \.lifecycleCommands, key: options.clientID ?? "integration", options: options)
+            try await sendToLifecycle(DeleteIntegration(integrationID: IntegrationID(rawValue: integrationID)), options: options)
         }
     }
 

@@ -24,7 +24,7 @@ struct KeyCommand: AsyncParsableCommand {
                 return Date().addingTimeInterval(Double(days) * 86_400)
             }
             let command = IssueAPIKey(scopes: scopes.isEmpty ? nil : scopes.map(Scope.init(rawValue:)), expiresAt: expiry)
-            try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "key", options: options)
+            try await sendToLifecycle(command, options: options)
         }
     }
 
@@ -34,7 +34,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Argument(help: "Client id of the key (key_...).") var clientID: String
 
         func run() async throws {
-            try await sendAndReport(RevokeAPIKey(clientID: ClientID(rawValue: clientID)), topic: \.lifecycleCommands, key: options.clientID ?? "key", options: options)
+            try await sendToLifecycle(RevokeAPIKey(clientID: ClientID(rawValue: clientID)), options: options)
         }
     }
 

@@ -19,7 +19,7 @@ struct RunnerCommand: AsyncParsableCommand {
         @Option(help: "docker, kubernetes or linux.") var platform: RunnerPlatform
 
         func run() async throws {
-            try await sendAndReport(CreateStepRunner(name: name, platform: platform), topic: \.lifecycleCommands, key: options.clientID ?? "runner", options: options)
+            try await sendToLifecycle(CreateStepRunner(name: name, platform: platform), options: options)
         }
     }
 
@@ -29,7 +29,7 @@ struct RunnerCommand: AsyncParsableCommand {
         @Argument(help: "Runner id (run_...).") var runnerID: String
 
         func run() async throws {
-            try await sendAndReport(DeleteStepRunner(runnerID: RunnerID(rawValue: runnerID)), topic: \.lifecycleCommands, key: options.clientID ?? "runner", options: options)
+            try await sendToLifecycle(DeleteStepRunner(runnerID: RunnerID(rawValue: runnerID)), options: options)
         }
     }
 

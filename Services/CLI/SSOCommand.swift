@@ -21,7 +21,7 @@ struct SSOCommand: AsyncParsableCommand {
 
         func run() async throws {
             let certificate = try String(contentsOfFile: certificateFile, encoding: .utf8)
-            try await sendAndReport(ConfigureSSO(entityID: entityID, ssoURL: ssoURL, certificate: certificate), topic: \.lifecycleCommands, key: options.clientID ?? "sso", options: options)
+            try await sendToLifecycle(ConfigureSSO(entityID: entityID, ssoURL: ssoURL, certificate: certificate), options: options)
         }
     }
 
@@ -31,7 +31,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Argument(help: "Source workspace id (ws_...).") var sourceWorkspaceID: String
 
         func run() async throws {
-            try await sendAndReport(CopySSOConfig(sourceWorkspaceID: WorkspaceID(rawValue: sourceWorkspaceID)), topic: \.lifecycleCommands, key: options.clientID ?? "sso", options: options)
+            try await sendToLifecycle(CopySSOConfig(sourceWorkspaceID: WorkspaceID(rawValue: sourceWorkspaceID)), options: options)
         }
     }
 
@@ -57,7 +57,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Option(help: "Role: owner, admin, operator or viewer.") var role: Models.Role
 
         func run() async throws {
-            try await sendAndReport(CreateClaimMapping(claim: claim, value: value, role: role), topic: \.lifecycleCommands, key: options.clientID ?? "sso", options: options)
+            try await sendToLifecycle(CreateClaimMapping(claim: claim, value: value, role: role), options: options)
         }
     }
 
@@ -67,7 +67,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Argument(help: "Mapping id (cm_...).") var mappingID: String
 
         func run() async throws {
-            try await sendAndReport(DeleteClaimMapping(mappingID: ClaimMappingID(rawValue: mappingID)), topic: \.lifecycleCommands, key: options.clientID ?? "sso", options: options)
+            try await sendToLifecycle(DeleteClaimMapping(mappingID: ClaimMappingID(rawValue: mappingID)), options: options)
         }
     }
 

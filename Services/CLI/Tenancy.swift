@@ -31,3 +31,9 @@ func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: Str
     }
     try Output.report(outcome, json: options.json)
 }
+
+/// A Lifecycle command acting in the caller's workspace, keyed by the caller's client id so that one
+/// caller's commands keep their order.
+func sendToLifecycle<M: Message>(_ command: M, options: ClientOptions) async throws {
+    try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "anonymous", options: options)
+}

@@ -20,7 +20,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Days until the invitation expires (1-30). Default: 7.") var expiresInDays: Int?
 
         func run() async throws {
-            try await sendAndReport(InviteUser(email: email, role: role, expiresInDays: expiresInDays), topic: \.lifecycleCommands, key: options.clientID ?? "user", options: options)
+            try await sendToLifecycle(InviteUser(email: email, role: role, expiresInDays: expiresInDays), options: options)
         }
     }
 
@@ -42,7 +42,7 @@ struct UserCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(file) is not a JSON array of {\"email\": ..., \"role\": ...}: \(error)")
             }
-            try await sendAndReport(BulkInviteUsers(invitations: invitees, expiresInDays: expiresInDays), topic: \.lifecycleCommands, key: options.clientID ?? "user", options: options)
+            try await sendToLifecycle(BulkInviteUsers(invitations: invitees, expiresInDays: expiresInDays), options: options)
         }
     }
 
@@ -68,7 +68,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "Invitation id (inv_...).") var invitationID: String
 
         func run() async throws {
-            try await sendAndReport(Models.RevokeInvitation(invitationID: InvitationID(rawValue: invitationID)), topic: \.lifecycleCommands, key: options.clientID ?? "user", options: options)
+            try await sendToLifecycle(Models.RevokeInvitation(invitationID: InvitationID(rawValue: invitationID)), options: options)
         }
     }
 
@@ -79,7 +79,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "New role: owner, admin, operator or viewer.") var role: Models.Role
 
         func run() async throws {
-            try await sendAndReport(ChangeMemberRole(userID: UserID(rawValue: userID), role: role), topic: \.lifecycleCommands, key: options.clientID ?? "user", options: options)
+            try await sendToLifecycle(ChangeMemberRole(userID: UserID(rawValue: userID), role: role), options: options)
         }
     }
 
@@ -89,7 +89,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "User id (usr_...).") var userID: String
 
         func run() async throws {
-            try await sendAndReport(RemoveMember(userID: UserID(rawValue: userID)), topic: \.lifecycleCommands, key: options.clientID ?? "user", options: options)
+            try await sendToLifecycle(RemoveMember(userID: UserID(rawValue: userID)), options: options)
         }
     }
 

@@ -16,7 +16,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(help: "Name, unique in the workspace.") var name: String
 
         func run() async throws {
-            try await send(ImportWorkflow(name: name, yaml: try String(contentsOfFile: file, encoding: .utf8)), options)
+            try await sendToLifecycle(ImportWorkflow(name: name, yaml: try String(contentsOfFile: file, encoding: .utf8)), options: options)
         }
     }
 
@@ -27,7 +27,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Argument(help: "YAML file.") var file: String
 
         func run() async throws {
-            try await send(UpdateWorkflow(workflowID: WorkflowID(rawValue: workflowID), yaml: try String(contentsOfFile: file, encoding: .utf8)), options)
+            try await sendToLifecycle(UpdateWorkflow(workflowID: WorkflowID(rawValue: workflowID), yaml: try String(contentsOfFile: file, encoding: .utf8)), options: options)
         }
     }
 
@@ -38,7 +38,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(help: "Revision id (rev_...).") var revision: String?
 
         func run() async throws {
-            try await send(PublishWorkflow(workflowID: WorkflowID(rawValue: workflowID), revisionID: revision.map(RevisionID.init(rawValue:))), options)
+            try await sendToLifecycle(PublishWorkflow(workflowID: WorkflowID(rawValue: workflowID), revisionID: revision.map(RevisionID.init(rawValue:))), options: options)
         }
     }
 
@@ -49,7 +49,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Flag(help: "Enable the workflow but leave its triggers disabled.") var keepTriggersDisabled = false
 
         func run() async throws {
-            try await send(SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: true, triggersEnabled: !keepTriggersDisabled), options)
+            try await sendToLifecycle(SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: true, triggersEnabled: !keepTriggersDisabled), options: options)
         }
     }
 
@@ -59,7 +59,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Argument(help: "Workflow id (wf_...).") var workflowID: String
 
         func run() async throws {
-            try await send(SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: false), options)
+            try await sendToLifecycle(SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: false), options: options)
         }
     }
 
@@ -71,7 +71,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(help: "Tag to remove, repeatable.") var remove: [String] = []
 
         func run() async throws {
-            try await send(TagWorkflow(workflowID: WorkflowID(rawValue: workflowID), add: add, remove: remove), options)
+            try await sendToLifecycle(TagWorkflow(workflowID: WorkflowID(rawValue: workflowID), add: add, remove: remove), options: options)
         }
     }
 
@@ -81,7 +81,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Argument(help: "Workflow id (wf_...).") var workflowID: String
 
         func run() async throws {
-            try await send(StartExecution(workflowID: WorkflowID(rawValue: workflowID)), options)
+            try await sendToLifecycle(StartExecution(workflowID: WorkflowID(rawValue: workflowID)), options: options)
         }
     }
 
@@ -92,7 +92,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Argument(help: "succeeded, failed or stopped.") var outcome: ExecutionOutcome
 
         func run() async throws {
-            try await send(FinishExecution(executionID: ExecutionID(rawValue: executionID), outcome: outcome), options)
+            try await sendToLifecycle(FinishExecution(executionID: ExecutionID(rawValue: executionID), outcome: outcome), options: options)
         }
     }
 
@@ -137,7 +137,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 }
 
 private func send<M: Message>(_ command: M, _ options: ClientOptions) async throws {
-    try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "workflow", options: options)
+    try await sendToLifecycle(command, options: options)
 }
 
 extension ExecutionOutcome: ExpressibleByArgument {}

@@ -19,8 +19,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Flag(help: "Copy your current workspace's IdP settings and claim mappings.") var copySSOConfig = false
 
         func run() async throws {
-            let key = options.clientID ?? "workspace"
-            try await sendAndReport(CreateWorkspace(name: name, copySSOConfig: copySSOConfig ? true : nil), topic: \.lifecycleCommands, key: key, options: options)
+            try await sendToLifecycle(CreateWorkspace(name: name, copySSOConfig: copySSOConfig ? true : nil), options: options)
         }
     }
 
