@@ -26,10 +26,13 @@ struct CommandSender {
 
     /// - Parameter authenticated: false for the one command whose payload carries its own proof
     ///   (accepting an invitation), which is sent without an `authorization` header.
-    func send<M: Message>(_ command: M, to topic: String, key: String, authenticated: Bool = true) async throws -> Outcome {
-        let credential = authenticated ? try options.credential() : nil
+    /// - Parameters:
+    ///   - id: the command id; default `--command-id`, else a new UUID.
+    ///   - credential: acts with this credential instead of the configured one.
+    func send<M: Message>(_ command: M, to topic: String, key: String, id: String? = nil, credential override: Credential? = nil, authenticated: Bool = true) async throws -> Outcome {
+        let credential = authenticated ? try override ?? options.credential() : nil
         let connection = try options.connection
-        let commandID = options.commandID ?? UUID().uuidString.lowercased()
+        let commandID = id ?? options.commandID ?? UUID().uuidString.lowercased()
         let envelope = Envelope(
             id: commandID, type: M.messageType, source: "/tenancy/cli", time: Date(), subject: key,
             authorization: credential?.headerValue, payload: JSONCoding.encode(command)

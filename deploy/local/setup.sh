@@ -9,7 +9,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 APT_PACKAGES=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev
-  libsqlite3-dev sqlite3 python3 python3-venv curl)
+  libsqlite3-dev sqlite3 python3 python3-venv curl openssl)
 RDKAFKA_MIN=2.2
 
 apt_updated=0
