@@ -29,4 +29,17 @@ public struct MessageRegistry: Sendable {
             throw Rejection(.malformedPayload, "payload could not be decoded")
         }
     }
+
+    /// Refuses payload fields the type does not know: every top-level field with a non-null value
+    /// must survive decoding and re-encoding. Catches misspelt optional fields, which decoding alone
+    /// would silently ignore.
+    public static func rejectUnknownFields(of message: any Message, payload: Data) throws(Rejection) {
+        guard let sent = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
+              let understood = try? JSONSerialization.jsonObject(with: JSONCoding.encode(message)) as? [String: Any]
+        else { return }
+        let unknown = sent.filter { !($0.value is NSNull) && understood[$0.key] == nil }.keys.sorted()
+        if let first = unknown.first {
+            throw Rejection(.invalidArgument, "unknown field '\(first.prefix(64))' for \(type(of: message).messageType)", field: String(first.prefix(64)))
+        }
+    }
 }

@@ -94,3 +94,31 @@ struct MessageTests {
         #expect(!WorkspaceID(rawValue: "ws_a'b").isWellFormed)
     }
 }
+
+@Suite("Unknown payload fields")
+struct UnknownFieldTests {
+    func check(_ payload: String) throws {
+        let command = try JSONCoding.decode(CreateWorkspace.self, from: Data(payload.utf8))
+        try MessageRegistry.rejectUnknownFields(of: command, payload: Data(payload.utf8))
+    }
+
+    @Test func knownFieldsAndNullsPass() throws {
+        try check(#"{"name":"Prod","copy_sso_config":true}"#)
+        try check(#"{"name":null}"#)
+        try check("{}")
+    }
+
+    @Test func misspeltFieldIsNamed() {
+        #expect(throws: Rejection(.invalidArgument, "unknown field 'copy_sso_confg' for tenancy.lifecycle.CreateWorkspace.v1", field: "copy_sso_confg")) {
+            try check(#"{"name":"Prod","copy_sso_confg":true}"#)
+        }
+    }
+
+    @Test func fieldsOfEveryKindOfValueAreChecked() throws {
+        let invite = #"{"invitations":[{"email":"a@b.co","role":"viewer"}],"expires_in_days":3}"#
+        let command = try JSONCoding.decode(BulkInviteUsers.self, from: Data(invite.utf8))
+        try MessageRegistry.rejectUnknownFields(of: command, payload: Data(invite.utf8))
+        let date = #"{"scopes":["workspace.read"],"expires_at":"2030-01-01T00:00:00Z"}"#
+        try MessageRegistry.rejectUnknownFields(of: try JSONCoding.decode(IssueAPIKey.self, from: Data(date.utf8)), payload: Data(date.utf8))
+    }
+}

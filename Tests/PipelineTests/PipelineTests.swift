@@ -98,7 +98,10 @@ struct PipelineTests {
                 variant(id: "old-spec") { $0.headers = $0.headers.map { $0.name == "ce_specversion" ? KafkaHeader(name: "ce_specversion", string: "0.3") : $0 } },
                 variant(id: "huge") { $0.value = Data(repeating: 0x20, count: 200_000) },
             ]
-            try await harness.send(poison + [valid])
+            // Decodable but with a misspelt field: refused with the field named, not dead-lettered.
+            var misspelt = harness.command(CreateOrganization(name: "Typo", ownerEmail: "t@y.example"), id: "misspelt")
+            misspelt.value = Data(#"{"name":"Typo","owner_email":"t@y.example","workspace_nme":"W"}"#.utf8)
+            try await harness.send(poison + [misspelt, valid])
 
             let results = try await harness.reader(harness.topics.commandResults).read { $0.results(for: "valid").count == 1 }
             #expect(results.results(for: "valid").first?.status == .accepted)
@@ -108,6 +111,7 @@ struct PipelineTests {
             for (id, code) in expected {
                 #expect(results.results(for: id).map { $0.error?.code } == [code], "\(id)")
             }
+            #expect(results.results(for: "misspelt").first?.error == Rejection(.invalidArgument, "unknown field 'workspace_nme' for tenancy.lifecycle.CreateOrganization.v1", field: "workspace_nme"))
 
             let dead = try await harness.reader(harness.topics.deadLetter).read { $0.count >= 7 }
             #expect(dead.count == 7)

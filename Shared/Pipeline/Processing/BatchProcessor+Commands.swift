@@ -19,7 +19,13 @@ extension BatchProcessor {
             return
         }
         let context = DecisionContext.live(commandID: envelope.id, now: now)
-        let result = try decide(command, envelope: envelope, context: context, db: db)
+        let result: CommandResult
+        do {
+            try MessageRegistry.rejectUnknownFields(of: command, payload: envelope.payload)
+            result = try decide(command, envelope: envelope, context: context, db: db)
+        } catch let rejection as Rejection {
+            result = .rejected(envelope.id, type: envelope.type.rawValue, rejection)
+        }
         try InboxRecord(
             messageID: envelope.id, messageType: envelope.type.rawValue, fingerprint: fingerprint,
             result: JSONCoding.encode(result.forReplay), processedAt: now
