@@ -13,10 +13,8 @@ struct CrashRecoveryTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let port = try FreePort.next()
-        var lifecycle = try deployment.start("lifecycle", httpPort: port)
+        var (lifecycle, port) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        try await waitUntilReady(port: port)
 
         let count = 1_000
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "e2e"))

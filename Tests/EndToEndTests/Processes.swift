@@ -45,6 +45,19 @@ struct Deployment {
         )
     }
 
+    /// Starts `tenancy-<service>` on a free HTTP port and waits until it reports ready.
+    func startReady(_ service: String) async throws -> (process: ChildProcess, port: Int) {
+        let port = try FreePort.next()
+        let process = try start(service, httpPort: port)
+        do {
+            try await waitUntilReady(port: port)
+        } catch {
+            process.stop(signal: SIGKILL)
+            throw TestSupportError("\(error); log of tenancy-\(service):\n\(process.log.suffix(2_000))")
+        }
+        return (process, port)
+    }
+
     /// Runs the `tenancy` CLI against this deployment.
     func cli(_ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil) async throws -> (status: Int32, output: String, errors: String) {
         var base = ["TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]

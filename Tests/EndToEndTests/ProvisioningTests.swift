@@ -11,10 +11,8 @@ struct ProvisioningTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let port = try FreePort.next()
-        let lifecycle = try deployment.start("lifecycle", httpPort: port)
+        let (lifecycle, port) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        try await waitUntilReady(port: port)
 
         // An organization whose home workspace has SSO settings and a claim mapping to copy.
         let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "MSP", "--owner-email", "ops@msp.example", "--json"])

@@ -14,6 +14,7 @@ struct ServicesLifecycleTests {
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
         let services = ["lifecycle", "sharing", "notifications", "deactivation"]
+        // Started together: each waits for its consumer group, so waiting in turn would add up.
         let ports = try services.map { _ in try FreePort.next() }
         let processes = try zip(services, ports).map { try deployment.start($0, httpPort: $1) }
         defer { processes.forEach { $0.stop(signal: SIGKILL) } }
@@ -51,10 +52,8 @@ struct ServicesLifecycleTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let port = try FreePort.next()
-        let lifecycle = try deployment.start("lifecycle", httpPort: port)
+        let (lifecycle, port) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        try await waitUntilReady(port: port)
 
         let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ops@acme.example", "--json"])
         #expect(created.status == 0, "\(created.errors)")
