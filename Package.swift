@@ -47,6 +47,11 @@ let package = Package(
             path: "Shared/Pipeline"
         ),
         .target(
+            name: "Directory",
+            dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/Directory"
+        ),
+        .target(
             name: "TestSupport",
             dependencies: ["Models", "Kafka", .product(name: "Logging", package: "swift-log")],
             path: "Shared/TestSupport"
@@ -61,8 +66,13 @@ let package = Package(
             ],
             path: "Services/Lifecycle"
         ),
+        .target(
+            name: "Sharing",
+            dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Services/Sharing"
+        ),
         .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
-        .executableTarget(name: "SharingMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
+        .executableTarget(name: "SharingMain", dependencies: ["Sharing", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
         .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
         .executableTarget(name: "DeactivationMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
         .executableTarget(
@@ -89,6 +99,11 @@ let package = Package(
             name: "LifecycleTests",
             dependencies: ["Lifecycle", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LifecycleTests"
+        ),
+        .testTarget(
+            name: "SharingTests",
+            dependencies: ["Sharing", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/SharingTests"
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -1,13 +1,14 @@
 import Pipeline
 
-/// The Lifecycle service: organizations, workspaces, members and API keys.
+/// The Lifecycle service: organizations, workspaces, members, keys, SSO, integrations (with the
+/// read-only copies shared into a workspace), step runners and workflows.
 public enum Lifecycle {
     public static let definition = ServiceDefinition(
         name: "lifecycle",
         defaultHTTPPort: 8081,
         topics: { topics in
             PipelineTopics(
-                commands: topics.lifecycleCommands, followedEvents: [], events: topics.lifecycleEvents,
+                commands: topics.lifecycleCommands, followedEvents: [topics.sharingEvents], events: topics.lifecycleEvents,
                 results: topics.commandResults, deadLetter: topics.deadLetter
             )
         },

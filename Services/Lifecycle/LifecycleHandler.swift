@@ -18,6 +18,9 @@ struct LifecycleHandler: MessageHandler {
         StartExecution.self, FinishExecution.self,
     ])
 
+    /// Sharing's events that add and remove read-only copies of shared integrations.
+    let events = MessageRegistry([ShareAccepted.self, ShareRevoked.self, ShareRemoved.self])
+
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         var secrets: IntegrationRules.SecretChanges?
         let outcome: CommandOutcome
@@ -27,7 +30,7 @@ struct LifecycleHandler: MessageHandler {
         } else if let command = command as? RegisterStepRunner {
             outcome = try RunnerRules.register(command, runner: LifecycleQueries.runner(command.runnerID, db: db))
         } else {
-            let principal = try authenticator.authenticate(envelope.authorization, db: db, now: context.now)
+            let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try LifecycleQueries.storedKey($0, db: db) }
             if let decision = try decideIntegration(command, by: principal, context: context, db: db) {
                 (outcome, secrets) = (decision.outcome, decision.secrets)
             } else {
@@ -43,6 +46,11 @@ struct LifecycleHandler: MessageHandler {
         return outcome
     }
 
+    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
+        try LifecycleProjection.apply(event, at: envelope.time ?? context.now, db: db)
+        return []
+    }
+
     /// Integration commands, whose rules also hand back secret values to seal; nil for other commands.
     private func decideIntegration(_ command: any Message, by principal: Principal, context: DecisionContext, db: Database) throws -> IntegrationRules.Decision? {
         switch command {
@@ -52,7 +60,8 @@ struct LifecycleHandler: MessageHandler {
         case let command as UpdateIntegration:
             let current = try LifecycleQueries.integration(command.integrationID, db: db)
             let taken = try current.map { try LifecycleQueries.integrationNames(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
-            return try IntegrationRules.update(command, by: principal, current: current, takenNames: taken)
+            let isCopy = try LifecycleQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+            return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
         default:
             return nil
         }
@@ -103,7 +112,8 @@ struct LifecycleHandler: MessageHandler {
         case let command as DeleteStepRunner:
             return try RunnerRules.delete(command, by: principal, runner: LifecycleQueries.runner(command.runnerID, db: db))
         case let command as DeleteIntegration:
-            return try IntegrationRules.delete(command, by: principal, current: LifecycleQueries.integration(command.integrationID, db: db))
+            let isCopy = try LifecycleQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+            return try IntegrationRules.delete(command, by: principal, current: LifecycleQueries.integration(command.integrationID, db: db), isSharedCopy: isCopy)
         case let command as ImportWorkflow:
             return try WorkflowRules.importWorkflow(command, by: principal, takenNames: LifecycleQueries.workflowNames(in: principal.workspaceID, db: db), context: context)
         case let command as UpdateWorkflow:

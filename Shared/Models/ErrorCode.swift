@@ -49,6 +49,16 @@ extension ErrorCode {
     /// The request (an invitation, a share request) is no longer pending.
     public static let notPending = ErrorCode(rawValue: "not_pending")
 
+    // Sharing
+    /// The caller is not a member of the workspace the command names (a share's destination).
+    public static let notAMember = ErrorCode(rawValue: "not_a_member")
+    /// The integration already has a pending or accepted share with that destination.
+    public static let alreadyShared = ErrorCode(rawValue: "already_shared")
+    /// The integration is itself a copy shared from another workspace; only its source can share it.
+    public static let cannotShareASharedCopy = ErrorCode(rawValue: "cannot_share_a_shared_copy")
+    /// The integration is a read-only copy shared from another workspace; its source manages it.
+    public static let sharedIntegrationReadOnly = ErrorCode(rawValue: "shared_integration_read_only")
+
     /// The service failed in a way that is not the caller's fault; the command had no effect.
     public static let internalError = ErrorCode(rawValue: "internal_error")
 }

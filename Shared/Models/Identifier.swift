@@ -35,6 +35,7 @@ public enum IntegrationKindTag: IdentifierKind { public static let prefix = "int
 public enum WorkflowKind: IdentifierKind { public static let prefix = "wf" }
 public enum RevisionKind: IdentifierKind { public static let prefix = "rev" }
 public enum ExecutionKind: IdentifierKind { public static let prefix = "exe" }
+public enum ShareKind: IdentifierKind { public static let prefix = "shr" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -49,3 +50,5 @@ public typealias IntegrationID = Identifier<IntegrationKindTag>
 public typealias WorkflowID = Identifier<WorkflowKind>
 public typealias RevisionID = Identifier<RevisionKind>
 public typealias ExecutionID = Identifier<ExecutionKind>
+/// One share of an integration with one destination workspace, from request to its end.
+public typealias ShareID = Identifier<ShareKind>

@@ -25,3 +25,8 @@ public struct Caller: Sendable, Hashable {
         self.scopes = scopes
     }
 }
+
+/// Whether a workspace accepts commands.
+public enum WorkspaceStatus: String, Codable, Sendable {
+    case active, inactive
+}

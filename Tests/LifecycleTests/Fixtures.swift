@@ -3,21 +3,6 @@ import Foundation
 import Models
 import Pipeline
 
-/// A reproducible context: ids are `<prefix>_<label>` (dots removed), secrets count up.
-func fixedContext(now: Date = Date(timeIntervalSince1970: 1_800_000_000), commandID: String = "cmd-1") -> DecisionContext {
-    let counter = Counter()
-    return DecisionContext(
-        now: now, commandID: commandID,
-        deriveID: { label in label.filter { $0.isLetter || $0.isNumber } },
-        makeSecret: { "secret\(counter.next())" }
-    )
-}
-
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func next() -> Int { lock.withLock { value += 1; return value } }
-}
 
 func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner) -> Principal {
     .member(Caller(

@@ -2,6 +2,7 @@ import Foundation
 @testable import Lifecycle
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @Suite("Integration rules")
@@ -37,7 +38,7 @@ struct IntegrationRulesTests {
 
     @Test func updateMergesSecretFieldsAndReplacesParameters() throws {
         let command = UpdateIntegration(integrationID: IntegrationID(rawValue: "int_1"), name: "Pager", parameters: ["service": "p1"], secrets: ["key": "k"], removeSecrets: ["token"])
-        let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), takenNames: [])
+        let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
         let event = try #require(decision.outcome.events.first?.message as? IntegrationUpdated)
         #expect(event.integration.name == "Pager" && event.integration.parameters == ["service": "p1"] && event.integration.secretFields == ["key"])
         #expect(decision.secrets == .init(integrationID: IntegrationID(rawValue: "int_1"), set: ["key": "k"], remove: ["token"]))
@@ -45,12 +46,26 @@ struct IntegrationRulesTests {
 
     @Test func updateRulesRejectEachBadCase() {
         let id = IntegrationID(rawValue: "int_1")
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "integration_id" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "X"), by: owner(), current: snapshot(workspace: "ws_other"), takenNames: []) } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Taken"), by: owner(), current: snapshot(), takenNames: ["taken"]) } throws: { ($0 as! Rejection).code == .nameTaken }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["nope"]), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets.0" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["token"]), by: owner(), current: snapshot(kind: .secret), takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, parameters: ["token": "x"]), by: owner(), current: snapshot(), takenNames: []) } throws: { ($0 as! Rejection).field == "parameters.token" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "integration_id" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "X"), by: owner(), current: snapshot(workspace: "ws_other"), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Taken"), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: ["taken"]) } throws: { ($0 as! Rejection).code == .nameTaken }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["nope"]), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets.0" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["token"]), by: owner(), current: snapshot(kind: .secret), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets" }
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, parameters: ["token": "x"]), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "parameters.token" }
+    }
+
+    @Test func sharedCopiesAreReadOnlyEvenForOwners() {
+        let id = IntegrationID(rawValue: "int_copy")
+        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Mine now"), by: owner(), current: nil, isSharedCopy: true, takenNames: []) } throws: {
+            ($0 as! Rejection).code == .sharedIntegrationReadOnly
+        }
+        #expect { try IntegrationRules.delete(DeleteIntegration(integrationID: id), by: owner(), current: nil, isSharedCopy: true) } throws: {
+            ($0 as! Rejection).code == .sharedIntegrationReadOnly
+        }
+        // A viewer is refused for lacking the role before the copy is even considered.
+        #expect { try IntegrationRules.delete(DeleteIntegration(integrationID: id), by: owner(role: .viewer), current: nil, isSharedCopy: true) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
     }
 
     @Test func secretBoxBindsEachValueToItsPlace() throws {

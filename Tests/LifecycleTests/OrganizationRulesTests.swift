@@ -2,6 +2,7 @@ import Foundation
 @testable import Lifecycle
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @Suite("Organization rules")

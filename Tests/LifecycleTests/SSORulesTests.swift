@@ -2,6 +2,7 @@ import Foundation
 @testable import Lifecycle
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 /// A self-signed P-256 certificate made with openssl for these tests; its SHA-256 below is

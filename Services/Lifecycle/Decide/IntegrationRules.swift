@@ -41,10 +41,12 @@ enum IntegrationRules {
         return Decision(outcome: outcome, secrets: SecretChanges(integrationID: id, set: secrets))
     }
 
-    /// - Parameter takenNames: name keys of the workspace's other integrations of the same kind.
-    static func update(_ command: UpdateIntegration, by principal: Principal, current: IntegrationSnapshot?, takenNames: Set<String>) throws(Rejection) -> Decision {
+    /// - Parameters:
+    ///   - takenNames: name keys of the workspace's other integrations of the same kind.
+    ///   - isSharedCopy: the id names a copy shared into the caller's workspace, which is read-only.
+    static func update(_ command: UpdateIntegration, by principal: Principal, current: IntegrationSnapshot?, isSharedCopy: Bool, takenNames: Set<String>) throws(Rejection) -> Decision {
         let caller = try requireWriter(principal)
-        var integration = try existing(current, command.integrationID, in: caller)
+        var integration = try existing(current, command.integrationID, in: caller, isSharedCopy: isSharedCopy)
         guard command.name != nil || command.parameters != nil || command.secrets != nil || command.removeSecrets != nil else {
             throw .invalid("integration_id", "nothing to change: give name, parameters, secrets or remove_secrets")
         }
@@ -74,9 +76,9 @@ enum IntegrationRules {
         return Decision(outcome: outcome, secrets: SecretChanges(integrationID: integration.integrationID, set: secrets, remove: removed))
     }
 
-    static func delete(_ command: DeleteIntegration, by principal: Principal, current: IntegrationSnapshot?) throws(Rejection) -> CommandOutcome {
+    static func delete(_ command: DeleteIntegration, by principal: Principal, current: IntegrationSnapshot?, isSharedCopy: Bool) throws(Rejection) -> CommandOutcome {
         let caller = try requireWriter(principal)
-        _ = try existing(current, command.integrationID, in: caller)
+        _ = try existing(current, command.integrationID, in: caller, isSharedCopy: isSharedCopy)
         return CommandOutcome(events: [DomainEvent(IntegrationDeleted(workspaceID: caller.workspaceID, integrationID: command.integrationID), subject: caller.workspaceID.rawValue)])
     }
 
@@ -84,7 +86,14 @@ enum IntegrationRules {
         try Authorization.requireMember(principal, role: .operator, scope: .integrationsWrite, to: "managing integrations")
     }
 
-    private static func existing(_ current: IntegrationSnapshot?, _ id: IntegrationID, in caller: Caller) throws(Rejection) -> IntegrationSnapshot {
+    private static func existing(_ current: IntegrationSnapshot?, _ id: IntegrationID, in caller: Caller, isSharedCopy: Bool) throws(Rejection) -> IntegrationSnapshot {
+        if isSharedCopy {
+            throw Rejection(
+                .sharedIntegrationReadOnly,
+                "integration '\(id)' is shared into this workspace and can only be changed in its source workspace; an Owner can remove it with RemoveSharedIntegration",
+                field: "integration_id"
+            )
+        }
         guard let current, current.workspaceID == caller.workspaceID else {
             throw Rejection(.notFound, "no integration '\(id)' in this workspace", field: "integration_id")
         }

@@ -64,14 +64,3 @@ struct WorkspaceView: Codable {
     var members: [Member]
     enum CodingKeys: String, CodingKey { case id, organizationID = "organization_id", name, status, members }
 }
-
-/// JSON bodies of the read side, with a `not_found` error body when there is nothing to show.
-enum JSONResponse {
-    static func make<T: Encodable>(_ value: T?, notFound: String) throws -> Response {
-        guard let value else {
-            let body = JSONCoding.encode(["error": ["code": ErrorCode.notFound.rawValue, "message": notFound]])
-            return Response(status: .notFound, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-        }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
-    }
-}

@@ -149,5 +149,16 @@ enum LifecycleMigrations {
             }
             try db.create(index: "execution_by_workspace_status", on: "execution", columns: ["workspace_id", "status"])
         }
+        migrator.registerMigration("lifecycle.v7: shared copies") { db in
+            // Read-only copies of integrations shared into a workspace; their fields are the source's.
+            try db.create(table: "shared_copy") { t in
+                t.primaryKey("id", .text)
+                t.column("share_id", .text).notNull()
+                t.column("source_integration_id", .text).notNull().indexed()
+                t.column("source_workspace_id", .text).notNull()
+                t.column("destination_workspace_id", .text).notNull().indexed()
+                t.column("created_at", .datetime).notNull()
+            }
+        }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Models
+import Pipeline
 
-/// Applies Lifecycle's events to its tables: the only code that writes Lifecycle state, so the
-/// database always equals the fold of the published events.
+/// Applies Lifecycle's events, and Sharing's events about shared copies, to its tables: the only
+/// code that writes Lifecycle state, so the database always equals the fold of those events.
 enum LifecycleProjection {
     static func apply(_ event: any Message, at time: Date, db: Database) throws {
         switch event {
@@ -65,6 +66,16 @@ enum LifecycleProjection {
             try upsert(event.integration, at: time, db: db)
         case let event as IntegrationDeleted:
             try db.execute(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?", arguments: [event.integrationID.rawValue, event.workspaceID.rawValue])
+            try db.execute(sql: "DELETE FROM shared_copy WHERE source_integration_id = ?", arguments: [event.integrationID])
+        case let event as ShareAccepted:
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO shared_copy (id, share_id, source_integration_id, source_workspace_id, destination_workspace_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID, event.share.destinationWorkspaceID, time])
+        case let event as ShareRevoked:
+            try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
+        case let event as ShareRemoved:
+            try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
         case let event as WorkflowImported:
             try db.execute(sql: "INSERT INTO workflow (id, workspace_id, name, name_key, current_revision_id, enabled, triggers_enabled, tags, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)",
                            arguments: [event.workflowID.rawValue, event.workspaceID.rawValue, event.name, nameKey(event.name), event.revisionID.rawValue, JSONCoding.encode([String]()), time])

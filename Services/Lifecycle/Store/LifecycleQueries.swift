@@ -1,8 +1,26 @@
 import GRDB
 import Models
+import Pipeline
 
 /// The reads the rules need, each returning the small state value a rule takes.
 enum LifecycleQueries {
+    /// A key with its workspace and its user's membership, for the ``Authenticator``.
+    static func storedKey(_ clientID: ClientID, db: Database) throws -> StoredKey? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT api_key.*, workspace.organization_id, workspace.status, member.role
+            FROM api_key JOIN workspace ON workspace.id = api_key.workspace_id
+            LEFT JOIN member ON member.workspace_id = api_key.workspace_id AND member.user_id = api_key.user_id
+            WHERE api_key.client_id = ?
+            """, arguments: [clientID.rawValue])
+        else { return nil }
+        let key = try APIKeyRecord(row: row)
+        return StoredKey(
+            clientID: key.clientID, secretHash: key.secretHash, workspaceID: key.workspaceID, organizationID: row["organization_id"],
+            workspaceStatus: row["status"], userID: key.userID, role: row["role"], scopes: key.scopeSet,
+            expiresAt: key.expiresAt, revoked: key.revokedAt != nil
+        )
+    }
+
     static func organization(_ id: OrganizationID, db: Database) throws -> OrganizationState? {
         guard try OrganizationRecord.exists(db, key: id.rawValue) else { return nil }
         let features = try String.fetchAll(db, sql: "SELECT feature FROM organization_feature WHERE organization_id = ?", arguments: [id.rawValue])
@@ -125,6 +143,12 @@ enum LifecycleQueries {
             secretFields: try JSONCoding.decode([String].self, from: row["secret_fields"]),
             refreshState: (row["refresh_state"] as String?).flatMap(RefreshState.init(rawValue:))
         )
+    }
+
+    /// Whether the id names a copy shared into the workspace.
+    static func isSharedCopy(_ id: IntegrationID, in workspace: WorkspaceID?, db: Database) throws -> Bool {
+        guard let workspace else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shared_copy WHERE id = ? AND destination_workspace_id = ?)", arguments: [id, workspace]) ?? false
     }
 
     /// Name keys of a workspace's integrations of one kind, leaving one integration out (when renaming it).

@@ -31,11 +31,6 @@ struct WorkspaceRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// Whether a workspace accepts commands.
-enum WorkspaceStatus: String, Codable, Sendable {
-    case active, inactive
-}
-
 /// One row of `member`.
 struct MemberRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "member"

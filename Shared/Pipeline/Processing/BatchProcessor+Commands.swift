@@ -75,7 +75,8 @@ extension BatchProcessor {
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
     }
 
-    private func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
+    /// Queues one of this service's events; its id is derived from the cause's id and its position.
+    func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
         guard let topic = topics.events else {
             preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
         }

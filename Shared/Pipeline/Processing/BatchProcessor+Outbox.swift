@@ -9,8 +9,12 @@ extension BatchProcessor {
         guard try InboxRecord.fetchOne(db, key: envelope.id) == nil else { return }
         do {
             let event = try handler.events.decode(envelope)
+            let context = DecisionContext.live(commandID: envelope.id, now: now)
             try db.inSavepoint {
-                try handler.apply(event, envelope: envelope, db: db)
+                let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
+                for (index, reaction) in reactions.enumerated() {
+                    try publish(reaction, index: index, cause: envelope.id, context: context, db: db)
+                }
                 return .commit
             }
             metrics.eventApplied()

@@ -41,7 +41,7 @@ public final class BatchProcessor: Sendable {
         let now = clock()
         try await writer.write { db in
             var next = try storedOffsets(of: messages, db: db)
-            for message in messages {
+            for message in eventsFirst(messages) {
                 let partition = message.topicPartition
                 if let stored = next[partition], message.offset < stored { continue }
                 try process(message, now: now, db: db)
@@ -52,6 +52,28 @@ public final class BatchProcessor: Sendable {
             }
         }
         metrics.batchSize.record(messages.count)
+    }
+
+    /// Other services' events before commands (each partition keeps its order), so that a command
+    /// polled together with the event it depends on (the integration it shares) sees that event applied.
+    private func eventsFirst(_ messages: [KafkaConsumedMessage]) -> [KafkaConsumedMessage] {
+        let commands = messages.filter { $0.topic == topics.commands }
+        guard !commands.isEmpty, commands.count < messages.count else { return messages }
+        return messages.filter { $0.topic != topics.commands } + commands
+    }
+
+    /// Runs the handler's time-driven work in one transaction and queues the events it produced.
+    /// Returns how many it queued.
+    public func housekeep() async throws -> Int {
+        let now = clock()
+        return try await writer.write { db in
+            let context = DecisionContext.live(commandID: "housekeeping." + UUID().uuidString, now: now)
+            let events = try handler.housekeep(context: context, db: db)
+            for (index, event) in events.enumerated() {
+                try publish(event, index: index, cause: context.commandID, context: context, db: db)
+            }
+            return events.count
+        }
     }
 
     private func storedOffsets(of messages: [KafkaConsumedMessage], db: Database) throws -> [TopicPartition: Int64] {

@@ -14,13 +14,20 @@ public protocol MessageHandler: Sendable {
     /// Authenticates, authorizes, decides and applies one command. Throws a ``Rejection`` to refuse it.
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
 
-    /// Applies one event read from another topic.
-    func apply(_ event: any Message, envelope: Envelope, db: Database) throws
+    /// Applies one event read from another topic; returns the events the service publishes in
+    /// reaction (a share revoked because its integration was deleted). Ids come from `context`,
+    /// which derives them from the event's id.
+    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent]
+
+    /// Work that falls due with time alone (pending requests expiring). Runs every few seconds in a
+    /// transaction of its own; returns the events to publish.
+    func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent]
 }
 
 extension MessageHandler {
     public var events: MessageRegistry { MessageRegistry() }
-    public func apply(_ event: any Message, envelope: Envelope, db: Database) throws {}
+    public func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
+    public func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
 }
 
 /// What an accepted command did: the events to publish and what to tell the caller.

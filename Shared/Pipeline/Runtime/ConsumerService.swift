@@ -3,7 +3,8 @@ import Kafka
 import Logging
 import ServiceLifecycle
 
-/// The poll loop: reads a batch, hands it to the ``BatchProcessor``, wakes the ``OutboxRelay``.
+/// The poll loop: reads a batch, hands it to the ``BatchProcessor``, wakes the ``OutboxRelay``;
+/// between polls, runs the handler's time-driven work every `housekeepingInterval`.
 ///
 /// A batch that fails (the database full or locked) is retried as it is, with backoff, and never
 /// acknowledged until it commits. On graceful shutdown the current batch finishes, then the consumer
@@ -17,8 +18,12 @@ final class ConsumerService: Service, Sendable {
     private let metrics: PipelineMetrics
     private let maxBatch: Int
     private let pollTimeout: Duration
+    private let housekeepingInterval: Duration
 
-    init(consumer: KafkaConsumer, topics: [String], processor: BatchProcessor, relay: OutboxRelay, logger: Logger, metrics: PipelineMetrics, maxBatch: Int, pollTimeout: Duration) {
+    init(
+        consumer: KafkaConsumer, topics: [String], processor: BatchProcessor, relay: OutboxRelay, logger: Logger, metrics: PipelineMetrics,
+        maxBatch: Int, pollTimeout: Duration, housekeepingInterval: Duration = .seconds(2)
+    ) {
         self.consumer = consumer
         self.topics = topics
         self.processor = processor
@@ -27,12 +32,18 @@ final class ConsumerService: Service, Sendable {
         self.metrics = metrics
         self.maxBatch = maxBatch
         self.pollTimeout = pollTimeout
+        self.housekeepingInterval = housekeepingInterval
     }
 
     func run() async throws {
         try consumer.subscribe(topics: topics)
         logger.info("consuming", metadata: ["kafka.topics": "\(topics)"])
+        var housekeepingDue = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if ContinuousClock.now >= housekeepingDue {
+                await housekeep()
+                housekeepingDue = ContinuousClock.now + housekeepingInterval
+            }
             let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
             guard !batch.isEmpty else { continue }
             guard try await processWithRetry(batch) else { break }
@@ -41,6 +52,15 @@ final class ConsumerService: Service, Sendable {
         }
         await consumer.close()
         logger.info("consumer closed")
+    }
+
+    /// A failure is logged and tried again at the next interval; nothing was committed.
+    private func housekeep() async {
+        do {
+            if try await processor.housekeep() > 0 { relay.notify() }
+        } catch {
+            logger.error("housekeeping failed; retrying later", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Returns false when shutdown began before the batch could be committed.

@@ -1,0 +1,18 @@
+import Pipeline
+
+/// The Sharing service: share requests between workspaces and their state machine.
+public enum Sharing {
+    public static let definition = ServiceDefinition(
+        name: "sharing",
+        defaultHTTPPort: 8082,
+        topics: { topics in
+            PipelineTopics(
+                commands: topics.sharingCommands, followedEvents: [topics.lifecycleEvents], events: topics.sharingEvents,
+                results: topics.commandResults, deadLetter: topics.deadLetter
+            )
+        },
+        migrations: SharingMigrations.register,
+        makeHandler: { environment in SharingHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash)) },
+        routes: SharingRoutes.register
+    )
+}

@@ -1,0 +1,51 @@
+import Directory
+import GRDB
+
+/// Sharing's own tables, after the replica of Lifecycle's directory. Shipped migrations are frozen.
+enum SharingMigrations {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        DirectoryMigrations.register(&migrator)
+        migrator.registerMigration("sharing.v1") { db in
+            try db.create(table: "sharing_integration") { t in
+                t.primaryKey("id", .text)
+                t.column("workspace_id", .text).notNull().indexed()
+                t.column("kind", .text).notNull()
+                t.column("vendor", .text).notNull()
+                t.column("name", .text).notNull()
+            }
+            try db.create(table: "share") { t in
+                t.primaryKey("id", .text)
+                t.column("organization_id", .text).notNull()
+                t.column("integration_id", .text).notNull()
+                t.column("integration_kind", .text).notNull()
+                t.column("integration_name", .text).notNull()
+                t.column("source_workspace_id", .text).notNull()
+                t.column("destination_workspace_id", .text).notNull()
+                t.column("requested_by", .text).notNull()
+                t.column("requested_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("status", .text).notNull()
+                t.column("copy_integration_id", .text).unique()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "share_by_source", on: "share", columns: ["source_workspace_id", "integration_id"])
+            try db.create(index: "share_by_destination", on: "share", columns: ["destination_workspace_id", "status"])
+            try db.create(index: "share_by_status_expiry", on: "share", columns: ["status", "expires_at"])
+            // The rules refuse a second open share; the index makes it impossible.
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX share_open_once ON share (integration_id, destination_workspace_id)
+                WHERE status IN ('pending', 'accepted')
+                """)
+            try db.create(table: "share_history") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("share_id", .text).notNull().references("share").indexed()
+                t.column("status", .text).notNull()
+                t.column("by", .text)
+                t.column("automatic", .boolean).notNull().defaults(to: false)
+                t.column("cause", .text)
+                t.column("reason", .text)
+                t.column("at", .datetime).notNull()
+            }
+        }
+    }
+}

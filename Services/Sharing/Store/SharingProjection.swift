@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import Models
+
+/// Writes Sharing's state: shares and their history from Sharing's own events, and the integrations
+/// replica from Lifecycle's. The only code that changes these tables.
+enum SharingProjection {
+    /// Lifecycle events that feed the integrations replica.
+    static let integrationEventTypes: [any Message.Type] = [IntegrationCreated.self, IntegrationUpdated.self, IntegrationDeleted.self]
+
+    static func apply(_ event: any Message, at time: Date, db: Database) throws {
+        switch event {
+        case let event as ShareRequested:
+            let share = event.share
+            try db.execute(sql: """
+                INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
+                    destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                """, arguments: [
+                    share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
+                    share.destinationWorkspaceID, share.requestedBy, time, event.expiresAt, time,
+                ])
+            try record(share, .pending, by: share.requestedBy, at: time, db: db)
+        case let event as ShareAccepted:
+            try db.execute(sql: "UPDATE share SET status = 'accepted', copy_integration_id = ?, updated_at = ? WHERE id = ?",
+                           arguments: [event.copyIntegrationID, time, event.share.shareID])
+            try record(event.share, .accepted, by: event.acceptedBy, automatic: event.automatic, at: time, db: db)
+        case let event as ShareDenied:
+            try transition(event.share, to: .denied, by: event.deniedBy, reason: event.reason, at: time, db: db)
+        case let event as ShareExpired:
+            try transition(event.share, to: .expired, by: nil, at: time, db: db)
+        case let event as ShareCancelled:
+            try transition(event.share, to: .cancelled, by: event.cancelledBy, cause: event.cause, at: time, db: db)
+        case let event as ShareRevoked:
+            try transition(event.share, to: .revoked, by: event.revokedBy, cause: event.cause, at: time, db: db)
+        case let event as ShareRemoved:
+            try transition(event.share, to: .removed, by: event.removedBy, at: time, db: db)
+        case let event as IntegrationCreated:
+            try upsert(event.integration, db: db)
+        case let event as IntegrationUpdated:
+            try upsert(event.integration, db: db)
+        case let event as IntegrationDeleted:
+            try db.execute(sql: "DELETE FROM sharing_integration WHERE id = ?", arguments: [event.integrationID])
+        default:
+            preconditionFailure("Sharing has no projection for \(type(of: event).messageType)")
+        }
+    }
+
+    private static func transition(_ share: ShareReference, to status: ShareStatus, by user: UserID?, cause: ShareEndCause? = nil, reason: String? = nil, at time: Date, db: Database) throws {
+        try db.execute(sql: "UPDATE share SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, time, share.shareID])
+        try record(share, status, by: user, cause: cause, reason: reason, at: time, db: db)
+    }
+
+    private static func record(
+        _ share: ShareReference, _ status: ShareStatus, by user: UserID?, automatic: Bool = false, cause: ShareEndCause? = nil, reason: String? = nil,
+        at time: Date, db: Database
+    ) throws {
+        try db.execute(sql: "INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
+    }
+
+    private static func upsert(_ integration: IntegrationSnapshot, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO sharing_integration (id, workspace_id, kind, vendor, name) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, vendor = excluded.vendor, name = excluded.name
+            """, arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+import Models
+
+/// Keeps the replica equal to the fold of Lifecycle's identity events. Each write is an upsert or
+/// a conditional update, so applying an event twice changes nothing.
+public enum DirectoryProjection {
+    /// The Lifecycle events the replica is built from.
+    public static let eventTypes: [any Message.Type] = [
+        OrganizationCreated.self, OrganizationFeaturesChanged.self, WorkspaceCreated.self,
+        MemberAdded.self, MemberRoleChanged.self, MemberRemoved.self, APIKeyIssued.self, APIKeyRevoked.self,
+    ]
+
+    /// Applies `event` when it is one of ``eventTypes``; returns whether it was.
+    @discardableResult
+    public static func apply(_ event: any Message, db: Database) throws -> Bool {
+        switch event {
+        case let event as OrganizationCreated:
+            try db.execute(sql: "INSERT OR IGNORE INTO directory_organization (id) VALUES (?)", arguments: [event.organizationID])
+        case let event as OrganizationFeaturesChanged:
+            let features = event.enabled.map(\.rawValue).sorted().joined(separator: " ")
+            try db.execute(sql: """
+                INSERT INTO directory_organization (id, features) VALUES (?, ?)
+                ON CONFLICT (id) DO UPDATE SET features = excluded.features
+                """, arguments: [event.organizationID, features])
+        case let event as WorkspaceCreated:
+            try db.execute(sql: "INSERT OR IGNORE INTO directory_workspace (id, organization_id, name, status) VALUES (?, ?, ?, ?)",
+                           arguments: [event.workspaceID, event.organizationID, event.name, WorkspaceStatus.active])
+        case let event as MemberAdded:
+            try db.execute(sql: "INSERT OR REPLACE INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)",
+                           arguments: [event.workspaceID, event.userID, event.email, event.role])
+        case let event as MemberRoleChanged:
+            try db.execute(sql: "UPDATE directory_member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role, event.workspaceID, event.userID])
+        case let event as MemberRemoved:
+            try db.execute(sql: "DELETE FROM directory_member WHERE workspace_id = ? AND user_id = ?", arguments: [event.workspaceID, event.userID])
+        case let event as APIKeyIssued:
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO directory_api_key (client_id, secret_hash, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt])
+        case let event as APIKeyRevoked:
+            try db.execute(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?", arguments: [event.clientID])
+        default:
+            return false
+        }
+        return true
+    }
+}
