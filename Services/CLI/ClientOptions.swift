@@ -25,6 +25,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
     var lifecycleURL: String = environment["TENANCY_LIFECYCLE_URL"] ?? "http://127.0.0.1:8081"
 
+    @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
+    var sharingURL: String = environment["TENANCY_SHARING_URL"] ?? "http://127.0.0.1:8082"
+
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
 

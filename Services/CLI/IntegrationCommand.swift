@@ -62,13 +62,18 @@ struct IntegrationCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a workspace's integrations (secret field names only).")
+        static let configuration = CommandConfiguration(
+            abstract: "List a workspace's integrations, its own and those shared into it (secret field names only).",
+            discussion: "Example: tenancy integration list ws_... --kind step --shared to"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "Only this kind: step, trigger or secret.") var kind: IntegrationKind?
+        @Option(help: "Only those shared 'to' this workspace (read-only copies), shared 'from' it, or 'none'.") var shared: SharedFilter?
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + (kind.map { "?kind=\($0.rawValue)" } ?? ""))
+            let query = ReadClient.query(["kind": kind?.rawValue, "shared": shared?.rawValue])
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + query)
         }
     }
 }
@@ -92,3 +97,7 @@ private func secretsFromEnvironment(_ mappings: [String]) throws -> [String: Str
 }
 
 extension IntegrationKind: ExpressibleByArgument {}
+
+enum SharedFilter: String, ExpressibleByArgument, CaseIterable {
+    case to, from, none
+}

@@ -11,6 +11,12 @@ enum ReadClient {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
+    /// `?a=1&b=2` from the parameters that have a value; empty when none has.
+    static func query(_ parameters: KeyValuePairs<String, String?>) -> String {
+        let pairs = parameters.compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
     static func show(_ base: String, path: String) async throws {
         let (status, body) = try await get(base, path: path)
         print(String(decoding: body, as: UTF8.self))

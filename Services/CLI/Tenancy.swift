@@ -13,7 +13,7 @@ struct Tenancy: AsyncParsableCommand {
             Credentials come from TENANCY_CLIENT_ID / TENANCY_CLIENT_SECRET, or the operator token in
             TENANCY_OPERATOR_TOKEN with --as-operator. Secrets are never accepted as flags.
             """,
-        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, WorkflowCommand.self, ProvisionCommand.self]
+        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, ProvisionCommand.self]
     )
 }
 
@@ -36,4 +36,9 @@ func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: Str
 /// caller's commands keep their order.
 func sendToLifecycle<M: Message>(_ command: M, options: ClientOptions) async throws {
     try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "anonymous", options: options)
+}
+
+/// A Sharing command, keyed like Lifecycle's by the caller's client id.
+func sendToSharing<M: Message>(_ command: M, options: ClientOptions) async throws {
+    try await sendAndReport(command, topic: \.sharingCommands, key: options.clientID ?? "anonymous", options: options)
 }
