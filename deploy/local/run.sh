@@ -76,11 +76,24 @@ echo
 echo "== the Owner tries to create a workspace before the feature is enabled (refused)"
 tenancy workspace create --name Staging || true
 echo
-echo "== the operator enables workspace creation"
-tenancy org features "$organization" --as-operator --enable workspace_creation
+echo "== the operator enables workspace creation and cross-workspace sharing"
+tenancy org features "$organization" --as-operator --enable workspace_creation --enable cross_workspace_sharing
 echo
 echo "== the Owner creates a workspace and becomes its Owner"
-tenancy workspace create --name Staging
+staging=$(tenancy workspace create --name Staging --json | json_field '["created"]["workspace_id"]')
+echo "workspace_id: $staging"
+echo
+echo "== the Owner creates a Slack step integration (its token is read from the environment, never a flag)"
+integration=$(DEMO_SLACK_TOKEN="xoxb-demo-$RANDOM" tenancy integration create --kind step --vendor slack --name Alerts \
+  --param channel=#soc --secret-env token=DEMO_SLACK_TOKEN --json | json_field '["created"]["integration_id"]')
+echo "integration_id: $integration"
+echo
+echo "== and shares it with Staging: accepted at once, because the Owner also owns Staging"
+tenancy share create "$integration" --to "$staging"
+sleep 1
+echo
+echo "== Staging lists the shared copy, read-only"
+tenancy integration list "$staging" --shared to
 echo
 echo "== the organization as Lifecycle's read side shows it"
 tenancy org show "$organization"
