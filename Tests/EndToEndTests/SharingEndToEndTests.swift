@@ -122,8 +122,16 @@ struct SharingEndToEndTests {
             (try? await stack.integrations(ops).first { $0["integration_id"] as? String == opsCopy }?["name"] as? String) == "Alerts v2"
         }
 
+        // Several destinations in one command, one result each: Ops waits for Bea, Lab is Ana's own.
+        let bulk = try await stack.accepted(["share", "create", vault, "--to", ops, "--to", lab], as: ana)
+        let items = try #require(bulk.items)
+        #expect(items.map { $0.created["status"] } == ["pending", "accepted"])
+        let vaultToLab = items[1].created
+        let vaultCopy = try #require(vaultToLab["copy_integration_id"])
+        _ = try await stack.waitForCopy(vaultCopy, in: lab)
+
         // Denied, with the reason kept in the history.
-        let offered = try #require(try await stack.accepted(["share", "create", vault, "--to", ops], as: ana).created["share_id"])
+        let offered = try #require(items[0].created["share_id"])
         _ = try await stack.accepted(["share", "deny", offered, "--reason", "We keep our own vault"], as: bea)
         let history = try await stack.read(["share", "show", offered])
         #expect(history["status"] as? String == "denied")
@@ -132,13 +140,14 @@ struct SharingEndToEndTests {
 
         // Filters: shared from Home, shared to Ops, by kind and status.
         let fromHome = try await stack.read(["share", "list", home, "--direction", "from"])["shares"] as? [[String: Any]] ?? []
-        #expect(fromHome.count == 3)
-        let acceptedSecrets = try await stack.read(["share", "list", home, "--direction", "from", "--kind", "secret", "--status", "accepted"])["shares"] as? [[String: Any]]
-        #expect(acceptedSecrets?.isEmpty == true)
+        #expect(fromHome.count == 4)
+        let acceptedSecrets = try await stack.read(["share", "list", home, "--direction", "from", "--kind", "secret", "--status", "accepted"])["shares"] as? [[String: Any]] ?? []
+        #expect(acceptedSecrets.map { $0["destination_workspace_id"] as? String } == [lab])
         let toOps = try await stack.read(["share", "list", ops, "--direction", "to", "--status", "accepted"])["shares"] as? [[String: Any]] ?? []
         #expect(toOps.map { $0["share_id"] as? String } == [manualShare])
-        #expect(try await stack.integrations(home, shared: "from").map { $0["integration_id"] as? String } == [slack])
-        #expect(try await stack.integrations(home, shared: "none").map { $0["integration_id"] as? String } == [vault])
+        #expect(try await stack.integrations(home, shared: "from").map { $0["integration_id"] as? String } == [vault, slack])
+        #expect(try await stack.integrations(home, shared: "none").isEmpty)
+        #expect(try await stack.integrations(lab, shared: "to").count == 2)
         #expect(try await stack.integrations(ops, shared: "to").map { $0["integration_id"] as? String } == [opsCopy])
         let destinations = try await stack.read(["share", "destinations", slack])["destinations"] as? [[String: Any]] ?? []
         #expect(Set(destinations.compactMap { $0["destination_workspace_id"] as? String }) == [lab, ops])
@@ -150,17 +159,14 @@ struct SharingEndToEndTests {
         _ = try await stack.accepted(["share", "remove", opsCopy], as: bea)
         _ = try await stack.waitForCopy(opsCopy, in: ops, present: false)
         #expect(try await stack.read(["share", "show", manualShare])["status"] as? String == "removed")
-        #expect(try await stack.integrations(home, shared: "from").isEmpty)
+        #expect(try await stack.integrations(home, shared: "from").map { $0["integration_id"] as? String } == [vault])
 
         // Deleting a source integration revokes its shares; the copy goes with it.
-        let vaultToLab = try await stack.accepted(["share", "create", vault, "--to", lab], as: ana)
-        let vaultCopy = try #require(vaultToLab.created["copy_integration_id"])
-        _ = try await stack.waitForCopy(vaultCopy, in: lab)
         _ = try await stack.accepted(["integration", "delete", vault], as: ana)
         _ = try await stack.waitForCopy(vaultCopy, in: lab, present: false)
         var ended: [String: Any] = [:]
         try await Wait.until("share revoked by the deletion", timeout: .seconds(20), every: .milliseconds(200)) {
-            ended = (try? await stack.read(["share", "show", try #require(vaultToLab.created["share_id"])])) ?? [:]
+            ended = (try? await stack.read(["share", "show", try #require(vaultToLab["share_id"])])) ?? [:]
             return ended["status"] as? String == "revoked"
         }
         #expect((ended["history"] as? [[String: Any]])?.last?["cause"] as? String == "source_integration_deleted")
