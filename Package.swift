@@ -71,10 +71,15 @@ let package = Package(
             dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Sharing"
         ),
+        .target(
+            name: "Deactivation",
+            dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Services/Deactivation"
+        ),
         .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
         .executableTarget(name: "SharingMain", dependencies: ["Sharing", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
         .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
-        .executableTarget(name: "DeactivationMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
+        .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -104,6 +109,11 @@ let package = Package(
             name: "SharingTests",
             dependencies: ["Sharing", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/SharingTests"
+        ),
+        .testTarget(
+            name: "DeactivationTests",
+            dependencies: ["Deactivation", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/DeactivationTests"
         ),
         .testTarget(
             name: "EndToEndTests",

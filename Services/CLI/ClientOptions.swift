@@ -28,6 +28,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
     var sharingURL: String = environment["TENANCY_SHARING_URL"] ?? "http://127.0.0.1:8082"
 
+    @Option(help: "Deactivation's HTTP read side. Env: TENANCY_DEACTIVATION_URL.")
+    var deactivationURL: String = environment["TENANCY_DEACTIVATION_URL"] ?? "http://127.0.0.1:8084"
+
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
 

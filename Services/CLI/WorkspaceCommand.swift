@@ -6,7 +6,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workspace",
         abstract: "Workspaces.",
-        subcommands: [Create.self, Show.self]
+        subcommands: [Create.self, Show.self, Deactivate.self, Reactivate.self, Status.self, Operation.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -30,6 +30,72 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)")
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a workspace offline, keeping its data; --dry-run lists what would be affected.",
+            discussion: """
+                Needs an API key of an Owner of the workspace carrying organizations.write, and the organization's
+                workspace_deactivation feature. At once the workspace accepts no commands, its workflows are disabled,
+                running executions stopped, OAuth integrations stop refreshing, API keys are revoked and shares from and
+                to it are revoked; follow the rest with `tenancy workspace status WS`.
+                Example: tenancy workspace deactivate ws_... --dry-run
+                """
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+        @Flag(help: "Only list what would be affected; change nothing.") var dryRun = false
+
+        func run() async throws {
+            guard dryRun else {
+                try await sendAndReport(DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)), topic: \.deactivationCommands, key: workspaceID, options: options)
+                return
+            }
+            let plan = try await DeactivationPlan.load(workspaceID, options: options)
+            if options.json {
+                print(String(decoding: JSONCoding.encode(plan), as: UTF8.self))
+            } else {
+                plan.printHuman()
+            }
+        }
+    }
+
+    struct Reactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a deactivated workspace back (operator only).",
+            discussion: """
+                Triggers come back disabled, OAuth integrations need reconfiguring, old API keys stay revoked and ended
+                shares are not restored; the result lists the workflows' switches and the shares from before.
+                Example: tenancy workspace reactivate ws_... --as-operator
+                """
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+
+        func run() async throws {
+            try await sendAndReport(ReactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)), topic: \.deactivationCommands, key: workspaceID, options: options)
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A workspace's status and its deactivation and reactivation operations, with each step's progress.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+
+        func run() async throws {
+            try await ReadClient.show(options.deactivationURL, path: "/workspaces/\(workspaceID)/operations")
+        }
+    }
+
+    struct Operation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One deactivation or reactivation by its operation id.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Operation id (op_...).") var operationID: String
+
+        func run() async throws {
+            try await ReadClient.show(options.deactivationURL, path: "/operations/\(operationID)")
         }
     }
 }

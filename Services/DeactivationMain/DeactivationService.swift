@@ -1,28 +1,31 @@
 import ArgumentParser
+import Deactivation
+import Foundation
 import Pipeline
 
 @main
 struct DeactivationService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenancy-deactivation",
-        abstract: "Tenancy's Deactivation service: deactivation and reactivation sagas (no commands yet)."
+        abstract: "Tenancy's Deactivation service: deactivation and reactivation sagas, with their status."
     )
+
+    private static let environment = ProcessInfo.processInfo.environment
 
     @OptionGroup var options: ServiceOptions
 
-    static let definition = ServiceDefinition(
-        name: "deactivation",
-        defaultHTTPPort: 8084,
-        topics: { topics in
-            PipelineTopics(
-                commands: topics.deactivationCommands, followedEvents: [topics.lifecycleEvents, topics.sharingEvents], events: topics.deactivationEvents,
-                results: topics.commandResults, deadLetter: topics.deadLetter
-            )
-        },
-        makeHandler: { _ in NoCommandHandler() }
-    )
+    @Option(help: "Seconds a saga step may take to confirm before it is asked again. Env: TENANCY_STEP_TIMEOUT_SECONDS.")
+    var stepTimeoutSeconds: Double = environment["TENANCY_STEP_TIMEOUT_SECONDS"].flatMap(Double.init) ?? 30
+
+    @Option(help: "Times a step is asked (the first included) before the operation is reported failed. Env: TENANCY_STEP_ATTEMPTS.")
+    var stepAttempts: Int = environment["TENANCY_STEP_ATTEMPTS"].flatMap(Int.init) ?? 3
+
+    func validate() throws {
+        guard stepTimeoutSeconds > 0 else { throw ValidationError("--step-timeout-seconds must be positive") }
+        guard stepAttempts >= 1 else { throw ValidationError("--step-attempts must be at least 1") }
+    }
 
     func run() async throws {
-        try await ServiceMain.run(Self.definition, options: options)
+        try await ServiceMain.run(Deactivation.definition(settings: SagaSettings(stepTimeout: stepTimeoutSeconds, maxAttempts: stepAttempts)), options: options)
     }
 }

@@ -8,7 +8,7 @@ public enum Lifecycle {
         defaultHTTPPort: 8081,
         topics: { topics in
             PipelineTopics(
-                commands: topics.lifecycleCommands, followedEvents: [topics.sharingEvents], events: topics.lifecycleEvents,
+                commands: topics.lifecycleCommands, followedEvents: [topics.sharingEvents, topics.deactivationEvents], events: topics.lifecycleEvents,
                 results: topics.commandResults, deadLetter: topics.deadLetter
             )
         },

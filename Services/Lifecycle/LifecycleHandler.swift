@@ -18,8 +18,12 @@ struct LifecycleHandler: MessageHandler {
         StartExecution.self, FinishExecution.self,
     ])
 
-    /// Sharing's events that add and remove read-only copies of shared integrations.
-    let events = MessageRegistry([ShareAccepted.self, ShareRevoked.self, ShareRemoved.self])
+    /// Sharing's events that add and remove read-only copies of shared integrations, and the
+    /// Deactivation events that ask for Lifecycle's step of a saga.
+    let events = MessageRegistry([
+        ShareAccepted.self, ShareRevoked.self, ShareRemoved.self,
+        DeactivationStarted.self, ReactivationStarted.self, SagaStepRetried.self,
+    ])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         var secrets: IntegrationRules.SecretChanges?
@@ -47,8 +51,35 @@ struct LifecycleHandler: MessageHandler {
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
-        try LifecycleProjection.apply(event, at: envelope.time ?? context.now, db: db)
-        return []
+        let reactions: [DomainEvent]
+        switch event {
+        case let started as DeactivationStarted where started.steps.contains(.lifecycle):
+            reactions = try sagaStep(started.operation, db: db)
+        case let started as ReactivationStarted where started.steps.contains(.lifecycle):
+            reactions = try sagaStep(started.operation, db: db)
+        case let retried as SagaStepRetried where retried.step == .lifecycle:
+            reactions = try sagaStep(retried.operation, db: db)
+        case is DeactivationStarted, is ReactivationStarted, is SagaStepRetried:
+            reactions = []
+        default:
+            try LifecycleProjection.apply(event, at: envelope.time ?? context.now, db: db)
+            reactions = []
+        }
+        for reaction in reactions {
+            try LifecycleProjection.apply(reaction.message, at: context.now, db: db)
+        }
+        return reactions
+    }
+
+    /// Lifecycle's step of a saga; nothing when the workspace is unknown here.
+    private func sagaStep(_ operation: OperationReference, db: Database) throws -> [DomainEvent] {
+        guard try WorkspaceRecord.exists(db, key: operation.workspaceID.rawValue) else { return [] }
+        switch operation.kind {
+        case .deactivation:
+            return WorkspaceStatusRules.deactivate(operation, state: try LifecycleQueries.deactivationState(operation.workspaceID, db: db))
+        case .reactivation:
+            return WorkspaceStatusRules.reactivate(operation, state: try LifecycleQueries.reactivationState(operation.workspaceID, db: db))
+        }
     }
 
     /// Integration commands, whose rules also hand back secret values to seal; nil for other commands.

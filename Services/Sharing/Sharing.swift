@@ -7,7 +7,7 @@ public enum Sharing {
         defaultHTTPPort: 8082,
         topics: { topics in
             PipelineTopics(
-                commands: topics.sharingCommands, followedEvents: [topics.lifecycleEvents], events: topics.sharingEvents,
+                commands: topics.sharingCommands, followedEvents: [topics.lifecycleEvents, topics.deactivationEvents], events: topics.sharingEvents,
                 results: topics.commandResults, deadLetter: topics.deadLetter
             )
         },

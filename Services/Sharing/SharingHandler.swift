@@ -5,7 +5,8 @@ import Models
 import Pipeline
 
 /// Sharing's part of the pipeline: authenticate against the directory replica, load the state a
-/// rule needs, decide, apply; keep the replicas current and end shares whose integration is deleted.
+/// rule needs, decide, apply; keep the replicas current, end shares whose integration is deleted, and
+/// do Sharing's step of Deactivation's sagas.
 struct SharingHandler: MessageHandler {
     let authenticator: Authenticator
     /// Most requests expired in one housekeeping pass; the rest wait for the next.
@@ -16,7 +17,7 @@ struct SharingHandler: MessageHandler {
         RevokeShare.self, RemoveSharedIntegration.self,
     ])
 
-    let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes)
+    let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes + [SagaStepRetried.self])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
@@ -59,13 +60,32 @@ struct SharingHandler: MessageHandler {
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
-        if try DirectoryProjection.apply(event, db: db) { return [] }
-        try SharingProjection.apply(event, at: envelope.time ?? context.now, db: db)
-        guard let deleted = event as? IntegrationDeleted else { return [] }
-        let open = try SharingQueries.openShares(of: deleted.integrationID, in: deleted.workspaceID, db: db)
-        let reactions = ShareEndingRules.end(open, by: nil, cause: .sourceIntegrationDeleted)
+        if try !DirectoryProjection.apply(event, db: db), !(event is SagaStepRetried) {
+            try SharingProjection.apply(event, at: envelope.time ?? context.now, db: db)
+        }
+        let reactions: [DomainEvent]
+        switch event {
+        case let deleted as IntegrationDeleted:
+            let open = try SharingQueries.openShares(of: deleted.integrationID, in: deleted.workspaceID, db: db)
+            reactions = ShareEndingRules.end(open, by: nil, cause: .sourceIntegrationDeleted)
+        case let started as DeactivationStarted where started.steps.contains(.sharing):
+            reactions = try sagaStep(started.operation, db: db)
+        case let started as ReactivationStarted where started.steps.contains(.sharing):
+            reactions = try sagaStep(started.operation, db: db)
+        case let retried as SagaStepRetried where retried.step == .sharing:
+            reactions = try sagaStep(retried.operation, db: db)
+        default:
+            reactions = []
+        }
         try project(reactions, at: context.now, db: db)
         return reactions
+    }
+
+    /// Sharing's part of a saga: a deactivation ends every open share from and to the workspace.
+    /// Doing it again ends nothing more and confirms again.
+    private func sagaStep(_ operation: OperationReference, db: Database) throws -> [DomainEvent] {
+        let open = operation.kind == .deactivation ? try SharingQueries.openShares(involving: operation.workspaceID, db: db) : []
+        return ShareEndingRules.sagaStep(operation, openShares: open)
     }
 
     func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] {

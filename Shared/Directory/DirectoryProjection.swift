@@ -1,13 +1,15 @@
 import GRDB
 import Models
 
-/// Keeps the replica equal to the fold of Lifecycle's identity events. Each write is an upsert or
-/// a conditional update, so applying an event twice changes nothing.
+/// Keeps the replica equal to the fold of Lifecycle's identity events and the status changes that
+/// Deactivation's sagas announce. Each write is an upsert or a conditional update, so applying an
+/// event twice changes nothing.
 public enum DirectoryProjection {
-    /// The Lifecycle events the replica is built from.
+    /// The events the replica is built from (Lifecycle's, and the start of each saga).
     public static let eventTypes: [any Message.Type] = [
         OrganizationCreated.self, OrganizationFeaturesChanged.self, WorkspaceCreated.self,
         MemberAdded.self, MemberRoleChanged.self, MemberRemoved.self, APIKeyIssued.self, APIKeyRevoked.self,
+        DeactivationStarted.self, ReactivationStarted.self,
     ]
 
     /// Applies `event` when it is one of ``eventTypes``; returns whether it was.
@@ -38,9 +40,17 @@ public enum DirectoryProjection {
                 """, arguments: [event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt])
         case let event as APIKeyRevoked:
             try db.execute(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?", arguments: [event.clientID])
+        case let event as DeactivationStarted:
+            try setStatus(.inactive, of: event.operation.workspaceID, db: db)
+        case let event as ReactivationStarted:
+            try setStatus(.active, of: event.operation.workspaceID, db: db)
         default:
             return false
         }
         return true
+    }
+
+    private static func setStatus(_ status: WorkspaceStatus, of workspace: WorkspaceID, db: Database) throws {
+        try db.execute(sql: "UPDATE directory_workspace SET status = ? WHERE id = ?", arguments: [status, workspace])
     }
 }

@@ -59,6 +59,10 @@ extension ErrorCode {
     /// The integration is a read-only copy shared from another workspace; its source manages it.
     public static let sharedIntegrationReadOnly = ErrorCode(rawValue: "shared_integration_read_only")
 
+    // Deactivation
+    /// Another deactivation or reactivation of the workspace is still running.
+    public static let operationInProgress = ErrorCode(rawValue: "operation_in_progress")
+
     /// The service failed in a way that is not the caller's fault; the command had no effect.
     public static let internalError = ErrorCode(rawValue: "internal_error")
 }

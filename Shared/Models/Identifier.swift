@@ -36,6 +36,7 @@ public enum WorkflowKind: IdentifierKind { public static let prefix = "wf" }
 public enum RevisionKind: IdentifierKind { public static let prefix = "rev" }
 public enum ExecutionKind: IdentifierKind { public static let prefix = "exe" }
 public enum ShareKind: IdentifierKind { public static let prefix = "shr" }
+public enum OperationTag: IdentifierKind { public static let prefix = "op" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -52,3 +53,5 @@ public typealias RevisionID = Identifier<RevisionKind>
 public typealias ExecutionID = Identifier<ExecutionKind>
 /// One share of an integration with one destination workspace, from request to its end.
 public typealias ShareID = Identifier<ShareKind>
+/// One deactivation or reactivation of a workspace.
+public typealias OperationID = Identifier<OperationTag>

@@ -160,5 +160,14 @@ enum LifecycleMigrations {
                 t.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("lifecycle.v8: deactivation") { db in
+            // The switches of workflows a deactivation turned off, to restore on reactivation.
+            try db.create(table: "deactivated_workflow") { t in
+                t.primaryKey("workflow_id", .text)
+                t.column("workspace_id", .text).notNull().indexed()
+                t.column("enabled", .boolean).notNull()
+                t.column("triggers_enabled", .boolean).notNull()
+            }
+        }
     }
 }

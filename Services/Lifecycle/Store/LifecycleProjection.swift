@@ -74,6 +74,28 @@ enum LifecycleProjection {
                 """, arguments: [event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID, event.share.destinationWorkspaceID, time])
         case let event as ShareRevoked:
             try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
+        case let event as WorkspaceDeactivated:
+            try db.execute(sql: "UPDATE workspace SET status = 'inactive' WHERE id = ?", arguments: [event.workspaceID])
+            for workflow in event.workflows {
+                try db.execute(sql: "INSERT OR IGNORE INTO deactivated_workflow (workflow_id, workspace_id, enabled, triggers_enabled) VALUES (?, ?, ?, ?)",
+                               arguments: [workflow.workflowID, event.workspaceID, workflow.enabled, workflow.triggersEnabled])
+                try db.execute(sql: "UPDATE workflow SET enabled = 0, triggers_enabled = 0, updated_at = ? WHERE id = ?", arguments: [time, workflow.workflowID])
+            }
+            for execution in event.stoppedExecutions {
+                try db.execute(sql: "UPDATE execution SET status = 'stopped', finished_at = ? WHERE id = ?", arguments: [time, execution])
+            }
+            for integration in event.stoppedIntegrations {
+                try db.execute(sql: "UPDATE integration SET refresh_state = 'stopped', updated_at = ? WHERE id = ?", arguments: [time, integration])
+            }
+        case let event as WorkspaceReactivated:
+            try db.execute(sql: "UPDATE workspace SET status = 'active' WHERE id = ?", arguments: [event.workspaceID])
+            for workflow in event.workflowsBefore {
+                try db.execute(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = 0, updated_at = ? WHERE id = ?", arguments: [workflow.enabled, time, workflow.workflowID])
+            }
+            try db.execute(sql: "DELETE FROM deactivated_workflow WHERE workspace_id = ?", arguments: [event.workspaceID])
+            for integration in event.integrationsToReconfigure {
+                try db.execute(sql: "UPDATE integration SET refresh_state = 'needs_reconfiguration', updated_at = ? WHERE id = ?", arguments: [time, integration])
+            }
         case let event as ShareRemoved:
             try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
         case let event as WorkflowImported:

@@ -145,6 +145,29 @@ enum LifecycleQueries {
         )
     }
 
+    static func deactivationState(_ workspace: WorkspaceID, db: Database) throws -> WorkspaceStatusRules.DeactivationState {
+        WorkspaceStatusRules.DeactivationState(
+            workflows: try Row.fetchAll(db, sql: "SELECT id, name, enabled, triggers_enabled FROM workflow WHERE workspace_id = ? ORDER BY name_key", arguments: [workspace])
+                .map { WorkflowSwitches(workflowID: $0["id"], name: $0["name"], enabled: $0["enabled"], triggersEnabled: $0["triggers_enabled"]) },
+            runningExecutions: try ExecutionID.fetchAll(db, sql: "SELECT id FROM execution WHERE workspace_id = ? AND status = 'running' ORDER BY started_at, id", arguments: [workspace]),
+            refreshingIntegrations: try IntegrationID.fetchAll(db, sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state = 'active' ORDER BY id", arguments: [workspace]),
+            liveKeys: try Row.fetchAll(db, sql: "SELECT client_id, user_id FROM api_key WHERE workspace_id = ? AND revoked_at IS NULL ORDER BY client_id", arguments: [workspace])
+                .map { WorkspaceStatusRules.LiveKey(clientID: $0["client_id"], userID: $0["user_id"]) }
+        )
+    }
+
+    static func reactivationState(_ workspace: WorkspaceID, db: Database) throws -> WorkspaceStatusRules.ReactivationState {
+        WorkspaceStatusRules.ReactivationState(
+            workflowsBefore: try Row.fetchAll(db, sql: """
+                SELECT workflow.id, workflow.name, deactivated_workflow.enabled, deactivated_workflow.triggers_enabled
+                FROM deactivated_workflow JOIN workflow ON workflow.id = deactivated_workflow.workflow_id
+                WHERE deactivated_workflow.workspace_id = ? ORDER BY workflow.name_key
+                """, arguments: [workspace])
+                .map { WorkflowSwitches(workflowID: $0["id"], name: $0["name"], enabled: $0["enabled"], triggersEnabled: $0["triggers_enabled"]) },
+            oauthIntegrations: try IntegrationID.fetchAll(db, sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state IS NOT NULL ORDER BY id", arguments: [workspace])
+        )
+    }
+
     /// Whether the id names a copy shared into the workspace.
     static func isSharedCopy(_ id: IntegrationID, in workspace: WorkspaceID?, db: Database) throws -> Bool {
         guard let workspace else { return false }

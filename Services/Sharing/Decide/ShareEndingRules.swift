@@ -61,6 +61,14 @@ enum ShareEndingRules {
         }
     }
 
+    /// Sharing's step of a saga: for a deactivation, every open share from and to the workspace ends;
+    /// then the step is confirmed with what ended.
+    static func sagaStep(_ operation: OperationReference, openShares: [ShareState]) -> [DomainEvent] {
+        let ending = operation.kind == .deactivation ? openShares : []
+        let confirmation = SharingStepCompleted(operation: operation, endedShares: ending.map { EndedShare(share: $0.reference, statusBefore: $0.status) })
+        return end(ending, by: nil, cause: .workspaceDeactivated) + [DomainEvent(confirmation, subject: operation.workspaceID.rawValue)]
+    }
+
     /// Pending requests past their expiry become expired.
     static func expire(_ shares: [ShareState], now: Date) -> [DomainEvent] {
         shares.filter { $0.status == .pending && $0.expiresAt <= now }

@@ -41,6 +41,8 @@ enum SharingProjection {
             try upsert(event.integration, db: db)
         case let event as IntegrationDeleted:
             try db.execute(sql: "DELETE FROM sharing_integration WHERE id = ?", arguments: [event.integrationID])
+        case is SharingStepCompleted:
+            break // a confirmation for Deactivation; each ended share has its own event
         default:
             preconditionFailure("Sharing has no projection for \(type(of: event).messageType)")
         }

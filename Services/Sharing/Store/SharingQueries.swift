@@ -46,6 +46,11 @@ enum SharingQueries {
         try shares("integration_id = ? AND source_workspace_id = ? AND status IN ('pending', 'accepted')", [integrationID, source], db: db)
     }
 
+    /// Pending and accepted shares from or to a workspace.
+    static func openShares(involving workspace: WorkspaceID, db: Database) throws -> [ShareState] {
+        try shares("(source_workspace_id = ? OR destination_workspace_id = ?) AND status IN ('pending', 'accepted') ORDER BY requested_at, id", [workspace, workspace], db: db)
+    }
+
     /// Pending requests past their expiry, oldest first.
     static func dueForExpiry(now: Date, limit: Int, db: Database) throws -> [ShareState] {
         try shares("status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now, limit], db: db)

@@ -184,3 +184,36 @@ public enum ShareStatus: String, Codable, Sendable, CaseIterable {
     /// Pending or accepted: the integration counts as shared with the destination.
     public var isOpen: Bool { self == .pending || self == .accepted }
 }
+
+/// A share that a deactivation ended, with the state it had.
+public struct EndedShare: Codable, Sendable, Hashable {
+    public var share: ShareReference
+    public var statusBefore: ShareStatus
+
+    public init(share: ShareReference, statusBefore: ShareStatus) {
+        self.share = share
+        self.statusBefore = statusBefore
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case share, statusBefore = "status_before"
+    }
+}
+
+/// Sharing's part of a deactivation or reactivation, done. For a deactivation, the shares from and
+/// to the workspace that it ended (each also has its own `ShareRevoked` or `ShareCancelled`).
+public struct SharingStepCompleted: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.sharing.SharingStepCompleted.v1"
+
+    public var operation: OperationReference
+    public var endedShares: [EndedShare]
+
+    public init(operation: OperationReference, endedShares: [EndedShare]) {
+        self.operation = operation
+        self.endedShares = endedShares
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case operation, endedShares = "ended_shares"
+    }
+}

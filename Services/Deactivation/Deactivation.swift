@@ -1,0 +1,20 @@
+import Pipeline
+
+/// The Deactivation service: the deactivation and reactivation sagas and their status.
+public enum Deactivation {
+    public static func definition(settings: SagaSettings = SagaSettings()) -> ServiceDefinition {
+        ServiceDefinition(
+            name: "deactivation",
+            defaultHTTPPort: 8084,
+            topics: { topics in
+                PipelineTopics(
+                    commands: topics.deactivationCommands, followedEvents: [topics.lifecycleEvents, topics.sharingEvents], events: topics.deactivationEvents,
+                    results: topics.commandResults, deadLetter: topics.deadLetter
+                )
+            },
+            migrations: DeactivationMigrations.register,
+            makeHandler: { environment in DeactivationHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), settings: settings) },
+            routes: OperationRoutes.register
+        )
+    }
+}

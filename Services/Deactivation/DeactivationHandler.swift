@@ -1,0 +1,66 @@
+import Directory
+import Foundation
+import GRDB
+import Models
+import Pipeline
+
+/// Deactivation's part of the pipeline: start the sagas on command, record each participant's
+/// confirmation, complete the operation when all have confirmed, and retry or fail overdue steps.
+struct DeactivationHandler: MessageHandler {
+    let authenticator: Authenticator
+    let settings: SagaSettings
+
+    let commands = MessageRegistry([DeactivateWorkspace.self, ReactivateWorkspace.self])
+
+    let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
+
+    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
+        let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
+        let outcome: CommandOutcome
+        switch command {
+        case let command as DeactivateWorkspace:
+            let target = try DeactivationQueries.target(command.workspaceID, caller: caller, db: db)
+            outcome = try OperationRules.deactivate(command, by: principal, target: target, context: context)
+        case let command as ReactivateWorkspace:
+            let target = try DeactivationQueries.target(command.workspaceID, caller: caller, db: db)
+            let before = try DeactivationQueries.stateBefore(command.workspaceID, db: db)
+            outcome = try OperationRules.reactivate(command, by: principal, target: target, before: before, context: context)
+        default:
+            throw Rejection(.unknownType, "Deactivation does not handle \(type(of: command).messageType)")
+        }
+        try project(outcome.events, at: context.now, db: db)
+        return outcome
+    }
+
+    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
+        let confirmation: (OperationID, SagaStep)? = switch event {
+        case let event as WorkspaceDeactivated: (event.operationID, .lifecycle)
+        case let event as WorkspaceReactivated: (event.operationID, .lifecycle)
+        case let event as SharingStepCompleted: (event.operation.operationID, .sharing)
+        default: nil
+        }
+        guard let (operationID, step) = confirmation else {
+            try DirectoryProjection.apply(event, db: db)
+            return []
+        }
+        guard try OperationProjection.confirm(operationID, step: step, summary: event, at: envelope.time ?? context.now, db: db),
+              let operation = try DeactivationQueries.operation(operationID, db: db)
+        else { return [] }
+        let reactions = SagaRules.afterConfirmation(operation)
+        try project(reactions, at: context.now, db: db)
+        return reactions
+    }
+
+    func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] {
+        let events = SagaRules.overdue(try DeactivationQueries.running(db: db), now: context.now, settings: settings)
+        try project(events, at: context.now, db: db)
+        return events
+    }
+
+    private func project(_ events: [DomainEvent], at time: Date, db: Database) throws {
+        for event in events {
+            try OperationProjection.apply(event.message, at: time, db: db)
+        }
+    }
+}
