@@ -6,7 +6,7 @@ struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key",
         abstract: "API keys of your workspace.",
-        subcommands: [Issue.self, Revoke.self, List.self]
+        subcommands: [Issue.self, IssueOwner.self, Revoke.self, List.self]
     )
 
     struct Issue: AsyncParsableCommand {
@@ -45,6 +45,21 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/api-keys")
+        }
+    }
+
+    struct IssueOwner: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue-owner",
+            abstract: "Operator: issue a key with all Owner scopes to an Owner of a workspace (e.g. after a reactivation).",
+            discussion: "Example: tenancy key issue-owner ws_... usr_... --as-operator"
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+        @Argument(help: "User id (usr_...) of an Owner of the workspace.") var userID: String
+
+        func run() async throws {
+            try await sendAndReport(IssueOwnerKey(workspaceID: WorkspaceID(rawValue: workspaceID), userID: UserID(rawValue: userID)), topic: \.lifecycleCommands, key: workspaceID, options: options)
         }
     }
 }

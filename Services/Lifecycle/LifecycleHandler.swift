@@ -9,7 +9,7 @@ struct LifecycleHandler: MessageHandler {
 
     let commands = MessageRegistry([
         CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
-        IssueAPIKey.self, RevokeAPIKey.self,
+        IssueAPIKey.self, RevokeAPIKey.self, IssueOwnerKey.self,
         InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
         ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
         CreateStepRunner.self, RegisterStepRunner.self, DeleteStepRunner.self,
@@ -114,6 +114,8 @@ struct LifecycleHandler: MessageHandler {
             return try WorkspaceRules.create(command, by: principal, state: LifecycleQueries.workspaceCreation(for: caller, db: db), context: context)
         case let command as IssueAPIKey:
             return try KeyRules.issue(command, by: principal, context: context)
+        case let command as IssueOwnerKey:
+            return try KeyRules.issueOwnerKey(command, by: principal, target: LifecycleQueries.ownerKeyTarget(command, db: db), context: context)
         case let command as RevokeAPIKey:
             return try KeyRules.revoke(command, by: principal, key: LifecycleQueries.key(command.clientID, visibleTo: principal, db: db))
         case let command as InviteUser:

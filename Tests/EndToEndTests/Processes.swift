@@ -30,7 +30,7 @@ struct Deployment {
     func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
     /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
-    func start(_ service: String, httpPort: Int) throws -> ChildProcess {
+    func start(_ service: String, httpPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(
             executable: Self.binary("tenancy-\(service)"),
             arguments: [],
@@ -40,15 +40,15 @@ struct Deployment {
                 "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
-            ],
+            ].merging(extra) { _, new in new },
             logFile: directory.appendingPathComponent("\(service).log")
         )
     }
 
     /// Starts `tenancy-<service>` on a free HTTP port and waits until it reports ready.
-    func startReady(_ service: String) async throws -> (process: ChildProcess, port: Int) {
+    func startReady(_ service: String, environment: [String: String] = [:]) async throws -> (process: ChildProcess, port: Int) {
         let port = try FreePort.next()
-        let process = try start(service, httpPort: port)
+        let process = try start(service, httpPort: port, environment: environment)
         do {
             try await waitUntilReady(port: port)
         } catch {
@@ -59,10 +59,13 @@ struct Deployment {
     }
 
     /// Runs the `tenancy` CLI against this deployment.
-    func cli(_ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil) async throws -> (status: Int32, output: String, errors: String) {
+    func cli(
+        _ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil, deactivationPort: Int? = nil
+    ) async throws -> (status: Int32, output: String, errors: String) {
         var base = ["TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
         if let lifecyclePort { base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)" }
         if let sharingPort { base["TENANCY_SHARING_URL"] = "http://127.0.0.1:\(sharingPort)" }
+        if let deactivationPort { base["TENANCY_DEACTIVATION_URL"] = "http://127.0.0.1:\(deactivationPort)" }
         return try await runToCompletion(Self.binary("tenancy"), arguments, environment: base.merging(environment) { _, new in new })
     }
 }

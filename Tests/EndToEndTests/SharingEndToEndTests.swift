@@ -7,59 +7,6 @@ import TestSupport
 /// and Sharing processes and a real broker.
 @Suite("End to end: sharing integrations across workspaces", .serialized, .timeLimit(.minutes(10)))
 struct SharingEndToEndTests {
-    /// A running Lifecycle + Sharing pair and the CLI pointed at them.
-    struct Stack {
-        let deployment: Deployment
-        let lifecyclePort: Int
-        let sharingPort: Int
-
-        /// Runs the CLI with `--json` as the holder of `key`; returns the result and the exit status.
-        func run(_ arguments: [String], as key: [String: String]) async throws -> (result: CommandResult?, status: Int32, errors: String) {
-            let run = try await deployment.cli(arguments + ["--json"], environment: key, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
-            return (try? JSONCoding.decode(CommandResult.self, from: Data(run.output.utf8)), run.status, run.errors)
-        }
-
-        /// Runs a command that must be accepted; returns its result.
-        func accepted(_ arguments: [String], as key: [String: String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
-            let (result, status, errors) = try await run(arguments, as: key)
-            let accepted = try #require(result, "no result for \(arguments): \(errors)", sourceLocation: sourceLocation)
-            #expect(status == 0 && accepted.status == .accepted, "\(arguments): \(accepted.error?.description ?? errors)", sourceLocation: sourceLocation)
-            return accepted
-        }
-
-        /// Runs a command that must be rejected with `code`.
-        func rejected(_ arguments: [String], as key: [String: String], _ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-            let (result, status, errors) = try await run(arguments, as: key)
-            #expect(status == 1 && result?.error?.code == code, "\(arguments): expected \(code), got \(result?.error?.description ?? errors)", sourceLocation: sourceLocation)
-        }
-
-        /// A read through the CLI, decoded.
-        func read(_ arguments: [String]) async throws -> [String: Any] {
-            let run = try await deployment.cli(arguments, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
-            #expect(run.status == 0, "\(arguments): \(run.errors)")
-            return try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any] ?? [:]
-        }
-
-        /// The integrations listed in a workspace, optionally filtered by `--shared`.
-        func integrations(_ workspace: String, shared: String? = nil) async throws -> [[String: Any]] {
-            try await read(["integration", "list", workspace] + (shared.map { ["--shared", $0] } ?? []))["integrations"] as? [[String: Any]] ?? []
-        }
-
-        /// Waits until Lifecycle lists (or stops listing) a copy in a workspace, as it applies Sharing's events.
-        func waitForCopy(_ copy: String, in workspace: String, present: Bool = true) async throws -> [String: Any]? {
-            var found: [String: Any]?
-            try await Wait.until("copy \(copy) \(present ? "listed" : "gone") in \(workspace)", timeout: .seconds(20), every: .milliseconds(100)) {
-                found = try? await integrations(workspace).first { $0["integration_id"] as? String == copy }
-                return (found != nil) == present
-            }
-            return found
-        }
-    }
-
-    static func key(_ result: CommandResult) throws -> [String: String] {
-        ["TENANCY_CLIENT_ID": try #require(result.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(result.secrets?["client_secret"])]
-    }
-
     @Test func shareAcceptDenyRevokeRemoveAndFilter() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
@@ -75,18 +22,18 @@ struct SharingEndToEndTests {
         let org = try await stack.accepted(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ana@acme.example"], as: operatorKey)
         let organization = try #require(org.created["organization_id"])
         let home = try #require(org.created["workspace_id"])
-        let ana = try Self.key(org)
+        let ana = try Stack.key(org)
         _ = try await stack.accepted(["org", "features", organization, "--as-operator", "--enable", "workspace_creation", "--enable", "cross_workspace_sharing"], as: operatorKey)
         let labCreated = try await stack.accepted(["workspace", "create", "--name", "Lab"], as: ana)
         let lab = try #require(labCreated.created["workspace_id"])
-        let anaInLab = try Self.key(labCreated)
+        let anaInLab = try Stack.key(labCreated)
         let opsCreated = try await stack.accepted(["workspace", "create", "--name", "Ops"], as: ana)
         let ops = try #require(opsCreated.created["workspace_id"])
-        let anaInOps = try Self.key(opsCreated)
+        let anaInOps = try Stack.key(opsCreated)
         let invitation = try await stack.accepted(["user", "invite", "bea@acme.example", "--role", "owner"], as: anaInOps)
         let joined = try await stack.accepted(["user", "accept", try #require(invitation.created["invitation_id"])],
                                               as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])])
-        let bea = try Self.key(joined)
+        let bea = try Stack.key(joined)
         _ = try await stack.accepted(["user", "role", try #require(org.created["user_id"]), "admin"], as: bea)
 
         let slack = try #require(try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: ana).created["integration_id"])
@@ -173,7 +120,7 @@ struct SharingEndToEndTests {
 
         // Refusals: a non-Owner, a key without resource.share, a destination Ana is not in, the feature off.
         try await stack.rejected(["share", "create", slack, "--to", home], as: anaInOps, .forbidden)
-        let narrowKey = try Self.key(try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--scope", "integrations.write"], as: ana))
+        let narrowKey = try Stack.key(try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--scope", "integrations.write"], as: ana))
         try await stack.rejected(["share", "create", slack, "--to", ops], as: narrowKey, .forbidden)
         let beasOwn = try #require(try await stack.accepted(["workspace", "create", "--name", "Bea's lab"], as: bea).created["workspace_id"])
         try await stack.rejected(["share", "create", slack, "--to", beasOwn], as: ana, .notAMember)

@@ -60,4 +60,20 @@ struct KeyRulesTests {
         #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: .init(userID: UserID(rawValue: "usr_owner"), revoked: true)) }
             throws: { ($0 as! Rejection).code == .alreadyRevoked }
     }
+
+    @Test func theOperatorIssuesFullOwnerKeysToOwnersOfActiveWorkspacesOnly() throws {
+        let command = IssueOwnerKey(workspaceID: WorkspaceID(rawValue: "ws_back"), userID: UserID(rawValue: "usr_ana"))
+        let outcome = try KeyRules.issueOwnerKey(command, by: .operator, target: .init(workspaceActive: true, role: .owner), context: fixedContext())
+        let issued = try #require(outcome.events.first?.message as? APIKeyIssued)
+        #expect(issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all && issued.issuerRole == .owner)
+        #expect(outcome.secrets?["client_secret"] != nil && issued.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        func rejects(_ expected: ErrorCode, by principal: Principal = .operator, _ target: KeyRules.OwnerKeyTarget?) {
+            #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: { ($0 as! Rejection).code == expected }
+        }
+        rejects(.forbidden, by: owner(), .init(workspaceActive: true, role: .owner))
+        rejects(.notFound, nil)
+        rejects(.workspaceInactive, .init(workspaceActive: false, role: .owner))
+        rejects(.failedPrecondition, .init(workspaceActive: true, role: .admin))
+        rejects(.failedPrecondition, .init(workspaceActive: true, role: nil))
+    }
 }

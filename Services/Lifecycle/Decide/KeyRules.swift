@@ -19,13 +19,36 @@ enum KeyRules {
         if let expiry = command.expiresAt, expiry <= context.now {
             throw .invalid("expires_at", "must be in the future")
         }
+        return newKey(in: caller.workspaceID, for: caller.userID, scopes: scopes, issuerRole: caller.role, expiresAt: command.expiresAt, context: context)
+    }
+
+    /// What the operator's key issue needs to know about the workspace and the user.
+    struct OwnerKeyTarget: Sendable {
+        var workspaceActive: Bool
+        /// The user's role there; nil when not a member.
+        var role: Role?
+    }
+
+    static func issueOwnerKey(_ command: IssueOwnerKey, by principal: Principal, target: OwnerKeyTarget?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        try Authorization.requireOperator(principal, to: "issue a key to a workspace Owner")
+        guard let target else { throw Rejection(.notFound, "no workspace '\(command.workspaceID)'", field: "workspace_id") }
+        guard target.workspaceActive else {
+            throw Rejection(.workspaceInactive, "workspace '\(command.workspaceID)' is deactivated; reactivate it first")
+        }
+        guard target.role == .owner else {
+            throw Rejection(.failedPrecondition, "user '\(command.userID)' is not an Owner of '\(command.workspaceID)'; the operator issues keys to Owners only", field: "user_id")
+        }
+        return newKey(in: command.workspaceID, for: command.userID, scopes: Scope.all.sorted(), issuerRole: .owner, expiresAt: nil, context: context)
+    }
+
+    private static func newKey(in workspace: WorkspaceID, for user: UserID, scopes: [Scope], issuerRole: Role, expiresAt: Date?, context: DecisionContext) -> CommandOutcome {
         let secret = context.newSecret()
         let event = APIKeyIssued(
-            clientID: context.newID("key"), workspaceID: caller.workspaceID, userID: caller.userID, scopes: scopes,
-            secretHash: Fingerprint.secretHash(secret), issuerRole: caller.role, expiresAt: command.expiresAt
+            clientID: context.newID("key"), workspaceID: workspace, userID: user, scopes: scopes,
+            secretHash: Fingerprint.secretHash(secret), issuerRole: issuerRole, expiresAt: expiresAt
         )
         return CommandOutcome(
-            events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
+            events: [DomainEvent(event, subject: workspace.rawValue)],
             created: ["client_id": event.clientID.rawValue], secrets: ["client_secret": secret]
         )
     }

@@ -145,6 +145,12 @@ enum LifecycleQueries {
         )
     }
 
+    static func ownerKeyTarget(_ command: IssueOwnerKey, db: Database) throws -> KeyRules.OwnerKeyTarget? {
+        guard command.workspaceID.isWellFormed, let status = try WorkspaceStatus.fetchOne(db, sql: "SELECT status FROM workspace WHERE id = ?", arguments: [command.workspaceID]) else { return nil }
+        let role = try Role.fetchOne(db, sql: "SELECT role FROM member WHERE workspace_id = ? AND user_id = ?", arguments: [command.workspaceID, command.userID])
+        return KeyRules.OwnerKeyTarget(workspaceActive: status == .active, role: role)
+    }
+
     static func deactivationState(_ workspace: WorkspaceID, db: Database) throws -> WorkspaceStatusRules.DeactivationState {
         WorkspaceStatusRules.DeactivationState(
             workflows: try Row.fetchAll(db, sql: "SELECT id, name, enabled, triggers_enabled FROM workflow WHERE workspace_id = ? ORDER BY name_key", arguments: [workspace])

@@ -32,3 +32,21 @@ public struct RevokeAPIKey: Message, Hashable {
         case clientID = "client_id"
     }
 }
+
+/// The operator issues a key with all Owner scopes to an Owner of a workspace: the way back in after
+/// a reactivation, which leaves every old key revoked, or when an Owner has lost every key.
+public struct IssueOwnerKey: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.IssueOwnerKey.v1"
+
+    public var workspaceID: WorkspaceID
+    public var userID: UserID
+
+    public init(workspaceID: WorkspaceID, userID: UserID) {
+        self.workspaceID = workspaceID
+        self.userID = userID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id", userID = "user_id"
+    }
+}
