@@ -54,6 +54,15 @@ struct IntegrationRulesTests {
         #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, parameters: ["token": "x"]), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "parameters.token" }
     }
 
+    @Test func newSecretsReconfigureAnOAuthIntegration() throws {
+        var current = snapshot()
+        current.refreshState = .needsReconfiguration
+        let renamed = try IntegrationRules.update(UpdateIntegration(integrationID: current.integrationID, name: "Renamed"), by: owner(), current: current, isSharedCopy: false, takenNames: [])
+        #expect((renamed.outcome.events.first?.message as? IntegrationUpdated)?.integration.refreshState == .needsReconfiguration)
+        let rekeyed = try IntegrationRules.update(UpdateIntegration(integrationID: current.integrationID, secrets: ["token": "new"]), by: owner(), current: current, isSharedCopy: false, takenNames: [])
+        #expect((rekeyed.outcome.events.first?.message as? IntegrationUpdated)?.integration.refreshState == .active)
+    }
+
     @Test func sharedCopiesAreReadOnlyEvenForOwners() {
         let id = IntegrationID(rawValue: "int_copy")
         #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Mine now"), by: owner(), current: nil, isSharedCopy: true, takenNames: []) } throws: {

@@ -72,6 +72,10 @@ enum IntegrationRules {
             throw .invalid("remove_secrets", "a secret integration must keep at least one secret field")
         }
         integration.secretFields = secretFields.sorted()
+        // New credentials are what reconfiguring an OAuth integration after a reactivation means.
+        if integration.refreshState == .needsReconfiguration, !secrets.isEmpty {
+            integration.refreshState = .active
+        }
         let outcome = CommandOutcome(events: [DomainEvent(IntegrationUpdated(integration: integration), subject: caller.workspaceID.rawValue)])
         return Decision(outcome: outcome, secrets: SecretChanges(integrationID: integration.integrationID, set: secrets, remove: removed))
     }
