@@ -76,8 +76,9 @@ echo
 echo "== the Owner tries to create a workspace before the feature is enabled (refused)"
 tenancy workspace create --name Staging || true
 echo
-echo "== the operator enables workspace creation and cross-workspace sharing"
-tenancy org features "$organization" --as-operator --enable workspace_creation --enable cross_workspace_sharing
+echo "== the operator enables workspace creation, cross-workspace sharing and deactivation"
+tenancy org features "$organization" --as-operator --enable workspace_creation --enable cross_workspace_sharing \
+  --enable workspace_deactivation
 echo
 echo "== the Owner creates a workspace and becomes its Owner"
 staging=$(tenancy workspace create --name Staging --json | json_field '["created"]["workspace_id"]')
@@ -94,6 +95,16 @@ sleep 1
 echo
 echo "== Staging lists the shared copy, read-only"
 tenancy integration list "$staging" --shared to
+echo
+echo "== what deactivating Staging would affect (a dry run changes nothing)"
+tenancy workspace deactivate "$staging" --dry-run
+echo
+echo "== the Owner deactivates Staging; the operator reactivates it"
+tenancy workspace deactivate "$staging"
+sleep 2
+tenancy workspace reactivate "$staging" --as-operator
+sleep 2
+tenancy workspace status "$staging"
 echo
 echo "== the organization as Lifecycle's read side shows it"
 tenancy org show "$organization"
