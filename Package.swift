@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Shared
@@ -50,6 +52,14 @@ let package = Package(
             name: "Directory",
             dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/Directory"
+        ),
+        .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Shared/SMTP"
         ),
         .target(
             name: "TestSupport",
@@ -94,6 +104,11 @@ let package = Package(
 
         // Tests
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: ["SMTP", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")],
+            path: "Tests/SMTPTests"
+        ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
         .testTarget(
             name: "PipelineTests",

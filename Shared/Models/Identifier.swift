@@ -37,6 +37,7 @@ public enum RevisionKind: IdentifierKind { public static let prefix = "rev" }
 public enum ExecutionKind: IdentifierKind { public static let prefix = "exe" }
 public enum ShareKind: IdentifierKind { public static let prefix = "shr" }
 public enum OperationTag: IdentifierKind { public static let prefix = "op" }
+public enum NotificationTag: IdentifierKind { public static let prefix = "ntf" }
 
 public typealias OrganizationID = Identifier<OrganizationKind>
 public typealias WorkspaceID = Identifier<WorkspaceKind>
@@ -55,3 +56,5 @@ public typealias ExecutionID = Identifier<ExecutionKind>
 public typealias ShareID = Identifier<ShareKind>
 /// One deactivation or reactivation of a workspace.
 public typealias OperationID = Identifier<OperationTag>
+/// One email to one recipient about one event.
+public typealias NotificationID = Identifier<NotificationTag>

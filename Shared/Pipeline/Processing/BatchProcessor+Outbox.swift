@@ -44,12 +44,7 @@ extension BatchProcessor {
     }
 
     func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        let record = KafkaRecord(
-            topic: topic, key: Data(key.utf8), value: envelope.payload,
-            headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
-        )
-        var row = OutboxRecord(record: record, createdAt: now)
-        try row.insert(db)
+        try Outbox.enqueue(envelope, topic: topic, key: key, now: now, db: db)
     }
 
     /// Copies an unusable record to the dead-letter topic with why and where it came from.

@@ -1,6 +1,8 @@
 import GRDB
 import Hummingbird
+import Logging
 import Models
+import ServiceLifecycle
 
 /// Everything that makes one service different from another; the rest is the shared runtime.
 public struct ServiceDefinition: Sendable {
@@ -13,12 +15,15 @@ public struct ServiceDefinition: Sendable {
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
     /// Read-only HTTP queries over the service's store, beside health and metrics.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void
+    /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
+    public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
 
     public init(
         name: String, defaultHTTPPort: Int, topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void = { _, _ in }
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void = { _, _ in },
+        backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
@@ -26,6 +31,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.makeHandler = makeHandler
         self.routes = routes
+        self.backgroundServices = backgroundServices
     }
 
     public var source: String { "/tenancy/\(name)" }
@@ -44,4 +50,15 @@ public struct ServiceEnvironment: Sendable {
         self.operatorTokenHash = operatorTokenHash
         self.secretsKey = secretsKey
     }
+}
+
+/// What a background service may use: the store, the topics, and a way to have the outbox published soon.
+public struct BackgroundContext: Sendable {
+    public var store: ServiceStore
+    public var topics: PipelineTopics
+    /// `ce_source` of what the service publishes.
+    public var source: String
+    public var logger: Logger
+    /// Wakes the outbox relay after a transaction that queued records.
+    public var notifyOutbox: @Sendable () -> Void
 }

@@ -58,9 +58,13 @@ public struct ServiceRuntime: Sendable {
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
 
-        // Listed dependencies first: shutdown runs in reverse, so the consumer stops before the
-        // relay drains the outbox, and the HTTP side answers until the end.
-        let services: [any Service] = [http, relay, consumerService]
+        let background = try definition.backgroundServices(BackgroundContext(
+            store: store, topics: topics, source: definition.source, logger: logger, notifyOutbox: { relay.notify() }
+        ))
+
+        // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
+        // background work, before the relay drains the outbox; the HTTP side answers until the end.
+        let services: [any Service] = [http, relay] + background + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup

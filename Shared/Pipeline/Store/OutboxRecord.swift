@@ -41,3 +41,16 @@ struct OutboxRecord: Codable, FetchableRecord, MutablePersistableRecord {
         return KafkaRecord(topic: topic, key: key, value: value, headers: headers)
     }
 }
+
+/// Queues records for the ``OutboxRelay`` from inside a write transaction, so that they are
+/// published if and only if the transaction commits.
+public enum Outbox {
+    public static func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
+        let record = KafkaRecord(
+            topic: topic, key: Data(key.utf8), value: envelope.payload,
+            headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
+        )
+        var row = OutboxRecord(record: record, createdAt: now)
+        try row.insert(db)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A real SMTP server (aiosmtpd, `deploy/local/test-smtp-server.py`) on a free loopback port. Each
+/// accepted message is a file in ``directory``; recipients ending in `+reject` get 550, `+defer` 451.
+public final class TestSMTPServer: Sendable {
+    public let port: Int
+    public let directory: URL
+    private let child: ChildProcess
+
+    /// - Parameters:
+    ///   - auth: `user:password` to require AUTH.
+    ///   - tls: certificate and key files (PEM) to offer and require STARTTLS.
+    ///   - port: a fixed port, to start a server again where clients expect it.
+    public static func start(auth: String? = nil, tls: (certificate: String, key: String)? = nil, port fixed: Int? = nil, directory existing: URL? = nil) async throws -> TestSMTPServer {
+        let port = try fixed ?? FreePort.next()
+        let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(port)-\(UUID().uuidString.prefix(8))")
+        var arguments = [script, "--port", String(port), "--directory", directory.path]
+        if let auth { arguments += ["--auth", auth] }
+        if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? "/usr/bin/python3"
+        let child = try ChildProcess(executable: python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
+        do {
+            try await Wait.until("SMTP server accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
+        } catch {
+            child.stop(signal: SIGKILL)
+            throw TestSupportError("\(error); log:\n\(child.log.suffix(2_000))")
+        }
+        return TestSMTPServer(port: port, directory: directory, child: child)
+    }
+
+    private init(port: Int, directory: URL, child: ChildProcess) {
+        self.port = port
+        self.directory = directory
+        self.child = child
+    }
+
+    public func stop() {
+        child.stop(signal: SIGKILL, timeout: .seconds(5))
+    }
+
+    /// The messages received so far, oldest first, each as its raw text.
+    public func messages() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".eml") }.sorted().compactMap {
+            try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
+        }
+    }
+
+    private static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/local/test-smtp-server.py").path
+    }
+}
