@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         // Shared
@@ -86,9 +87,18 @@ let package = Package(
             dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Deactivation"
         ),
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Models", "Pipeline", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Notifications",
+            resources: [.copy("Templates")]
+        ),
         .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
         .executableTarget(name: "SharingMain", dependencies: ["Sharing", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
-        .executableTarget(name: "NotificationsMain", dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
+        .executableTarget(name: "NotificationsMain", dependencies: ["Notifications", "Pipeline", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
         .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
         .executableTarget(
             name: "CLI",
@@ -129,6 +139,11 @@ let package = Package(
             name: "DeactivationTests",
             dependencies: ["Deactivation", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/DeactivationTests"
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: ["Notifications", "Directory", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/NotificationsTests"
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -1,28 +1,67 @@
 import ArgumentParser
+import Foundation
+import Notifications
 import Pipeline
+import SMTP
 
 @main
 struct NotificationsService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenancy-notifications",
-        abstract: "Tenancy's Notifications service: follows domain events and tells the right people (no notifications yet)."
+        abstract: "Tenancy's Notifications service: emails about sharing, invitations and deactivation, also published on tenancy.notifications.",
+        discussion: "The SMTP password is read from TENANCY_SMTP_PASSWORD only, never from a flag."
     )
+
+    private static let environment = ProcessInfo.processInfo.environment
 
     @OptionGroup var options: ServiceOptions
 
-    static let definition = ServiceDefinition(
-        name: "notifications",
-        defaultHTTPPort: 8083,
-        topics: { topics in
-            PipelineTopics(
-                commands: nil, followedEvents: [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents], events: nil,
-                results: topics.commandResults, deadLetter: topics.deadLetter, otherOwned: [topics.notifications]
-            )
-        },
-        makeHandler: { _ in NoCommandHandler() }
-    )
+    @Option(help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST.")
+    var smtpHost: String? = environment["TENANCY_SMTP_HOST"]
+
+    @Option(help: "SMTP port. Env: TENANCY_SMTP_PORT.")
+    var smtpPort: Int = environment["TENANCY_SMTP_PORT"].flatMap(Int.init) ?? 587
+
+    @Option(help: "none or starttls (required when set). Env: TENANCY_SMTP_SECURITY.")
+    var smtpSecurity: String = environment["TENANCY_SMTP_SECURITY"] ?? "none"
+
+    @Option(help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME.")
+    var smtpUsername: String? = environment["TENANCY_SMTP_USERNAME"]
+
+    @Option(help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS.")
+    var smtpTrustRoots: String? = environment["TENANCY_SMTP_TRUST_ROOTS"]
+
+    @Option(help: "Sender address. Env: TENANCY_SMTP_FROM.")
+    var smtpFrom: String = environment["TENANCY_SMTP_FROM"] ?? "Tenancy <noreply@tenancy.localhost>"
+
+    @Option(help: "Attempts per email before it is marked failed. Env: TENANCY_SMTP_MAX_ATTEMPTS.")
+    var smtpMaxAttempts: Int = environment["TENANCY_SMTP_MAX_ATTEMPTS"].flatMap(Int.init) ?? 15
+
+    @Option(help: "First retry delay in seconds, doubled each time up to 300 s, with jitter. Env: TENANCY_SMTP_RETRY_SECONDS.")
+    var smtpRetrySeconds: Double = environment["TENANCY_SMTP_RETRY_SECONDS"].flatMap(Double.init) ?? 2
+
+    @Option(help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR.")
+    var templatesDir: String? = environment["TENANCY_TEMPLATES_DIR"]
+
+    func validate() throws {
+        guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }
+        guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else { throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive") }
+        if smtpUsername != nil, Self.environment["TENANCY_SMTP_PASSWORD"] == nil {
+            throw ValidationError("--smtp-username needs the password in TENANCY_SMTP_PASSWORD")
+        }
+    }
 
     func run() async throws {
-        try await ServiceMain.run(Self.definition, options: options)
+        let smtp = smtpHost.map {
+            SMTPConfiguration(
+                host: $0, port: smtpPort, security: SMTPConfiguration.Security(rawValue: smtpSecurity) ?? .none,
+                username: smtpUsername, password: smtpUsername == nil ? nil : Self.environment["TENANCY_SMTP_PASSWORD"], trustRootsFile: smtpTrustRoots
+            )
+        }
+        let settings = NotificationSettings(
+            smtp: smtp, from: smtpFrom, templatesDirectory: templatesDir,
+            retry: RetryPolicy(baseDelay: smtpRetrySeconds, maxDelay: 300, maxAttempts: smtpMaxAttempts)
+        )
+        try await ServiceMain.run(try await Notifications.definition(settings: settings), options: options)
     }
 }

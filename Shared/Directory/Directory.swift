@@ -23,6 +23,12 @@ public struct DirectoryMember: Sendable, Hashable {
     public var userID: UserID
     public var email: String
     public var role: Role
+
+    public init(userID: UserID, email: String, role: Role) {
+        self.userID = userID
+        self.email = email
+        self.role = role
+    }
 }
 
 /// Reads over the replica of Lifecycle's organizations, workspaces, members and API keys, which
@@ -66,5 +72,10 @@ public enum Directory {
             SELECT user_id, email, role FROM directory_member WHERE workspace_id = ? AND (? IS NULL OR role = ?) ORDER BY email
             """, arguments: [workspace, role, role])
             .map { DirectoryMember(userID: $0["user_id"], email: $0["email"], role: $0["role"]) }
+    }
+
+    /// A user's address, also after they left every workspace; nil for a user never seen.
+    public static func email(of user: UserID, db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT email FROM directory_user WHERE id = ?", arguments: [user])
     }
 }

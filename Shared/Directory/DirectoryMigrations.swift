@@ -32,5 +32,13 @@ public enum DirectoryMigrations {
                 t.column("revoked", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("directory.v2: users") { db in
+            // Every user's address, kept after they leave a workspace (to tell them about their shares).
+            try db.create(table: "directory_user") { t in
+                t.primaryKey("id", .text)
+                t.column("email", .text).notNull()
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO directory_user (id, email) SELECT user_id, email FROM directory_member")
+        }
     }
 }

@@ -30,6 +30,7 @@ public enum DirectoryProjection {
         case let event as MemberAdded:
             try db.execute(sql: "INSERT OR REPLACE INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)",
                            arguments: [event.workspaceID, event.userID, event.email, event.role])
+            try db.execute(sql: "INSERT OR REPLACE INTO directory_user (id, email) VALUES (?, ?)", arguments: [event.userID, event.email])
         case let event as MemberRoleChanged:
             try db.execute(sql: "UPDATE directory_member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role, event.workspaceID, event.userID])
         case let event as MemberRemoved:

@@ -1,0 +1,51 @@
+import Foundation
+import Pipeline
+import SMTP
+
+/// How Notifications delivers: the SMTP server (nil: publish only), the sender, the templates, retries.
+public struct NotificationSettings: Sendable {
+    public var smtp: SMTPConfiguration?
+    public var from: String
+    /// A folder of `<kind>.{subject,text,html}.mustache` files; the bundled templates when nil.
+    public var templatesDirectory: String?
+    public var retry: RetryPolicy
+
+    public init(smtp: SMTPConfiguration?, from: String, templatesDirectory: String? = nil, retry: RetryPolicy = RetryPolicy()) {
+        self.smtp = smtp
+        self.from = from
+        self.templatesDirectory = templatesDirectory
+        self.retry = retry
+    }
+}
+
+/// The Notifications service: emails to the right people about sharing, invitations and
+/// deactivation, each also published on `tenancy.notifications`.
+public enum Notifications {
+    public static func definition(settings: NotificationSettings) async throws -> ServiceDefinition {
+        guard let directory = settings.templatesDirectory ?? TemplateRenderer.bundledDirectory else {
+            throw TemplateError("the bundled templates are missing; pass --templates-dir")
+        }
+        let renderer = try await TemplateRenderer(directory: directory)
+        return ServiceDefinition(
+            name: "notifications",
+            defaultHTTPPort: 8083,
+            topics: { topics in
+                PipelineTopics(
+                    commands: nil, followedEvents: [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents],
+                    events: topics.notifications, results: topics.commandResults, deadLetter: topics.deadLetter
+                )
+            },
+            migrations: NotificationMigrations.register,
+            makeHandler: { _ in NotificationsHandler(renderer: renderer, deliversEmail: settings.smtp != nil) },
+            routes: NotificationRoutes.register,
+            backgroundServices: { context in
+                guard let smtp = settings.smtp else {
+                    context.logger.warning("no SMTP server configured (--smtp-host): notifications are published on \(context.topics.events ?? "") as not_sent, and no email is sent")
+                    return []
+                }
+                context.logger.info("delivering email", metadata: ["smtp.host": "\(smtp.host)", "smtp.port": "\(smtp.port)", "smtp.security": "\(smtp.security.rawValue)"])
+                return [DeliveryWorker(context: context, client: SMTPClient(configuration: smtp), from: settings.from, policy: settings.retry)]
+            }
+        )
+    }
+}

@@ -1,0 +1,32 @@
+import Directory
+import GRDB
+
+/// Notifications' own tables, after the directory replica. Shipped migrations are frozen.
+enum NotificationMigrations {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        DirectoryMigrations.register(&migrator)
+        migrator.registerMigration("notifications.v1") { db in
+            try db.create(table: "notification") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("workspace_id", .text).notNull()
+                t.column("recipient", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("html", .text).notNull()
+                t.column("cause_event_id", .text).notNull()
+                t.column("cause_event_type", .text).notNull()
+                t.column("message_id", .text).notNull()
+                /// pending, sent, failed or not_sent.
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("settled_at", .datetime)
+            }
+            try db.create(index: "notification_due", on: "notification", columns: ["status", "next_attempt_at"])
+            try db.create(index: "notification_by_workspace", on: "notification", columns: ["workspace_id", "created_at"])
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Models
+
+/// One row of `notification`: one email to one recipient about one event, and its delivery.
+struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "notification"
+
+    enum Status: String, Codable, Sendable {
+        case pending, sent, failed
+        case notSent = "not_sent"
+    }
+
+    var id: NotificationID
+    var kind: NotificationKind
+    var workspaceID: WorkspaceID
+    var recipient: String
+    var subject: String
+    var text: String
+    var html: String
+    var causeEventID: String
+    var causeEventType: String
+    var messageID: String
+    var status: Status
+    var attempts: Int
+    var nextAttemptAt: Date
+    var lastError: String?
+    var createdAt: Date
+    var settledAt: Date?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kind, workspaceID = "workspace_id", recipient, subject, text, html, causeEventID = "cause_event_id"
+        case causeEventType = "cause_event_type", messageID = "message_id", status, attempts, nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error", createdAt = "created_at", settledAt = "settled_at"
+    }
+
+    /// The event published on `tenancy.notifications` once the delivery is settled.
+    var settled: NotificationSettled {
+        let delivery: DeliveryState = switch status {
+        case .sent: .sent
+        case .notSent: .notSent
+        case .failed, .pending: .failed
+        }
+        return NotificationSettled(
+            notificationID: id, kind: kind, workspaceID: workspaceID, recipient: recipient, subject: subject, text: text, html: html,
+            causeEventID: causeEventID, causeEventType: causeEventType, messageID: messageID, delivery: delivery, attempts: attempts, error: lastError
+        )
+    }
+}

@@ -1,0 +1,82 @@
+import Directory
+import Foundation
+import GRDB
+import Models
+@testable import Notifications
+import Pipeline
+import Testing
+
+@Suite("Notification templates, retries and the handler with SQLite")
+struct TemplateAndHandlerTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func renderer() async throws -> TemplateRenderer {
+        try await TemplateRenderer(directory: try #require(TemplateRenderer.bundledDirectory))
+    }
+
+    @Test func everyKindRendersReadableTextAndEscapedHTML() async throws {
+        let renderer = try await renderer()
+        let values = [
+            "share_id": "shr_1", "integration_name": "Slack <alerts>", "integration_kind": "step", "integration_id": "int_1",
+            "source_workspace": "Source & Co", "source_workspace_id": "ws_source", "destination_workspace": "Dest", "destination_workspace_id": "ws_dest",
+            "sharer": "sharer@acme.example", "decided_by": "boss@acme.example", "reason": "Not needed", "cause": "it was revoked", "removed_by": "x@acme.example",
+            "expires_at": "2030-01-01T00:00:00.000Z", "accept_command": "tenancy share accept shr_1", "deny_command": "tenancy share deny shr_1",
+            "deactivated_workspace": "Source", "deactivated_workspace_id": "ws_source", "status_before": "accepted", "direction": "shared with your workspace",
+            "workspace": "Dest", "workspace_id": "ws_dest", "role": "admin", "invitation_id": "inv_1", "invited_by": "boss@acme.example",
+            "operation_id": "op_1", "status_command": "tenancy workspace status ws_dest", "requested_by": "boss@acme.example",
+        ]
+        for kind in NotificationKind.allCases {
+            let rendered = try renderer.render(kind, values)
+            #expect(!rendered.subject.isEmpty && !rendered.subject.contains("\n"), "\(kind)")
+            for body in [rendered.subject, rendered.text, rendered.html] {
+                #expect(!body.contains("{{") && !body.contains("}}"), "\(kind): unrendered tag")
+            }
+            #expect(rendered.html.hasPrefix("<!DOCTYPE html>") && rendered.html.contains("Sent by Tenancy"), "\(kind)")
+            #expect(!rendered.html.contains("<alerts>") && !rendered.html.contains("Source & Co"), "\(kind): HTML escapes values")
+        }
+        let requested = try renderer.render(.shareRequested, values)
+        #expect(requested.text.contains("Slack <alerts>") && requested.text.contains("tenancy share accept shr_1"))
+        #expect(requested.html.contains("Slack &lt;alerts&gt;"))
+        #expect(try renderer.render(.shareDenied, values).text.contains("Their reason: Not needed"))
+        var withoutReason = values
+        withoutReason["reason"] = nil
+        #expect(!(try renderer.render(.shareDenied, withoutReason).text.contains("Their reason")))
+    }
+
+    @Test func missingTemplatesAreNamedAtStart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "Hi".write(to: directory.appendingPathComponent("share_requested.subject.mustache"), atomically: true, encoding: .utf8)
+        await #expect { try await TemplateRenderer(directory: directory.path) } throws: { "\($0)".contains("share_requested.text.mustache") }
+    }
+
+    @Test func retriesBackOffExponentiallyWithJitterUpToTheCap() {
+        let policy = RetryPolicy(baseDelay: 2, maxDelay: 60, maxAttempts: 5)
+        #expect(policy.delay(afterAttempt: 1) { 0.999_999 } > 1.99 && policy.delay(afterAttempt: 1) { 0 } == 1)
+        #expect(policy.delay(afterAttempt: 3) { 0 } == 4 && policy.delay(afterAttempt: 3) { 0.5 } == 6)
+        #expect(policy.delay(afterAttempt: 20) { 0.999_999 } <= 60)
+    }
+
+    @Test func eachEventRecordsOneNotificationPerRecipientAndPublishesWhenThereIsNoSMTP() async throws {
+        let store = try ServiceStore(path: nil, migrations: NotificationMigrations.register)
+        let handler = NotificationsHandler(renderer: try await renderer(), deliversEmail: false)
+        func apply(_ event: any Message, id: String = UUID().uuidString) throws -> [DomainEvent] {
+            let envelope = Envelope(id: id, type: type(of: event).messageType, source: "/t", time: now, subject: nil, payload: JSONCoding.encode(event))
+            return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: id, now: now), db: db) }
+        }
+        _ = try apply(WorkspaceCreated(workspaceID: destination, organizationID: organization, name: "Dest", createdBy: nil))
+        _ = try apply(WorkspaceCreated(workspaceID: source, organizationID: organization, name: "Source", createdBy: nil))
+        _ = try apply(MemberAdded(workspaceID: destination, userID: decider, email: "boss@acme.example", role: .owner))
+        _ = try apply(MemberAdded(workspaceID: destination, userID: UserID(rawValue: "usr_two"), email: "two@acme.example", role: .owner))
+        _ = try apply(MemberAdded(workspaceID: destination, userID: UserID(rawValue: "usr_viewer"), email: "viewer@acme.example", role: .viewer))
+        _ = try apply(MemberAdded(workspaceID: source, userID: sharer, email: "sharer@acme.example", role: .owner))
+
+        let published = try apply(ShareRequested(share: share, needsApproval: true, expiresAt: now.addingTimeInterval(86_400)), id: "evt-request")
+        let settled = published.compactMap { $0.message as? NotificationSettled }
+        #expect(settled.map(\.recipient).sorted() == ["boss@acme.example", "two@acme.example"])
+        #expect(settled.allSatisfy { $0.delivery == .notSent && $0.causeEventID == "evt-request" && $0.subject.contains("Slack <alerts>") })
+        #expect(published.allSatisfy { $0.subject == destination.rawValue })
+        let rows = try await store.writer.read { db in try NotificationRecord.fetchAll(db) }
+        #expect(rows.count == 2 && Set(rows.map(\.messageID)).count == 2 && rows.allSatisfy { $0.status == .notSent })
+    }
+}
