@@ -28,6 +28,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
     var sharingURL: String = environment["TENANCY_SHARING_URL"] ?? "http://127.0.0.1:8082"
 
+    @Option(help: "Notifications' HTTP read side. Env: TENANCY_NOTIFICATIONS_URL.")
+    var notificationsURL: String = environment["TENANCY_NOTIFICATIONS_URL"] ?? "http://127.0.0.1:8083"
+
     @Option(help: "Deactivation's HTTP read side. Env: TENANCY_DEACTIVATION_URL.")
     var deactivationURL: String = environment["TENANCY_DEACTIVATION_URL"] ?? "http://127.0.0.1:8084"
 

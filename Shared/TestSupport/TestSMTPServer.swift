@@ -17,7 +17,7 @@ public final class TestSMTPServer: Sendable {
         var arguments = [script, "--port", String(port), "--directory", directory.path]
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
-        let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? "/usr/bin/python3"
+        let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? venvPython
         let child = try ChildProcess(executable: python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
         do {
             try await Wait.until("SMTP server accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
@@ -44,6 +44,11 @@ public final class TestSMTPServer: Sendable {
         return names.filter { $0.hasSuffix(".eml") }.sorted().compactMap {
             try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
         }
+    }
+
+    /// The virtual environment deploy/local/setup.sh makes (TENANCY_PYTHON overrides it).
+    private static var venvPython: String {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/tenancy/python/bin/python").path
     }
 
     private static var script: String {

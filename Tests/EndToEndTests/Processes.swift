@@ -60,12 +60,14 @@ struct Deployment {
 
     /// Runs the `tenancy` CLI against this deployment.
     func cli(
-        _ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil, deactivationPort: Int? = nil
+        _ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil, deactivationPort: Int? = nil,
+        notificationsPort: Int? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
         var base = ["TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
         if let lifecyclePort { base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)" }
         if let sharingPort { base["TENANCY_SHARING_URL"] = "http://127.0.0.1:\(sharingPort)" }
         if let deactivationPort { base["TENANCY_DEACTIVATION_URL"] = "http://127.0.0.1:\(deactivationPort)" }
+        if let notificationsPort { base["TENANCY_NOTIFICATIONS_URL"] = "http://127.0.0.1:\(notificationsPort)" }
         return try await runToCompletion(Self.binary("tenancy"), arguments, environment: base.merging(environment) { _, new in new })
     }
 }

@@ -9,6 +9,7 @@ struct Stack {
     var lifecyclePort: Int
     var sharingPort: Int
     var deactivationPort: Int?
+    var notificationsPort: Int?
 
     /// The credential environment of the key a command's result created.
     static func key(_ result: CommandResult) throws -> [String: String] {
@@ -16,7 +17,7 @@ struct Stack {
     }
 
     func cli(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
-        try await deployment.cli(arguments, environment: environment, lifecyclePort: lifecyclePort, sharingPort: sharingPort, deactivationPort: deactivationPort)
+        try await deployment.cli(arguments, environment: environment, lifecyclePort: lifecyclePort, sharingPort: sharingPort, deactivationPort: deactivationPort, notificationsPort: notificationsPort)
     }
 
     /// Runs the CLI with `--json` as the holder of `key`; returns the result and the exit status.
