@@ -1,6 +1,6 @@
 import Foundation
 
-/// A real SMTP server (aiosmtpd, `deploy/local/test-smtp-server.py`) on a free loopback port. Each
+/// A real SMTP server (aiosmtpd, `deploy/local/mail-catcher.py`) on a free loopback port. Each
 /// accepted message is a file in ``directory``; recipients ending in `+reject` get 550, `+defer` 451.
 public final class TestSMTPServer: Sendable {
     public let port: Int
@@ -53,6 +53,6 @@ public final class TestSMTPServer: Sendable {
 
     private static var script: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("deploy/local/test-smtp-server.py").path
+            .appendingPathComponent("deploy/local/mail-catcher.py").path
     }
 }

@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$TENANCY_ROOT"
 
 KAFKA_PORT="${TENANCY_KAFKA_PORT:-9092}"
+SMTP_PORT="${TENANCY_SMTP_PORT:-2525}"
 SERVICES=(lifecycle:8081 sharing:8082 notifications:8083 deactivation:8084)
 
 "$TENANCY_ROOT/deploy/local/setup.sh"
@@ -36,11 +37,20 @@ if ! is_running "$TENANCY_RUN_DIR/tansu.pid"; then
   rm -f "$TENANCY_RUN_DIR"/data/*.sqlite*
 fi
 
+# A local mail catcher: every email the services send lands as a file in .run/mail/.
+if ! is_running "$TENANCY_RUN_DIR/mail.pid"; then
+  echo "starting the mail catcher on 127.0.0.1:$SMTP_PORT (emails in $TENANCY_RUN_DIR/mail)"
+  "$TENANCY_VENV/bin/python" "$TENANCY_ROOT/deploy/local/mail-catcher.py" --port "$SMTP_PORT" --directory "$TENANCY_RUN_DIR/mail" \
+    > "$TENANCY_RUN_DIR/logs/mail.log" 2>&1 &
+  echo $! > "$TENANCY_RUN_DIR/mail.pid"
+fi
+
 for entry in "${SERVICES[@]}"; do
   service=${entry%%:*} port=${entry##*:}
   if ! is_running "$TENANCY_RUN_DIR/$service.pid"; then
     echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
+      TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" \
       "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
       --operator-token-file "$TOKEN_FILE" --secrets-key-file "$SECRETS_KEY_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
@@ -63,6 +73,7 @@ export TENANCY_OPERATOR_TOKEN="$(cat "$TOKEN_FILE")"
 tenancy() { "$BIN/tenancy" "$@"; }
 json_field() { "$TENANCY_VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
+mail_before=$(ls "$TENANCY_RUN_DIR/mail" 2>/dev/null | grep -c '\.eml$' || true)
 echo
 echo "== demo: an operator creates an organization (its first workspace, Owner and Owner API key)"
 org_name="Demo $(date +%H%M%S)"
@@ -105,6 +116,11 @@ sleep 2
 tenancy workspace reactivate "$staging" --as-operator
 sleep 2
 tenancy workspace status "$staging"
+echo
+echo "== the emails the Owner received (files in $TENANCY_RUN_DIR/mail)"
+sleep 1
+ls "$TENANCY_RUN_DIR/mail" | grep '\.eml$' | sort | tail -n "+$((mail_before + 1))" \
+  | while read -r file; do grep -h -m1 '^Subject: ' "$TENANCY_RUN_DIR/mail/$file"; done
 echo
 echo "== the organization as Lifecycle's read side shows it"
 tenancy org show "$organization"

@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) for Tenancy's tests.
+"""A real SMTP server (aiosmtpd) that keeps what it receives: the mail catcher of deploy/local/run.sh and of the tests.
 
 Each accepted message is written to DIR/NNNNNN.eml. Recipients whose local part ends in
 "+reject" get 550 and those ending in "+defer" get 451, so tests can see permanent and temporary
