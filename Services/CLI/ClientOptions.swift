@@ -16,8 +16,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Prefix of every topic name. Env: TENANCY_TOPIC_PREFIX.")
     var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
 
-    @Option(help: "API key client id. Env: TENANCY_CLIENT_ID.")
-    var clientID: String? = environment["TENANCY_CLIENT_ID"]
+    @Option(name: .customLong("client-id"), help: "API key client id. Env: TENANCY_CLIENT_ID.")
+    private var clientIDFlag: String?
+    var clientID: String? { clientIDFlag ?? Self.environment["TENANCY_CLIENT_ID"] }
 
     @Flag(help: "Act as the operator, with the token in TENANCY_OPERATOR_TOKEN (never passed as a flag, so it stays out of process lists).")
     var asOperator = false

@@ -13,7 +13,7 @@ struct Tenancy: AsyncParsableCommand {
             Credentials come from TENANCY_CLIENT_ID / TENANCY_CLIENT_SECRET, or the operator token in
             TENANCY_OPERATOR_TOKEN with --as-operator. Secrets are never accepted as flags.
             """,
-        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, ProvisionCommand.self]
+        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self]
     )
 }
 

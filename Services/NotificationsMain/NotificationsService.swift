@@ -16,8 +16,9 @@ struct NotificationsService: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST.")
-    var smtpHost: String? = environment["TENANCY_SMTP_HOST"]
+    @Option(name: .customLong("smtp-host"), help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST.")
+    private var smtpHostFlag: String?
+    var smtpHost: String? { smtpHostFlag ?? Self.environment["TENANCY_SMTP_HOST"] }
 
     @Option(help: "SMTP port. Env: TENANCY_SMTP_PORT.")
     var smtpPort: Int = environment["TENANCY_SMTP_PORT"].flatMap(Int.init) ?? 587
@@ -25,11 +26,13 @@ struct NotificationsService: AsyncParsableCommand {
     @Option(help: "none or starttls (required when set). Env: TENANCY_SMTP_SECURITY.")
     var smtpSecurity: String = environment["TENANCY_SMTP_SECURITY"] ?? "none"
 
-    @Option(help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME.")
-    var smtpUsername: String? = environment["TENANCY_SMTP_USERNAME"]
+    @Option(name: .customLong("smtp-username"), help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME.")
+    private var smtpUsernameFlag: String?
+    var smtpUsername: String? { smtpUsernameFlag ?? Self.environment["TENANCY_SMTP_USERNAME"] }
 
-    @Option(help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS.")
-    var smtpTrustRoots: String? = environment["TENANCY_SMTP_TRUST_ROOTS"]
+    @Option(name: .customLong("smtp-trust-roots"), help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS.")
+    private var smtpTrustRootsFlag: String?
+    var smtpTrustRoots: String? { smtpTrustRootsFlag ?? Self.environment["TENANCY_SMTP_TRUST_ROOTS"] }
 
     @Option(help: "Sender address. Env: TENANCY_SMTP_FROM.")
     var smtpFrom: String = environment["TENANCY_SMTP_FROM"] ?? "Tenancy <noreply@tenancy.localhost>"
@@ -40,8 +43,9 @@ struct NotificationsService: AsyncParsableCommand {
     @Option(help: "First retry delay in seconds, doubled each time up to 300 s, with jitter. Env: TENANCY_SMTP_RETRY_SECONDS.")
     var smtpRetrySeconds: Double = environment["TENANCY_SMTP_RETRY_SECONDS"].flatMap(Double.init) ?? 2
 
-    @Option(help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR.")
-    var templatesDir: String? = environment["TENANCY_TEMPLATES_DIR"]
+    @Option(name: .customLong("templates-dir"), help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR.")
+    private var templatesDirFlag: String?
+    var templatesDir: String? { templatesDirFlag ?? Self.environment["TENANCY_TEMPLATES_DIR"] }
 
     func validate() throws {
         guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }

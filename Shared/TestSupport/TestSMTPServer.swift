@@ -11,12 +11,16 @@ public final class TestSMTPServer: Sendable {
     ///   - auth: `user:password` to require AUTH.
     ///   - tls: certificate and key files (PEM) to offer and require STARTTLS.
     ///   - port: a fixed port, to start a server again where clients expect it.
-    public static func start(auth: String? = nil, tls: (certificate: String, key: String)? = nil, port fixed: Int? = nil, directory existing: URL? = nil) async throws -> TestSMTPServer {
+    ///   - delay: how long it waits before accepting each message (a slow server).
+    public static func start(
+        auth: String? = nil, tls: (certificate: String, key: String)? = nil, port fixed: Int? = nil, directory existing: URL? = nil, delay: Duration = .zero
+    ) async throws -> TestSMTPServer {
         let port = try fixed ?? FreePort.next()
         let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(port)-\(UUID().uuidString.prefix(8))")
         var arguments = [script, "--port", String(port), "--directory", directory.path]
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        if delay > .zero { arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)] }
         let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? venvPython
         let child = try ChildProcess(executable: python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
         do {
@@ -40,10 +44,16 @@ public final class TestSMTPServer: Sendable {
 
     /// The messages received so far, oldest first, each as its raw text.
     public func messages() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".eml") }.sorted().compactMap {
-            try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
-        }
+        messageFiles().compactMap { try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    /// How many messages were received so far, without reading them.
+    public func count() -> Int {
+        messageFiles().count
+    }
+
+    private func messageFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
     }
 
     /// The virtual environment deploy/local/setup.sh makes (TENANCY_PYTHON overrides it).

@@ -11,7 +11,8 @@ struct NotificationFaultTests {
     @Test func noEmailLostWhenTheServerIsDownOrTheServiceDies() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
-        var server = try await TestSMTPServer.start()
+        // A slow server (15 ms per message), so that a burst lasts long enough to be interrupted.
+        var server = try await TestSMTPServer.start(delay: .milliseconds(15))
         defer { server.stop() }
         let deployment = try Deployment(broker: broker)
         let lifecycle = try await deployment.startReady("lifecycle")
@@ -39,15 +40,15 @@ struct NotificationFaultTests {
         server.stop()
         try await burst(20)
         try await Task.sleep(for: .seconds(3))
-        server = try await TestSMTPServer.start(port: server.port, directory: server.directory)
+        server = try await TestSMTPServer.start(port: server.port, directory: server.directory, delay: .milliseconds(15))
         try await Wait.until("20 emails after the server came back", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 20 }
         #expect(server.messages().count == 20, "none twice")
 
         // SIGKILL in the middle of a burst: nothing lost; at most the email in flight comes twice, with its Message-ID.
         try await burst(150)
-        try await Wait.until("the burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.messages().count > 25 }
+        try await Wait.until("the burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.count() > 25 }
         notifications.process.stop(signal: SIGKILL)
-        let beforeRestart = server.messages().count
+        let beforeRestart = server.count()
         notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(server.port))
         try await Wait.until("all 170 after the SIGKILL", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 170 }
         let copiesAfterKill = server.messages().count - distinct().count
@@ -56,7 +57,7 @@ struct NotificationFaultTests {
 
         // SIGTERM in the middle of a burst: the email in flight is finished and recorded, so no copy at all.
         try await burst(150)
-        try await Wait.until("the second burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.messages().count > 200 }
+        try await Wait.until("the second burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.count() > 200 }
         #expect(notifications.process.stop(signal: SIGTERM) == 0, "a graceful stop exits 0")
         notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(server.port))
         try await Wait.until("all 320 after the SIGTERM", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 320 }

@@ -129,6 +129,13 @@ struct SharingEndToEndTests {
             (try? await stack.run(["share", "create", slack, "--to", ops], as: ana).result?.error?.code) == .featureDisabled
         }
 
+        // The events can be followed: the first three of Home's sharing events, as JSON lines.
+        let tail = try await stack.cli(["events", "tail", "--topic", "sharing", "--workspace", home, "--from-beginning", "--max-events", "3", "--json"])
+        let lines = tail.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(tail.status == 0 && lines.count == 3, "\(tail.errors)")
+        #expect(lines.allSatisfy { $0["topic"] as? String == deployment.topics.sharingEvents })
+        #expect((lines.first?["headers"] as? [String: String])?["ce_type"] == ShareRequested.messageType.rawValue)
+
         // The secret value never reached Sharing's state, its topic or a read.
         let sharingEvents = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.sharingEvents)
         let published = try await sharingEvents.drain(for: .seconds(2))

@@ -2,7 +2,8 @@
 
 Each accepted message is written to DIR/NNNNNN.eml. Recipients whose local part ends in
 "+reject" get 550 and those ending in "+defer" get 451, so tests can see permanent and temporary
-failures. --auth USER:PASSWORD requires AUTH; --tls-cert/--tls-key offer (and require) STARTTLS.
+failures. --auth USER:PASSWORD requires AUTH; --tls-cert/--tls-key offer (and require) STARTTLS;
+--delay-ms makes it a slow server that waits before accepting each message.
 """
 import argparse
 import asyncio
@@ -16,8 +17,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Recorder:
-    def __init__(self, directory):
+    def __init__(self, directory, delay):
         self.directory = directory
+        self.delay = delay
         os.makedirs(directory, exist_ok=True)
         self.counter = itertools.count(len(os.listdir(directory)) + 1)
 
@@ -31,6 +33,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         path = os.path.join(self.directory, "%06d.eml" % next(self.counter))
         with open(path + ".tmp", "wb") as file:
             file.write(b"X-Envelope-To: " + ",".join(envelope.rcpt_tos).encode() + b"\r\n")
@@ -46,6 +50,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--delay-ms", type=int, default=0)
     options = parser.parse_args()
 
     arguments = {}
@@ -62,7 +67,7 @@ def main():
         context.load_cert_chain(options.tls_cert, options.tls_key)
         arguments.update(tls_context=context, require_starttls=True)
 
-    controller = Controller(Recorder(options.directory), hostname="127.0.0.1", port=options.port, **arguments)
+    controller = Controller(Recorder(options.directory, options.delay_ms / 1000), hostname="127.0.0.1", port=options.port, **arguments)
     controller.start()
     print("ready", flush=True)
     try:

@@ -19,10 +19,13 @@ public final class BatchProcessor: Sendable {
     let logger: Logger
     let metrics: PipelineMetrics
     let clock: @Sendable () -> Date
+    /// How long processed message ids are kept in the inbox.
+    let inboxRetention: TimeInterval
 
     init(
         store: ServiceStore, handler: any MessageHandler, topics: PipelineTopics, source: String,
-        limits: EnvelopeLimits, logger: Logger, metrics: PipelineMetrics, clock: @escaping @Sendable () -> Date = Date.init
+        limits: EnvelopeLimits, logger: Logger, metrics: PipelineMetrics, inboxRetention: TimeInterval = 7 * 86_400,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         writer = store.writer
         self.handler = handler
@@ -32,6 +35,7 @@ public final class BatchProcessor: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.clock = clock
+        self.inboxRetention = inboxRetention
     }
 
     /// Processes a batch in one transaction. Messages at offsets already recorded as consumed are
@@ -62,11 +66,13 @@ public final class BatchProcessor: Sendable {
         return messages.filter { $0.topic != topics.commands } + commands
     }
 
-    /// Runs the handler's time-driven work in one transaction and queues the events it produced.
-    /// Returns how many it queued.
+    /// Runs the handler's time-driven work in one transaction and queues the events it produced;
+    /// forgets inbox ids older than the retention, a few thousand at a time. Returns how many events it queued.
     public func housekeep() async throws -> Int {
         let now = clock()
-        return try await writer.write { db in
+        return try await writer.write { [inboxRetention] db in
+            try db.execute(sql: "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE processed_at < ? LIMIT 5000)",
+                           arguments: [now.addingTimeInterval(-inboxRetention)])
             let context = DecisionContext.live(commandID: "housekeeping." + UUID().uuidString, now: now)
             let events = try handler.housekeep(context: context, db: db)
             for (index, event) in events.enumerated() {

@@ -18,23 +18,27 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         valueName: "key=value"))
     public var kafkaProperties: [String] = (environment["TENANCY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
 
-    @Option(help: "SQLite file of this service. Env: TENANCY_DATABASE. Default: data/<service>.sqlite.")
-    public var database: String? = environment["TENANCY_DATABASE"]
+    @Option(name: .customLong("database"), help: "SQLite file of this service. Env: TENANCY_DATABASE. Default: data/<service>.sqlite.")
+    private var databaseFlag: String?
+    public var database: String? { databaseFlag ?? Self.environment["TENANCY_DATABASE"] }
 
     @Option(help: "Address the HTTP read side listens on. Env: TENANCY_HTTP_HOST.")
     public var httpHost: String = environment["TENANCY_HTTP_HOST"] ?? "127.0.0.1"
 
-    @Option(help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own.")
-    public var httpPort: Int? = environment["TENANCY_HTTP_PORT"].flatMap(Int.init)
+    @Option(name: .customLong("http-port"), help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own.")
+    private var httpPortFlag: Int?
+    public var httpPort: Int? { httpPortFlag ?? Self.environment["TENANCY_HTTP_PORT"].flatMap(Int.init) }
 
     @Option(help: "Prefix of every topic name (tenancy.lifecycle.commands, ...). Env: TENANCY_TOPIC_PREFIX.")
     public var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
 
-    @Option(help: "Consumer group id. Env: TENANCY_GROUP_ID. Default: <prefix>-<service>.")
-    public var groupID: String? = environment["TENANCY_GROUP_ID"]
+    @Option(name: .customLong("group-id"), help: "Consumer group id. Env: TENANCY_GROUP_ID. Default: <prefix>-<service>.")
+    private var groupIDFlag: String?
+    public var groupID: String? { groupIDFlag ?? Self.environment["TENANCY_GROUP_ID"] }
 
-    @Option(help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID.")
-    public var instanceID: String? = environment["TENANCY_INSTANCE_ID"]
+    @Option(name: .customLong("instance-id"), help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID.")
+    private var instanceIDFlag: String?
+    public var instanceID: String? { instanceIDFlag ?? Self.environment["TENANCY_INSTANCE_ID"] }
 
     @Option(help: "Partitions of the topics this service creates when missing. Env: TENANCY_PARTITIONS.")
     public var partitions: Int32 = environment["TENANCY_PARTITIONS"].flatMap(Int32.init) ?? 6
@@ -53,6 +57,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(help: "Largest command or event payload accepted, in bytes; larger ones are rejected and dead-lettered. Env: TENANCY_MAX_PAYLOAD_BYTES.")
     public var maxPayloadBytes: Int = environment["TENANCY_MAX_PAYLOAD_BYTES"].flatMap(Int.init) ?? 1 << 20
+
+    @Option(help: "Days a processed command id is remembered: a repeat within them gets the original result. Env: TENANCY_INBOX_RETENTION_DAYS.")
+    public var inboxRetentionDays: Double = environment["TENANCY_INBOX_RETENTION_DAYS"].flatMap(Double.init) ?? 7
 
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?

@@ -36,7 +36,8 @@ public struct ServiceRuntime: Sendable {
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let processor = BatchProcessor(
             store: store, handler: handler, topics: topics, source: definition.source,
-            limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics
+            limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics,
+            inboxRetention: options.inboxRetentionDays * 86_400
         )
         let relay = OutboxRelay(store: store, producer: producer, logger: logger, metrics: metrics)
 

@@ -52,6 +52,9 @@ public final class ServiceStore: Sendable {
                 t.primaryKey(["topic", "partition"])
             }
         }
+        migrator.registerMigration("pipeline.v2: inbox retention") { db in
+            try db.create(index: "inbox_by_time", on: "inbox", columns: ["processed_at"])
+        }
     }
 
     /// Where to resume each partition: the stored next offset, for those that have one.

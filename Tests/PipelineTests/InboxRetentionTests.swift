@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Models
+@testable import Pipeline
+import Testing
+
+/// Housekeeping forgets processed ids after the retention, and nothing younger.
+@Suite("Inbox retention")
+struct InboxRetentionTests {
+    struct Inert: MessageHandler {
+        let commands = MessageRegistry()
+        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+            throw Rejection(.unknownType, "none")
+        }
+    }
+
+    @Test func processedIDsOlderThanTheRetentionAreForgotten() async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let store = try ServiceStore(path: nil, migrations: { _ in })
+        try await store.writer.write { db in
+            for (id, age) in [("old", 8.0), ("edge", 7.0), ("recent", 6.9)] {
+                try InboxRecord(messageID: id, messageType: "t", fingerprint: Data(), result: nil, processedAt: now.addingTimeInterval(-age * 86_400)).insert(db)
+            }
+        }
+        let processor = BatchProcessor(
+            store: store, handler: Inert(), topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
+            source: "/t", limits: EnvelopeLimits(), logger: Logger(label: "test"), metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance),
+            inboxRetention: 7 * 86_400, clock: { now }
+        )
+        #expect(try await processor.housekeep() == 0)
+        let kept = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT message_id FROM inbox ORDER BY message_id") }
+        #expect(kept == ["edge", "recent"])
+    }
+}
