@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "Models", "Pipeline", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Services/Notifications",
             resources: [.copy("Templates")]
@@ -144,6 +145,11 @@ let package = Package(
             name: "NotificationsTests",
             dependencies: ["Notifications", "Directory", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/NotificationsTests"
+        ),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")],
+            path: "Tests/DeployTests"
         ),
         .testTarget(
             name: "EndToEndTests",

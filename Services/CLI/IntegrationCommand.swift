@@ -73,7 +73,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let query = ReadClient.query(["kind": kind?.rawValue, "shared": shared?.rawValue])
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + query)
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + query, json: options.json)
         }
     }
 }

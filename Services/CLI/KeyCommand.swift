@@ -44,7 +44,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/api-keys")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/api-keys", json: options.json)
         }
     }
 

@@ -20,7 +20,7 @@ struct NotificationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let query = ReadClient.query(["recipient": recipient, "status": status])
-            try await ReadClient.show(options.notificationsURL, path: "/workspaces/\(workspaceID)/notifications" + query)
+            try await ReadClient.show(options.notificationsURL, path: "/workspaces/\(workspaceID)/notifications" + query, json: options.json)
         }
     }
 
@@ -30,7 +30,7 @@ struct NotificationsCommand: AsyncParsableCommand {
         @Argument(help: "Notification id (ntf_...).") var notificationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.notificationsURL, path: "/notifications/\(notificationID)")
+            try await ReadClient.show(options.notificationsURL, path: "/notifications/\(notificationID)", json: options.json)
         }
     }
 }

@@ -53,7 +53,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Argument(help: "Organization id (org_...).") var organizationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/organizations/\(organizationID)")
+            try await ReadClient.show(options.lifecycleURL, path: "/organizations/\(organizationID)", json: options.json)
         }
     }
 }

@@ -96,7 +96,9 @@ struct Provisioner {
         if let secret = result.secrets?["client_secret"] {
             let state = State(workspaceID: workspaceID, clientID: clientID, clientSecret: secret)
             let data = try JSONEncoder().encode(state)
-            FileManager.default.createFile(atPath: statePath, contents: data, attributes: [.posixPermissions: 0o600])
+            guard FileManager.default.createFile(atPath: statePath, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CLIError("could not write \(statePath). The new workspace's key, shown only once, store it now: client id \(clientID), client secret \(secret)")
+            }
             return state
         }
         guard let data = FileManager.default.contents(atPath: statePath), let state = try? JSONDecoder().decode(State.self, from: data), state.workspaceID == workspaceID else {

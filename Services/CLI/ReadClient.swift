@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// GETs from a service's HTTP read side and prints the JSON (or a not-found message).
+/// GETs from a service's HTTP read side and prints the answer.
 enum ReadClient {
     static func get(_ base: String, path: String) async throws -> (status: Int, body: Data) {
         guard let url = URL(string: base + path) else { throw CLIError("invalid URL \(base)\(path)") }
@@ -17,9 +17,14 @@ enum ReadClient {
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
-    static func show(_ base: String, path: String) async throws {
+    /// Prints the answer as JSON (`json`) or for people (a table for lists).
+    static func show(_ base: String, path: String, json: Bool) async throws {
         let (status, body) = try await get(base, path: path)
-        print(String(decoding: body, as: UTF8.self))
+        if json || status != 200 {
+            print(String(decoding: body, as: UTF8.self))
+        } else {
+            Table.print(json: body)
+        }
         if status != 200 { throw CLIError("HTTP \(status) from \(base)\(path)") }
     }
 }

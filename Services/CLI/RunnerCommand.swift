@@ -39,7 +39,7 @@ struct RunnerCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/step-runners")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/step-runners", json: options.json)
         }
     }
 }

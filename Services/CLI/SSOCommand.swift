@@ -41,7 +41,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/sso")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/sso", json: options.json)
         }
     }
 
@@ -77,7 +77,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/claim-mappings")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/claim-mappings", json: options.json)
         }
     }
 }

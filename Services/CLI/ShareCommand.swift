@@ -96,7 +96,7 @@ struct ShareCommand: AsyncParsableCommand {
 
         func run() async throws {
             let query = ReadClient.query(["direction": direction?.rawValue, "kind": kind?.rawValue, "status": status?.rawValue])
-            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/shares" + query)
+            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/shares" + query, json: options.json)
         }
     }
 
@@ -106,7 +106,7 @@ struct ShareCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/share-requests")
+            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/share-requests", json: options.json)
         }
     }
 
@@ -116,7 +116,7 @@ struct ShareCommand: AsyncParsableCommand {
         @Argument(help: "Share id (shr_...).") var shareID: String
 
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/shares/\(shareID)")
+            try await ReadClient.show(options.sharingURL, path: "/shares/\(shareID)", json: options.json)
         }
     }
 
@@ -126,7 +126,7 @@ struct ShareCommand: AsyncParsableCommand {
         @Argument(help: "Integration id (int_...) of the source workspace.") var integrationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/integrations/\(integrationID)/destinations")
+            try await ReadClient.show(options.sharingURL, path: "/integrations/\(integrationID)/destinations", json: options.json)
         }
     }
 }

@@ -99,7 +99,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/invitations")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/invitations", json: options.json)
         }
     }
 }

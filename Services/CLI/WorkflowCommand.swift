@@ -104,7 +104,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
         func run() async throws {
             let query = name.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) }.map { "?name=\($0)" } ?? ""
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/workflows\(query)")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/workflows\(query)", json: options.json)
         }
     }
 
@@ -113,7 +113,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workflow id (wf_...).") var workflowID: String
 
-        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/workflows/\(workflowID)") }
+        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/workflows/\(workflowID)", json: options.json) }
     }
 
     struct Revision: AsyncParsableCommand {
@@ -121,7 +121,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Revision id (rev_...).") var revisionID: String
 
-        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/revisions/\(revisionID)") }
+        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/revisions/\(revisionID)", json: options.json) }
     }
 
     struct Executions: AsyncParsableCommand {
@@ -131,7 +131,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Flag(help: "Only running executions.") var running = false
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/executions" + (running ? "?status=running" : ""))
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/executions" + (running ? "?status=running" : ""), json: options.json)
         }
     }
 }

@@ -29,7 +29,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)")
+            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)", json: options.json)
         }
     }
 
@@ -85,7 +85,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.deactivationURL, path: "/workspaces/\(workspaceID)/operations")
+            try await ReadClient.show(options.deactivationURL, path: "/workspaces/\(workspaceID)/operations", json: options.json)
         }
     }
 
@@ -95,7 +95,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Operation id (op_...).") var operationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.deactivationURL, path: "/operations/\(operationID)")
+            try await ReadClient.show(options.deactivationURL, path: "/operations/\(operationID)", json: options.json)
         }
     }
 }

@@ -6,7 +6,9 @@ public final class ChildProcess: @unchecked Sendable {
     public let logFile: URL
 
     public init(executable: String, arguments: [String], environment: [String: String] = [:], logFile: URL) throws {
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+            throw TestSupportError("cannot create the log file \(logFile.path)")
+        }
         let handle = try FileHandle(forWritingTo: logFile)
         handle.seekToEndOfFile()
         process = Process()

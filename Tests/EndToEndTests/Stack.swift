@@ -40,9 +40,9 @@ struct Stack {
         #expect(status == 1 && result?.error?.code == code, "\(arguments): expected \(code), got \(result?.error?.description ?? errors)", sourceLocation: sourceLocation)
     }
 
-    /// A read through the CLI, decoded.
+    /// A read through the CLI, as JSON, decoded.
     func read(_ arguments: [String], as key: [String: String] = [:]) async throws -> [String: Any] {
-        let run = try await cli(arguments, environment: key)
+        let run = try await cli(arguments + (arguments.contains("--json") ? [] : ["--json"]), environment: key)
         #expect(run.status == 0, "\(arguments): \(run.errors)")
         return try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any] ?? [:]
     }

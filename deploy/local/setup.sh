@@ -8,8 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 log() { printf 'setup: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# docker-compose only validates deploy/compose.yaml in the tests (`config`); nothing is run with it.
 APT_PACKAGES=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev
-  libsqlite3-dev sqlite3 python3 python3-venv curl openssl)
+  libsqlite3-dev sqlite3 python3 python3-venv curl openssl docker-compose)
 RDKAFKA_MIN=2.2
 
 apt_updated=0

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Metrics
 import Models
 import Pipeline
 import ServiceLifecycle
@@ -96,6 +97,7 @@ final class DeliveryWorker: Service, Sendable {
             }
         }
         context.notifyOutbox()
+        Counter(label: "tenancy_emails_total", dimensions: [("status", settled.status == .pending ? "retrying" : settled.status.rawValue)]).increment()
         context.logger.log(level: failure == nil ? .debug : .warning, "email \(settled.status.rawValue)", metadata: [
             "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
             "error": "\(failure.map { "\($0)" } ?? "")",
