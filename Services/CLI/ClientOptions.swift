@@ -3,37 +3,39 @@ import Foundation
 import Kafka
 import Models
 
-/// How the CLI reaches Tenancy and who it acts as: flags, else `TENANCY_*` environment variables.
+/// How the CLI reaches Tenancy and who it acts as: flags, else `TENANCY_*` environment variables,
+/// else the config file (``ConfigFile``).
 struct ClientOptions: ParsableArguments {
     private static let environment = ProcessInfo.processInfo.environment
+    private static let config = ConfigFile.current
 
     @Option(help: "Kafka bootstrap servers. Env: TENANCY_BOOTSTRAP_SERVERS.")
-    var bootstrapServers: String = environment["TENANCY_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
+    var bootstrapServers: String = config.setting("bootstrap_servers") ?? "127.0.0.1:9092"
 
     @Option(name: .customLong("kafka-property"), help: ArgumentHelp("Any librdkafka property as key=value, repeatable.", valueName: "key=value"))
-    var kafkaProperties: [String] = []
+    var kafkaProperties: [String] = (config.setting("kafka_properties") ?? "").split(separator: ",").map(String.init)
 
     @Option(help: "Prefix of every topic name. Env: TENANCY_TOPIC_PREFIX.")
-    var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
+    var topicPrefix: String = config.setting("topic_prefix") ?? "tenancy"
 
     @Option(name: .customLong("client-id"), help: "API key client id. Env: TENANCY_CLIENT_ID.")
     private var clientIDFlag: String?
-    var clientID: String? { clientIDFlag ?? Self.environment["TENANCY_CLIENT_ID"] }
+    var clientID: String? { clientIDFlag ?? Self.config.setting("client_id") }
 
     @Flag(help: "Act as the operator, with the token in TENANCY_OPERATOR_TOKEN (never passed as a flag, so it stays out of process lists).")
     var asOperator = false
 
     @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
-    var lifecycleURL: String = environment["TENANCY_LIFECYCLE_URL"] ?? "http://127.0.0.1:8081"
+    var lifecycleURL: String = config.setting("lifecycle_url") ?? "http://127.0.0.1:8081"
 
     @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
-    var sharingURL: String = environment["TENANCY_SHARING_URL"] ?? "http://127.0.0.1:8082"
+    var sharingURL: String = config.setting("sharing_url") ?? "http://127.0.0.1:8082"
 
     @Option(help: "Notifications' HTTP read side. Env: TENANCY_NOTIFICATIONS_URL.")
-    var notificationsURL: String = environment["TENANCY_NOTIFICATIONS_URL"] ?? "http://127.0.0.1:8083"
+    var notificationsURL: String = config.setting("notifications_url") ?? "http://127.0.0.1:8083"
 
     @Option(help: "Deactivation's HTTP read side. Env: TENANCY_DEACTIVATION_URL.")
-    var deactivationURL: String = environment["TENANCY_DEACTIVATION_URL"] ?? "http://127.0.0.1:8084"
+    var deactivationURL: String = config.setting("deactivation_url") ?? "http://127.0.0.1:8084"
 
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
@@ -69,11 +71,15 @@ struct ClientOptions: ParsableArguments {
             }
             return .operator(token: token)
         }
-        guard let clientID, let secret = Self.environment["TENANCY_CLIENT_SECRET"], !secret.isEmpty else {
-            throw ValidationError("no credential: set TENANCY_CLIENT_ID and TENANCY_CLIENT_SECRET (or --client-id), or use --as-operator")
+        guard let clientID, let secret = Self.config.setting("client_secret"), !secret.isEmpty else {
+            throw ValidationError("no credential: set TENANCY_CLIENT_ID and TENANCY_CLIENT_SECRET (or --client-id, or client_id and client_secret in the config file), or use --as-operator")
         }
         let id = ClientID(rawValue: clientID)
         guard id.isWellFormed else { throw ValidationError("client id '\(clientID)' is not of the form key_...") }
         return .apiKey(clientID: id, secret: secret)
+    }
+
+    func validate() throws {
+        if let problem = Self.config.problem { throw ValidationError(problem) }
     }
 }
