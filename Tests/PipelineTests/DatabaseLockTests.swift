@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+import Testing
+import TestSupport
+
+/// Another process holding SQLite's write lock: the batch cannot commit, so nothing is acknowledged
+/// or published; once the lock is gone every command gets its one effect and one result.
+@Suite("Pipeline with its database locked", .serialized, .timeLimit(.minutes(5)))
+struct DatabaseLockTests {
+    @Test func aLockedDatabaseDelaysButLosesAndDuplicatesNothing() async throws {
+        try await ServiceHarness.with { harness in
+            let results = try await harness.reader(harness.topics.commandResults)
+            try await harness.send([harness.command(CreateOrganization(name: "Warm-up", ownerEmail: "w@acme.example"), id: "warm-up")])
+            _ = try await results.read { !$0.results(for: "warm-up").isEmpty }
+
+            // A second connection, in another process, takes the write lock and keeps it.
+            let locker = Process()
+            locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            locker.arguments = [harness.databasePath]
+            let input = Pipe()
+            locker.standardInput = input
+            locker.standardOutput = FileHandle.nullDevice
+            try locker.run()
+            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 1;\n".utf8))
+            try await Task.sleep(for: .milliseconds(500))
+
+            let ids = (1...5).map { "locked-\($0)" }
+            try await harness.send(ids.enumerated().map { index, id in
+                harness.command(CreateOrganization(name: "Org \(index)", ownerEmail: "o\(index)@acme.example"), id: id)
+            })
+            let whileLocked = try await results.drain(for: .seconds(8))
+            #expect(whileLocked.isEmpty, "nothing is answered while the batch cannot commit")
+
+            input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+            try input.fileHandleForWriting.close()
+            locker.waitUntilExit()
+            let answered = try await results.read { messages in ids.allSatisfy { !messages.results(for: $0).isEmpty } } + results.drain(for: .seconds(1))
+            for id in ids {
+                #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
+            }
+            let organizations = try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
+            #expect(organizations == 6)
+            await results.close()
+        }
+    }
+}
