@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Metrics
+import Models
+@testable import Pipeline
+import Testing
+
+/// Events published in reaction to another service's event get ids derived from that event's id
+/// and the publishing service: the same on every replay, different between two services.
+@Suite("Reaction event ids")
+struct ReactionIDTests {
+    struct Reacting: MessageHandler {
+        let commands = MessageRegistry()
+        let events = MessageRegistry([OrganizationCreated.self])
+        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+            throw Rejection(.unknownType, "none")
+        }
+        func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
+            [DomainEvent(event, subject: "org_1")]
+        }
+    }
+
+    /// The `ce_id` that a service with `source` publishes in reaction to one incoming event.
+    func reactionID(source: String) async throws -> String? {
+        let store = try ServiceStore(path: nil, migrations: { _ in })
+        let processor = BatchProcessor(
+            store: store, handler: Reacting(), topics: PipelineTopics(commands: nil, followedEvents: ["in"], events: "out", results: "r", deadLetter: "d"),
+            source: source, limits: EnvelopeLimits(), logger: Logger(label: "test"), metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
+        )
+        let incoming = Envelope(
+            id: "evt-cause", type: OrganizationCreated.messageType, source: "/tenancy/lifecycle", time: Date(timeIntervalSince1970: 1_800_000_000),
+            subject: "org_1", payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
+        )
+        let message = KafkaConsumedMessage(
+            topic: "in", partition: 0, offset: 0, key: Data("org_1".utf8), value: incoming.payload,
+            headers: incoming.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
+        )
+        try await processor.process([message])
+        let rows = try await store.writer.read { db in try OutboxRecord.fetchAll(db) }
+        return rows.first { $0.topic == "out" }?.kafkaRecord.headers.first { $0.name == Envelope.Header.id }.map { String(decoding: $0.value, as: UTF8.self) }
+    }
+
+    @Test func idsAreStablePerServiceAndDistinctBetweenServices() async throws {
+        let sharing = try #require(try await reactionID(source: "/tenancy/sharing"))
+        let lifecycle = try #require(try await reactionID(source: "/tenancy/lifecycle"))
+        #expect(sharing.hasPrefix("evt_") && sharing != lifecycle)
+        #expect(try await reactionID(source: "/tenancy/sharing") == sharing, "a replay publishes the same id")
+    }
+}
