@@ -34,6 +34,14 @@ public final class TopicReader: Sendable {
         return messages
     }
 
+    /// How many records the topic holds: the sum of its partitions' high watermarks, from the broker.
+    public func recordCount() throws -> Int64 {
+        let partitions = try consumer.partitionCount(of: topic)
+        return try (0..<partitions).reduce(0) { total, partition in
+            total + (try consumer.watermarks(of: TopicPartition(topic: topic, partition: partition)).high)
+        }
+    }
+
     /// Whatever arrives within `duration`.
     public func drain(for duration: Duration) async throws -> [KafkaConsumedMessage] {
         var messages: [KafkaConsumedMessage] = []
