@@ -11,8 +11,8 @@ struct NotificationFaultTests {
     @Test func noEmailLostWhenTheServerIsDownOrTheServiceDies() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
-        // A slow server (15 ms per message), so that a burst lasts long enough to be interrupted.
-        var server = try await TestSMTPServer.start(delay: .milliseconds(15))
+        // A slow server (50 ms per message), so that a burst lasts long enough to be interrupted.
+        var server = try await TestSMTPServer.start(delay: .milliseconds(50))
         defer { server.stop() }
         let deployment = try Deployment(broker: broker)
         let lifecycle = try await deployment.startReady("lifecycle")
@@ -40,7 +40,7 @@ struct NotificationFaultTests {
         server.stop()
         try await burst(20)
         try await Task.sleep(for: .seconds(3))
-        server = try await TestSMTPServer.start(port: server.port, directory: server.directory, delay: .milliseconds(15))
+        server = try await TestSMTPServer.start(port: server.port, directory: server.directory, delay: .milliseconds(50))
         try await Wait.until("20 emails after the server came back", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 20 }
         #expect(server.messages().count == 20, "none twice")
 
