@@ -91,7 +91,7 @@ struct DeactivationEndToEndTests {
 
         // A service that is down: the saga waits for its step, and completes once it is back.
         sharing.stop(signal: SIGKILL)
-        let waiting = try await stack.accepted(["workspace", "deactivate", prod], as: fresh)
+        let waiting = try await stack.accepted(["workspace", "deactivate", prod], as: fresh, justIssuedKey: true)
         let waitingOperation = try #require(waiting.created["operation_id"])
         var seen: [String: Any] = [:]
         try await Wait.until("lifecycle confirmed, sharing waiting", timeout: .seconds(30), every: .milliseconds(250)) {

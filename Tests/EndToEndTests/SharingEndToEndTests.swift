@@ -121,7 +121,7 @@ struct SharingEndToEndTests {
         // Refusals: a non-Owner, a key without resource.share, a destination Ana is not in, the feature off.
         try await stack.rejected(["share", "create", slack, "--to", home], as: anaInOps, .forbidden)
         let narrowKey = try Stack.key(try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--scope", "integrations.write"], as: ana))
-        try await stack.rejected(["share", "create", slack, "--to", ops], as: narrowKey, .forbidden)
+        try await stack.rejected(["share", "create", slack, "--to", ops], as: narrowKey, .forbidden, justIssuedKey: true)
         let beasOwn = try #require(try await stack.accepted(["workspace", "create", "--name", "Bea's lab"], as: bea).created["workspace_id"])
         try await stack.rejected(["share", "create", slack, "--to", beasOwn], as: ana, .notAMember)
         _ = try await stack.accepted(["org", "features", organization, "--as-operator", "--disable", "cross_workspace_sharing"], as: operatorKey)

@@ -26,17 +26,31 @@ struct Stack {
         return (try? JSONCoding.decode(CommandResult.self, from: Data(run.output.utf8)), run.status, run.errors)
     }
 
-    /// Runs a command that must be accepted; returns its result.
-    func accepted(_ arguments: [String], as key: [String: String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
-        let (result, status, errors) = try await run(arguments, as: key)
+    /// Runs a command at a service that may not have read yet the event issuing `key` (its replica of
+    /// keys is eventually consistent). An `unauthenticated` refusal changes nothing, so the command is
+    /// repeated, as a client would, until the key is known or 20 seconds have passed.
+    func runWithJustIssuedKey(_ arguments: [String], as key: [String: String]) async throws -> (result: CommandResult?, status: Int32, errors: String) {
+        var outcome = try await run(arguments, as: key)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while outcome.result?.error?.code == .unauthenticated, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            outcome = try await run(arguments, as: key)
+        }
+        return outcome
+    }
+
+    /// Runs a command that must be accepted; returns its result. `justIssuedKey` allows for a key
+    /// that the command's service may not know yet (see `runWithJustIssuedKey`).
+    func accepted(_ arguments: [String], as key: [String: String], justIssuedKey: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
+        let (result, status, errors) = try await justIssuedKey ? runWithJustIssuedKey(arguments, as: key) : run(arguments, as: key)
         let accepted = try #require(result, "no result for \(arguments): \(errors)", sourceLocation: sourceLocation)
         #expect(status == 0 && accepted.status == .accepted, "\(arguments): \(accepted.error?.description ?? errors)", sourceLocation: sourceLocation)
         return accepted
     }
 
     /// Runs a command that must be rejected with `code`.
-    func rejected(_ arguments: [String], as key: [String: String], _ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let (result, status, errors) = try await run(arguments, as: key)
+    func rejected(_ arguments: [String], as key: [String: String], _ code: ErrorCode, justIssuedKey: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (result, status, errors) = try await justIssuedKey ? runWithJustIssuedKey(arguments, as: key) : run(arguments, as: key)
         #expect(status == 1 && result?.error?.code == code, "\(arguments): expected \(code), got \(result?.error?.description ?? errors)", sourceLocation: sourceLocation)
     }
 
