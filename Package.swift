@@ -63,6 +63,11 @@ let package = Package(
             path: "Shared/SMTP"
         ),
         .target(
+            name: "AsyncAPI",
+            dependencies: ["Models", .product(name: "Yams", package: "Yams")],
+            path: "Shared/AsyncAPI"
+        ),
+        .target(
             name: "TestSupport",
             dependencies: ["Models", "Kafka", .product(name: "Logging", package: "swift-log")],
             path: "Shared/TestSupport"
@@ -104,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka",
+                "Models", "Kafka", "AsyncAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -115,6 +120,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
+        .testTarget(name: "AsyncAPITests", dependencies: ["AsyncAPI", "Models", .product(name: "Yams", package: "Yams")], path: "Tests/AsyncAPITests"),
         .testTarget(
             name: "SMTPTests",
             dependencies: ["SMTP", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -17,7 +17,7 @@ struct Tenancy: AsyncParsableCommand {
             client_id, client_secret, lifecycle_url, sharing_url, notifications_url, deactivation_url,
             kafka_properties); a file holding client_secret must be mode 600.
             """,
-        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self]
+        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self, AsyncAPICommand.self]
     )
 }
 

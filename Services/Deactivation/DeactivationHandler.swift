@@ -10,7 +10,7 @@ struct DeactivationHandler: MessageHandler {
     let authenticator: Authenticator
     let settings: SagaSettings
 
-    let commands = MessageRegistry([DeactivateWorkspace.self, ReactivateWorkspace.self])
+    let commands = MessageRegistry(MessageCatalogue.deactivationCommands)
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
 

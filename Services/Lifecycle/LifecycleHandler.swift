@@ -7,16 +7,7 @@ struct LifecycleHandler: MessageHandler {
     let authenticator: Authenticator
     let secretBox: SecretBox
 
-    let commands = MessageRegistry([
-        CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
-        IssueAPIKey.self, RevokeAPIKey.self, IssueOwnerKey.self,
-        InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
-        ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
-        CreateStepRunner.self, RegisterStepRunner.self, DeleteStepRunner.self,
-        CreateIntegration.self, UpdateIntegration.self, DeleteIntegration.self,
-        ImportWorkflow.self, UpdateWorkflow.self, PublishWorkflow.self, SetWorkflowEnabled.self, TagWorkflow.self,
-        StartExecution.self, FinishExecution.self,
-    ])
+    let commands = MessageRegistry(MessageCatalogue.lifecycleCommands)
 
     /// Sharing's events that add and remove read-only copies of shared integrations, and the
     /// Deactivation events that ask for Lifecycle's step of a saga.

@@ -12,10 +12,7 @@ struct SharingHandler: MessageHandler {
     /// Most requests expired in one housekeeping pass; the rest wait for the next.
     let expiryBatch = 500
 
-    let commands = MessageRegistry([
-        CreateShareRequest.self, BulkCreateShareRequests.self, AcceptShareRequest.self, DenyShareRequest.self,
-        RevokeShare.self, RemoveSharedIntegration.self,
-    ])
+    let commands = MessageRegistry(MessageCatalogue.sharingCommands)
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes + [SagaStepRetried.self])
 

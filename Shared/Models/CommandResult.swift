@@ -2,7 +2,7 @@
 public struct CommandResult: Message, Hashable {
     public static let messageType: MessageType = "tenancy.CommandResult.v1"
 
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         case accepted, rejected
     }
 

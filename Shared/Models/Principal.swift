@@ -27,6 +27,6 @@ public struct Caller: Sendable, Hashable {
 }
 
 /// Whether a workspace accepts commands.
-public enum WorkspaceStatus: String, Codable, Sendable {
+public enum WorkspaceStatus: String, Codable, Sendable, CaseIterable {
     case active, inactive
 }

@@ -4,7 +4,7 @@ public enum IntegrationKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// Whether an OAuth integration keeps refreshing its tokens.
-public enum RefreshState: String, Codable, Sendable {
+public enum RefreshState: String, Codable, Sendable, CaseIterable {
     case active, stopped
     case needsReconfiguration = "needs_reconfiguration"
 }

@@ -58,7 +58,7 @@ public struct StartExecution: Message, Hashable {
 }
 
 /// How an execution ended.
-public enum ExecutionOutcome: String, Codable, Sendable {
+public enum ExecutionOutcome: String, Codable, Sendable, CaseIterable {
     case succeeded, failed, stopped
 }
 

@@ -1,5 +1,5 @@
 /// Which of the two sagas an operation is.
-public enum OperationKind: String, Codable, Sendable {
+public enum OperationKind: String, Codable, Sendable, CaseIterable {
     case deactivation, reactivation
 }
 

@@ -32,7 +32,7 @@ public struct InvitationSent: Message, Hashable {
 public struct InvitationRevoked: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.InvitationRevoked.v1"
 
-    public enum Reason: String, Codable, Sendable {
+    public enum Reason: String, Codable, Sendable, CaseIterable {
         case revoked, replaced
     }
 

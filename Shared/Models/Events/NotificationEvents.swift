@@ -15,7 +15,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// Where an email ended up.
-public enum DeliveryState: String, Codable, Sendable {
+public enum DeliveryState: String, Codable, Sendable, CaseIterable {
     /// The SMTP server accepted it.
     case sent
     /// Refused for good (5xx), or still failing after every retry.

@@ -35,7 +35,7 @@ public struct ShareReference: Codable, Sendable, Hashable {
 }
 
 /// Why a share ended without anyone deciding on it directly.
-public enum ShareEndCause: String, Codable, Sendable {
+public enum ShareEndCause: String, Codable, Sendable, CaseIterable {
     /// A source Owner revoked it (or cancelled the pending request) with `RevokeShare`.
     case revokedBySource = "revoked_by_source"
     /// The source integration was deleted.
