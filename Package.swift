@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "tenancy-sharing", targets: ["SharingMain"]),
         .executable(name: "tenancy-notifications", targets: ["NotificationsMain"]),
         .executable(name: "tenancy-deactivation", targets: ["DeactivationMain"]),
+        .executable(name: "tenancy-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -116,6 +117,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/CLI"
+        ),
+
+        // Tools
+        .executableTarget(
+            name: "Bench",
+            dependencies: [
+                "Models", "Kafka", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/Bench"
         ),
 
         // Tests

@@ -1,3 +1,5 @@
+import CRdKafka
+
 /// A failure reported by the Kafka client, with a stable ``Code`` to match on and a reason for people.
 public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// What kind of operation failed.
@@ -29,6 +31,9 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "Kafka \(code): \(reason)" }
+
+    /// A record that was not acknowledged within the producer's `message.timeout.ms`.
+    public var isMessageTimeout: Bool { code == .delivery && rdKafkaError == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue }
 }
 
 extension Duration {

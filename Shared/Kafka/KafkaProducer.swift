@@ -87,6 +87,9 @@ public final class KafkaProducer: Sendable {
         let error = rd_kafka_flush(client.handle, milliseconds)
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("producer closed with undelivered records", metadata: ["kafka.queued": "\(rd_kafka_outq_len(client.handle))"])
+            // Fail what is left, so that every waiting send returns.
+            rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            rd_kafka_flush(client.handle, 1_000)
             return false
         }
         return true

@@ -25,15 +25,19 @@ public enum JSONCoding {
         return decoder
     }
 
+    /// One of each, configured once: making an encoder per message was a measurable part of a command's cost.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
+
     public static func encode<T: Encodable>(_ value: T) -> Data {
         // Encoding the project's own value types cannot fail; a failure is a programming error.
-        try! encoder().encode(value)
+        try! sharedEncoder.encode(value)
     }
 
     /// Decodes a payload, describing a failure by the path of the offending field.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(Rejection) -> T {
         do {
-            return try decoder().decode(type, from: data)
+            return try sharedDecoder.decode(type, from: data)
         } catch let error as DecodingError {
             throw Rejection(.malformedPayload, describe(error), field: fieldPath(of: error))
         } catch {

@@ -12,6 +12,11 @@ public struct Topics: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Every topic name.
+    public var all: [String] {
+        [lifecycleCommands, sharingCommands, deactivationCommands, lifecycleEvents, sharingEvents, deactivationEvents, notifications, commandResults, deadLetter]
+    }
+
     /// Every topic name with a default prefix (`tenancy`) swapped for another, for isolated test runs.
     public init(prefix: String) {
         func swap(_ name: String) -> String { prefix + name.dropFirst("tenancy".count) }

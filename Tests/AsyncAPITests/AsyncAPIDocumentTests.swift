@@ -29,10 +29,7 @@ struct AsyncAPIDocumentTests {
         let document = try #require(try Yams.load(yaml: try AsyncAPIDocument.yaml()) as? [String: Any])
         #expect(document["asyncapi"] as? String == "3.0.0")
         let channels = try #require(document["channels"] as? [String: [String: Any]])
-        let defaults = Topics()
-        let addresses = [defaults.lifecycleCommands, defaults.sharingCommands, defaults.deactivationCommands, defaults.lifecycleEvents,
-                         defaults.sharingEvents, defaults.deactivationEvents, defaults.notifications, defaults.commandResults, defaults.deadLetter]
-        #expect(Set(channels.values.compactMap { $0["address"] as? String }) == Set(addresses))
+        #expect(Set(channels.values.compactMap { $0["address"] as? String }) == Set(Topics().all))
         let components = try #require(document["components"] as? [String: Any])
         let messages = try #require(components["messages"] as? [String: [String: Any]])
         let names = Set(messages.values.compactMap { $0["name"] as? String })

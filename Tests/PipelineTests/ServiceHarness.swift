@@ -73,6 +73,9 @@ final class ServiceHarness: Sendable {
         get throws { try ServiceStore(path: databasePath, migrations: { _ in }) }
     }
 
+    /// The running service's own store: its writer connection is the one that commits batches.
+    var serviceStore: ServiceStore? { running.current?.0.store }
+
     func send(_ records: [KafkaRecord]) async throws {
         for result in await producer.send(records) { _ = try result.get() }
     }
@@ -98,6 +101,7 @@ private final class LockedRuntime: @unchecked Sendable {
 
     func set(_ runtime: ServiceRuntime, _ task: Task<Void, Error>) { lock.withLock { value = (runtime, task) } }
     func take() -> (ServiceRuntime, Task<Void, Error>)? { lock.withLock { defer { value = nil }; return value } }
+    var current: (ServiceRuntime, Task<Void, Error>)? { lock.withLock { value } }
 }
 
 extension [KafkaConsumedMessage] {

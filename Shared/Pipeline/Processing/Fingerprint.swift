@@ -13,8 +13,16 @@ public enum Fingerprint {
         return Data(hasher.finalize())
     }
 
+    /// Lower-case hex of bytes. (Not `String(format:)`, which cost a sixth of a command's time.)
     public static func hex(_ data: Data) -> String {
-        data.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(data.count * 2)
+        for byte in data {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Lower-case hex SHA-256 of a secret, as stored and as carried in key events.

@@ -3,6 +3,7 @@ import GRDB
 import Kafka
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Publishes outbox rows in order with the idempotent producer and deletes each row once the
 /// broker has acknowledged it. Woken after every committed batch, and every second to retry.
@@ -11,7 +12,10 @@ import ServiceLifecycle
 /// stay in the database and go out after the next start.
 public final class OutboxRelay: Service, Sendable {
     private let writer: any DatabaseWriter
-    private let producer: KafkaProducer
+    /// The producer in use: the service's own, or a new one after the cluster forgot the old one.
+    private let producer: Mutex<KafkaProducer>
+    private let initialProducer: KafkaProducer
+    private let makeProducer: @Sendable () throws -> KafkaProducer
     private let logger: Logger
     private let metrics: PipelineMetrics
     private let wakeups: AsyncStream<Void>
@@ -19,9 +23,16 @@ public final class OutboxRelay: Service, Sendable {
     private let batchSize: Int
     private let drainTimeout: Duration
 
-    init(store: ServiceStore, producer: KafkaProducer, logger: Logger, metrics: PipelineMetrics, batchSize: Int = 1_000, drainTimeout: Duration = .seconds(10)) {
+    /// `makeProducer` builds a replacement when the producer cannot go on: a broker that lost its
+    /// state (a restarted in-memory broker) refuses the old producer's id or sequence for good.
+    init(
+        store: ServiceStore, producer: KafkaProducer, makeProducer: @escaping @Sendable () throws -> KafkaProducer, logger: Logger, metrics: PipelineMetrics,
+        batchSize: Int = 1_000, drainTimeout: Duration = .seconds(10)
+    ) {
         writer = store.writer
-        self.producer = producer
+        self.producer = Mutex(producer)
+        initialProducer = producer
+        self.makeProducer = makeProducer
         self.logger = logger
         self.metrics = metrics
         self.batchSize = batchSize
@@ -51,6 +62,8 @@ public final class OutboxRelay: Service, Sendable {
         }
         let deadline = ContinuousClock.now + drainTimeout
         while ContinuousClock.now < deadline, await publishPending(), try await hasPending() {}
+        let current = producer.withLock { $0 }
+        if current !== initialProducer { current.close() }
         let left = try await writer.read { db in try OutboxRecord.fetchCount(db) }
         if left > 0 {
             logger.warning("outbox not empty at shutdown; it is published after the next start", metadata: ["outbox.depth": "\(left)"])
@@ -67,16 +80,20 @@ public final class OutboxRelay: Service, Sendable {
                     try OutboxRecord.order(OutboxRecord.CodingKeys.sequence).limit(limit).fetchAll(db)
                 }
                 if rows.isEmpty { break }
-                let results = await producer.send(rows.map(\.kafkaRecord))
+                let current = producer.withLock { $0 }
+                let results = await current.send(rows.map(\.kafkaRecord))
                 let delivered = zip(rows, results).compactMap { row, result in (try? result.get()) != nil ? row.sequence : nil }
                 if !delivered.isEmpty {
                     _ = try await writer.write { db in try OutboxRecord.deleteAll(db, keys: delivered) }
                     metrics.outboxPublished.increment(by: delivered.count)
                 }
                 if delivered.count < rows.count {
-                    let failure = results.first { if case .failure = $0 { true } else { false } }
+                    let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
                     metrics.outboxFailures.increment(by: rows.count - delivered.count)
                     logger.warning("outbox records not delivered; retrying", metadata: ["outbox.failed": "\(rows.count - delivered.count)", "error": "\(String(describing: failure))"])
+                    if current.fatalError != nil || (failure?.isMessageTimeout == true && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
+                        renew(current)
+                    }
                     try await updateDepth()
                     return false
                 }
@@ -87,6 +104,22 @@ public final class OutboxRelay: Service, Sendable {
         } catch {
             logger.error("outbox pass failed", metadata: ["error": "\(error)"])
             return false
+        }
+    }
+
+    /// Replaces a producer that hit a fatal error (such as a sequence desynchronisation after the
+    /// broker lost its state) or whose records time out while the cluster answers; the records stay
+    /// in the outbox and go out through the new one.
+    private func renew(_ stale: KafkaProducer) {
+        do {
+            let fresh = try makeProducer()
+            producer.withLock { $0 = fresh }
+            logger.warning("the producer cannot deliver although the cluster answers (the broker may have lost its state); publishing through a new producer", metadata: [
+                "kafka.fatal_error": "\(stale.fatalError.map { "\($0)" } ?? "none")",
+            ])
+            stale.close(timeout: .zero)
+        } catch {
+            logger.error("cannot create a new producer", metadata: ["error": "\(error)"])
         }
     }
 

@@ -25,7 +25,13 @@ public struct ServiceRuntime: Sendable {
         var connection = try options.connection
         connection.clientID = "tenancy-\(definition.name)"
 
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
+        let producerConfiguration = {
+            var configuration = KafkaProducerConfiguration(connection: connection)
+            // The outbox keeps what was not acknowledged and sends it again, so a record need not wait long.
+            configuration.messageTimeoutMilliseconds = 30_000
+            return configuration
+        }()
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         try await createTopics(topics.all, options: options, producer: producer, logger: logger)
 
         let operatorToken = try options.operatorToken()
@@ -39,7 +45,9 @@ public struct ServiceRuntime: Sendable {
             limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics,
             inboxRetention: options.inboxRetentionDays * 86_400
         )
-        let relay = OutboxRelay(store: store, producer: producer, logger: logger, metrics: metrics)
+        let relay = OutboxRelay(
+            store: store, producer: producer, makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) }, logger: logger, metrics: metrics
+        )
 
         var consumerConfiguration = KafkaConsumerConfiguration(connection: connection, groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)")
         consumerConfiguration.groupInstanceID = options.instanceID

@@ -3,39 +3,49 @@ import Foundation
 import FoundationNetworking
 #endif
 import Models
-import TestSupport
 
-/// Starts the built executables as real processes, each with its own database and HTTP port.
-struct Deployment {
-    let broker: TansuBroker
-    let directory: URL
-    let prefix: String
-    let operatorToken = "e2e-operator-token"
+/// Starts the built executables as real processes, each with its own database and HTTP port, on
+/// topics of their own (a fresh prefix), against one broker.
+public struct Deployment: Sendable {
+    public let bootstrapServers: String
+    public let directory: URL
+    public let prefix: String
+    public let operatorToken = "e2e-operator-token"
+    /// Where the `tenancy-*` executables are.
+    public let binaries: String
 
-    static func binary(_ name: String) -> String {
-        if let directory = ProcessInfo.processInfo.environment["TENANCY_BIN_DIR"] { return directory + "/" + name }
+    /// `TENANCY_BIN_DIR`, else the debug build of this checkout.
+    public static var defaultBinaries: String {
+        if let directory = ProcessInfo.processInfo.environment["TENANCY_BIN_DIR"] { return directory }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/\(name)").path
+        return root.appendingPathComponent(".build/debug").path
     }
 
-    init(broker: TansuBroker) throws {
-        self.broker = broker
+    public static func binary(_ name: String) -> String { defaultBinaries + "/" + name }
+
+    public init(broker: TansuBroker) throws {
+        try self.init(bootstrapServers: broker.bootstrapServers)
+    }
+
+    public init(bootstrapServers: String, binaries: String = Deployment.defaultBinaries) throws {
+        self.bootstrapServers = bootstrapServers
+        self.binaries = binaries
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenancy-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         prefix = "e\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    var topics: Topics { Topics(prefix: prefix) }
+    public var topics: Topics { Topics(prefix: prefix) }
 
-    func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
+    public func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
     /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
-    func start(_ service: String, httpPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
+    public func start(_ service: String, httpPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(
-            executable: Self.binary("tenancy-\(service)"),
+            executable: binaries + "/tenancy-\(service)",
             arguments: [],
             environment: [
-                "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
+                "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
                 "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
@@ -46,7 +56,7 @@ struct Deployment {
     }
 
     /// Starts `tenancy-<service>` on a free HTTP port and waits until it reports ready.
-    func startReady(_ service: String, environment: [String: String] = [:]) async throws -> (process: ChildProcess, port: Int) {
+    public func startReady(_ service: String, environment: [String: String] = [:]) async throws -> (process: ChildProcess, port: Int) {
         let port = try FreePort.next()
         let process = try start(service, httpPort: port, environment: environment)
         do {
@@ -59,21 +69,21 @@ struct Deployment {
     }
 
     /// Runs the `tenancy` CLI against this deployment.
-    func cli(
+    public func cli(
         _ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil, deactivationPort: Int? = nil,
         notificationsPort: Int? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
-        var base = ["TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
+        var base = ["TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
         if let lifecyclePort { base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)" }
         if let sharingPort { base["TENANCY_SHARING_URL"] = "http://127.0.0.1:\(sharingPort)" }
         if let deactivationPort { base["TENANCY_DEACTIVATION_URL"] = "http://127.0.0.1:\(deactivationPort)" }
         if let notificationsPort { base["TENANCY_NOTIFICATIONS_URL"] = "http://127.0.0.1:\(notificationsPort)" }
-        return try await runToCompletion(Self.binary("tenancy"), arguments, environment: base.merging(environment) { _, new in new })
+        return try await runToCompletion(binaries + "/tenancy", arguments, environment: base.merging(environment) { _, new in new })
     }
 }
 
 /// GET on 127.0.0.1; nil when nothing answers.
-func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
+public func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
     guard let url = URL(string: "http://127.0.0.1:\(port)\(path)"),
           let (data, response) = try? await URLSession.shared.data(from: url),
           let http = response as? HTTPURLResponse
@@ -81,8 +91,16 @@ func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
     return (http.statusCode, String(decoding: data, as: UTF8.self))
 }
 
-func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
+public func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
     try await Wait.until("service on \(port) is ready", timeout: timeout, every: .milliseconds(200)) {
         await httpGet(port: port, path: "/health/ready")?.status == 200
     }
+}
+
+/// Whether the service on `port` has applied everything it has read and published its outbox,
+/// by its own metrics (consumer lag and outbox depth all zero).
+public func isIdle(port: Int) async -> Bool {
+    guard let metrics = await httpGet(port: port, path: "/metrics")?.body else { return false }
+    let backlog = metrics.split(separator: "\n").filter { $0.hasPrefix("tenancy_consumer_lag") || $0.hasPrefix("tenancy_outbox_depth") }
+    return !backlog.isEmpty && backlog.allSatisfy { Double($0.split(separator: " ").last ?? "1") == 0 }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import Kafka
+import Logging
+import Models
+import Testing
+import TestSupport
+
+/// The reliability suite's main run: the four services, Tansu and aiosmtpd as real processes under a
+/// sustained mixed load, while each service is SIGKILLed at random points and restarted, one is
+/// stopped gracefully under load and left down for a while, duplicates of already-sent commands are
+/// re-sent out of order, poison of every kind reaches every command topic and an event topic, and a
+/// workspace is deactivated and reactivated. Afterwards: no command without its result, no effect
+/// twice, every event published, and no secret anywhere it must not be.
+///
+/// Size: `TENANCY_RELIABILITY_COMMANDS` (default 1,500 for CI; `deploy/local/reliability.sh` runs 10,000)
+/// and `TENANCY_RELIABILITY_SEED`.
+@Suite("Reliability: mixed load under faults", .serialized, .timeLimit(.minutes(30)))
+struct ReliabilityTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let commandCount = environment["TENANCY_RELIABILITY_COMMANDS"].flatMap(Int.init) ?? 1_500
+    static let seed = environment["TENANCY_RELIABILITY_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970)
+
+    @Test func nothingLostDuplicatedOrLeakedUnderFaults() async throws {
+        print("reliability: \(Self.commandCount) commands, seed \(Self.seed)")
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let smtp = try await TestSMTPServer.start()
+        defer { smtp.stop() }
+        let deployment = try Deployment(broker: broker)
+        let services = try await RunningServices.start(deployment, smtpPort: smtp.port)
+        defer { services.stopAll() }
+
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "reliability"))
+        defer { producer.close() }
+        let results = try ResultWatcher(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
+        let watching = Task { await results.run() }
+        let client = CommandClient(producer: producer, results: results, topics: deployment.topics)
+        let world = try await ReliabilityWorld.build(client: client, operatorToken: deployment.operatorToken, workspaces: 12, integrationsPerWorkspace: max(2, Self.commandCount * 6 / 10 / (12 * 11) + 1))
+        let expiring = try ReliabilityWorld.credential(of: try await client.run([CommandClient.record(
+            IssueAPIKey(expiresAt: Date().addingTimeInterval(3)), topic: deployment.topics.lifecycleCommands, key: world.workspaces[1].id.rawValue, credential: world.workspaces[1].credential
+        )], what: "issue a key that expires")[0])
+        try await services.waitUntilIdle()
+
+        let load = ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
+        var random = SplitMix64(seed: Self.seed &+ 1)
+        var faults = FaultPlan(commands: load.commands.count, random: &random)
+        var figures = ReliabilityFigures(commands: load.commands.count)
+        let poison = Self.poison(world: world, topics: deployment.topics)
+
+        // The doomed workspace goes through deactivation and reactivation while the load runs.
+        let cycles = Task { try await DeactivationCycles.run(2, world: world, client: client, deployment: deployment, services: services) }
+
+        var sent: [ReliabilityLoad.Command] = []
+        for chunk in stride(from: 0, to: load.commands.count, by: 50) {
+            let batch = Array(load.commands[chunk..<min(chunk + 50, load.commands.count)])
+            for outcome in await producer.send(batch.map(\.record)) { _ = try outcome.get() }
+            sent += batch
+            for fault in faults.due(at: sent.count) {
+                faults.duplicatesSent += try await fault.inject(services: services, deployment: deployment, producer: producer, sent: sent, poison: poison, random: &random)
+                figures.faults[fault.name, default: 0] += 1
+            }
+            try await Task.sleep(for: .milliseconds(40))
+        }
+        let cycleIDs = try await cycles.value
+        figures.faults["deactivation cycle"] = 2
+
+        // Every command answered - the load, the injected duplicates, the poison, the cycles.
+        let expected = load.commands.map(\.id) + poison.map(\.id) + cycleIDs
+        let arrivals = try await results.wait(for: expected, timeout: .seconds(600))
+        figures.lost = expected.count - arrivals.count
+        figures.resultCopiesRepublished = arrivals.values.reduce(0) { $0 + $1.copies - 1 }
+        figures.duplicatesAnsweredByReplay = arrivals.values.reduce(0) { $0 + $1.replays }
+        #expect(arrivals.values.allSatisfy { $0.copiesIdentical }, "every re-published copy of a result is the same record")
+        #expect(figures.duplicatesAnsweredByReplay == faults.duplicatesSent, "each re-sent command answered with its stored original result")
+
+        // Poison: each refused with its code; the undecodable also dead-lettered.
+        for item in poison {
+            let result = arrivals[item.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
+            #expect(result?.error?.code == item.code, "\(item.what) on \(item.record.topic): \(String(describing: result?.error))")
+        }
+        // Keys that must not work, at every service that takes commands.
+        try await Self.refusedEverywhere(
+            ["expired": expiring, "revoked": world.revoked, "deactivated workspace's": world.doomed.credential], world: world, client: client, figures: &figures
+        )
+
+        try await services.waitUntilIdle()
+        let accepted = Dictionary(grouping: load.commands.filter { arrivals[$0.id]?.accepted == true }, by: \.kind).mapValues(\.count)
+        #expect(load.commands.allSatisfy { arrivals[$0.id]?.accepted == true }, "every load command is accepted: \(load.commands.filter { arrivals[$0.id]?.accepted != true }.prefix(3).compactMap { arrivals[$0.id]?.value.map { String(decoding: $0, as: UTF8.self) } })")
+        figures.duplicated = try await EffectCheck.duplicates(accepted: accepted, world: world, deployment: deployment, broker: broker, smtp: smtp, figures: &figures)
+        figures.leaked = try await LeakCheck.leaks(
+            secrets: world.secrets.union(load.secrets), resultsMayCarry: world.clientSecrets, world: world, deployment: deployment, broker: broker, smtp: smtp, services: services
+        )
+        #expect(figures.lost == 0 && figures.duplicated == 0 && figures.leaked == 0, "\(figures)")
+        try figures.record()
+        results.stop()
+        await watching.value
+    }
+
+    /// The poison set: every kind at each command topic, and undecodable records on an event topic.
+    static func poison(world: ReliabilityWorld, topics: Topics) -> [PoisonRecord] {
+        let (home, other) = (world.workspaces[0], world.workspaces[1])
+        return PoisonRecord.all(
+            valid: IssueAPIKey(), topic: topics.lifecycleCommands, key: home.id.rawValue, credential: home.credential, revoked: world.revoked,
+            foreign: UpdateIntegration(integrationID: other.integrations[0], name: "taken")
+        ) + PoisonRecord.all(
+            valid: CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: other.id), topic: topics.sharingCommands, key: home.id.rawValue,
+            credential: home.credential, revoked: world.revoked, foreign: CreateShareRequest(integrationID: other.integrations[0], destinationWorkspaceID: home.id)
+        ) + PoisonRecord.all(
+            valid: DeactivateWorkspace(workspaceID: home.id), topic: topics.deactivationCommands, key: home.id.rawValue, credential: home.credential,
+            revoked: world.revoked, foreign: DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: "ws_elsewhere0"))
+        )
+    }
+
+    /// Sends a harmless command with each credential to Lifecycle, Sharing and Deactivation; each must refuse it.
+    static func refusedEverywhere(_ credentials: [String: Credential], world: ReliabilityWorld, client: CommandClient, figures: inout ReliabilityFigures) async throws {
+        let home = world.workspaces[0]
+        for (name, credential) in credentials {
+            let commands = [
+                CommandClient.record(IssueAPIKey(), topic: client.topics.lifecycleCommands, key: home.id.rawValue, credential: credential),
+                CommandClient.record(CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: world.workspaces[2].id), topic: client.topics.sharingCommands, key: home.id.rawValue, credential: credential),
+                CommandClient.record(DeactivateWorkspace(workspaceID: home.id), topic: client.topics.deactivationCommands, key: home.id.rawValue, credential: credential),
+            ]
+            client.results.keepValues(of: commands.map(\.id))
+            for outcome in await client.producer.send(commands.map(\.record)) { _ = try outcome.get() }
+            let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(120))
+            for command in commands {
+                let result = arrivals[command.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
+                #expect(result?.status == .rejected && [.unauthenticated, .workspaceInactive].contains(result?.error?.code), "\(name) key at \(command.record.topic): \(String(describing: result))")
+                figures.refusedCredentials += 1
+            }
+        }
+    }
+}

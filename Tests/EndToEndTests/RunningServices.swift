@@ -1,0 +1,64 @@
+import Foundation
+import Models
+import TestSupport
+
+/// The four services as processes that the reliability suite kills, stops and restarts, each on a
+/// fixed HTTP port so that restarts are found where they were.
+final class RunningServices: @unchecked Sendable {
+    static let names = ["lifecycle", "sharing", "deactivation", "notifications"]
+
+    let deployment: Deployment
+    let ports: [String: Int]
+    private let smtpPort: Int
+    private var processes: [String: ChildProcess] = [:]
+    private let lock = NSLock()
+
+    private init(deployment: Deployment, ports: [String: Int], smtpPort: Int) {
+        self.deployment = deployment
+        self.ports = ports
+        self.smtpPort = smtpPort
+    }
+
+    static func start(_ deployment: Deployment, smtpPort: Int) async throws -> RunningServices {
+        let services = RunningServices(deployment: deployment, ports: Dictionary(uniqueKeysWithValues: try names.map { ($0, try FreePort.next()) }), smtpPort: smtpPort)
+        for name in names { try services.start(name) }
+        for name in names { try await waitUntilReady(port: services.port(name)) }
+        return services
+    }
+
+    func port(_ name: String) -> Int { ports[name]! }
+
+    func isRunning(_ name: String) -> Bool { lock.withLock { processes[name] != nil } }
+
+    /// Starts the service without waiting for it: the load goes on meanwhile.
+    func start(_ name: String) throws {
+        // Payloads over 200 kB are refused (the poison's "huge" record is 300 kB, under the broker's own limit).
+        let environment = ["TENANCY_STEP_TIMEOUT_SECONDS": "5", "TENANCY_STEP_ATTEMPTS": "20", "TENANCY_MAX_PAYLOAD_BYTES": "200000"]
+            .merging(name == "notifications" ? NotificationsEndToEndTests.smtp(smtpPort) : [:]) { $1 }
+        let process = try deployment.start(name, httpPort: port(name), environment: environment)
+        lock.withLock { processes[name] = process }
+    }
+
+    /// Stops the service with `signal`; returns its exit status (nil when it had to be killed).
+    @discardableResult
+    func stop(_ name: String, signal: Int32) -> Int32? {
+        let process = lock.withLock { processes.removeValue(forKey: name) }
+        return process?.stop(signal: signal, timeout: .seconds(30))
+    }
+
+    func stopAll() {
+        for name in Self.names { stop(name, signal: SIGKILL) }
+    }
+
+    /// Every service up, everything it has read applied and its outbox published.
+    func waitUntilIdle(timeout: Duration = .seconds(300)) async throws {
+        for name in Self.names {
+            try await Wait.until("\(name) is idle", timeout: timeout, every: .milliseconds(250)) { await isIdle(port: self.port(name)) }
+        }
+    }
+
+    /// Everything the services have logged, over all their runs.
+    var logs: String {
+        Self.names.map { (try? String(contentsOf: deployment.directory.appendingPathComponent("\($0).log"), encoding: .utf8)) ?? "" }.joined(separator: "\n")
+    }
+}

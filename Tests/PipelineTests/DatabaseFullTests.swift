@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+import Testing
+import TestSupport
+
+/// The database cannot grow (its page limit lowered on the service's own writer connection, as a
+/// full disk would refuse pages): batches fail whole, nothing is acknowledged or published without
+/// its effect, and once space returns every command gets exactly one effect and one result.
+@Suite("Pipeline with its database full", .serialized, .timeLimit(.minutes(5)))
+struct DatabaseFullTests {
+    @Test func aFullDatabaseDelaysButLosesAndDuplicatesNothing() async throws {
+        try await ServiceHarness.with { harness in
+            let results = try await harness.reader(harness.topics.commandResults)
+            try await harness.send([harness.command(CreateOrganization(name: "Warm-up", ownerEmail: "w@acme.example"), id: "warm-up")])
+            _ = try await results.read { !$0.results(for: "warm-up").isEmpty }
+
+            let writer = try #require(harness.serviceStore?.writer)
+            let pages = try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+            try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+
+            let ids = (1...300).map { "full-\($0)" }
+            try await harness.send(ids.enumerated().map { index, id in
+                harness.command(CreateOrganization(name: "Organization number \(index)", ownerEmail: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
+            })
+            let whileFull = try await results.drain(for: .seconds(6))
+            let answeredWhileFull = Set(whileFull.compactMap { $0.header(Envelope.Header.subject) })
+            #expect(answeredWhileFull.count < ids.count, "some batches could not commit")
+            let committed = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") ?? 0 }
+            #expect(committed == 1 + answeredWhileFull.count, "a result is published only with its effect")
+
+            try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+            let answered = whileFull + (try await results.read { messages in
+                let seen = Set((whileFull + messages).compactMap { $0.header(Envelope.Header.subject) })
+                return ids.allSatisfy(seen.contains)
+            }) + (try await results.drain(for: .seconds(1)))
+            for id in ids {
+                #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
+            }
+            let organizations = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
+            #expect(organizations == 1 + ids.count)
+            await results.close()
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import Models
+import TestSupport
+
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenancy-bench",
+        abstract: "Measure Tenancy end to end against a real broker and the real service processes.",
+        discussion: """
+            Starts a Tansu broker (or uses --bootstrap-servers), Lifecycle and Sharing from --bin-dir, builds an
+            organization with --sources source workspaces, then measures: throughput (--commands auto-accepted
+            CreateShareRequest plus one IssueAPIKey every --lifecycle-every), latency at --rate commands/s, the
+            same records through the broker with librdkafka alone (two hops), resource use, and start-up and
+            memory with --stored-shares shares stored. Prints a table and writes --output as JSON.
+            Example: deploy/local/bench.sh --commands 100000
+            """
+    )
+
+    @Option(help: "CreateShareRequest commands in the throughput phase.") var commands = 100_000
+    @Option(help: "One IssueAPIKey after every this many share requests (0: none).") var lifecycleEvery = 10
+    @Option(help: "Source workspaces.") var sources = 1_000
+    @Option(help: "Destination workspaces (all owned by the sharing user: auto-accept).") var destinations = 10
+    @Option(help: "Commands per second in the latency phase.") var rate = 1_000
+    @Option(help: "Seconds of the latency phase.") var latencySeconds = 10
+    @Option(help: "Shares stored for the start-up and memory measurement (0: skip).") var storedShares = 1_000_000
+    @Option(help: "Partitions of the topics.") var partitions: Int32 = 3
+    @Option(help: "Where the tenancy-* executables are.") var binDir = ".build/release"
+    @Option(help: "An existing broker; default: start Tansu on a free port.") var bootstrapServers: String?
+    @Option(help: "JSON report file.") var output = "bench-results/latest.json"
+
+    func run() async throws {
+        let broker = bootstrapServers == nil ? try await TansuBroker.start() : nil
+        defer { broker?.stop() }
+        let servers = bootstrapServers ?? broker!.bootstrapServers
+        let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
+        let environment = ["TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning"]
+        say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
+
+        var (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle", environment: environment)
+        var (sharing, sharingPort) = try await deployment.startReady("sharing", environment: environment)
+        defer {
+            lifecycle.stop(signal: SIGKILL)
+            sharing.stop(signal: SIGKILL)
+        }
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: servers, clientID: "tenancy-bench")), logger: Logger(label: "bench"))
+        defer { producer.close() }
+        let results = try ResultWatcher(bootstrapServers: servers, topic: deployment.topics.commandResults)
+        let watching = Task { await results.run() }
+        defer { results.stop() }
+        let client = CommandClient(producer: producer, results: results, topics: deployment.topics)
+
+        let latencyCommands = rate * latencySeconds
+        let afterRestart = storedShares > 0 ? rate * 5 : 0
+        let pairsNeeded = commands + latencyCommands + afterRestart
+        let integrationsPerSource = (pairsNeeded + sources * destinations - 1) / (sources * destinations)
+        say("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
+        let world = try await BenchWorld.build(client: client, operatorToken: deployment.operatorToken, sources: sources, destinations: destinations, integrationsPerSource: integrationsPerSource)
+        try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
+        let pairs = world.sharePairs()
+
+        say("throughput: \(commands) share requests + a Lifecycle command every \(lifecycleEvery)")
+        let load = LoadPhases.mixedCommands(pairs: pairs[0..<commands], lifecycleEvery: lifecycleEvery, topics: deployment.topics)
+        let before = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
+        let throughput = try await LoadPhases.throughput(load, client: client)
+        let after = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
+        try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
+
+        say("latency: \(latencyCommands) share requests at \(rate)/s")
+        let latencyLoad = LoadPhases.mixedCommands(pairs: pairs[commands..<(commands + latencyCommands)], lifecycleEvery: 0, topics: deployment.topics)
+        let latency = try await LoadPhases.latency(latencyLoad, ratePerSecond: rate, client: client)
+        let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
+
+        say("raw baseline: \(load.count) records, two hops")
+        let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
+
+        _ = lifecycle.stop(signal: SIGTERM)
+        _ = sharing.stop(signal: SIGTERM)
+        let shares = try StoredShares.count(in: deployment.database("sharing"))
+        var services = try zip(["lifecycle", "sharing"], zip(before, zip(after, peaks))).map { name, stats in
+            BenchReport.Service(
+                name: name, peakResidentMegabytesDuringLoad: stats.1.1.peakResidentMegabytes,
+                cpuSecondsPerThousandCommands: (stats.1.0.cpuSeconds - stats.0.cpuSeconds) / (Double(load.count) / 1_000),
+                databaseMegabytesPerHundredThousandShares: try StoredShares.megabytes(of: deployment.database(name)) / Double(max(shares, 1)) * 100_000
+            )
+        }
+
+        var stored: BenchReport.StoredSharesRun?
+        if storedShares > 0 {
+            say("growing the databases to \(storedShares) shares")
+            let grown = try StoredShares.grow(sharing: deployment.database("sharing"), lifecycle: deployment.database("lifecycle"), to: storedShares)
+            var processes: [ChildProcess] = []
+            for (index, name) in ["lifecycle", "sharing"].enumerated() {
+                let port = index == 0 ? lifecyclePort : sharingPort
+                let started = ContinuousClock.now
+                let process = try deployment.start(name, httpPort: port, environment: environment)
+                try await Wait.until("\(name) is live", timeout: .seconds(60), every: .milliseconds(10)) { await httpGet(port: port, path: "/health/live")?.status == 200 }
+                services[index].startupToLiveSeconds = (ContinuousClock.now - started).seconds
+                try await Wait.until("\(name) is ready", timeout: .seconds(60), every: .milliseconds(10)) { await httpGet(port: port, path: "/health/ready")?.status == 200 }
+                services[index].startupToReadySeconds = (ContinuousClock.now - started).seconds
+                processes.append(process)
+            }
+            (lifecycle, sharing) = (processes[0], processes[1])
+            let start = commands + latencyCommands
+            let probe = LoadPhases.mixedCommands(pairs: pairs[start..<(start + afterRestart)], lifecycleEvery: 0, topics: deployment.topics)
+            stored = BenchReport.StoredSharesRun(shares: grown, latency: try await LoadPhases.latency(probe, ratePerSecond: rate, client: client))
+            for (index, process) in processes.enumerated() {
+                services[index].residentMegabytesAtStoredShares = try ProcessStats.of(pid: process.pid).peakResidentMegabytes
+            }
+            _ = lifecycle.stop(signal: SIGTERM)
+            _ = sharing.stop(signal: SIGTERM)
+            for (index, name) in ["lifecycle", "sharing"].enumerated() {
+                services[index].databaseMegabytesAtStoredShares = try StoredShares.megabytes(of: deployment.database(name))
+            }
+        }
+        results.stop()
+        await watching.value
+
+        let report = BenchReport(
+            command: (["tenancy-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            date: Timestamp.format(Date()), machine: MachineFacts.current(), throughput: throughput, rawBaseline: raw,
+            throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, latency: latency, services: services, storedShares: stored
+        )
+        say("\n" + report.table)
+        let file = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try report.json().write(to: file)
+        say("\nwritten to \(output)")
+    }
+
+    /// Waits until each service has consumed everything and published its outbox.
+    private func waitUntilIdle(ports: [Int]) async throws {
+        for port in ports {
+            try await Wait.until("service on \(port) is idle", timeout: .seconds(600), every: .milliseconds(200)) { await isIdle(port: port) }
+        }
+    }
+}
+
+/// Writes a line at once, also when the output is a file (`print` would buffer it until the end).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

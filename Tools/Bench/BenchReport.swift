@@ -1,0 +1,65 @@
+import Foundation
+
+/// Everything one run measured, printed as a table and written as JSON.
+struct BenchReport: Codable {
+    struct Service: Codable {
+        var name: String
+        var peakResidentMegabytesDuringLoad: Double
+        var cpuSecondsPerThousandCommands: Double
+        var databaseMegabytesPerHundredThousandShares: Double
+        var startupToLiveSeconds: Double?
+        var startupToReadySeconds: Double?
+        var residentMegabytesAtStoredShares: Double?
+        var databaseMegabytesAtStoredShares: Double?
+    }
+
+    struct StoredSharesRun: Codable {
+        var shares: Int
+        var latency: LoadPhases.Latency
+    }
+
+    var command: String
+    var date: String
+    var machine: MachineFacts
+    var throughput: LoadPhases.Throughput
+    var rawBaseline: RawBaseline.Result
+    var throughputRatioToBaseline: Double
+    var latency: LoadPhases.Latency
+    var services: [Service]
+    var storedShares: StoredSharesRun?
+
+    func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(self)
+    }
+
+    var table: String {
+        func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+        var lines = [
+            "tenancy-bench  \(date)  \(machine.cpu), \(machine.cores) cores, \(f(machine.memoryGigabytes)) GB",
+            "",
+            "throughput     \(throughput.commands) commands (\(throughput.shareRequests) CreateShareRequest + \(throughput.lifecycleCommands) IssueAPIKey), \(throughput.rejected) rejected",
+            "               \(f(throughput.seconds)) s = \(f(throughput.commandsPerSecond, 0)) commands/s end to end",
+            "raw baseline   \(rawBaseline.messages) records of \(rawBaseline.averageRecordBytes) B, two hops with librdkafka alone: \(f(rawBaseline.messagesPerSecond, 0)) records/s",
+            "ratio          \(f(throughputRatioToBaseline * 100))% of the raw baseline (target >= 40%)",
+            "latency        \(latency.commands) commands at \(latency.ratePerSecond)/s: p50 \(f(latency.p50Milliseconds)) ms, p99 \(f(latency.p99Milliseconds)) ms, p99.9 \(f(latency.p999Milliseconds)) ms, max \(f(latency.maxMilliseconds)) ms (target p99 <= 25 ms)",
+        ]
+        if let stored = storedShares {
+            lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
+        }
+        lines += ["", "service        peak RSS (load)  CPU s/1000 cmds  DB MB/100k shares  start-up live/ready  RSS / DB at stored shares"]
+        for service in services {
+            let startup = service.startupToLiveSeconds.map { "\(f($0, 2)) / \(f(service.startupToReadySeconds ?? 0, 2)) s" } ?? "-"
+            let stored = service.residentMegabytesAtStoredShares.map { "\(f($0)) MB / \(f(service.databaseMegabytesAtStoredShares ?? 0)) MB" } ?? "-"
+            lines.append(
+                service.name.padding(toLength: 15, withPad: " ", startingAt: 0) + "\(f(service.peakResidentMegabytesDuringLoad)) MB".padding(toLength: 17, withPad: " ", startingAt: 0)
+                    + f(service.cpuSecondsPerThousandCommands, 2).padding(toLength: 17, withPad: " ", startingAt: 0)
+                    + f(service.databaseMegabytesPerHundredThousandShares).padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + startup.padding(toLength: 21, withPad: " ", startingAt: 0) + stored
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Kafka
+import Models
+import TestSupport
+
+/// The two measured loads: as fast as possible (throughput), and at a fixed rate (latency).
+enum LoadPhases {
+    struct Throughput: Codable {
+        var commands: Int
+        var shareRequests: Int
+        var lifecycleCommands: Int
+        var rejected: Int
+        var seconds: Double
+        var commandsPerSecond: Double
+    }
+
+    struct Latency: Codable {
+        var commands: Int
+        var ratePerSecond: Int
+        var rejected: Int
+        var p50Milliseconds: Double
+        var p99Milliseconds: Double
+        var p999Milliseconds: Double
+        var maxMilliseconds: Double
+    }
+
+    /// `CreateShareRequest` for each pair, with one Lifecycle command (`IssueAPIKey` in the source
+    /// workspace) after every `lifecycleEvery` share requests, in that order.
+    static func mixedCommands(
+        pairs: ArraySlice<(source: BenchWorld.Workspace, integration: IntegrationID, destination: WorkspaceID)>, lifecycleEvery: Int, topics: Topics
+    ) -> [(id: String, record: KafkaRecord)] {
+        var commands: [(id: String, record: KafkaRecord)] = []
+        commands.reserveCapacity(pairs.count + pairs.count / max(lifecycleEvery, 1))
+        for (index, pair) in pairs.enumerated() {
+            commands.append(CommandClient.record(
+                CreateShareRequest(integrationID: pair.integration, destinationWorkspaceID: pair.destination),
+                topic: topics.sharingCommands, key: pair.source.id.rawValue, credential: pair.source.credential
+            ))
+            if lifecycleEvery > 0, index % lifecycleEvery == lifecycleEvery - 1 {
+                commands.append(CommandClient.record(IssueAPIKey(scopes: [.workspaceRead]), topic: topics.lifecycleCommands, key: pair.source.id.rawValue, credential: pair.source.credential))
+            }
+        }
+        return commands
+    }
+
+    /// Produces everything as fast as the producer takes it; the clock stops at the last result.
+    static func throughput(_ commands: [(id: String, record: KafkaRecord)], client: CommandClient) async throws -> Throughput {
+        let start = ContinuousClock.now
+        let producing = Task {
+            for chunk in stride(from: 0, to: commands.count, by: 10_000) {
+                _ = await client.producer.send(commands[chunk..<min(chunk + 10_000, commands.count)].map(\.record))
+            }
+        }
+        let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(1_800))
+        await producing.value
+        let end = arrivals.values.map(\.at).max() ?? start
+        let seconds = (end - start).seconds
+        let shares = commands.filter { $0.record.topic == client.topics.sharingCommands }.count
+        return Throughput(
+            commands: commands.count, shareRequests: shares, lifecycleCommands: commands.count - shares,
+            rejected: arrivals.values.filter { !$0.accepted }.count, seconds: seconds, commandsPerSecond: Double(commands.count) / seconds
+        )
+    }
+
+    /// Produces `ratePerSecond` commands a second in ticks of 5 ms; latency runs from the produce
+    /// call to the result's arrival at this process.
+    static func latency(_ commands: [(id: String, record: KafkaRecord)], ratePerSecond: Int, client: CommandClient) async throws -> Latency {
+        let tick = Duration.milliseconds(5)
+        let perTick = max(1, ratePerSecond / 200)
+        var sentAt: [String: ContinuousClock.Instant] = [:]
+        var next = ContinuousClock.now
+        var sends: [Task<Void, Never>] = []
+        for chunk in stride(from: 0, to: commands.count, by: perTick) {
+            try await Task.sleep(until: next, clock: .continuous)
+            let batch = Array(commands[chunk..<min(chunk + perTick, commands.count)])
+            let now = ContinuousClock.now
+            for command in batch { sentAt[command.id] = now }
+            sends.append(Task { _ = await client.producer.send(batch.map(\.record)) })
+            next += tick
+        }
+        let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(600))
+        for send in sends { await send.value }
+        let milliseconds = commands.map { (arrivals[$0.id]!.at - sentAt[$0.id]!).seconds * 1_000 }.sorted()
+        func percentile(_ p: Double) -> Double { milliseconds[min(milliseconds.count - 1, Int((Double(milliseconds.count) * p).rounded(.up)) - 1)] }
+        return Latency(
+            commands: commands.count, ratePerSecond: ratePerSecond, rejected: arrivals.values.filter { !$0.accepted }.count,
+            p50Milliseconds: percentile(0.50), p99Milliseconds: percentile(0.99), p999Milliseconds: percentile(0.999), maxMilliseconds: milliseconds.last ?? 0
+        )
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
