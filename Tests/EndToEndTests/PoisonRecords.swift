@@ -4,13 +4,20 @@ import Models
 import TestSupport
 
 /// Records that must be refused: each with the code its result must carry and whether it is
-/// undecodable (and so also dead-lettered).
+/// undecodable (and so also dead-lettered). One is no poison at all: a command keyed by another
+/// workspace's id is processed as its credential says (the key only orders), with code nil.
 struct PoisonRecord {
     let id: String
     let what: String
     let record: KafkaRecord
-    let code: ErrorCode
+    let code: ErrorCode?
     let deadLettered: Bool
+
+    /// A valid command whose Kafka key names a workspace the credential has nothing to do with.
+    static func wrongKey<M: Message>(_ command: M, topic: String, key: String, credential: Credential) -> PoisonRecord {
+        let id = "poison-wrong-key-\(UUID().uuidString.prefix(8).lowercased())"
+        return PoisonRecord(id: id, what: "wrong-key", record: CommandFactory.record(command, topic: topic, id: id, key: key, credential: credential), code: nil, deadLettered: false)
+    }
 
     /// Every kind, aimed at one command topic with a command that would otherwise be valid there.
     static func all<M: Message>(valid command: M, topic: String, key: String, credential: Credential, revoked: Credential, foreign: some Message) -> [PoisonRecord] {

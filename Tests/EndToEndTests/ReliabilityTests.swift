@@ -73,11 +73,19 @@ struct ReliabilityTests {
         #expect(arrivals.values.allSatisfy { $0.copiesIdentical }, "every re-published copy of a result is the same record")
         #expect(figures.duplicatesAnsweredByReplay == faults.duplicatesSent, "each re-sent command answered with its stored original result")
 
-        // Poison: each refused with its code; the undecodable also dead-lettered.
+        // Poison: each refused with its code; the undecodable also dead-lettered, with why.
+        let deadLetters = try await Self.deadLetters(broker: broker, topic: deployment.topics.deadLetter)
         for item in poison {
             let result = arrivals[item.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
-            #expect(result?.error?.code == item.code, "\(item.what) on \(item.record.topic): \(String(describing: result?.error))")
+            let accepted = arrivals[item.id]?.accepted == true
+            #expect(item.code == nil ? accepted : result?.error?.code == item.code, "\(item.what) on \(item.record.topic): \(String(describing: result?.error))")
+            let entry = deadLetters.first { $0.header(Envelope.Header.id) == item.id }
+            #expect((entry != nil) == item.deadLettered, "\(item.what) on \(item.record.topic) dead-lettered: \(entry != nil)")
+            if let entry, let code = item.code { #expect(entry.header(DeadLetterHeader.errorCode) == code.rawValue) }
         }
+        let garbage = deadLetters.filter { $0.header(DeadLetterHeader.originalTopic) == deployment.topics.lifecycleEvents }
+        #expect(Set(garbage.compactMap { $0.header(DeadLetterHeader.service) }) == ["/tenancy/sharing", "/tenancy/deactivation", "/tenancy/notifications"],
+                "every service following the event topic dead-lettered its garbage and went on")
         // Keys that must not work, at every service that takes commands.
         try await Self.refusedEverywhere(
             ["expired": expiring, "revoked": world.revoked, "deactivated workspace's": world.doomed.credential], world: world, client: client, figures: &figures
@@ -96,10 +104,18 @@ struct ReliabilityTests {
         await watching.value
     }
 
+    /// Everything on the dead-letter topic.
+    static func deadLetters(broker: TansuBroker, topic: String) async throws -> [KafkaConsumedMessage] {
+        let reader = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: topic)
+        let records = try await reader.readAll()
+        await reader.close()
+        return records
+    }
+
     /// The poison set: every kind at each command topic, and undecodable records on an event topic.
     static func poison(world: ReliabilityWorld, topics: Topics) -> [PoisonRecord] {
         let (home, other) = (world.workspaces[0], world.workspaces[1])
-        return PoisonRecord.all(
+        return [PoisonRecord.wrongKey(IssueAPIKey(), topic: topics.lifecycleCommands, key: other.id.rawValue, credential: home.credential)] + PoisonRecord.all(
             valid: IssueAPIKey(), topic: topics.lifecycleCommands, key: home.id.rawValue, credential: home.credential, revoked: world.revoked,
             foreign: UpdateIntegration(integrationID: other.integrations[0], name: "taken")
         ) + PoisonRecord.all(

@@ -14,6 +14,9 @@ public final class OutboxRelay: Service, Sendable {
     private let writer: any DatabaseWriter
     /// The producer in use: the service's own, or a new one after the cluster forgot the old one.
     private let producer: Mutex<KafkaProducer>
+    /// When the producer was last replaced; replacements for failing batches are at least `renewalInterval` apart.
+    private let lastRenewal = Mutex<ContinuousClock.Instant?>(nil)
+    private let renewalInterval = Duration.seconds(30)
     private let initialProducer: KafkaProducer
     private let makeProducer: @Sendable () throws -> KafkaProducer
     private let logger: Logger
@@ -91,7 +94,7 @@ public final class OutboxRelay: Service, Sendable {
                     let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
                     metrics.outboxFailures.increment(by: rows.count - delivered.count)
                     logger.warning("outbox records not delivered; retrying", metadata: ["outbox.failed": "\(rows.count - delivered.count)", "error": "\(String(describing: failure))"])
-                    if current.fatalError != nil || (failure?.isMessageTimeout == true && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
+                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
                         renew(current)
                     }
                     try await updateDepth()
@@ -107,13 +110,19 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
+    private func renewalAllowed() -> Bool {
+        lastRenewal.withLock { last in last.map { ContinuousClock.now - $0 >= renewalInterval } ?? true }
+    }
+
     /// Replaces a producer that hit a fatal error (such as a sequence desynchronisation after the
-    /// broker lost its state) or whose records time out while the cluster answers; the records stay
-    /// in the outbox and go out through the new one.
+    /// broker lost its state), or that delivered nothing of a batch while the cluster answers (its
+    /// id refused or fenced by a broker that forgot it; records timing out); the records stay in the
+    /// outbox and go out through the new one.
     private func renew(_ stale: KafkaProducer) {
         do {
             let fresh = try makeProducer()
             producer.withLock { $0 = fresh }
+            lastRenewal.withLock { $0 = .now }
             logger.warning("the producer cannot deliver although the cluster answers (the broker may have lost its state); publishing through a new producer", metadata: [
                 "kafka.fatal_error": "\(stale.fatalError.map { "\($0)" } ?? "none")",
             ])
