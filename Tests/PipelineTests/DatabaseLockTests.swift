@@ -20,11 +20,18 @@ struct DatabaseLockTests {
             locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
             locker.arguments = [harness.databasePath]
             let input = Pipe()
+            let output = Pipe()
             locker.standardInput = input
-            locker.standardOutput = FileHandle.nullDevice
+            locker.standardOutput = output
             try locker.run()
-            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 1;\n".utf8))
-            try await Task.sleep(for: .milliseconds(500))
+            // The SELECT answers only once BEGIN IMMEDIATE holds the lock: wait for it, however loaded the machine.
+            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+            var answer = Data()
+            while !String(decoding: answer, as: UTF8.self).contains("locked") {
+                let chunk = output.fileHandleForReading.availableData
+                guard !chunk.isEmpty else { throw TestSupportError("sqlite3 ended before taking the lock") }
+                answer += chunk
+            }
 
             let ids = (1...5).map { "locked-\($0)" }
             try await harness.send(ids.enumerated().map { index, id in
