@@ -32,6 +32,15 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "An existing broker; default: start Tansu on a free port.") var bootstrapServers: String?
     @Option(help: "JSON report file.") var output = "bench-results/latest.json"
 
+    func validate() throws {
+        for (name, value) in [("--commands", commands), ("--sources", sources), ("--destinations", destinations), ("--rate", rate), ("--latency-seconds", latencySeconds)] {
+            guard value > 0 else { throw ValidationError("\(name) must be at least 1") }
+        }
+        guard lifecycleEvery >= 0, storedShares >= 0, partitions > 0 else {
+            throw ValidationError("--lifecycle-every and --stored-shares must not be negative, --partitions at least 1")
+        }
+    }
+
     func run() async throws {
         let broker = bootstrapServers == nil ? try await TansuBroker.start() : nil
         defer { broker?.stop() }
