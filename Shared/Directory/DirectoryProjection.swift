@@ -17,30 +17,33 @@ public enum DirectoryProjection {
     public static func apply(_ event: any Message, db: Database) throws -> Bool {
         switch event {
         case let event as OrganizationCreated:
-            try db.execute(sql: "INSERT OR IGNORE INTO directory_organization (id) VALUES (?)", arguments: [event.organizationID])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory_organization (id) VALUES (?)").execute(arguments: [event.organizationID])
         case let event as OrganizationFeaturesChanged:
             let features = event.enabled.map(\.rawValue).sorted().joined(separator: " ")
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO directory_organization (id, features) VALUES (?, ?)
                 ON CONFLICT (id) DO UPDATE SET features = excluded.features
-                """, arguments: [event.organizationID, features])
+                """).execute(arguments: [event.organizationID, features])
         case let event as WorkspaceCreated:
-            try db.execute(sql: "INSERT OR IGNORE INTO directory_workspace (id, organization_id, name, status) VALUES (?, ?, ?, ?)",
-                           arguments: [event.workspaceID, event.organizationID, event.name, WorkspaceStatus.active])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory_workspace (id, organization_id, name, status) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [event.workspaceID, event.organizationID, event.name, WorkspaceStatus.active])
         case let event as MemberAdded:
-            try db.execute(sql: "INSERT OR REPLACE INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)",
-                           arguments: [event.workspaceID, event.userID, event.email, event.role])
-            try db.execute(sql: "INSERT OR REPLACE INTO directory_user (id, email) VALUES (?, ?)", arguments: [event.userID, event.email])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [event.workspaceID, event.userID, event.email, event.role])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory_user (id, email) VALUES (?, ?)")
+                .execute(arguments: [event.userID, event.email])
         case let event as MemberRoleChanged:
-            try db.execute(sql: "UPDATE directory_member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role, event.workspaceID, event.userID])
+            try db.cachedStatement(sql: "UPDATE directory_member SET role = ? WHERE workspace_id = ? AND user_id = ?")
+                .execute(arguments: [event.role, event.workspaceID, event.userID])
         case let event as MemberRemoved:
-            try db.execute(sql: "DELETE FROM directory_member WHERE workspace_id = ? AND user_id = ?", arguments: [event.workspaceID, event.userID])
+            try db.cachedStatement(sql: "DELETE FROM directory_member WHERE workspace_id = ? AND user_id = ?")
+                .execute(arguments: [event.workspaceID, event.userID])
         case let event as APIKeyIssued:
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO directory_api_key (client_id, secret_hash, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt])
+                """).execute(arguments: [event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt])
         case let event as APIKeyRevoked:
-            try db.execute(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?", arguments: [event.clientID])
+            try db.cachedStatement(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?").execute(arguments: [event.clientID])
         case let event as DeactivationStarted:
             try setStatus(.inactive, of: event.operation.workspaceID, db: db)
         case let event as ReactivationStarted:
@@ -52,6 +55,6 @@ public enum DirectoryProjection {
     }
 
     private static func setStatus(_ status: WorkspaceStatus, of workspace: WorkspaceID, db: Database) throws {
-        try db.execute(sql: "UPDATE directory_workspace SET status = ? WHERE id = ?", arguments: [status, workspace])
+        try db.cachedStatement(sql: "UPDATE directory_workspace SET status = ? WHERE id = ?").execute(arguments: [status, workspace])
     }
 }

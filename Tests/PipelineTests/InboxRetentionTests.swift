@@ -21,7 +21,11 @@ struct InboxRetentionTests {
         let store = try ServiceStore(path: nil, migrations: { _ in })
         try await store.writer.write { db in
             for (id, age) in [("old", 8.0), ("edge", 7.0), ("recent", 6.9)] {
-                try InboxRecord(messageID: id, messageType: "t", fingerprint: Data(), result: nil, processedAt: now.addingTimeInterval(-age * 86_400)).insert(db)
+                // Written with GRDB's own date format, as rows from before `StoredTimestamp` were.
+                try db.execute(
+                    sql: "INSERT INTO inbox (message_id, message_type, fingerprint, processed_at) VALUES (?, 't', x'', ?)",
+                    arguments: [id, now.addingTimeInterval(-age * 86_400)]
+                )
             }
         }
         let processor = BatchProcessor(

@@ -38,8 +38,8 @@ struct ReactionIDTests {
             headers: incoming.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
         )
         try await processor.process([message])
-        let rows = try await store.writer.read { db in try OutboxRecord.fetchAll(db) }
-        return rows.first { $0.topic == "out" }?.kafkaRecord.headers.first { $0.name == Envelope.Header.id }.map { String(decoding: $0.value, as: UTF8.self) }
+        let rows = try await store.writer.read { db in try Outbox.oldest(100, db: db) }
+        return rows.first { $0.record.topic == "out" }?.record.headers.first { $0.name == Envelope.Header.id }.map { String(decoding: $0.value, as: UTF8.self) }
     }
 
     @Test func idsAreStablePerServiceAndDistinctBetweenServices() async throws {

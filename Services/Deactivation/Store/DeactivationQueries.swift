@@ -11,7 +11,7 @@ enum DeactivationQueries {
             workspace: workspace,
             features: try Directory.features(of: workspace.organizationID, db: db),
             callerRole: try caller.flatMap { try Directory.role(of: $0.userID, in: id, db: db) },
-            running: try OperationID.fetchOne(db, sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = 'in_progress'", arguments: [id])
+            running: try OperationID.fetchOne(db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = 'in_progress'"), arguments: [id])
         )
     }
 
@@ -25,12 +25,12 @@ enum DeactivationQueries {
 
     /// What the workspace had before its latest deactivation, from the steps' confirmations.
     static func stateBefore(_ workspace: WorkspaceID, db: Database) throws -> StateBefore {
-        guard let operation = try String.fetchOne(db, sql: """
+        guard let operation = try String.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM operation WHERE workspace_id = ? AND kind = 'deactivation' ORDER BY started_at DESC, rowid DESC LIMIT 1
-            """, arguments: [workspace])
+            """), arguments: [workspace])
         else { return StateBefore() }
         var before = StateBefore()
-        for row in try Row.fetchAll(db, sql: "SELECT step, summary FROM operation_step WHERE operation_id = ? AND summary IS NOT NULL", arguments: [operation]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT step, summary FROM operation_step WHERE operation_id = ? AND summary IS NOT NULL"), arguments: [operation]) {
             let summary: Data = row["summary"]
             switch SagaStep(rawValue: row["step"]) {
             case .lifecycle: before.workflows = (try? JSONCoding.decode(WorkspaceDeactivated.self, from: summary))?.workflows ?? []
@@ -42,10 +42,10 @@ enum DeactivationQueries {
     }
 
     private static func operations(_ condition: String, _ arguments: StatementArguments, db: Database) throws -> [OperationState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM operation WHERE " + condition, arguments: arguments).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM operation WHERE " + condition), arguments: arguments).map { row in
             let id: OperationID = row["id"]
             var steps: [SagaStep: StepState] = [:]
-            for step in try Row.fetchAll(db, sql: "SELECT * FROM operation_step WHERE operation_id = ?", arguments: [id]) {
+            for step in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM operation_step WHERE operation_id = ?"), arguments: [id]) {
                 guard let name = SagaStep(rawValue: step["step"]) else { continue }
                 steps[name] = StepState(confirmed: !(step["confirmed_at"] as DatabaseValue).isNull, attempts: step["attempts"], lastRequestedAt: step["last_requested_at"])
             }

@@ -11,9 +11,11 @@ enum LifecycleProjection {
         case let event as OrganizationCreated:
             try OrganizationRecord(id: event.organizationID, name: event.name, nameKey: nameKey(event.name), createdAt: time).insert(db)
         case let event as OrganizationFeaturesChanged:
-            try db.execute(sql: "DELETE FROM organization_feature WHERE organization_id = ?", arguments: [event.organizationID.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM organization_feature WHERE organization_id = ?")
+                .execute(arguments: [event.organizationID.rawValue])
             for feature in event.enabled {
-                try db.execute(sql: "INSERT INTO organization_feature (organization_id, feature) VALUES (?, ?)", arguments: [event.organizationID.rawValue, feature.rawValue])
+                try db.cachedStatement(sql: "INSERT INTO organization_feature (organization_id, feature) VALUES (?, ?)")
+                    .execute(arguments: [event.organizationID.rawValue, feature.rawValue])
             }
         case let event as WorkspaceCreated:
             try WorkspaceRecord(
@@ -21,7 +23,8 @@ enum LifecycleProjection {
                 status: .active, createdBy: event.createdBy, createdAt: time
             ).insert(db)
         case let event as MemberAdded:
-            try db.execute(sql: "INSERT OR IGNORE INTO user (id, email) VALUES (?, ?)", arguments: [event.userID.rawValue, event.email])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO user (id, email) VALUES (?, ?)")
+                .execute(arguments: [event.userID.rawValue, event.email])
             try MemberRecord(workspaceID: event.workspaceID, userID: event.userID, role: event.role).upsert(db)
         case let event as APIKeyIssued:
             try APIKeyRecord(
@@ -30,7 +33,8 @@ enum LifecycleProjection {
                 createdAt: time, expiresAt: event.expiresAt, revokedAt: nil
             ).insert(db)
         case let event as APIKeyRevoked:
-            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL", arguments: [time, event.clientID.rawValue])
+            try db.cachedStatement(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [time, event.clientID.rawValue])
         case let event as InvitationSent:
             try InvitationRecord(
                 id: event.invitationID, workspaceID: event.workspaceID, email: event.email, role: event.role, status: .pending,
@@ -38,97 +42,116 @@ enum LifecycleProjection {
             ).insert(db)
         case let event as InvitationRevoked:
             let status: InvitationStatus = event.reason == .replaced ? .replaced : .revoked
-            try db.execute(sql: "UPDATE invitation SET status = ? WHERE id = ?", arguments: [status.rawValue, event.invitationID.rawValue])
+            try db.cachedStatement(sql: "UPDATE invitation SET status = ? WHERE id = ?")
+                .execute(arguments: [status.rawValue, event.invitationID.rawValue])
         case let event as InvitationAccepted:
-            try db.execute(sql: "UPDATE invitation SET status = 'accepted', accepted_by = ? WHERE id = ?", arguments: [event.userID.rawValue, event.invitationID.rawValue])
+            try db.cachedStatement(sql: "UPDATE invitation SET status = 'accepted', accepted_by = ? WHERE id = ?")
+                .execute(arguments: [event.userID.rawValue, event.invitationID.rawValue])
         case let event as MemberRoleChanged:
-            try db.execute(sql: "UPDATE member SET role = ? WHERE workspace_id = ? AND user_id = ?", arguments: [event.role.rawValue, event.workspaceID.rawValue, event.userID.rawValue])
+            try db.cachedStatement(sql: "UPDATE member SET role = ? WHERE workspace_id = ? AND user_id = ?")
+                .execute(arguments: [event.role.rawValue, event.workspaceID.rawValue, event.userID.rawValue])
         case let event as MemberRemoved:
-            try db.execute(sql: "DELETE FROM member WHERE workspace_id = ? AND user_id = ?", arguments: [event.workspaceID.rawValue, event.userID.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM member WHERE workspace_id = ? AND user_id = ?")
+                .execute(arguments: [event.workspaceID.rawValue, event.userID.rawValue])
         case let event as SSOConfigured:
-            try db.execute(sql: "INSERT OR REPLACE INTO sso_config (workspace_id, entity_id, sso_url, certificate, certificate_sha256, copied_from, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [event.workspaceID.rawValue, event.entityID, event.ssoURL, event.certificate, event.certificateSHA256, event.copiedFrom?.rawValue, time])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO sso_config (workspace_id, entity_id, sso_url, certificate, certificate_sha256, copied_from, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [event.workspaceID.rawValue, event.entityID, event.ssoURL, event.certificate, event.certificateSHA256, event.copiedFrom?.rawValue, time])
         case let event as ClaimMappingCreated:
-            try db.execute(sql: "INSERT INTO claim_mapping (id, workspace_id, claim, value, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [event.mappingID.rawValue, event.workspaceID.rawValue, event.claim, event.value, event.role.rawValue, time])
+            try db.cachedStatement(sql: "INSERT INTO claim_mapping (id, workspace_id, claim, value, role, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [event.mappingID.rawValue, event.workspaceID.rawValue, event.claim, event.value, event.role.rawValue, time])
         case let event as ClaimMappingDeleted:
-            try db.execute(sql: "DELETE FROM claim_mapping WHERE id = ? AND workspace_id = ?", arguments: [event.mappingID.rawValue, event.workspaceID.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM claim_mapping WHERE id = ? AND workspace_id = ?")
+                .execute(arguments: [event.mappingID.rawValue, event.workspaceID.rawValue])
         case let event as StepRunnerCreated:
-            try db.execute(sql: "INSERT INTO step_runner (id, workspace_id, name, platform, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [event.runnerID.rawValue, event.workspaceID.rawValue, event.name, event.platform.rawValue, event.tokenHash, event.createdBy.rawValue, time])
+            try db.cachedStatement(sql: "INSERT INTO step_runner (id, workspace_id, name, platform, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [event.runnerID.rawValue, event.workspaceID.rawValue, event.name, event.platform.rawValue, event.tokenHash, event.createdBy.rawValue, time])
         case let event as StepRunnerRegistered:
-            try db.execute(sql: "UPDATE step_runner SET registered_at = ? WHERE id = ?", arguments: [time, event.runnerID.rawValue])
+            try db.cachedStatement(sql: "UPDATE step_runner SET registered_at = ? WHERE id = ?").execute(arguments: [time, event.runnerID.rawValue])
         case let event as StepRunnerDeleted:
-            try db.execute(sql: "DELETE FROM step_runner WHERE id = ? AND workspace_id = ?", arguments: [event.runnerID.rawValue, event.workspaceID.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM step_runner WHERE id = ? AND workspace_id = ?")
+                .execute(arguments: [event.runnerID.rawValue, event.workspaceID.rawValue])
         case let event as IntegrationCreated:
             try upsert(event.integration, at: time, db: db)
         case let event as IntegrationUpdated:
             try upsert(event.integration, at: time, db: db)
         case let event as IntegrationDeleted:
-            try db.execute(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?", arguments: [event.integrationID.rawValue, event.workspaceID.rawValue])
-            try db.execute(sql: "DELETE FROM shared_copy WHERE source_integration_id = ?", arguments: [event.integrationID])
+            try db.cachedStatement(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?")
+                .execute(arguments: [event.integrationID.rawValue, event.workspaceID.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM shared_copy WHERE source_integration_id = ?").execute(arguments: [event.integrationID])
         case let event as ShareAccepted:
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO shared_copy (id, share_id, source_integration_id, source_workspace_id, destination_workspace_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID, event.share.destinationWorkspaceID, time])
+                """).execute(arguments: [event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID, event.share.destinationWorkspaceID, time])
         case let event as ShareRevoked:
-            try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
+            try db.cachedStatement(sql: "DELETE FROM shared_copy WHERE id = ?").execute(arguments: [event.copyIntegrationID])
         case let event as WorkspaceDeactivated:
-            try db.execute(sql: "UPDATE workspace SET status = 'inactive' WHERE id = ?", arguments: [event.workspaceID])
+            try db.cachedStatement(sql: "UPDATE workspace SET status = 'inactive' WHERE id = ?").execute(arguments: [event.workspaceID])
             for workflow in event.workflows {
-                try db.execute(sql: "INSERT OR IGNORE INTO deactivated_workflow (workflow_id, workspace_id, enabled, triggers_enabled) VALUES (?, ?, ?, ?)",
-                               arguments: [workflow.workflowID, event.workspaceID, workflow.enabled, workflow.triggersEnabled])
-                try db.execute(sql: "UPDATE workflow SET enabled = 0, triggers_enabled = 0, updated_at = ? WHERE id = ?", arguments: [time, workflow.workflowID])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO deactivated_workflow (workflow_id, workspace_id, enabled, triggers_enabled) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [workflow.workflowID, event.workspaceID, workflow.enabled, workflow.triggersEnabled])
+                try db.cachedStatement(sql: "UPDATE workflow SET enabled = 0, triggers_enabled = 0, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [time, workflow.workflowID])
             }
             for execution in event.stoppedExecutions {
-                try db.execute(sql: "UPDATE execution SET status = 'stopped', finished_at = ? WHERE id = ?", arguments: [time, execution])
+                try db.cachedStatement(sql: "UPDATE execution SET status = 'stopped', finished_at = ? WHERE id = ?")
+                    .execute(arguments: [time, execution])
             }
             for integration in event.stoppedIntegrations {
-                try db.execute(sql: "UPDATE integration SET refresh_state = 'stopped', updated_at = ? WHERE id = ?", arguments: [time, integration])
+                try db.cachedStatement(sql: "UPDATE integration SET refresh_state = 'stopped', updated_at = ? WHERE id = ?")
+                    .execute(arguments: [time, integration])
             }
         case let event as WorkspaceReactivated:
-            try db.execute(sql: "UPDATE workspace SET status = 'active' WHERE id = ?", arguments: [event.workspaceID])
+            try db.cachedStatement(sql: "UPDATE workspace SET status = 'active' WHERE id = ?").execute(arguments: [event.workspaceID])
             for workflow in event.workflowsBefore {
-                try db.execute(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = 0, updated_at = ? WHERE id = ?", arguments: [workflow.enabled, time, workflow.workflowID])
+                try db.cachedStatement(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = 0, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [workflow.enabled, time, workflow.workflowID])
             }
-            try db.execute(sql: "DELETE FROM deactivated_workflow WHERE workspace_id = ?", arguments: [event.workspaceID])
+            try db.cachedStatement(sql: "DELETE FROM deactivated_workflow WHERE workspace_id = ?").execute(arguments: [event.workspaceID])
             for integration in event.integrationsToReconfigure {
-                try db.execute(sql: "UPDATE integration SET refresh_state = 'needs_reconfiguration', updated_at = ? WHERE id = ?", arguments: [time, integration])
+                try db.cachedStatement(sql: "UPDATE integration SET refresh_state = 'needs_reconfiguration', updated_at = ? WHERE id = ?")
+                    .execute(arguments: [time, integration])
             }
         case let event as ShareRemoved:
-            try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [event.copyIntegrationID])
+            try db.cachedStatement(sql: "DELETE FROM shared_copy WHERE id = ?").execute(arguments: [event.copyIntegrationID])
         case let event as WorkflowImported:
-            try db.execute(sql: "INSERT INTO workflow (id, workspace_id, name, name_key, current_revision_id, enabled, triggers_enabled, tags, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)",
-                           arguments: [event.workflowID.rawValue, event.workspaceID.rawValue, event.name, nameKey(event.name), event.revisionID.rawValue, JSONCoding.encode([String]()), time])
-            try db.execute(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)", arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
+            try db.cachedStatement(sql: "INSERT INTO workflow (id, workspace_id, name, name_key, current_revision_id, enabled, triggers_enabled, tags, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?)")
+                .execute(arguments: [event.workflowID.rawValue, event.workspaceID.rawValue, event.name, nameKey(event.name), event.revisionID.rawValue, JSONCoding.encode([String]()), time])
+            try db.cachedStatement(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
         case let event as WorkflowRevised:
-            try db.execute(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)", arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
-            try db.execute(sql: "UPDATE workflow SET current_revision_id = ?, updated_at = ? WHERE id = ?", arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
+            try db.cachedStatement(sql: "INSERT INTO workflow_revision (id, workflow_id, yaml, created_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [event.revisionID.rawValue, event.workflowID.rawValue, event.yaml, time])
+            try db.cachedStatement(sql: "UPDATE workflow SET current_revision_id = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
         case let event as WorkflowPublished:
-            try db.execute(sql: "UPDATE workflow SET published_revision_id = ?, updated_at = ? WHERE id = ?", arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
+            try db.cachedStatement(sql: "UPDATE workflow SET published_revision_id = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [event.revisionID.rawValue, time, event.workflowID.rawValue])
         case let event as WorkflowEnablementChanged:
-            try db.execute(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = ?, updated_at = ? WHERE id = ?", arguments: [event.enabled, event.triggersEnabled, time, event.workflowID.rawValue])
+            try db.cachedStatement(sql: "UPDATE workflow SET enabled = ?, triggers_enabled = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [event.enabled, event.triggersEnabled, time, event.workflowID.rawValue])
         case let event as WorkflowTagsChanged:
-            try db.execute(sql: "UPDATE workflow SET tags = ?, updated_at = ? WHERE id = ?", arguments: [JSONCoding.encode(event.tags), time, event.workflowID.rawValue])
+            try db.cachedStatement(sql: "UPDATE workflow SET tags = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [JSONCoding.encode(event.tags), time, event.workflowID.rawValue])
         case let event as ExecutionStarted:
-            try db.execute(sql: "INSERT INTO execution (id, workspace_id, workflow_id, revision_id, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)",
-                           arguments: [event.executionID.rawValue, event.workspaceID.rawValue, event.workflowID.rawValue, event.revisionID.rawValue, time])
+            try db.cachedStatement(sql: "INSERT INTO execution (id, workspace_id, workflow_id, revision_id, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)")
+                .execute(arguments: [event.executionID.rawValue, event.workspaceID.rawValue, event.workflowID.rawValue, event.revisionID.rawValue, time])
         case let event as ExecutionFinished:
-            try db.execute(sql: "UPDATE execution SET status = ?, finished_at = ? WHERE id = ?", arguments: [event.outcome.rawValue, time, event.executionID.rawValue])
+            try db.cachedStatement(sql: "UPDATE execution SET status = ?, finished_at = ? WHERE id = ?")
+                .execute(arguments: [event.outcome.rawValue, time, event.executionID.rawValue])
         default:
             preconditionFailure("Lifecycle has no projection for \(type(of: event).messageType)")
         }
     }
 
     private static func upsert(_ integration: IntegrationSnapshot, at time: Date, db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO integration (id, workspace_id, kind, vendor, name, name_key, parameters, secret_fields, refresh_state, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, vendor = excluded.vendor,
                 parameters = excluded.parameters, secret_fields = excluded.secret_fields, refresh_state = excluded.refresh_state,
                 updated_at = excluded.updated_at
-            """, arguments: [
+            """).execute(arguments: [
                 integration.integrationID.rawValue, integration.workspaceID.rawValue, integration.kind.rawValue, integration.vendor,
                 integration.name, nameKey(integration.name), JSONCoding.encode(integration.parameters), JSONCoding.encode(integration.secretFields),
                 integration.refreshState?.rawValue, time,

@@ -7,18 +7,19 @@ import Models
 enum SecretStore {
     static func apply(_ changes: IntegrationRules.SecretChanges, box: SecretBox, db: Database) throws {
         for field in changes.remove {
-            try db.execute(sql: "DELETE FROM integration_secret WHERE integration_id = ? AND field = ?", arguments: [changes.integrationID.rawValue, field])
+            try db.cachedStatement(sql: "DELETE FROM integration_secret WHERE integration_id = ? AND field = ?")
+                .execute(arguments: [changes.integrationID.rawValue, field])
         }
         for (field, value) in changes.set.sorted(by: { $0.key < $1.key }) {
             let sealed = try box.seal(value, integration: changes.integrationID, field: field)
-            try db.execute(sql: "INSERT OR REPLACE INTO integration_secret (integration_id, field, sealed) VALUES (?, ?, ?)",
-                           arguments: [changes.integrationID.rawValue, field, sealed])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO integration_secret (integration_id, field, sealed) VALUES (?, ?, ?)")
+                .execute(arguments: [changes.integrationID.rawValue, field, sealed])
         }
     }
 
     /// A secret value in clear, for the code that uses integrations (and tests).
     static func value(of field: String, integration: IntegrationID, box: SecretBox, db: Database) throws -> String? {
-        guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM integration_secret WHERE integration_id = ? AND field = ?", arguments: [integration.rawValue, field]) else { return nil }
+        guard let sealed = try Data.fetchOne(db.cachedStatement(sql: "SELECT sealed FROM integration_secret WHERE integration_id = ? AND field = ?"), arguments: [integration.rawValue, field]) else { return nil }
         return try box.open(sealed, integration: integration, field: field)
     }
 }

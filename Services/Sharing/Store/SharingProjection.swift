@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Models
+import Pipeline
 
 /// Writes Sharing's state: shares and their history from Sharing's own events, and the integrations
 /// replica from Lifecycle's. The only code that changes these tables.
@@ -8,22 +9,23 @@ enum SharingProjection {
     /// Lifecycle events that feed the integrations replica.
     static let integrationEventTypes: [any Message.Type] = [IntegrationCreated.self, IntegrationUpdated.self, IntegrationDeleted.self]
 
-    static func apply(_ event: any Message, at time: Date, db: Database) throws {
+    static func apply(_ event: any Message, at date: Date, db: Database) throws {
+        let time = StoredTimestamp(date)
         switch event {
         case let event as ShareRequested:
             let share = event.share
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
                     destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                """, arguments: [
+                """).execute(arguments: [
                     share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
-                    share.destinationWorkspaceID, share.requestedBy, time, event.expiresAt, time,
+                    share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), time,
                 ])
             try record(share, .pending, by: share.requestedBy, at: time, db: db)
         case let event as ShareAccepted:
-            try db.execute(sql: "UPDATE share SET status = 'accepted', copy_integration_id = ?, updated_at = ? WHERE id = ?",
-                           arguments: [event.copyIntegrationID, time, event.share.shareID])
+            try db.cachedStatement(sql: "UPDATE share SET status = 'accepted', copy_integration_id = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [event.copyIntegrationID, time, event.share.shareID])
             try record(event.share, .accepted, by: event.acceptedBy, automatic: event.automatic, at: time, db: db)
         case let event as ShareDenied:
             try transition(event.share, to: .denied, by: event.deniedBy, reason: event.reason, at: time, db: db)
@@ -40,7 +42,7 @@ enum SharingProjection {
         case let event as IntegrationUpdated:
             try upsert(event.integration, db: db)
         case let event as IntegrationDeleted:
-            try db.execute(sql: "DELETE FROM sharing_integration WHERE id = ?", arguments: [event.integrationID])
+            try db.cachedStatement(sql: "DELETE FROM sharing_integration WHERE id = ?").execute(arguments: [event.integrationID])
         case is SharingStepCompleted:
             break // a confirmation for Deactivation; each ended share has its own event
         default:
@@ -48,23 +50,23 @@ enum SharingProjection {
         }
     }
 
-    private static func transition(_ share: ShareReference, to status: ShareStatus, by user: UserID?, cause: ShareEndCause? = nil, reason: String? = nil, at time: Date, db: Database) throws {
-        try db.execute(sql: "UPDATE share SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, time, share.shareID])
+    private static func transition(_ share: ShareReference, to status: ShareStatus, by user: UserID?, cause: ShareEndCause? = nil, reason: String? = nil, at time: StoredTimestamp, db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE share SET status = ?, updated_at = ? WHERE id = ?").execute(arguments: [status, time, share.shareID])
         try record(share, status, by: user, cause: cause, reason: reason, at: time, db: db)
     }
 
     private static func record(
         _ share: ShareReference, _ status: ShareStatus, by user: UserID?, automatic: Bool = false, cause: ShareEndCause? = nil, reason: String? = nil,
-        at time: Date, db: Database
+        at time: StoredTimestamp, db: Database
     ) throws {
-        try db.execute(sql: "INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
+        try db.cachedStatement(sql: "INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
     }
 
     private static func upsert(_ integration: IntegrationSnapshot, db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO sharing_integration (id, workspace_id, kind, vendor, name) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, vendor = excluded.vendor, name = excluded.name
-            """, arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
+            """).execute(arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
     }
 }

@@ -8,21 +8,21 @@ enum SharingQueries {
     static func source(_ integrationID: IntegrationID, for caller: Caller, db: Database) throws -> ShareSource {
         let features = try Directory.features(of: caller.organizationID, db: db)
         guard integrationID.isWellFormed else { return ShareSource(features: features, integration: nil, isSharedCopy: false) }
-        let integration = try Row.fetchOne(db, sql: "SELECT * FROM sharing_integration WHERE id = ?", arguments: [integrationID]).map {
+        let integration = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sharing_integration WHERE id = ?"), arguments: [integrationID]).map {
             IntegrationState(id: $0["id"], workspaceID: $0["workspace_id"], kind: $0["kind"], name: $0["name"])
         }
-        let isCopy = try Bool.fetchOne(db, sql: """
+        let isCopy = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM share WHERE copy_integration_id = ? AND destination_workspace_id = ? AND status = 'accepted')
-            """, arguments: [integrationID, caller.workspaceID]) ?? false
+            """), arguments: [integrationID, caller.workspaceID]) ?? false
         return ShareSource(features: features, integration: integration, isSharedCopy: isCopy)
     }
 
     static func destinations(_ ids: [WorkspaceID], of integrationID: IntegrationID, for caller: Caller, db: Database) throws -> [WorkspaceID: ShareDestination] {
         var destinations: [WorkspaceID: ShareDestination] = [:]
         for id in Set(ids) where id.isWellFormed {
-            let open = try ShareID.fetchOne(db, sql: """
+            let open = try ShareID.fetchOne(db.cachedStatement(sql: """
                 SELECT id FROM share WHERE integration_id = ? AND destination_workspace_id = ? AND status IN ('pending', 'accepted')
-                """, arguments: [integrationID, id])
+                """), arguments: [integrationID, id])
             destinations[id] = ShareDestination(
                 workspace: try Directory.workspace(id, db: db), callerRole: try Directory.role(of: caller.userID, in: id, db: db), openShare: open
             )
@@ -57,7 +57,7 @@ enum SharingQueries {
     }
 
     private static func shares(_ condition: String, _ arguments: StatementArguments, db: Database) throws -> [ShareState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM share WHERE " + condition, arguments: arguments).map(shareState)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM share WHERE " + condition), arguments: arguments).map(shareState)
     }
 
     static func shareState(_ row: Row) -> ShareState {

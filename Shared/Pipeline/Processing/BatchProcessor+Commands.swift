@@ -6,7 +6,7 @@ import Models
 extension BatchProcessor {
     func processCommand(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
         let fingerprint = Fingerprint.sha256([Data(envelope.type.rawValue.utf8), envelope.payload])
-        if let seen = try InboxRecord.fetchOne(db, key: envelope.id) {
+        if let seen = try Inbox.entry(envelope.id, db: db) {
             try answerRepeated(envelope, seen: seen, fingerprint: fingerprint, now: now, db: db)
             return
         }
@@ -26,10 +26,7 @@ extension BatchProcessor {
         } catch let rejection as Rejection {
             result = .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         }
-        try InboxRecord(
-            messageID: envelope.id, messageType: envelope.type.rawValue, fingerprint: fingerprint,
-            result: JSONCoding.encode(result.forReplay), processedAt: now
-        ).insert(db)
+        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: fingerprint, result: JSONCoding.encode(result.forReplay), at: now, db: db)
         try publish(result: result, now: now, db: db)
     }
 
@@ -60,7 +57,7 @@ extension BatchProcessor {
         return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets, items: outcome.items)
     }
 
-    private func answerRepeated(_ envelope: Envelope, seen: InboxRecord, fingerprint: Data, now: Date, db: Database) throws {
+    private func answerRepeated(_ envelope: Envelope, seen: Inbox.Entry, fingerprint: Data, now: Date, db: Database) throws {
         metrics.duplicate()
         if seen.fingerprint == fingerprint, let stored = seen.result {
             let original = try JSONCoding.decode(CommandResult.self, from: stored)

@@ -6,7 +6,7 @@ import Models
 extension BatchProcessor {
     func processEvent(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
         guard handler.events.knows(envelope.type) else { return }
-        guard try InboxRecord.fetchOne(db, key: envelope.id) == nil else { return }
+        guard try !Inbox.contains(envelope.id, db: db) else { return }
         do {
             let event = try handler.events.decode(envelope)
             let context = DecisionContext.live(commandID: envelope.id, now: now)
@@ -26,7 +26,7 @@ extension BatchProcessor {
             logger.error("event could not be applied", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"])
             try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
         }
-        try InboxRecord(messageID: envelope.id, messageType: envelope.type.rawValue, fingerprint: Data(), result: nil, processedAt: now).insert(db)
+        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
     }
 
     /// Queues the command's result, keyed by the command id. Its event id is derived from the
@@ -64,7 +64,6 @@ extension BatchProcessor {
             KafkaHeader(name: DeadLetterHeader.originalOffset, string: String(message.offset)),
             KafkaHeader(name: DeadLetterHeader.service, string: source),
         ]
-        var row = OutboxRecord(record: KafkaRecord(topic: topics.deadLetter, key: message.key, value: message.value, headers: headers), createdAt: now)
-        try row.insert(db)
+        try Outbox.insert(KafkaRecord(topic: topics.deadLetter, key: message.key, value: message.value, headers: headers), now: now, db: db)
     }
 }

@@ -44,16 +44,14 @@ public final class BatchProcessor: Sendable {
         guard !messages.isEmpty else { return }
         let now = clock()
         try await writer.write { db in
-            var next = try storedOffsets(of: messages, db: db)
+            var next = try ConsumerOffsets.next(for: Set(messages.map(\.topicPartition)), db: db)
             for message in eventsFirst(messages) {
                 let partition = message.topicPartition
                 if let stored = next[partition], message.offset < stored { continue }
                 try process(message, now: now, db: db)
                 next[partition] = message.offset + 1
             }
-            for (partition, offset) in next {
-                try ConsumerOffsetRecord(topic: partition.topic, partition: partition.partition, nextOffset: offset).upsert(db)
-            }
+            try ConsumerOffsets.store(next, db: db)
         }
         metrics.batchSize.record(messages.count)
     }
@@ -71,8 +69,7 @@ public final class BatchProcessor: Sendable {
     public func housekeep() async throws -> Int {
         let now = clock()
         return try await writer.write { [inboxRetention] db in
-            try db.execute(sql: "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE processed_at < ? LIMIT 5000)",
-                           arguments: [now.addingTimeInterval(-inboxRetention)])
+            try Inbox.forget(before: now.addingTimeInterval(-inboxRetention), limit: 5_000, db: db)
             let context = DecisionContext.live(commandID: "housekeeping." + UUID().uuidString, now: now)
             let events = try handler.housekeep(context: context, db: db)
             for (index, event) in events.enumerated() {
@@ -80,16 +77,6 @@ public final class BatchProcessor: Sendable {
             }
             return events.count
         }
-    }
-
-    private func storedOffsets(of messages: [KafkaConsumedMessage], db: Database) throws -> [TopicPartition: Int64] {
-        var offsets: [TopicPartition: Int64] = [:]
-        for partition in Set(messages.map(\.topicPartition)) {
-            if let record = try ConsumerOffsetRecord.fetchOne(db, key: ["topic": partition.topic, "partition": partition.partition]) {
-                offsets[partition] = record.nextOffset
-            }
-        }
-        return offsets
     }
 
     private func process(_ message: KafkaConsumedMessage, now: Date, db: Database) throws {

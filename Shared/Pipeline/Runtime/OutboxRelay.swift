@@ -67,7 +67,7 @@ public final class OutboxRelay: Service, Sendable {
         while ContinuousClock.now < deadline, await publishPending(), try await hasPending() {}
         let current = producer.withLock { $0 }
         if current !== initialProducer { current.close() }
-        let left = try await writer.read { db in try OutboxRecord.fetchCount(db) }
+        let left = try await writer.read(Outbox.depth)
         if left > 0 {
             logger.warning("outbox not empty at shutdown; it is published after the next start", metadata: ["outbox.depth": "\(left)"])
         }
@@ -79,15 +79,13 @@ public final class OutboxRelay: Service, Sendable {
         do {
             while true {
                 let limit = batchSize
-                let rows = try await writer.read { db in
-                    try OutboxRecord.order(OutboxRecord.CodingKeys.sequence).limit(limit).fetchAll(db)
-                }
+                let rows = try await writer.read { db in try Outbox.oldest(limit, db: db) }
                 if rows.isEmpty { break }
                 let current = producer.withLock { $0 }
-                let results = await current.send(rows.map(\.kafkaRecord))
+                let results = await current.send(rows.map(\.record))
                 let delivered = zip(rows, results).compactMap { row, result in (try? result.get()) != nil ? row.sequence : nil }
                 if !delivered.isEmpty {
-                    _ = try await writer.write { db in try OutboxRecord.deleteAll(db, keys: delivered) }
+                    try await writer.write { db in try Outbox.remove(delivered, db: db) }
                     metrics.outboxPublished.increment(by: delivered.count)
                 }
                 if delivered.count < rows.count {
@@ -133,11 +131,11 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     private func hasPending() async throws -> Bool {
-        try await writer.read { db in try OutboxRecord.fetchCount(db) > 0 }
+        try await writer.read { db in try Outbox.depth(db) > 0 }
     }
 
     private func updateDepth() async throws {
-        let depth = try await writer.read { db in try OutboxRecord.fetchCount(db) }
+        let depth = try await writer.read(Outbox.depth)
         metrics.outboxDepth.record(depth)
     }
 }

@@ -55,23 +55,26 @@ public final class ServiceStore: Sendable {
         migrator.registerMigration("pipeline.v2: inbox retention") { db in
             try db.create(index: "inbox_by_time", on: "inbox", columns: ["processed_at"])
         }
+        migrator.registerMigration("pipeline.v3: compact outbox headers") { db in
+            // Rows queued by an earlier version kept their headers as JSON `[name, base64 value]` pairs.
+            for row in try Row.fetchAll(db, sql: "SELECT sequence, headers FROM outbox") {
+                let json: Data = row["headers"]
+                let pairs = (try? JSONDecoder().decode([[String]].self, from: json)) ?? []
+                let headers = pairs.compactMap { pair in
+                    pair.count == 2 ? Data(base64Encoded: pair[1]).map { KafkaHeader(name: pair[0], value: $0) } : nil
+                }
+                try db.execute(sql: "UPDATE outbox SET headers = ? WHERE sequence = ?", arguments: [HeaderCoding.encode(headers), row["sequence"]])
+            }
+        }
     }
 
     /// Where to resume each partition: the stored next offset, for those that have one.
     public func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try writer.read { db in
-            var offsets: [TopicPartition: Int64] = [:]
-            for partition in partitions {
-                if let record = try ConsumerOffsetRecord.fetchOne(db, key: ["topic": partition.topic, "partition": partition.partition]) {
-                    offsets[partition] = record.nextOffset
-                }
-            }
-            return offsets
-        }
+        try writer.read { db in try ConsumerOffsets.next(for: partitions, db: db) }
     }
 
     /// Number of records not yet acknowledged by the broker.
     public func outboxDepth() throws -> Int {
-        try writer.read { db in try OutboxRecord.fetchCount(db) }
+        try writer.read(Outbox.depth)
     }
 }

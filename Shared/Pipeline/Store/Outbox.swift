@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+
+/// A record waiting to be published, with its place in the outbox's order.
+struct OutboxRecord: Sendable {
+    var sequence: Int64
+    var record: KafkaRecord
+}
+
+/// Queues records for the ``OutboxRelay`` from inside a write transaction, so that they are
+/// published if and only if the transaction commits. Rows are published in `sequence` order and
+/// deleted once the broker has acknowledged them.
+///
+/// Every statement here runs for each message, so each is compiled once per connection and bound
+/// with plain values rather than going through record encoding.
+public enum Outbox {
+    public static func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
+        try insert(
+            KafkaRecord(topic: topic, key: Data(key.utf8), value: envelope.payload, headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }),
+            now: now, db: db
+        )
+    }
+
+    static func insert(_ record: KafkaRecord, now: Date, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO outbox (topic, key, headers, value, created_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now)])
+    }
+
+    /// The first `limit` rows in publishing order. A row whose headers cannot be read is published
+    /// without them rather than blocking everything behind it.
+    static func oldest(_ limit: Int, db: Database) throws -> [OutboxRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, topic, key, headers, value FROM outbox ORDER BY sequence LIMIT ?"), arguments: [limit])
+            .map { row in
+                let headers: Data = row["headers"]
+                return OutboxRecord(
+                    sequence: row["sequence"],
+                    record: KafkaRecord(topic: row["topic"], key: row["key"], value: row["value"], headers: HeaderCoding.decode(headers) ?? [])
+                )
+            }
+    }
+
+    static func remove(_ sequences: [Int64], db: Database) throws {
+        for sequence in sequences {
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?").execute(arguments: [sequence])
+        }
+    }
+
+    static func depth(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
+    }
+}
