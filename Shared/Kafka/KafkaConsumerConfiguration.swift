@@ -14,6 +14,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var heartbeatIntervalMilliseconds: Int = 1_000
     /// Default: 300000 ms.
     public var maxPollIntervalMilliseconds: Int = 300_000
+    /// Longest time the broker may hold a fetch that found nothing new. Default: 10 ms (librdkafka's
+    /// is 500). A broker that does not answer a waiting fetch as soon as records arrive (Tansu)
+    /// adds up to this much to every hop; an idle consumer sends a fetch about this often.
+    public var fetchWaitMaxMilliseconds: Int = 10
 
     public init(connection: KafkaConnection, groupID: String? = nil) {
         self.connection = connection
@@ -28,6 +32,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
+            "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
         ]
         // librdkafka requires a group id even for manual assignment; it is not joined then.
         typed["group.id"] = groupID ?? "tenancy-unjoined"
