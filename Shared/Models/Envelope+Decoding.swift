@@ -33,16 +33,12 @@ extension Envelope {
         func fail(_ code: ErrorCode, _ message: String) -> EnvelopeError {
             EnvelopeError(rejection: Rejection(code, message), recoveredID: recoveredID)
         }
-        let known: Set<String> = [
-            Header.specVersion, Header.id, Header.type, Header.source, Header.time, Header.subject,
-            Header.correlationID, Header.contentType, Header.authorization,
-        ]
         // ce_id first, so that later failures can still name the command.
         if let raw = headers.first(where: { $0.name == Header.id })?.value,
            raw.count <= 200, let id = String(data: raw, encoding: .utf8), isPrintable(id), !id.isEmpty {
             recoveredID = id
         }
-        for header in headers where known.contains(header.name) {
+        for header in headers where knownHeaders.contains(header.name) {
             guard header.value.count <= limits.maxHeaderBytes else {
                 throw fail(.messageTooLarge, "header '\(header.name)' is \(header.value.count) bytes; the limit is \(limits.maxHeaderBytes)")
             }
@@ -97,8 +93,15 @@ extension Envelope {
         )
     }
 
+    private static let knownHeaders: Set<String> = [
+        Header.specVersion, Header.id, Header.type, Header.source, Header.time, Header.subject,
+        Header.correlationID, Header.contentType, Header.authorization,
+    ]
+
     private static func isPrintable(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { !$0.properties.generalCategory.isControl }
+        // Printable ASCII, by far the common case, without looking up Unicode properties.
+        text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+            || text.unicodeScalars.allSatisfy { !$0.properties.generalCategory.isControl }
     }
 }
 

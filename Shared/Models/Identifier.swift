@@ -15,9 +15,13 @@ public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Coda
 
     /// Whether the value has this kind's prefix and a well-formed body; ids from outside are checked with it.
     public var isWellFormed: Bool {
-        let body = rawValue.dropFirst(Kind.prefix.count + 1)
-        return rawValue.hasPrefix(Kind.prefix + "_") && (1...64).contains(body.count)
-            && body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        let bytes = rawValue.utf8
+        let prefix = Kind.prefix.utf8
+        guard bytes.starts(with: prefix), bytes.dropFirst(prefix.count).first == UInt8(ascii: "_") else { return false }
+        let body = bytes.dropFirst(prefix.count + 1)
+        return (1...64).contains(body.count) && body.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

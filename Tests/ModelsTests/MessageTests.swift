@@ -92,6 +92,11 @@ struct MessageTests {
         #expect(!WorkspaceID(rawValue: "org_abc123").isWellFormed)
         #expect(!WorkspaceID(rawValue: "ws_").isWellFormed)
         #expect(!WorkspaceID(rawValue: "ws_a'b").isWellFormed)
+        #expect(WorkspaceID(rawValue: "ws_AZaz09").isWellFormed)
+        #expect(WorkspaceID(rawValue: "ws_" + String(repeating: "a", count: 64)).isWellFormed)
+        for malformed in ["ws_" + String(repeating: "a", count: 65), "wsx_abc", "WS_abc", "ws-abc", "ws", "", "ws_a b", "ws_a@", "ws_a[", "ws_é", "ws_Ａ", "ws_a\u{301}"] {
+            #expect(!WorkspaceID(rawValue: malformed).isWellFormed, "\(malformed)")
+        }
     }
 }
 
@@ -112,6 +117,12 @@ struct UnknownFieldTests {
         #expect(throws: Rejection(.invalidArgument, "unknown field 'copy_sso_confg' for tenancy.lifecycle.CreateWorkspace.v1", field: "copy_sso_confg")) {
             try check(#"{"name":"Prod","copy_sso_confg":true}"#)
         }
+    }
+
+    @Test func knownFieldsRememberedFromEarlierPayloadsDoNotLetAnUnknownOnePass() throws {
+        try check(#"{"name":"Prod","copy_sso_config":true}"#)
+        #expect(throws: Rejection.self) { try check(#"{"name":"Prod","copy_sso_config":true,"colour":"red"}"#) }
+        #expect(throws: Rejection.self) { try check(#"{"name":"Prod","colour":"red"}"#) }
     }
 
     @Test func fieldsOfEveryKindOfValueAreChecked() throws {

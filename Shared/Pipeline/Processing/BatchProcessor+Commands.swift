@@ -26,8 +26,10 @@ extension BatchProcessor {
         } catch let rejection as Rejection {
             result = .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         }
-        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: fingerprint, result: JSONCoding.encode(result.forReplay), at: now, db: db)
-        try publish(result: result, now: now, db: db)
+        let published = try publish(result: result, now: now, db: db)
+        // Stored as published unless it carries one-time secrets; a replay marks it replayed.
+        let stored = result.secrets == nil ? published : JSONCoding.encode(result.forReplay)
+        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: fingerprint, result: stored, at: now, db: db)
     }
 
     /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.
@@ -61,7 +63,7 @@ extension BatchProcessor {
         metrics.duplicate()
         if seen.fingerprint == fingerprint, let stored = seen.result {
             let original = try JSONCoding.decode(CommandResult.self, from: stored)
-            try publish(result: original, now: now, db: db, counted: false)
+            try publish(result: original.forReplay, now: now, db: db, counted: false)
             return
         }
         let rejection = Rejection(

@@ -31,7 +31,9 @@ extension BatchProcessor {
 
     /// Queues the command's result, keyed by the command id. Its event id is derived from the
     /// command id, so every copy of one result carries the same `ce_id`.
-    func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws {
+    /// Returns the published payload.
+    @discardableResult
+    func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
         if counted {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
         }
@@ -41,6 +43,7 @@ extension BatchProcessor {
             correlationID: result.commandID, payload: JSONCoding.encode(result)
         )
         try enqueue(envelope, topic: topics.results, key: result.commandID, now: now, db: db)
+        return envelope.payload
     }
 
     func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {

@@ -7,7 +7,7 @@ enum Inbox {
     /// What is remembered of a processed command.
     struct Entry {
         var fingerprint: Data
-        /// JSON of the replayable `CommandResult`; nil for events.
+        /// JSON of the command's result without its one-time secrets; nil for events.
         var result: Data?
     }
 
