@@ -18,6 +18,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// is 500). A broker that does not answer a waiting fetch as soon as records arrive (Tansu)
     /// adds up to this much to every hop; an idle consumer sends a fetch about this often.
     public var fetchWaitMaxMilliseconds: Int = 10
+    /// Most record data fetched ahead of ``KafkaConsumer/poll(maxMessages:timeout:)``, in KiB.
+    /// Default: 16384 (librdkafka's is 65536): a service behind a backlog stays small, and 16 MiB is
+    /// still many batches ahead.
+    public var prefetchKilobytes: Int = 16_384
 
     public init(connection: KafkaConnection, groupID: String? = nil) {
         self.connection = connection
@@ -33,6 +37,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
+            "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         // librdkafka requires a group id even for manual assignment; it is not joined then.
         typed["group.id"] = groupID ?? "tenancy-unjoined"

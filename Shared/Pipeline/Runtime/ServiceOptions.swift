@@ -52,6 +52,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Kafka heartbeat interval in ms. Env: TENANCY_HEARTBEAT_INTERVAL_MS.")
     public var heartbeatIntervalMs: Int = environment["TENANCY_HEARTBEAT_INTERVAL_MS"].flatMap(Int.init) ?? 1_000
 
+    @Option(help: "Longest time the broker may hold an empty fetch, in ms; every hop waits up to this on a broker that answers fetches only at their deadline (Tansu). Env: TENANCY_FETCH_WAIT_MS.")
+    public var fetchWaitMs: Int = environment["TENANCY_FETCH_WAIT_MS"].flatMap(Int.init) ?? 10
+
     @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
     public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 500
 

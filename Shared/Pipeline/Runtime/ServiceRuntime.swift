@@ -53,6 +53,7 @@ public struct ServiceRuntime: Sendable {
         consumerConfiguration.groupInstanceID = options.instanceID
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
+        consumerConfiguration.fetchWaitMaxMilliseconds = options.fetchWaitMs
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { partitions in
             try store.storedOffsets(for: partitions)
         }
