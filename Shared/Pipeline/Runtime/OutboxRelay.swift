@@ -5,11 +5,16 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Publishes outbox rows in order with the idempotent producer and deletes each row once the
-/// broker has acknowledged it. Woken after every committed batch, and every second to retry.
+/// Publishes outbox rows in order with the idempotent producer. Woken after every committed
+/// batch, and every second to retry.
 ///
-/// On graceful shutdown it makes a last pass, bounded by `drainTimeout`; rows still unpublished
-/// stay in the database and go out after the next start.
+/// Sending never waits for the database writer, which is busy with the next batch: the relay goes
+/// on from an in-memory cursor, and rows the broker acknowledged are deleted by a separate loop.
+/// A row is sent again only when it, or one before it, was not acknowledged, or when the service
+/// stopped before deleting it; every copy has the same bytes and `ce_id`, which consumers dedupe.
+///
+/// On graceful shutdown it makes a last pass, bounded by `drainTimeout`, and deletes what was
+/// acknowledged; rows still unpublished stay in the database and go out after the next start.
 public final class OutboxRelay: Service, Sendable {
     private let writer: any DatabaseWriter
     /// The producer in use: the service's own, or a new one after the cluster forgot the old one.
@@ -23,6 +28,12 @@ public final class OutboxRelay: Service, Sendable {
     private let metrics: PipelineMetrics
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
+    /// The last row acknowledged by the broker together with every row before it.
+    private let cursor = Mutex<Int64>(0)
+    /// Acknowledged rows not deleted yet, and the signal that there are some.
+    private let acknowledged = Mutex<[Int64]>([])
+    private let deletions: AsyncStream<Void>
+    private let deletion: AsyncStream<Void>.Continuation
     private let batchSize: Int
     private let drainTimeout: Duration
 
@@ -30,7 +41,7 @@ public final class OutboxRelay: Service, Sendable {
     /// state (a restarted in-memory broker) refuses the old producer's id or sequence for good.
     init(
         store: ServiceStore, producer: KafkaProducer, makeProducer: @escaping @Sendable () throws -> KafkaProducer, logger: Logger, metrics: PipelineMetrics,
-        batchSize: Int = 1_000, drainTimeout: Duration = .seconds(10)
+        batchSize: Int = 2_000, drainTimeout: Duration = .seconds(10)
     ) {
         writer = store.writer
         self.producer = Mutex(producer)
@@ -41,6 +52,7 @@ public final class OutboxRelay: Service, Sendable {
         self.batchSize = batchSize
         self.drainTimeout = drainTimeout
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (deletions, deletion) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks for a publishing pass soon; calls coalesce.
@@ -56,6 +68,9 @@ public final class OutboxRelay: Service, Sendable {
             }
         }
         defer { ticker.cancel() }
+        let deleter = Task {
+            for await _ in deletions { await deleteAcknowledged() }
+        }
         await withGracefulShutdownHandler {
             for await _ in wakeups {
                 await publishPending()
@@ -65,9 +80,12 @@ public final class OutboxRelay: Service, Sendable {
         }
         let deadline = ContinuousClock.now + drainTimeout
         while ContinuousClock.now < deadline, await publishPending(), try await hasPending() {}
+        deletion.finish()
+        await deleter.value
+        await deleteAcknowledged()
         let current = producer.withLock { $0 }
         if current !== initialProducer { current.close() }
-        let left = try await writer.read(Outbox.depth)
+        let left = try await unpublished()
         if left > 0 {
             logger.warning("outbox not empty at shutdown; it is published after the next start", metadata: ["outbox.depth": "\(left)"])
         }
@@ -78,21 +96,25 @@ public final class OutboxRelay: Service, Sendable {
     func publishPending() async -> Bool {
         do {
             while true {
-                let limit = batchSize
-                let rows = try await writer.read { db in try Outbox.oldest(limit, db: db) }
+                let (limit, after) = (batchSize, cursor.withLock { $0 })
+                let rows = try await writer.read { db in try Outbox.oldest(limit, after: after, db: db) }
                 if rows.isEmpty { break }
                 let current = producer.withLock { $0 }
                 let results = await current.send(rows.map(\.record))
-                let delivered = zip(rows, results).compactMap { row, result in (try? result.get()) != nil ? row.sequence : nil }
-                if !delivered.isEmpty {
-                    try await writer.write { db in try Outbox.remove(delivered, db: db) }
-                    metrics.outboxPublished.increment(by: delivered.count)
+                // Only an unbroken run from the start moves the cursor; what follows a failure is sent again.
+                let inOrder = results.prefix { (try? $0.get()) != nil }.count
+                if inOrder > 0 {
+                    cursor.withLock { $0 = rows[inOrder - 1].sequence }
+                    acknowledged.withLock { $0 += rows.prefix(inOrder).map(\.sequence) }
+                    deletion.yield()
+                    metrics.outboxPublished.increment(by: inOrder)
                 }
-                if delivered.count < rows.count {
+                if inOrder < rows.count {
                     let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
-                    metrics.outboxFailures.increment(by: rows.count - delivered.count)
-                    logger.warning("outbox records not delivered; retrying", metadata: ["outbox.failed": "\(rows.count - delivered.count)", "error": "\(String(describing: failure))"])
-                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
+                    let anyDelivered = results.contains { (try? $0.get()) != nil }
+                    metrics.outboxFailures.increment(by: rows.count - inOrder)
+                    logger.warning("outbox records not delivered; retrying", metadata: ["outbox.failed": "\(rows.count - inOrder)", "error": "\(String(describing: failure))"])
+                    if current.fatalError != nil || (!anyDelivered && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
                         renew(current)
                     }
                     try await updateDepth()
@@ -105,6 +127,24 @@ public final class OutboxRelay: Service, Sendable {
         } catch {
             logger.error("outbox pass failed", metadata: ["error": "\(error)"])
             return false
+        }
+    }
+
+    /// Deletes the acknowledged rows in one transaction; if the database refuses, they are kept
+    /// for the next attempt (they are behind the cursor, so they are not sent again meanwhile).
+    private func deleteAcknowledged() async {
+        let sequences = acknowledged.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
+        guard !sequences.isEmpty else { return }
+        do {
+            try await writer.write { db in try Outbox.remove(sequences, db: db) }
+        } catch {
+            acknowledged.withLock { $0 = sequences + $0 }
+            logger.warning("cannot delete published outbox rows yet; retrying", metadata: ["outbox.published": "\(sequences.count)", "error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            deletion.yield()
         }
     }
 
@@ -131,11 +171,15 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     private func hasPending() async throws -> Bool {
-        try await writer.read { db in try Outbox.depth(db) > 0 }
+        try await unpublished() > 0
+    }
+
+    private func unpublished() async throws -> Int {
+        let after = cursor.withLock { $0 }
+        return try await writer.read { db in try Outbox.depth(after: after, db: db) }
     }
 
     private func updateDepth() async throws {
-        let depth = try await writer.read(Outbox.depth)
-        metrics.outboxDepth.record(depth)
+        metrics.outboxDepth.record(try await unpublished())
     }
 }

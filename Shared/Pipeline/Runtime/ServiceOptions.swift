@@ -56,7 +56,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var fetchWaitMs: Int = environment["TENANCY_FETCH_WAIT_MS"].flatMap(Int.init) ?? 10
 
     @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
-    public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 500
+    public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 2_000
 
     @Option(help: "Largest command or event payload accepted, in bytes; larger ones are rejected and dead-lettered. Env: TENANCY_MAX_PAYLOAD_BYTES.")
     public var maxPayloadBytes: Int = environment["TENANCY_MAX_PAYLOAD_BYTES"].flatMap(Int.init) ?? 1 << 20

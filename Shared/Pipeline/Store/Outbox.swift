@@ -28,10 +28,11 @@ public enum Outbox {
             .execute(arguments: [record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now)])
     }
 
-    /// The first `limit` rows in publishing order. A row whose headers cannot be read is published
-    /// without them rather than blocking everything behind it.
-    static func oldest(_ limit: Int, db: Database) throws -> [OutboxRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, topic, key, headers, value FROM outbox ORDER BY sequence LIMIT ?"), arguments: [limit])
+    /// The first `limit` rows after `sequence` in publishing order. A row whose headers cannot be
+    /// read is published without them rather than blocking everything behind it.
+    static func oldest(_ limit: Int, after sequence: Int64 = 0, db: Database) throws -> [OutboxRecord] {
+        let sql = "SELECT sequence, topic, key, headers, value FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?"
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [sequence, limit])
             .map { row in
                 let headers: Data = row["headers"]
                 return OutboxRecord(
@@ -47,7 +48,8 @@ public enum Outbox {
         }
     }
 
-    static func depth(_ db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
+    /// Rows after `sequence`: all rows by default.
+    static func depth(after sequence: Int64 = 0, db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sequence > ?"), arguments: [sequence]) ?? 0
     }
 }

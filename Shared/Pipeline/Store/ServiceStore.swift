@@ -75,6 +75,6 @@ public final class ServiceStore: Sendable {
 
     /// Number of records not yet acknowledged by the broker.
     public func outboxDepth() throws -> Int {
-        try writer.read(Outbox.depth)
+        try writer.read { db in try Outbox.depth(db: db) }
     }
 }
