@@ -23,7 +23,8 @@ struct BrokerRestartTests {
         var broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle")
+        // Small batches, so that the backlog takes many of them and the broker dies in the middle.
+        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle", environment: ["TENANCY_MAX_BATCH": "100"])
         defer { lifecycle.stop(signal: SIGKILL) }
         let connection = KafkaConnection(bootstrapServers: broker.bootstrapServers)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: Logger(label: "reliability"))
