@@ -25,8 +25,8 @@ struct DatabaseFullTests {
                 harness.command(CreateOrganization(name: "Organization number \(index)", ownerEmail: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
             })
             let whileFull = try await results.drain(for: .seconds(6))
-            // (A copy of the warm-up's result may come again if the relay could not record it as sent.)
-            let answeredWhileFull = Set(whileFull.compactMap { $0.header(Envelope.Header.subject) }).subtracting(["warm-up"])
+            let answeredWhileFull = Set(whileFull.compactMap { $0.header(Envelope.Header.subject) })
+            #expect(!answeredWhileFull.contains("warm-up"), "the relay does not re-send what it published, though it cannot delete it")
             #expect(answeredWhileFull.count < ids.count, "some batches could not commit")
             let committed = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") ?? 0 }
             #expect(committed == 1 + answeredWhileFull.count, "a result is published only with its effect")
