@@ -71,6 +71,7 @@ public final class OutboxRelay: Service, Sendable {
         let deleter = Task {
             for await _ in deletions { await deleteAcknowledged() }
         }
+        defer { deletion.finish() }
         await withGracefulShutdownHandler {
             for await _ in wakeups {
                 await publishPending()
