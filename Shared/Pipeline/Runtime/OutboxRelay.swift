@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// Sending never waits for the database writer, which is busy with the next batch: the relay goes
 /// on from an in-memory cursor, and rows the broker acknowledged are deleted by a separate loop.
-/// A row is sent again only when it, or one before it, was not acknowledged, or when the service
-/// stopped before deleting it; every copy has the same bytes and `ce_id`, which consumers dedupe.
+/// A row is sent again only when it was not acknowledged, or when the service stopped before
+/// deleting it; every copy has the same bytes and `ce_id`, which consumers dedupe.
 ///
 /// On graceful shutdown it makes a last pass, bounded by `drainTimeout`, and deletes what was
 /// acknowledged; rows still unpublished stay in the database and go out after the next start.
@@ -30,6 +30,8 @@ public final class OutboxRelay: Service, Sendable {
     private let wakeup: AsyncStream<Void>.Continuation
     /// The last row acknowledged by the broker together with every row before it.
     private let cursor = Mutex<Int64>(0)
+    /// Rows the broker acknowledged beyond the cursor, after one before them failed: not sent again.
+    private let acknowledgedAhead = Mutex<Set<Int64>>([])
     /// Acknowledged rows not deleted yet, and the signal that there are some.
     private let acknowledged = Mutex<[Int64]>([])
     private let deletions: AsyncStream<Void>
@@ -100,22 +102,31 @@ public final class OutboxRelay: Service, Sendable {
                 let (limit, after) = (batchSize, cursor.withLock { $0 })
                 let rows = try await writer.read { db in try Outbox.oldest(limit, after: after, db: db) }
                 if rows.isEmpty { break }
+                // Rows acknowledged after an earlier failure wait here for the gap before them to fill.
+                let pending = acknowledgedAhead.withLock { ahead in rows.filter { !ahead.contains($0.sequence) } }
                 let current = producer.withLock { $0 }
-                let results = await current.send(rows.map(\.record))
-                // Only an unbroken run from the start moves the cursor; what follows a failure is sent again.
-                let inOrder = results.prefix { (try? $0.get()) != nil }.count
-                if inOrder > 0 {
-                    cursor.withLock { $0 = rows[inOrder - 1].sequence }
-                    acknowledged.withLock { $0 += rows.prefix(inOrder).map(\.sequence) }
-                    deletion.yield()
-                    metrics.outboxPublished.increment(by: inOrder)
+                let results = pending.isEmpty ? [] : await current.send(pending.map(\.record))
+                let delivered = zip(pending, results).compactMap { row, result in (try? result.get()) != nil ? row.sequence : nil }
+                let firstFailed = zip(pending, results).first { (try? $0.1.get()) == nil }?.0.sequence
+                // Every row up to the new cursor is acknowledged: the run before the first failure.
+                let reached = firstFailed.map { failed in rows.last { $0.sequence < failed }?.sequence ?? after } ?? rows[rows.count - 1].sequence
+                cursor.withLock { $0 = reached }
+                acknowledgedAhead.withLock { ahead in
+                    ahead.formUnion(delivered.filter { $0 > reached })
+                    ahead = ahead.filter { $0 > reached }
                 }
-                if inOrder < rows.count {
+                if !delivered.isEmpty {
+                    acknowledged.withLock { $0 += delivered }
+                    deletion.yield()
+                    metrics.outboxPublished.increment(by: delivered.count)
+                }
+                if let firstFailed {
                     let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
-                    let anyDelivered = results.contains { (try? $0.get()) != nil }
-                    metrics.outboxFailures.increment(by: rows.count - inOrder)
-                    logger.warning("outbox records not delivered; retrying", metadata: ["outbox.failed": "\(rows.count - inOrder)", "error": "\(String(describing: failure))"])
-                    if current.fatalError != nil || (!anyDelivered && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
+                    metrics.outboxFailures.increment(by: pending.count - delivered.count)
+                    logger.warning("outbox records not delivered; retrying", metadata: [
+                        "outbox.failed": "\(pending.count - delivered.count)", "outbox.first_failed": "\(firstFailed)", "error": "\(String(describing: failure))",
+                    ])
+                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
                         renew(current)
                     }
                     try await updateDepth()
