@@ -32,10 +32,21 @@ struct DatabaseFullTests {
             #expect(committed == 1 + answeredWhileFull.count, "a result is published only with its effect")
 
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
-            let answered = whileFull + (try await results.read { messages in
-                let seen = Set((whileFull + messages).compactMap { $0.header(Envelope.Header.subject) })
-                return ids.allSatisfy(seen.contains)
-            }) + (try await results.drain(for: .seconds(1)))
+            var afterwards: [KafkaConsumedMessage] = []
+            do {
+                afterwards = try await results.read { messages in
+                    let seen = Set((whileFull + messages).compactMap { $0.header(Envelope.Header.subject) })
+                    return ids.allSatisfy(seen.contains)
+                } + (try await results.drain(for: .seconds(1)))
+            } catch {
+                // Say where the missing results are: never applied, or applied and not published.
+                let state = try await writer.read { db in
+                    try ["organization", "inbox", "outbox"].map { "\($0): \(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1)" }
+                }
+                Issue.record("answered while full: \(answeredWhileFull.count); database: \(state.joined(separator: ", "))")
+                throw error
+            }
+            let answered = whileFull + afterwards
             for id in ids {
                 #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
             }
