@@ -40,6 +40,33 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Leaves the group and joins it again with the same topics, under a new member id: the group
+    /// then assigns partitions from fresh metadata. Clears ``lostPartitions``.
+    public func resubscribe(topics: [String]) throws(KafkaError) {
+        let error = rd_kafka_unsubscribe(client.handle)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(.subscription, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+        }
+        client.callbacks.clearLostPartitions()
+        try subscribe(topics: topics)
+    }
+
+    /// Whether, since the consumer last (re)subscribed, a rebalance took away every partition it had,
+    /// or librdkafka reported a topic or partition unknown to the broker (deleted, or a broker that
+    /// came back without it).
+    public var lostPartitions: Bool { client.callbacks.lostPartitions }
+
+    /// Whether the broker knows every one of these topics now, by a metadata request per topic.
+    public func topicsExist(_ topics: [String], timeoutMilliseconds: Int32 = 5_000) async -> Bool {
+        let client = self.client
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let all = topics.allSatisfy { ((try? client.partitionCount(topic: $0, timeoutMilliseconds: timeoutMilliseconds)) ?? 0) > 0 }
+                continuation.resume(returning: all)
+            }
+        }
+    }
+
     /// Reads these partitions from these offsets, without a consumer group.
     public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
         let list = RDKafkaPartitionList.make(offsets)
@@ -67,6 +94,7 @@ public final class KafkaConsumer: Sendable {
                     if error == RD_KAFKA_RESP_ERR_NO_ERROR {
                         messages.append(RDKafkaMessage.copy(message))
                     } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                        client.callbacks.noteError(error)
                         logger.warning("consume error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
                     }
                 }

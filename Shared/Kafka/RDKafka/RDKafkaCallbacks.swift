@@ -15,7 +15,20 @@ final class RDKafkaCallbacks: Sendable {
         var assignment: Set<TopicPartition> = []
         var fatalError: KafkaError?
         var allBrokersDown = false
+        /// Since the last ``clearLostPartitions()``: every partition was taken away, or a topic was unknown to the broker.
+        var lostPartitions = false
+
+        mutating func unassign(_ partitions: [TopicPartition]?) {
+            let had = !assignment.isEmpty
+            if let partitions { assignment.subtract(partitions) } else { assignment = [] }
+            if had && assignment.isEmpty { lostPartitions = true }
+        }
     }
+
+    /// Errors meaning the broker does not know a topic or partition the client uses.
+    static let topicGone: [rd_kafka_resp_err_t] = [
+        RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_ID,
+    ]
 
     init(logger: Logger, startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])? = nil) {
         self.logger = logger
@@ -25,6 +38,17 @@ final class RDKafkaCallbacks: Sendable {
     var assignment: Set<TopicPartition> { state.withLock { $0.assignment } }
     var fatalError: KafkaError? { state.withLock { $0.fatalError } }
     var allBrokersDown: Bool { state.withLock { $0.allBrokersDown } }
+    /// Whether, since ``clearLostPartitions()``, the consumer lost every partition it had, or
+    /// librdkafka reported a topic or partition unknown to the broker.
+    var lostPartitions: Bool { state.withLock { $0.lostPartitions } }
+
+    func noteError(_ error: rd_kafka_resp_err_t) {
+        if Self.topicGone.contains(error) { state.withLock { $0.lostPartitions = true } }
+    }
+
+    func clearLostPartitions() {
+        state.withLock { $0.lostPartitions = false }
+    }
 
     func brokersAnswered() {
         state.withLock { $0.allBrokersDown = false }
@@ -75,6 +99,7 @@ final class RDKafkaCallbacks: Sendable {
 
     private func error(handle: OpaquePointer?, code: Int32, reason: String) {
         let error = rd_kafka_resp_err_t(code)
+        noteError(error)
         if error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN {
             state.withLock { $0.allBrokersDown = true }
         }
@@ -114,16 +139,16 @@ final class RDKafkaCallbacks: Sendable {
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if cooperative {
                 _ = rd_kafka_incremental_unassign(handle, partitions)
-                state.withLock { $0.assignment.subtract(list) }
+                state.withLock { $0.unassign(list) }
             } else {
                 rd_kafka_assign(handle, nil)
-                state.withLock { $0.assignment = [] }
+                state.withLock { $0.unassign(nil) }
             }
             logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())"])
         default:
             logger.error("rebalance error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
             rd_kafka_assign(handle, nil)
-            state.withLock { $0.assignment = [] }
+            state.withLock { $0.unassign(nil) }
         }
     }
 }

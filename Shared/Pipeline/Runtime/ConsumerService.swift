@@ -39,9 +39,11 @@ final class ConsumerService: Service, Sendable {
         try consumer.subscribe(topics: topics)
         logger.info("consuming", metadata: ["kafka.topics": "\(topics)"])
         var housekeepingDue = ContinuousClock.now
+        var assignmentWatch = AssignmentWatch()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if ContinuousClock.now >= housekeepingDue {
                 await housekeep()
+                await watchAssignment(&assignmentWatch)
                 housekeepingDue = ContinuousClock.now + housekeepingInterval
             }
             let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
@@ -60,6 +62,24 @@ final class ConsumerService: Service, Sendable {
             if try await processor.housekeep() > 0 { relay.notify() }
         } catch {
             logger.error("housekeeping failed; retrying later", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Rejoins the group when the consumer has had no partitions for a while after it lost the ones
+    /// it had (or a topic went missing), while every subscribed topic exists: after a broker came
+    /// back without its topics and they were recreated, librdkafka would otherwise wait for its
+    /// periodic metadata refresh, or longer. A consumer idle because its group has more members than
+    /// partitions rejoins at most once per loss (one extra rebalance), and never if it had none.
+    private func watchAssignment(_ watch: inout AssignmentWatch) async {
+        let now = ContinuousClock.now
+        guard watch.checkDue(assigned: !consumer.assignment.isEmpty, now: now), consumer.lostPartitions, await consumer.topicsExist(topics) else { return }
+        do {
+            try consumer.resubscribe(topics: topics)
+            logger.warning("rejoining the consumer group: its partitions were taken away and none came back, though every subscribed topic exists", metadata: [
+                "kafka.unassigned_for": "\(watch.unassignedFor(now: now) ?? .zero)",
+            ])
+        } catch {
+            logger.error("cannot rejoin the consumer group", metadata: ["error": "\(error)"])
         }
     }
 
