@@ -31,6 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Where the tenancy-* executables are.") var binDir = ".build/release"
     @Option(help: "An existing broker; default: start Tansu on a free port.") var bootstrapServers: String?
     @Option(help: "JSON report file.") var output = "bench-results/latest.json"
+    @Option(name: .customLong("service-env"), help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them.")
+    var serviceEnvironment: [String] = ["MALLOC_ARENA_MAX=2"]
 
     func validate() throws {
         for (name, value) in [("--commands", commands), ("--sources", sources), ("--destinations", destinations), ("--rate", rate), ("--latency-seconds", latencySeconds)] {
@@ -39,6 +41,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard lifecycleEvery >= 0, storedShares >= 0, partitions > 0 else {
             throw ValidationError("--lifecycle-every and --stored-shares must not be negative, --partitions at least 1")
         }
+        for entry in serviceEnvironment where !entry.contains("=") || entry.hasPrefix("=") {
+            throw ValidationError("--service-env takes KEY=VALUE, got '\(entry)'")
+        }
     }
 
     func run() async throws {
@@ -46,7 +51,9 @@ struct BenchCommand: AsyncParsableCommand {
         defer { broker?.stop() }
         let servers = bootstrapServers ?? broker!.bootstrapServers
         let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
+        let extra = serviceEnvironment.map { entry in entry.split(separator: "=", maxSplits: 1).map(String.init) }
         let environment = ["TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning"]
+            .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
         say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
 
         var (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle", environment: environment)

@@ -50,7 +50,7 @@ for entry in "${SERVICES[@]}"; do
   if ! is_running "$TENANCY_RUN_DIR/$service.pid"; then
     echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
-      TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" \
+      TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" MALLOC_ARENA_MAX=2 \
       "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
       --operator-token-file "$TOKEN_FILE" --secrets-key-file "$SECRETS_KEY_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
