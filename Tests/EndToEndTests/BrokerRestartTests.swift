@@ -89,8 +89,8 @@ struct BrokerRestartTests {
         // Known issue, suspected to be Tansu's: restarted empty, it hands producer ids out from 1 again, so
         // the producer from before the restart (which went on sending, with id 1) and its replacement
         // (given id 1 anew) share an id; some records the replacement sent were acknowledged and then
-        // never readable (2026-11-23: 140 and 146 of 1,900 in 4 of 7 runs; each time after the old
-        // producer's "sequence desynchronization"). Apache Kafka never hands an id out twice.
+        // never readable (2026-11-23: 6 of 11 local runs; 140 and 146 of 1,900 where counted; after the old
+        // producer's "sequence desynchronization" in the logs read). Apache Kafka never hands an id out twice.
         var shortfallKnown = false
         do {
             try await Wait.until("the held results have arrived", timeout: .seconds(60), every: .milliseconds(100)) { after.arrivals.count >= held }
