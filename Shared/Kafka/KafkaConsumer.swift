@@ -1,13 +1,17 @@
 import CRdKafka
 import Dispatch
 import Logging
+import Synchronization
 
 /// A Kafka consumer that never commits offsets to the broker: the owner stores them with the
 /// state they produced and supplies them through `startOffsets` whenever partitions are assigned.
 ///
 /// All blocking librdkafka calls run on one private serial queue, off Swift's cooperative pool.
 public final class KafkaConsumer: Sendable {
-    private let client: RDKafkaClient
+    /// The librdkafka client in use; ``replaceClient(subscribingTo:)`` swaps in a fresh one.
+    private let current: Mutex<RDKafkaClient>
+    private let properties: [String: String]
+    private let startOffsets: @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
     private let queue = DispatchQueue(label: "kafka-consumer")
     private let logger: Logger
 
@@ -19,16 +23,27 @@ public final class KafkaConsumer: Sendable {
         startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64] = { _ in [:] }
     ) throws(KafkaError) {
         self.logger = logger
-        client = try RDKafkaClient(
-            kind: .consumer,
-            properties: configuration.librdkafkaProperties,
-            callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets)
-        )
-        rd_kafka_poll_set_consumer(client.handle)
+        properties = configuration.librdkafkaProperties
+        self.startOffsets = startOffsets
+        current = Mutex(try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets))
     }
+
+    private static func makeClient(
+        properties: [String: String], logger: Logger, startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+    ) throws(KafkaError) -> RDKafkaClient {
+        let client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets))
+        rd_kafka_poll_set_consumer(client.handle)
+        return client
+    }
+
+    private var client: RDKafkaClient { current.withLock { $0 } }
 
     /// Joins the consumer group for these topics; partitions arrive through rebalances.
     public func subscribe(topics: [String]) throws(KafkaError) {
+        try Self.subscribe(client, to: topics)
+    }
+
+    private static func subscribe(_ client: RDKafkaClient, to topics: [String]) throws(KafkaError) {
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in topics {
@@ -40,32 +55,38 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// Leaves the group and joins it again with the same topics, under a new member id: the group
-    /// then assigns partitions from fresh metadata. Clears ``lostPartitions``.
-    public func resubscribe(topics: [String]) throws(KafkaError) {
-        let error = rd_kafka_unsubscribe(client.handle)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.subscription, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+    /// Replaces the librdkafka client with a new one subscribed to these topics: fresh metadata, a
+    /// new group member. The old client is dropped without leaving the group (its consumer close
+    /// could wait on the very state it is dropped for); a member it had expires with its session.
+    /// Partitions resume from `startOffsets` as always. Clears ``lostPartitions``.
+    public func replaceClient(subscribingTo topics: [String]) async throws(KafkaError) {
+        let result: Result<Void, KafkaError> = await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                do {
+                    let fresh = try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets)
+                    try Self.subscribe(fresh, to: topics)
+                    let stale = current.withLock { client in
+                        defer { client = fresh }
+                        return client
+                    }
+                    stale.abandon()
+                    // The last reference goes away off this queue: destroying a client waits for its threads.
+                    DispatchQueue.global().async { withExtendedLifetime(stale) {} }
+                    continuation.resume(returning: .success(()))
+                } catch let error as KafkaError {
+                    continuation.resume(returning: .failure(error))
+                } catch {
+                    continuation.resume(returning: .failure(KafkaError(.clientCreation, "\(error)")))
+                }
+            }
         }
-        client.callbacks.clearLostPartitions()
-        try subscribe(topics: topics)
+        try result.get()
     }
 
-    /// Whether, since the consumer last (re)subscribed, a rebalance took away every partition it had,
+    /// Whether, since its client was created, a rebalance took away every partition the consumer had,
     /// or librdkafka reported a topic or partition unknown to the broker (deleted, or a broker that
     /// came back without it).
     public var lostPartitions: Bool { client.callbacks.lostPartitions }
-
-    /// Whether the broker knows every one of these topics now, by a metadata request per topic.
-    public func topicsExist(_ topics: [String], timeoutMilliseconds: Int32 = 5_000) async -> Bool {
-        let client = self.client
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let all = topics.allSatisfy { ((try? client.partitionCount(topic: $0, timeoutMilliseconds: timeoutMilliseconds)) ?? 0) > 0 }
-                continuation.resume(returning: all)
-            }
-        }
-    }
 
     /// Reads these partitions from these offsets, without a consumer group.
     public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {

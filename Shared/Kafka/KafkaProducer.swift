@@ -77,6 +77,18 @@ public final class KafkaProducer: Sendable {
         try client.partitionCount(topic: topic, timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// Whether the broker knows every one of these topics now, by a metadata request per topic
+    /// (run off Swift's cooperative pool: the requests block).
+    public func topicsExist(_ topics: [String], timeoutMilliseconds: Int32 = 5_000) async -> Bool {
+        let client = self.client
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let all = topics.allSatisfy { ((try? client.partitionCount(topic: $0, timeoutMilliseconds: timeoutMilliseconds)) ?? 0) > 0 }
+                continuation.resume(returning: all)
+            }
+        }
+    }
+
     /// Waits for queued records to be delivered, then stops serving callbacks. Returns false when
     /// records were still undelivered at the timeout.
     @discardableResult

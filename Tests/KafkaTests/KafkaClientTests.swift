@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Synchronization
 import Testing
 import TestSupport
 
@@ -75,6 +76,43 @@ struct KafkaClientTests {
         await consumer.close()
         #expect(consumer.assignment.isEmpty)
         producer.close()
+    }
+
+    @Test func aReplacedClientRejoinsAndResumesFromSuppliedOffsets() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let producer = try producer(broker)
+        defer { producer.close() }
+        try producer.createTopicsIfMissing([TopicSpecification(name: "wrapper.replace", partitions: 1)])
+        _ = await producer.send((0..<5).map { KafkaRecord(topic: "wrapper.replace", key: nil, value: Data("\($0)".utf8)) })
+
+        var configuration = KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers), groupID: "replace-group")
+        configuration.sessionTimeoutMilliseconds = 6_000
+        configuration.heartbeatIntervalMilliseconds = 500
+        // What the service's store says is done, as it would after each batch.
+        let stored = Mutex<Int64>(0)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger) { partitions in
+            let next = stored.withLock { $0 }
+            return Dictionary(uniqueKeysWithValues: partitions.map { ($0, next) })
+        }
+        try consumer.subscribe(topics: ["wrapper.replace"])
+        var read: [KafkaConsumedMessage] = []
+        try await Wait.until("the first 5 read", timeout: .seconds(60)) {
+            read += try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+            return read.count >= 5
+        }
+        stored.withLock { $0 = 5 }
+
+        try await consumer.replaceClient(subscribingTo: ["wrapper.replace"])
+        #expect(!consumer.lostPartitions)
+        _ = await producer.send((5..<8).map { KafkaRecord(topic: "wrapper.replace", key: nil, value: Data("\($0)".utf8)) })
+        try await Wait.until("the next 3 read through the new client", timeout: .seconds(60)) {
+            read += try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
+            return read.count >= 8
+        }
+        #expect(read.map(\.offset) == Array(0..<8))
+        #expect(consumer.assignment == [TopicPartition(topic: "wrapper.replace", partition: 0)])
+        await consumer.close()
     }
 
     @Test func unreachableClusterFailsDeliveryInsteadOfHanging() async throws {

@@ -15,7 +15,7 @@ final class RDKafkaCallbacks: Sendable {
         var assignment: Set<TopicPartition> = []
         var fatalError: KafkaError?
         var allBrokersDown = false
-        /// Since the last ``clearLostPartitions()``: every partition was taken away, or a topic was unknown to the broker.
+        /// Every partition was taken away, or a topic was unknown to the broker.
         var lostPartitions = false
 
         mutating func unassign(_ partitions: [TopicPartition]?) {
@@ -38,16 +38,12 @@ final class RDKafkaCallbacks: Sendable {
     var assignment: Set<TopicPartition> { state.withLock { $0.assignment } }
     var fatalError: KafkaError? { state.withLock { $0.fatalError } }
     var allBrokersDown: Bool { state.withLock { $0.allBrokersDown } }
-    /// Whether, since ``clearLostPartitions()``, the consumer lost every partition it had, or
-    /// librdkafka reported a topic or partition unknown to the broker.
+    /// Whether the consumer lost every partition it had, or librdkafka reported a topic or
+    /// partition unknown to the broker.
     var lostPartitions: Bool { state.withLock { $0.lostPartitions } }
 
     func noteError(_ error: rd_kafka_resp_err_t) {
         if Self.topicGone.contains(error) { state.withLock { $0.lostPartitions = true } }
-    }
-
-    func clearLostPartitions() {
-        state.withLock { $0.lostPartitions = false }
     }
 
     func brokersAnswered() {

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 
 /// Owns one `rd_kafka_t` handle and the callback box librdkafka points back to; frees both in `deinit`.
 final class RDKafkaClient: @unchecked Sendable {
@@ -7,6 +8,7 @@ final class RDKafkaClient: @unchecked Sendable {
 
     let handle: OpaquePointer
     let callbacks: RDKafkaCallbacks
+    private let abandoned = Atomic(false)
 
     init(kind: Kind, properties: [String: String], callbacks: RDKafkaCallbacks) throws(KafkaError) {
         let conf = try RDKafkaConfig.make(properties)
@@ -22,8 +24,14 @@ final class RDKafkaClient: @unchecked Sendable {
         self.callbacks = callbacks
     }
 
+    /// Marks a consumer client as given up on: it is destroyed without closing the consumer (no
+    /// group leave, no final rebalance), which could wait on the state it was given up for.
+    func abandon() {
+        abandoned.store(true, ordering: .relaxed)
+    }
+
     deinit {
-        rd_kafka_destroy(handle)
+        rd_kafka_destroy_flags(handle, abandoned.load(ordering: .relaxed) ? Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE) : 0)
     }
 
     /// Asks the cluster for its broker list: a cheap reachability probe.

@@ -1,15 +1,19 @@
-/// Decides when a group consumer without partitions is looked at again: once it has had none for
-/// `patience`, and then at most once per `patience`.
+/// Decides when a group consumer without partitions is looked at again (once it has had none for
+/// `patience`, and then at most once per `patience`) and when its client may be replaced (once its
+/// topics have existed for `patience` as well).
 ///
 /// librdkafka updates a group's view of its subscribed topics from metadata it refreshes every
 /// `topic.metadata.refresh.interval.ms` (5 minutes); a consumer that joined while its topics did not
 /// exist (a broker that came back empty, topics recreated after it) can stay without partitions
-/// longer than that (measured with Tansu: still none after 6 minutes). ``ConsumerService`` uses
-/// these checks to rejoin such a consumer.
+/// longer than that (measured with Tansu: still none after 6 minutes), and one that met its topics
+/// recreated under new ids can spin in its join for good. ``ConsumerService`` uses these checks to
+/// give such a consumer a fresh client - but not while librdkafka may still be joining by itself,
+/// just after the broker came back.
 struct AssignmentWatch {
     let patience: Duration
     private var unassignedSince: ContinuousClock.Instant?
     private var lastCheck: ContinuousClock.Instant?
+    private var topicsSeenSince: ContinuousClock.Instant?
 
     init(patience: Duration = .seconds(10)) {
         self.patience = patience
@@ -20,6 +24,7 @@ struct AssignmentWatch {
         guard !assigned else {
             unassignedSince = nil
             lastCheck = nil
+            topicsSeenSince = nil
             return false
         }
         let since = unassignedSince ?? now
@@ -27,6 +32,19 @@ struct AssignmentWatch {
         guard now - since >= patience, lastCheck.map({ now - $0 >= patience }) ?? true else { return false }
         lastCheck = now
         return true
+    }
+
+    /// Whether the subscribed topics have existed for `patience`, given whether they all exist now:
+    /// long enough for the join librdkafka starts by itself when they appear. A check that finds one
+    /// missing starts the wait over.
+    mutating func topicsSettled(exist: Bool, now: ContinuousClock.Instant) -> Bool {
+        guard exist else {
+            topicsSeenSince = nil
+            return false
+        }
+        let since = topicsSeenSince ?? now
+        topicsSeenSince = since
+        return now - since >= patience
     }
 
     /// How long the consumer has been without partitions, if it is.

@@ -19,13 +19,17 @@ final class ConsumerService: Service, Sendable {
     private let maxBatch: Int
     private let pollTimeout: Duration
     private let housekeepingInterval: Duration
+    /// Whether the broker knows every one of these topics, asked through another client than the
+    /// consumer's (which may be the one in trouble).
+    private let topicsExist: @Sendable ([String]) async -> Bool
 
     init(
         consumer: KafkaConsumer, topics: [String], processor: BatchProcessor, relay: OutboxRelay, logger: Logger, metrics: PipelineMetrics,
-        maxBatch: Int, pollTimeout: Duration, housekeepingInterval: Duration = .seconds(2)
+        maxBatch: Int, pollTimeout: Duration, housekeepingInterval: Duration = .seconds(2), topicsExist: @escaping @Sendable ([String]) async -> Bool
     ) {
         self.consumer = consumer
         self.topics = topics
+        self.topicsExist = topicsExist
         self.processor = processor
         self.relay = relay
         self.logger = logger
@@ -65,21 +69,26 @@ final class ConsumerService: Service, Sendable {
         }
     }
 
-    /// Rejoins the group when the consumer has had no partitions for a while after it lost the ones
-    /// it had (or a topic went missing), while every subscribed topic exists: after a broker came
-    /// back without its topics and they were recreated, librdkafka would otherwise wait for its
-    /// periodic metadata refresh, or longer. A consumer idle because its group has more members than
-    /// partitions rejoins at most once per loss (one extra rebalance), and never if it had none.
+    /// Gives the consumer a new librdkafka client when it has had no partitions for a while after it
+    /// lost the ones it had (or a topic went missing), while every subscribed topic has existed for a
+    /// while too. After a broker came back without its topics and they were recreated, librdkafka's
+    /// consumer either waits for its periodic metadata refresh (5 minutes, or longer: none after 6
+    /// minutes, measured) or spins in its group join for good ("postponing join until up-to-date
+    /// metadata is available"); a fresh client joins with fresh metadata. A consumer idle because its
+    /// group has more members than partitions is replaced at most once per loss (one extra
+    /// rebalance), and never if it had none.
     private func watchAssignment(_ watch: inout AssignmentWatch) async {
         let now = ContinuousClock.now
-        guard watch.checkDue(assigned: !consumer.assignment.isEmpty, now: now), consumer.lostPartitions, await consumer.topicsExist(topics) else { return }
+        guard watch.checkDue(assigned: !consumer.assignment.isEmpty, now: now), consumer.lostPartitions,
+              watch.topicsSettled(exist: await topicsExist(topics), now: now)
+        else { return }
         do {
-            try consumer.resubscribe(topics: topics)
-            logger.warning("rejoining the consumer group: its partitions were taken away and none came back, though every subscribed topic exists", metadata: [
+            try await consumer.replaceClient(subscribingTo: topics)
+            logger.warning("replaced the Kafka consumer client: its partitions were taken away and none came back, though every subscribed topic has existed for a while", metadata: [
                 "kafka.unassigned_for": "\(watch.unassignedFor(now: now) ?? .zero)",
             ])
         } catch {
-            logger.error("cannot rejoin the consumer group", metadata: ["error": "\(error)"])
+            logger.error("cannot replace the Kafka consumer client", metadata: ["error": "\(error)"])
         }
     }
 

@@ -59,7 +59,8 @@ public struct ServiceRuntime: Sendable {
         }
         let consumerService = ConsumerService(
             consumer: consumer, topics: topics.consumed, processor: processor, relay: relay, logger: logger,
-            metrics: metrics, maxBatch: options.maxBatch, pollTimeout: .milliseconds(100)
+            metrics: metrics, maxBatch: options.maxBatch, pollTimeout: .milliseconds(100),
+            topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
         let router = Router()
