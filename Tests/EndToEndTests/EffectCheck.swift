@@ -67,10 +67,19 @@ enum EffectCheck {
     }
 
     static func count(_ service: String, _ sql: String, _ deployment: Deployment) async throws -> Int {
-        let output = try await runToCompletion("/usr/bin/sqlite3", [deployment.database(service), sql])
-        guard let value = Int(output.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw TestSupportError("\(service): \(sql): \(output.errors)")
+        let rows = try await values(service, sql, deployment)
+        guard rows.count == 1, let value = Int(rows[0]) else {
+            throw TestSupportError("\(service): \(sql): not one number but \(rows.prefix(3))")
         }
         return value
+    }
+
+    /// The rows a query returns, one string per row (the sqlite3 shell's output, read while the service runs).
+    static func values(_ service: String, _ sql: String, _ deployment: Deployment) async throws -> [String] {
+        let output = try await runToCompletion("/usr/bin/sqlite3", [deployment.database(service), sql])
+        guard output.status == 0 else {
+            throw TestSupportError("\(service): \(sql): \(output.errors)")
+        }
+        return output.output.split(separator: "\n").map(String.init)
     }
 }
