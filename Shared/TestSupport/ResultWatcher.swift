@@ -88,6 +88,11 @@ public final class ResultWatcher: Sendable {
         }
     }
 
+    /// The ids without a result so far.
+    public func missing(from ids: [String]) -> [String] {
+        state.withLock { state in ids.filter { state.arrivals[$0] == nil } }
+    }
+
     /// Every result seen so far, by command id.
     public var arrivals: [String: Arrival] { state.withLock { $0.arrivals } }
 

@@ -51,9 +51,10 @@ struct ReliabilityTests {
         let cycles = Task { try await DeactivationCycles.run(2, world: world, client: client, deployment: deployment, services: services) }
 
         var sent: [ReliabilityLoad.Command] = []
+        var deliveries: [String: DeliveryReport] = [:]
         for chunk in stride(from: 0, to: load.commands.count, by: 50) {
             let batch = Array(load.commands[chunk..<min(chunk + 50, load.commands.count)])
-            for outcome in await producer.send(batch.map(\.record)) { _ = try outcome.get() }
+            for (command, outcome) in zip(batch, await producer.send(batch.map(\.record))) { deliveries[command.id] = try outcome.get() }
             sent += batch
             for fault in faults.due(at: sent.count) {
                 faults.duplicatesSent += try await fault.inject(services: services, deployment: deployment, producer: producer, sent: sent, poison: poison, random: &random)
@@ -66,7 +67,11 @@ struct ReliabilityTests {
 
         // Every command answered - the load, the injected duplicates, the poison, the cycles.
         let expected = load.commands.map(\.id) + poison.map(\.id) + cycleIDs
-        _ = try await results.wait(for: expected, timeout: .seconds(600))
+        do {
+            _ = try await results.wait(for: expected, timeout: .seconds(600))
+        } catch {
+            throw TestSupportError("\(error)\n\(await MissingResults.describe(results.missing(from: expected), deliveries: deliveries, deployment: deployment))")
+        }
         // The last duplicates were sent at the very end: their replays may still be on their way.
         try await Wait.until("every re-sent command answered again", timeout: .seconds(300), every: .milliseconds(100)) {
             results.arrivals.values.reduce(0) { $0 + $1.replays } >= faults.duplicatesSent
