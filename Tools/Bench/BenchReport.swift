@@ -24,6 +24,9 @@ struct BenchReport: Codable {
     var throughput: LoadPhases.Throughput
     var rawBaseline: RawBaseline.Result
     var throughputRatioToBaseline: Double
+    /// The broker's and the load generator's CPU during the throughput phase (the services' own is under `services`).
+    var throughputCPU: CPUUse
+    var rawBaselineCPU: CPUUse
     var latency: LoadPhases.Latency
     var services: [Service]
     var storedShares: StoredSharesRun?
@@ -46,6 +49,11 @@ struct BenchReport: Codable {
             "ratio          \(f(throughputRatioToBaseline * 100))% of the raw baseline (target >= 40%)",
             "latency        \(latency.commands) commands at \(latency.ratePerSecond)/s: p50 \(f(latency.p50Milliseconds)) ms, p99 \(f(latency.p99Milliseconds)) ms, p99.9 \(f(latency.p999Milliseconds)) ms, max \(f(latency.maxMilliseconds)) ms (target p99 <= 25 ms)",
         ]
+        func cpu(_ use: CPUUse, per what: String) -> String {
+            (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "") + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
+                + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
+        }
+        lines += ["cpu            throughput: " + cpu(throughputCPU, per: "commands"), "               raw baseline: " + cpu(rawBaselineCPU, per: "records")]
         if let stored = storedShares {
             lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
         }

@@ -21,6 +21,47 @@ struct ProcessStats: Codable {
     }
 }
 
+/// CPU time used so far by the broker, this process (the load generator) and the whole machine,
+/// to say where the cores went during a phase.
+struct CPUSnapshot {
+    var brokerSeconds: Double?
+    var loadGeneratorSeconds: Double
+    var machineBusySeconds: Double
+    var machineSeconds: Double
+
+    static func take(brokerPID: Int32?) throws -> CPUSnapshot {
+        // The first line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks, over all cores.
+        let stat = try String(contentsOfFile: "/proc/stat", encoding: .utf8)
+        let ticks = (stat.split(separator: "\n").first ?? "").split(separator: " ").dropFirst().prefix(8).map { Double($0) ?? 0 }
+        let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let total = ticks.reduce(0, +) / perSecond
+        let idle = (ticks.count > 4 ? ticks[3] + ticks[4] : 0) / perSecond
+        return CPUSnapshot(
+            brokerSeconds: try brokerPID.map { try ProcessStats.of(pid: $0).cpuSeconds }, loadGeneratorSeconds: try ProcessStats.of(pid: getpid()).cpuSeconds,
+            machineBusySeconds: total - idle, machineSeconds: total
+        )
+    }
+
+    /// What was used between `earlier` and this snapshot, per 1,000 of `count` commands or records.
+    func use(since earlier: CPUSnapshot, count: Int) -> CPUUse {
+        let thousands = Double(max(count, 1)) / 1_000
+        let broker: Double? = if let now = brokerSeconds, let then = earlier.brokerSeconds { (now - then) / thousands } else { nil }
+        return CPUUse(
+            brokerSecondsPerThousand: broker,
+            loadGeneratorSecondsPerThousand: (loadGeneratorSeconds - earlier.loadGeneratorSeconds) / thousands,
+            machineBusyFraction: (machineBusySeconds - earlier.machineBusySeconds) / max(machineSeconds - earlier.machineSeconds, 0.001)
+        )
+    }
+}
+
+/// CPU seconds per 1,000 commands (or records) of a phase, and how busy all cores were during it.
+struct CPUUse: Codable {
+    /// Nil when the broker is not one this process started.
+    var brokerSecondsPerThousand: Double?
+    var loadGeneratorSecondsPerThousand: Double
+    var machineBusyFraction: Double
+}
+
 /// The machine the numbers were measured on.
 struct MachineFacts: Codable {
     var cpu: String
