@@ -21,7 +21,8 @@ public struct ServiceRuntime: Sendable {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> ServiceRuntime {
         let topics = definition.topics(Topics(prefix: options.topicPrefix))
-        let store = try ServiceStore(path: options.database ?? "data/\(definition.name).sqlite", migrations: definition.migrations)
+        let databasePath = options.database ?? "data/\(definition.name).sqlite"
+        let store = try ServiceStore(path: databasePath, migrations: definition.migrations)
         var connection = try options.connection
         connection.clientID = "tenancy-\(definition.name)"
 
@@ -75,7 +76,8 @@ public struct ServiceRuntime: Sendable {
 
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
         // background work, before the relay drains the outbox; the HTTP side answers until the end.
-        let services: [any Service] = [http, relay] + background + [consumerService]
+        let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
+        let services: [any Service] = [http, checkpointer, relay] + background + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup

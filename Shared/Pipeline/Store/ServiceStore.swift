@@ -17,6 +17,7 @@ public final class ServiceStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Checkpoint every ~40 MB of log rather than every 4 MB: an index page changed by many
             // batches is copied into the database once. The log file is cut back to 64 MB after.
+            // In a running service the `WALCheckpointer` copies the log sooner, off the writer.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }

@@ -1,0 +1,43 @@
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Copies the write-ahead log into the database file from a connection of its own, every
+/// `interval`, so that the batch writer seldom has to.
+///
+/// SQLite's automatic checkpoint runs in the connection that commits: once the log reached its
+/// threshold (10,000 pages), the writer copied ~40 MB and synced the file before its next batch,
+/// and the commands in that batch waited 100-200 ms (bench: p99 at 1,000 commands/s 238-254 ms
+/// with it, 100 ms with no checkpoints at all). A passive checkpoint here takes no lock the writer
+/// needs; the writer's own then finds the log already copied, and only restarts it.
+final class WALCheckpointer: Service {
+    private let path: String
+    private let interval: Duration
+    private let logger: Logger
+
+    init(path: String, interval: Duration = .milliseconds(200), logger: Logger) {
+        self.path = path
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func run() async throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                guard !Task.isCancelled else { break }
+                do {
+                    try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    // The writer's own checkpoint is running: this one is not needed.
+                } catch {
+                    self.logger.warning("checkpoint failed; the writer's own checkpoint covers it", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}
