@@ -12,6 +12,8 @@ public final class ResultWatcher: Sendable {
         public let at: ContinuousClock.Instant
         public let accepted: Bool
         public let value: Data?
+        /// The first copy's record timestamp (milliseconds since the Unix epoch): when it was produced.
+        public let producedAtMilliseconds: Int64?
         /// Copies of the result read so far (more than one after a service re-published it).
         public var copies: Int
         /// Whether every re-published copy had the bytes of the first.
@@ -60,7 +62,10 @@ public final class ResultWatcher: Sendable {
                     }
                     let accepted = message.value.map { Self.isAccepted($0) } ?? false
                     let keep = !accepted || state.keepValues.contains(id)
-                    state.arrivals[id] = Arrival(at: now, accepted: accepted, value: keep ? message.value : nil, copies: 1, copiesIdentical: true, replays: 0)
+                    state.arrivals[id] = Arrival(
+                        at: now, accepted: accepted, value: keep ? message.value : nil, producedAtMilliseconds: message.timestampMilliseconds, copies: 1,
+                        copiesIdentical: true, replays: 0
+                    )
                     state.firstDigests[id] = digest
                     state.firstArrivals.append(id)
                 }

@@ -54,6 +54,9 @@ struct BenchReport: Codable {
                 + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
         }
         lines += ["cpu            throughput: " + cpu(throughputCPU, per: "commands"), "               raw baseline: " + cpu(rawBaselineCPU, per: "records")]
+        if let p50 = latency.untilResultProducedP50Milliseconds, let p99 = latency.untilResultProducedP99Milliseconds {
+            lines.append("               of which until the service produced the result: p50 \(f(p50)) ms, p99 \(f(p99)) ms")
+        }
         if let stored = storedShares {
             lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
         }

@@ -22,6 +22,10 @@ enum LoadPhases {
         var p99Milliseconds: Double
         var p999Milliseconds: Double
         var maxMilliseconds: Double
+        /// From the produce call to the result's own record timestamp (when the service produced
+        /// it); the rest is the result's hop through the broker to this process.
+        var untilResultProducedP50Milliseconds: Double?
+        var untilResultProducedP99Milliseconds: Double?
     }
 
     /// `CreateShareRequest` for each pair, with one Lifecycle command (`IssueAPIKey` in the source
@@ -68,24 +72,39 @@ enum LoadPhases {
         let tick = Duration.milliseconds(5)
         let perTick = max(1, ratePerSecond / 200)
         var sentAt: [String: ContinuousClock.Instant] = [:]
+        var sentAtMilliseconds: [String: Double] = [:]
         var next = ContinuousClock.now
         var sends: [Task<Void, Never>] = []
         for chunk in stride(from: 0, to: commands.count, by: perTick) {
             try await Task.sleep(until: next, clock: .continuous)
             let batch = Array(commands[chunk..<min(chunk + perTick, commands.count)])
             let now = ContinuousClock.now
-            for command in batch { sentAt[command.id] = now }
+            let wallClock = Date().timeIntervalSince1970 * 1_000
+            for command in batch {
+                sentAt[command.id] = now
+                sentAtMilliseconds[command.id] = wallClock
+            }
             sends.append(Task { _ = await client.producer.send(batch.map(\.record)) })
             next += tick
         }
         let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(600))
         for send in sends { await send.value }
         let milliseconds = commands.map { (arrivals[$0.id]!.at - sentAt[$0.id]!).seconds * 1_000 }.sorted()
-        func percentile(_ p: Double) -> Double { milliseconds[min(milliseconds.count - 1, Int((Double(milliseconds.count) * p).rounded(.up)) - 1)] }
+        let untilProduced = commands.compactMap { command in
+            arrivals[command.id]!.producedAtMilliseconds.map { Double($0) - sentAtMilliseconds[command.id]! }
+        }.sorted()
         return Latency(
             commands: commands.count, ratePerSecond: ratePerSecond, rejected: arrivals.values.filter { !$0.accepted }.count,
-            p50Milliseconds: percentile(0.50), p99Milliseconds: percentile(0.99), p999Milliseconds: percentile(0.999), maxMilliseconds: milliseconds.last ?? 0
+            p50Milliseconds: percentile(0.50, of: milliseconds), p99Milliseconds: percentile(0.99, of: milliseconds),
+            p999Milliseconds: percentile(0.999, of: milliseconds), maxMilliseconds: milliseconds.last ?? 0,
+            untilResultProducedP50Milliseconds: untilProduced.isEmpty ? nil : percentile(0.50, of: untilProduced),
+            untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : percentile(0.99, of: untilProduced)
         )
+    }
+
+    /// The value below which `p` of the sorted, non-empty `values` lie.
+    private static func percentile(_ p: Double, of values: [Double]) -> Double {
+        values[min(values.count - 1, max(0, Int((Double(values.count) * p).rounded(.up)) - 1))]
     }
 }
 
