@@ -49,17 +49,17 @@ struct BenchReport: Codable {
             "ratio          \(f(throughputRatioToBaseline * 100))% of the raw baseline (target >= 40%)",
             "latency        \(latency.commands) commands at \(latency.ratePerSecond)/s: p50 \(f(latency.p50Milliseconds)) ms, p99 \(f(latency.p99Milliseconds)) ms, p99.9 \(f(latency.p999Milliseconds)) ms, max \(f(latency.maxMilliseconds)) ms (target p99 <= 25 ms)",
         ]
-        func cpu(_ use: CPUUse, per what: String) -> String {
-            (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "") + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
-                + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
-        }
-        lines += ["cpu            throughput: " + cpu(throughputCPU, per: "commands"), "               raw baseline: " + cpu(rawBaselineCPU, per: "records")]
         if let p50 = latency.untilResultProducedP50Milliseconds, let p99 = latency.untilResultProducedP99Milliseconds {
             lines.append("               of which until the service produced the result: p50 \(f(p50)) ms, p99 \(f(p99)) ms")
         }
         if let stored = storedShares {
             lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
         }
+        func cpu(_ use: CPUUse, per what: String) -> String {
+            (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "") + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
+                + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
+        }
+        lines += ["cpu            throughput: " + cpu(throughputCPU, per: "commands"), "               raw baseline: " + cpu(rawBaselineCPU, per: "records")]
         lines += ["", "service        peak RSS (load)  CPU s/1000 cmds  DB MB/100k shares  start-up live/ready  RSS / DB at stored shares"]
         for service in services {
             let startup = service.startupToLiveSeconds.map { "\(f($0, 2)) / \(f(service.startupToReadySeconds ?? 0, 2)) s" } ?? "-"
