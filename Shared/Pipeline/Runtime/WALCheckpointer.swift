@@ -27,6 +27,7 @@ final class WALCheckpointer: Service {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         await cancelWhenGracefulShutdown {
+            var lastWarning: ContinuousClock.Instant?
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.interval)
                 guard !Task.isCancelled else { break }
@@ -35,6 +36,9 @@ final class WALCheckpointer: Service {
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                     // The writer's own checkpoint is running: this one is not needed.
                 } catch {
+                    // A full or failing disk fails every pass: say so once a minute, not five times a second.
+                    guard lastWarning.map({ ContinuousClock.now - $0 >= .seconds(60) }) ?? true else { continue }
+                    lastWarning = ContinuousClock.now
                     self.logger.warning("checkpoint failed; the writer's own checkpoint covers it", metadata: ["error": "\(error)"])
                 }
             }
