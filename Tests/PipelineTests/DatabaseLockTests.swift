@@ -25,7 +25,9 @@ struct DatabaseLockTests {
             locker.standardOutput = output
             try locker.run()
             // The SELECT answers only once BEGIN IMMEDIATE holds the lock: wait for it, however loaded the machine.
-            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+            // The shell's busy timeout is 0: without one, a BEGIN that meets the service's writer or its
+            // checkpointer fails at once, and without `.bail on` the SELECT would answer anyway.
+            input.fileHandleForWriting.write(Data(".timeout 30000\n.bail on\nBEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
             var answer = Data()
             while !String(decoding: answer, as: UTF8.self).contains("locked") {
                 let chunk = output.fileHandleForReading.availableData
