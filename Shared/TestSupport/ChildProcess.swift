@@ -43,6 +43,14 @@ public final class ChildProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// ``stop(signal:timeout:)`` for async code: waits on a thread of its own, not on one of the
+    /// few threads of Swift's concurrency pool (as many as cores: two here), which a graceful stop
+    /// of several seconds would take from every other test running meanwhile.
+    @discardableResult
+    public func stopped(by signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async -> Int32? {
+        await offThePool { self.stop(signal: signal, timeout: timeout) }
+    }
+
     public var log: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
@@ -63,9 +71,17 @@ public func runToCompletion(_ executable: String, _ arguments: [String], environ
     process.standardOutput = output
     process.standardError = errors
     try process.run()
-    async let out = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-    async let err = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
+    async let out = offThePool { output.fileHandleForReading.readDataToEndOfFile() }
+    async let err = offThePool { errors.fileHandleForReading.readDataToEndOfFile() }
     let (outData, errData) = await (out, err)
-    process.waitUntilExit()
+    await offThePool { process.waitUntilExit() }
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs blocking work (reading a pipe to its end, waiting for a process) on a dispatch queue of its
+/// own, whose thread the system adds as needed, instead of blocking a thread of the concurrency pool.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue(label: "tenancy.test-support.blocking").async { continuation.resume(returning: work()) }
+    }
 }

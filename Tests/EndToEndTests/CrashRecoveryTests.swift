@@ -33,7 +33,7 @@ struct CrashRecoveryTests {
         func answered() -> Int { Set(read.compactMap { $0.header("ce_subject") }).count }
         for killAt in [150, 600] {
             read += try await results.read(timeout: .seconds(120)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= killAt }
-            lifecycle.stop(signal: SIGKILL)
+            await lifecycle.stopped(by: SIGKILL)
             lifecycle = try deployment.start("lifecycle", httpPort: port)
         }
         read += try await results.read(timeout: .seconds(180)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= count }

@@ -90,7 +90,7 @@ struct DeactivationEndToEndTests {
         _ = try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Fresh"], as: fresh)
 
         // A service that is down: the saga waits for its step, and completes once it is back.
-        sharing.stop(signal: SIGKILL)
+        await sharing.stopped(by: SIGKILL)
         let waiting = try await stack.accepted(["workspace", "deactivate", prod], as: fresh, justIssuedKey: true)
         let waitingOperation = try #require(waiting.created["operation_id"])
         var seen: [String: Any] = [:]

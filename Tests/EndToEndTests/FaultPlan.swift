@@ -34,11 +34,11 @@ struct FaultPlan {
                 // A service stopped on purpose stays down until its planned restart.
                 guard services.isRunning(service) else { return 0 }
                 try await services.waitUntilJoined(service)
-                services.stop(service, signal: SIGKILL)
+                await services.stop(service, signal: SIGKILL)
                 try services.start(service)
             case .stop(let service):
                 try await services.waitUntilJoined(service)
-                let status = services.stop(service, signal: SIGTERM)
+                let status = await services.stop(service, signal: SIGTERM)
                 #expect(status == 0, "\(service) stops cleanly on SIGTERM under load")
             case .start(let service):
                 try services.start(service)

@@ -47,7 +47,7 @@ struct NotificationFaultTests {
         // SIGKILL in the middle of a burst: nothing lost; at most the email in flight comes twice, with its Message-ID.
         try await burst(150)
         try await Wait.until("the burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.count() > 25 }
-        notifications.process.stop(signal: SIGKILL)
+        await notifications.process.stopped(by: SIGKILL)
         let beforeRestart = server.count()
         notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(server.port))
         try await Wait.until("all 170 after the SIGKILL", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 170 }
@@ -58,7 +58,8 @@ struct NotificationFaultTests {
         // SIGTERM in the middle of a burst: the email in flight is finished and recorded, so no copy at all.
         try await burst(150)
         try await Wait.until("the second burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.count() > 200 }
-        #expect(notifications.process.stop(signal: SIGTERM) == 0, "a graceful stop exits 0")
+        let status = await notifications.process.stopped(by: SIGTERM)
+        #expect(status == 0, "a graceful stop exits 0")
         notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(server.port))
         try await Wait.until("all 320 after the SIGTERM", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 320 }
         try await Task.sleep(for: .seconds(2))

@@ -51,13 +51,14 @@ final class RunningServices: @unchecked Sendable {
 
     /// Stops the service with `signal`; returns its exit status (nil when it had to be killed).
     @discardableResult
-    func stop(_ name: String, signal: Int32) -> Int32? {
+    func stop(_ name: String, signal: Int32) async -> Int32? {
         let process = lock.withLock { processes.removeValue(forKey: name) }
-        return process?.stop(signal: signal, timeout: .seconds(30))
+        return await process?.stopped(by: signal, timeout: .seconds(30))
     }
 
     func stopAll() {
-        for name in Self.names { stop(name, signal: SIGKILL) }
+        let all = lock.withLock { processes.values }
+        for process in all { process.stop(signal: SIGKILL) }
     }
 
     /// Every service up, everything it has read applied and its outbox published.

@@ -40,7 +40,7 @@ struct ServicesLifecycleTests {
         #expect(metrics?.body.contains("tenancy_dead_letters_total") == true)
 
         for (service, process) in zip(services, processes) {
-            let status = process.stop(signal: SIGTERM, timeout: .seconds(30))
+            let status = await process.stopped(by: SIGTERM, timeout: .seconds(30))
             #expect(status == 0, "\(service) exit status; log:\n\(process.log.suffix(2_000))")
             #expect(process.log.contains("consumer closed"), "\(service) left its group")
         }

@@ -97,8 +97,8 @@ struct BenchCommand: AsyncParsableCommand {
         let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
         let rawCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: rawCPUBefore, count: load.count)
 
-        _ = lifecycle.stop(signal: SIGTERM)
-        _ = sharing.stop(signal: SIGTERM)
+        await lifecycle.stopped(by: SIGTERM)
+        await sharing.stopped(by: SIGTERM)
         let shares = try StoredShares.count(in: deployment.database("sharing"))
         var services = try zip(["lifecycle", "sharing"], zip(before, zip(after, peaks))).map { name, stats in
             BenchReport.Service(
@@ -130,8 +130,8 @@ struct BenchCommand: AsyncParsableCommand {
             for (index, process) in processes.enumerated() {
                 services[index].residentMegabytesAtStoredShares = try ProcessStats.of(pid: process.pid).peakResidentMegabytes
             }
-            _ = lifecycle.stop(signal: SIGTERM)
-            _ = sharing.stop(signal: SIGTERM)
+            await lifecycle.stopped(by: SIGTERM)
+            await sharing.stopped(by: SIGTERM)
             for (index, name) in ["lifecycle", "sharing"].enumerated() {
                 services[index].databaseMegabytesAtStoredShares = try StoredShares.megabytes(of: deployment.database(name))
             }
