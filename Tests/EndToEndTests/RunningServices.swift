@@ -57,7 +57,10 @@ final class RunningServices: @unchecked Sendable {
     }
 
     func stopAll() {
-        let all = lock.withLock { processes.values }
+        let all = lock.withLock { () -> [ChildProcess] in
+            defer { processes = [:] }
+            return Array(processes.values)
+        }
         for process in all { process.stop(signal: SIGKILL) }
     }
 
