@@ -68,9 +68,11 @@ let package = Package(
             dependencies: ["Models", .product(name: "Yams", package: "Yams")],
             path: "Shared/AsyncAPI"
         ),
+        // Spawning test processes without Foundation's Process (see TestSupport/Subprocess.swift).
+        .target(name: "CSpawn", path: "Shared/CSpawn"),
         .target(
             name: "TestSupport",
-            dependencies: ["Models", "Kafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Models", "Kafka", "CSpawn", .product(name: "Logging", package: "swift-log")],
             path: "Shared/TestSupport"
         ),
 
@@ -140,6 +142,7 @@ let package = Package(
             path: "Tests/SMTPTests"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Lifecycle", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

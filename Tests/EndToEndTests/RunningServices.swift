@@ -49,9 +49,9 @@ final class RunningServices: @unchecked Sendable {
         try await waitUntilReady(port: port(name), timeout: .seconds(120))
     }
 
-    /// Stops the service with `signal`; returns its exit status (nil when it had to be killed).
+    /// Stops the service with `signal`; returns how it ended (nil when it had to be killed).
     @discardableResult
-    func stop(_ name: String, signal: Int32) async -> Int32? {
+    func stop(_ name: String, signal: Int32) async -> Subprocess.Termination? {
         let process = lock.withLock { processes.removeValue(forKey: name) }
         return await process?.stopped(by: signal, timeout: .seconds(30))
     }

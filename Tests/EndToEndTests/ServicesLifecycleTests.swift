@@ -41,7 +41,7 @@ struct ServicesLifecycleTests {
 
         for (service, process) in zip(services, processes) {
             let status = await process.stopped(by: SIGTERM, timeout: .seconds(30))
-            #expect(status == 0, "\(service) exit status; log:\n\(process.log.suffix(2_000))")
+            #expect(status == .exited(0), "\(service) exit status; log:\n\(process.log.suffix(2_000))")
             #expect(process.log.contains("consumer closed"), "\(service) left its group")
         }
     }
