@@ -4,27 +4,28 @@ import Kafka
 import Models
 
 extension BatchProcessor {
-    func processCommand(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
-        let fingerprint = Fingerprint.sha256([Data(envelope.type.rawValue.utf8), envelope.payload])
+    func processCommand(
+        _ envelope: Envelope, fingerprint: Data, decoded: Result<any Message, Rejection>, unknownField: Rejection?, message: KafkaConsumedMessage, now: Date, db: Database
+    ) throws {
         if let seen = try Inbox.entry(envelope.id, db: db) {
             try answerRepeated(envelope, seen: seen, fingerprint: fingerprint, now: now, db: db)
             return
         }
         let command: any Message
-        do {
-            command = try handler.commands.decode(envelope)
-        } catch {
-            try deadLetter(message, error, now: now, db: db)
-            try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, error), now: now, db: db)
+        switch decoded {
+        case .success(let decoded):
+            command = decoded
+        case .failure(let rejection):
+            try deadLetter(message, rejection, now: now, db: db)
+            try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db)
             return
         }
         let context = DecisionContext.live(commandID: envelope.id, now: now)
         let result: CommandResult
-        do {
-            try MessageRegistry.rejectUnknownFields(of: command, payload: envelope.payload)
+        if let unknownField {
+            result = .rejected(envelope.id, type: envelope.type.rawValue, unknownField)
+        } else {
             result = try decide(command, envelope: envelope, context: context, db: db)
-        } catch let rejection as Rejection {
-            result = .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         }
         let published = try publish(result: result, now: now, db: db)
         // Stored as published unless it carries one-time secrets; a replay marks it replayed.

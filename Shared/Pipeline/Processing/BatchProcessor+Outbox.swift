@@ -4,11 +4,11 @@ import Kafka
 import Models
 
 extension BatchProcessor {
-    func processEvent(_ envelope: Envelope, message: KafkaConsumedMessage, now: Date, db: Database) throws {
-        guard handler.events.knows(envelope.type) else { return }
+    func processEvent(_ envelope: Envelope, decoded: Result<any Message, Rejection>?, message: KafkaConsumedMessage, now: Date, db: Database) throws {
+        guard let decoded else { return }
         guard try !Inbox.contains(envelope.id, db: db) else { return }
         do {
-            let event = try handler.events.decode(envelope)
+            let event = try decoded.get()
             let context = DecisionContext.live(commandID: envelope.id, now: now)
             try db.inSavepoint {
                 let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)

@@ -41,27 +41,32 @@ public final class BatchProcessor: Sendable {
     /// Processes a batch in one transaction. Messages at offsets already recorded as consumed are
     /// skipped, so a batch redelivered after a rebalance changes nothing.
     public func process(_ messages: [KafkaConsumedMessage]) async throws {
-        guard !messages.isEmpty else { return }
+        try await process(prepare(messages))
+    }
+
+    /// ``process(_:)`` for a batch already prepared (decoded off the writer thread).
+    func process(_ batch: [PreparedMessage]) async throws {
+        guard !batch.isEmpty else { return }
         let now = clock()
         try await writer.write { db in
-            var next = try ConsumerOffsets.next(for: Set(messages.map(\.topicPartition)), db: db)
-            for message in eventsFirst(messages) {
-                let partition = message.topicPartition
-                if let stored = next[partition], message.offset < stored { continue }
-                try process(message, now: now, db: db)
-                next[partition] = message.offset + 1
+            var next = try ConsumerOffsets.next(for: Set(batch.map(\.message.topicPartition)), db: db)
+            for prepared in eventsFirst(batch) {
+                let partition = prepared.message.topicPartition
+                if let stored = next[partition], prepared.message.offset < stored { continue }
+                try process(prepared, now: now, db: db)
+                next[partition] = prepared.message.offset + 1
             }
             try ConsumerOffsets.store(next, db: db)
         }
-        metrics.batchSize.record(messages.count)
+        metrics.batchSize.record(batch.count)
     }
 
     /// Other services' events before commands (each partition keeps its order), so that a command
     /// polled together with the event it depends on (the integration it shares) sees that event applied.
-    private func eventsFirst(_ messages: [KafkaConsumedMessage]) -> [KafkaConsumedMessage] {
-        let commands = messages.filter { $0.topic == topics.commands }
-        guard !commands.isEmpty, commands.count < messages.count else { return messages }
-        return messages.filter { $0.topic != topics.commands } + commands
+    private func eventsFirst(_ batch: [PreparedMessage]) -> [PreparedMessage] {
+        let commands = batch.filter { $0.message.topic == topics.commands }
+        guard !commands.isEmpty, commands.count < batch.count else { return batch }
+        return batch.filter { $0.message.topic != topics.commands } + commands
     }
 
     /// Runs the handler's time-driven work in one transaction and queues the events it produced;
@@ -79,22 +84,18 @@ public final class BatchProcessor: Sendable {
         }
     }
 
-    private func process(_ message: KafkaConsumedMessage, now: Date, db: Database) throws {
-        let isCommand = message.topic == topics.commands
-        let envelope: Envelope
-        do {
-            envelope = try Envelope.decode(headers: message.headers.map { ($0.name, $0.value) }, value: message.value, limits: limits)
-        } catch {
+    private func process(_ prepared: PreparedMessage, now: Date, db: Database) throws {
+        let message = prepared.message
+        switch prepared.content {
+        case .undecodable(let error):
             try deadLetter(message, error.rejection, now: now, db: db)
-            if isCommand, let id = error.recoveredID {
+            if message.topic == topics.commands, let id = error.recoveredID {
                 try publish(result: .rejected(id, type: message.header(Envelope.Header.type) ?? "", error.rejection), now: now, db: db)
             }
-            return
-        }
-        if isCommand {
-            try processCommand(envelope, message: message, now: now, db: db)
-        } else {
-            try processEvent(envelope, message: message, now: now, db: db)
+        case .command(let envelope, let fingerprint, let decoded, let unknownField):
+            try processCommand(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField, message: message, now: now, db: db)
+        case .event(let envelope, let decoded):
+            try processEvent(envelope, decoded: decoded, message: message, now: now, db: db)
         }
     }
 }

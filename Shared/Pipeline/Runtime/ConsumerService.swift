@@ -3,12 +3,14 @@ import Kafka
 import Logging
 import ServiceLifecycle
 
-/// The poll loop: reads a batch, hands it to the ``BatchProcessor``, wakes the ``OutboxRelay``;
-/// between polls, runs the handler's time-driven work every `housekeepingInterval`.
+/// The poll loop: reads a batch and decodes it while the batch before it is written, then hands it
+/// to the ``BatchProcessor`` once that one has committed (batches commit one at a time, in order);
+/// each commit wakes the ``OutboxRelay``. Between polls it runs the handler's time-driven work every
+/// `housekeepingInterval`.
 ///
 /// A batch that fails (the database full or locked) is retried as it is, with backoff, and never
-/// acknowledged until it commits. On graceful shutdown the current batch finishes, then the consumer
-/// leaves its group.
+/// acknowledged until it commits; the batch after it waits. On graceful shutdown the batch being
+/// written finishes, then the consumer leaves its group.
 final class ConsumerService: Service, Sendable {
     private let consumer: KafkaConsumer
     private let topics: [String]
@@ -44,18 +46,30 @@ final class ConsumerService: Service, Sendable {
         logger.info("consuming", metadata: ["kafka.topics": "\(topics)"])
         var housekeepingDue = ContinuousClock.now
         var assignmentWatch = AssignmentWatch()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if ContinuousClock.now >= housekeepingDue {
-                await housekeep()
-                await watchAssignment(&assignmentWatch)
-                housekeepingDue = ContinuousClock.now + housekeepingInterval
+        // The batch being written: it commits (or gives up at shutdown) while the next one is polled and decoded.
+        var writing: Task<Bool, Never>?
+        do {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if ContinuousClock.now >= housekeepingDue {
+                    await housekeep()
+                    await watchAssignment(&assignmentWatch)
+                    housekeepingDue = ContinuousClock.now + housekeepingInterval
+                }
+                let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
+                guard !batch.isEmpty else { continue }
+                let prepared = processor.prepare(batch)
+                if let previous = writing, await !previous.value { break }
+                writing = Task { await self.write(prepared) }
             }
-            let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
-            guard !batch.isEmpty else { continue }
-            guard try await processWithRetry(batch) else { break }
-            relay.notify()
-            recordLag(after: batch)
+        } catch {
+            // The consumer failed for good: a batch still being retried gives up (it was not acknowledged).
+            writing?.cancel()
+            _ = await writing?.value
+            throw error
         }
+        // A graceful stop lets the batch being written commit; a cancelled service does not wait for a retry.
+        if Task.isCancelled { writing?.cancel() }
+        _ = await writing?.value
         await consumer.close()
         logger.info("consumer closed")
     }
@@ -92,14 +106,17 @@ final class ConsumerService: Service, Sendable {
         }
     }
 
-    /// Returns false when shutdown began before the batch could be committed.
-    private func processWithRetry(_ batch: [KafkaConsumedMessage]) async throws -> Bool {
+    /// Commits a batch, retrying until it does, then wakes the relay. Returns false when shutdown
+    /// began before the batch could be committed.
+    private func write(_ batch: [PreparedMessage]) async -> Bool {
         var delay = Duration.milliseconds(100)
         while true {
             let started = ContinuousClock.now
             do {
                 try await processor.process(batch)
                 metrics.batchDuration.recordSeconds((ContinuousClock.now - started).inSeconds)
+                relay.notify()
+                recordLag(after: batch)
                 return true
             } catch {
                 metrics.batchFailures.increment()
@@ -111,9 +128,9 @@ final class ConsumerService: Service, Sendable {
         }
     }
 
-    private func recordLag(after batch: [KafkaConsumedMessage]) {
+    private func recordLag(after batch: [PreparedMessage]) {
         var last: [TopicPartition: Int64] = [:]
-        for message in batch { last[message.topicPartition] = max(last[message.topicPartition] ?? -1, message.offset) }
+        for message in batch.map(\.message) { last[message.topicPartition] = max(last[message.topicPartition] ?? -1, message.offset) }
         for (partition, offset) in last {
             if let high = consumer.cachedHighWatermark(of: partition) {
                 metrics.lagGauge(for: partition.description).record(max(0, high - offset - 1))

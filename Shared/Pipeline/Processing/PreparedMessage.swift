@@ -1,0 +1,48 @@
+import Foundation
+import Kafka
+import Models
+
+/// A polled message with what can be worked out of it without the database: its envelope and, for
+/// a command or an event this service applies, the decoded message. Prepared before the batch's
+/// write transaction (while the batch before it commits), so that the database's one writer thread
+/// spends its time only on what needs the database.
+struct PreparedMessage: Sendable {
+    enum Content: Sendable {
+        /// Not a valid envelope.
+        case undecodable(EnvelopeError)
+        /// A command: its fingerprint (to tell a repeated id from a reused one), the decoded message
+        /// or why it cannot be decoded, and a field the payload names that the message does not know.
+        case command(Envelope, fingerprint: Data, decoded: Result<any Message, Rejection>, unknownField: Rejection?)
+        /// Another service's event: decoded or why not; nil when this service does not apply its type.
+        case event(Envelope, decoded: Result<any Message, Rejection>?)
+    }
+
+    let message: KafkaConsumedMessage
+    let content: Content
+}
+
+extension BatchProcessor {
+    /// Decodes a polled batch. Touches no state: runs on any thread, concurrently with a write.
+    func prepare(_ messages: [KafkaConsumedMessage]) -> [PreparedMessage] {
+        messages.map { PreparedMessage(message: $0, content: content(of: $0)) }
+    }
+
+    private func content(of message: KafkaConsumedMessage) -> PreparedMessage.Content {
+        let envelope: Envelope
+        do {
+            envelope = try Envelope.decode(headers: message.headers.map { ($0.name, $0.value) }, value: message.value, limits: limits)
+        } catch {
+            return .undecodable(error)
+        }
+        guard message.topic == topics.commands else {
+            return .event(envelope, decoded: handler.events.knows(envelope.type) ? Result { () throws(Rejection) in try handler.events.decode(envelope) } : nil)
+        }
+        let decoded = Result { () throws(Rejection) in try handler.commands.decode(envelope) }
+        var unknownField: Rejection?
+        if case .success(let command) = decoded {
+            do { try MessageRegistry.rejectUnknownFields(of: command, payload: envelope.payload) } catch { unknownField = error }
+        }
+        let fingerprint = Fingerprint.sha256([Data(envelope.type.rawValue.utf8), envelope.payload])
+        return .command(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField)
+    }
+}
