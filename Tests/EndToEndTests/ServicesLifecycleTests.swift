@@ -38,6 +38,14 @@ struct ServicesLifecycleTests {
         let metrics = await httpGet(port: ports[1], path: "/metrics")
         #expect(metrics?.body.contains("tenancy_commands_total") == true)
         #expect(metrics?.body.contains("tenancy_dead_letters_total") == true)
+        // Where a command's time goes: until its batch committed, and until its result was acknowledged.
+        func observations(_ histogram: String, in body: String) -> Double {
+            body.split(separator: "\n").first { $0.hasPrefix(histogram + "_count ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        try await Wait.until("Sharing timed the refused command and its result", timeout: .seconds(10)) {
+            let body = await httpGet(port: ports[1], path: "/metrics")?.body ?? ""
+            return observations("tenancy_record_age_at_commit_seconds", in: body) >= 1 && observations("tenancy_outbox_age_at_delivery_seconds", in: body) >= 1
+        }
 
         for (service, process) in zip(services, processes) {
             let status = await process.stopped(by: SIGTERM, timeout: .seconds(30))

@@ -89,7 +89,9 @@ struct BenchCommand: AsyncParsableCommand {
 
         say("latency: \(latencyCommands) share requests at \(rate)/s")
         let latencyLoad = LoadPhases.mixedCommands(pairs: pairs[commands..<(commands + latencyCommands)], lifecycleEvery: 0, topics: deployment.topics)
+        let sharingMetricsBefore = await httpGet(port: sharingPort, path: "/metrics")?.body ?? ""
         let latency = try await LoadPhases.latency(latencyLoad, ratePerSecond: rate, client: client)
+        let latencyInSharing = ServiceLatencySplit(before: sharingMetricsBefore, after: await httpGet(port: sharingPort, path: "/metrics")?.body ?? "")
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
         say("raw baseline: \(load.count) records, two hops")
@@ -143,7 +145,7 @@ struct BenchCommand: AsyncParsableCommand {
             command: (["tenancy-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             date: Timestamp.format(Date()), machine: MachineFacts.current(), throughput: throughput, rawBaseline: raw,
             throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, throughputCPU: throughputCPU, rawBaselineCPU: rawCPU,
-            latency: latency, services: services, storedShares: stored
+            latency: latency, latencyInSharing: latencyInSharing, services: services, storedShares: stored
         )
         say("\n" + report.table)
         let file = URL(fileURLWithPath: output)

@@ -28,6 +28,7 @@ struct BenchReport: Codable {
     var throughputCPU: CPUUse
     var rawBaselineCPU: CPUUse
     var latency: LoadPhases.Latency
+    var latencyInSharing: ServiceLatencySplit
     var services: [Service]
     var storedShares: StoredSharesRun?
 
@@ -52,6 +53,13 @@ struct BenchReport: Codable {
         if let p50 = latency.untilResultProducedP50Milliseconds, let p99 = latency.untilResultProducedP99Milliseconds {
             lines.append("               of which until the service produced the result: p50 \(f(p50)) ms, p99 \(f(p99)) ms")
         }
+        let split = latencyInSharing
+        func bound(_ value: Double?) -> String { value.map { "<= \(f($0, 0))" } ?? "?" }
+        lines.append(
+            "               in Sharing (histogram buckets): produced to committed p50 \(bound(split.recordAgeAtCommitP50AtMostMilliseconds)), "
+                + "p99 \(bound(split.recordAgeAtCommitP99AtMostMilliseconds)) ms; batch start to result acknowledged p50 "
+                + "\(bound(split.outboxAgeAtDeliveryP50AtMostMilliseconds)), p99 \(bound(split.outboxAgeAtDeliveryP99AtMostMilliseconds)) ms"
+        )
         if let stored = storedShares {
             lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
         }

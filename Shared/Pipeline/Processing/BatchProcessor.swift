@@ -59,6 +59,10 @@ public final class BatchProcessor: Sendable {
             try ConsumerOffsets.store(next, db: db)
         }
         metrics.batchSize.record(batch.count)
+        let committed = Date().timeIntervalSince1970
+        for case let produced? in batch.lazy.map(\.message.timestampMilliseconds) {
+            metrics.recordAgeAtCommit.recordSeconds(max(0, committed - Double(produced) / 1_000))
+        }
     }
 
     /// Other services' events before commands (each partition keeps its order), so that a command

@@ -16,6 +16,11 @@ final class PipelineMetrics: Sendable {
     let outboxPublished: Counter
     let outboxFailures: Counter
     let batchFailures: Counter
+    /// From a consumed record's timestamp (its producer's clock) to the commit of its batch: time
+    /// in Kafka, in the consumer and behind the batch before it.
+    let recordAgeAtCommit: Timer
+    /// From the start of the batch that queued an outbox record to the broker's acknowledgement.
+    let outboxAgeAtDelivery: Timer
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -28,6 +33,8 @@ final class PipelineMetrics: Sendable {
         outboxPublished = Counter(label: "tenancy_outbox_published_total", factory: factory)
         outboxFailures = Counter(label: "tenancy_outbox_failures_total", factory: factory)
         batchFailures = Counter(label: "tenancy_batch_failures_total", factory: factory)
+        recordAgeAtCommit = Timer(label: "tenancy_record_age_at_commit_seconds", dimensions: [], factory: factory)
+        outboxAgeAtDelivery = Timer(label: "tenancy_outbox_age_at_delivery_seconds", dimensions: [], factory: factory)
     }
 
     func command(type: String, status: CommandResult.Status, code: ErrorCode?) {

@@ -106,7 +106,10 @@ public final class OutboxRelay: Service, Sendable {
                 let pending = acknowledgedAhead.withLock { ahead in rows.filter { !ahead.contains($0.sequence) } }
                 let current = producer.withLock { $0 }
                 let results = pending.isEmpty ? [] : await current.send(pending.map(\.record))
-                let delivered = zip(pending, results).compactMap { row, result in (try? result.get()) != nil ? row.sequence : nil }
+                let deliveredRows = zip(pending, results).compactMap { row, result in (try? result.get()) != nil ? row : nil }
+                let delivered = deliveredRows.map(\.sequence)
+                let acknowledgedAt = Date().timeIntervalSince1970
+                for row in deliveredRows { metrics.outboxAgeAtDelivery.recordSeconds(max(0, acknowledgedAt - row.queuedAt)) }
                 let firstFailed = zip(pending, results).first { (try? $0.1.get()) == nil }?.0.sequence
                 // Every row up to the new cursor is acknowledged: the run before the first failure.
                 let reached = firstFailed.map { failed in rows.last { $0.sequence < failed }?.sequence ?? after } ?? rows[rows.count - 1].sequence

@@ -7,6 +7,8 @@ import Models
 struct OutboxRecord: Sendable {
     var sequence: Int64
     var record: KafkaRecord
+    /// When the batch that queued it began, in seconds since 1970.
+    var queuedAt: Double
 }
 
 /// Queues records for the ``OutboxRelay`` from inside a write transaction, so that they are
@@ -31,13 +33,17 @@ public enum Outbox {
     /// The first `limit` rows after `sequence` in publishing order. A row whose headers cannot be
     /// read is published without them rather than blocking everything behind it.
     static func oldest(_ limit: Int, after sequence: Int64 = 0, db: Database) throws -> [OutboxRecord] {
-        let sql = "SELECT sequence, topic, key, headers, value FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?"
+        let sql = """
+            SELECT sequence, topic, key, headers, value, (julianday(created_at) - 2440587.5) * 86400.0 AS queued_at
+            FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?
+            """
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [sequence, limit])
             .map { row in
                 let headers: Data = row["headers"]
                 return OutboxRecord(
                     sequence: row["sequence"],
-                    record: KafkaRecord(topic: row["topic"], key: row["key"], value: row["value"], headers: HeaderCoding.decode(headers) ?? [])
+                    record: KafkaRecord(topic: row["topic"], key: row["key"], value: row["value"], headers: HeaderCoding.decode(headers) ?? []),
+                    queuedAt: row["queued_at"] ?? 0
                 )
             }
     }
