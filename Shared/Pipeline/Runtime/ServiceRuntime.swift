@@ -40,7 +40,9 @@ public struct ServiceRuntime: Sendable {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
         let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Fingerprint.secretHash), secretsKey: try options.secretsKey()))
-        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var metricsFactory = PrometheusMetricsFactory(registry: registry)
+        metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
+        let metrics = PipelineMetrics(factory: metricsFactory)
         let processor = BatchProcessor(
             store: store, handler: handler, topics: topics, source: definition.source,
             limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics,
