@@ -57,9 +57,14 @@ final class ConsumerService: Service, Sendable {
                 }
                 let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
                 guard !batch.isEmpty else { continue }
-                let prepared = processor.prepare(batch)
+                var prepared = processor.prepare(batch)
                 if let previous = writing, await !previous.value { break }
-                writing = Task { await self.write(prepared) }
+                // What arrived while the batch before was written joins this one: a batch is closed
+                // when the writer is free, so that a steady trickle still makes batches of some size.
+                if prepared.count < maxBatch {
+                    prepared += processor.prepare(try await consumer.poll(maxMessages: maxBatch - prepared.count, timeout: .zero))
+                }
+                writing = Task { [prepared] in await self.write(prepared) }
             }
         } catch {
             // The consumer failed for good: a batch still being retried gives up (it was not acknowledged).
