@@ -28,28 +28,22 @@ public final class ChildProcess: Sendable {
     public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) -> Subprocess.Termination? {
         subprocess.send(signal)
         if let ended = subprocess.waitForEnd(timeout: timeout) { return ended }
-        kill()
+        subprocess.send(SIGKILL)
         _ = subprocess.waitForEnd(timeout: .seconds(10))
         return nil
     }
 
-    /// ``stop(signal:timeout:)`` for async code: sleeps between its looks instead of holding one of
-    /// the few threads of Swift's concurrency pool (as many as cores: two here), which a graceful
-    /// stop of several seconds would take from every other test running meanwhile.
+    /// ``stop(signal:timeout:)`` for async code: waits on a thread of its own, not on one of the
+    /// few threads of Swift's concurrency pool (as many as cores: two here), which a graceful stop
+    /// of several seconds would take from every other test running meanwhile.
     @discardableResult
     public func stopped(by signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async -> Subprocess.Termination? {
-        subprocess.send(signal)
-        if let ended = await subprocess.end(timeout: timeout) { return ended }
-        kill()
-        _ = await subprocess.end(timeout: .seconds(10))
-        return nil
+        await offThePool { self.stop(signal: signal, timeout: timeout) }
     }
 
     public var log: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
-
-    private func kill() { subprocess.send(SIGKILL) }
 
     deinit {
         subprocess.send(SIGKILL)

@@ -48,7 +48,8 @@ public final class Subprocess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for (source, target) in [(input, STDIN_FILENO), (output, STDOUT_FILENO), (error, STDERR_FILENO)] {
-            posix_spawn_file_actions_adddup2(&actions, source, target)
+            let failure = posix_spawn_file_actions_adddup2(&actions, source, target)
+            guard failure == 0 else { throw TestSupportError("cannot give descriptor \(source) to \(executable): \(String(cString: strerror(failure)))") }
         }
         guard tenancy_spawn_close_from(&actions, 3) == 0 else { throw TestSupportError("posix_spawn_file_actions_addclosefrom_np failed") }
 
@@ -100,14 +101,10 @@ public final class Subprocess: Sendable {
         }
     }
 
-    /// ``waitForEnd(timeout:)`` without holding a thread: sleeps between its looks.
+    /// ``waitForEnd(timeout:)`` for async code, on a thread of its own rather than one of the
+    /// concurrency pool's few.
     public func end(timeout: Duration) async -> Termination? {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let termination { return termination }
-            guard ContinuousClock.now < deadline else { return nil }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        await offThePool { self.waitForEnd(timeout: timeout) }
     }
 
     private static func reap(_ pid: pid_t) -> Termination? {
