@@ -15,7 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
             organization with --sources source workspaces, then measures: throughput (--commands auto-accepted
             CreateShareRequest plus one IssueAPIKey every --lifecycle-every), latency at --rate commands/s, the
             same records through the broker with librdkafka alone (two hops), resource use, and start-up and
-            memory with --stored-shares shares stored. Prints a table and writes --output as JSON.
+            memory with --stored-shares shares stored. The same latency load also goes through the broker alone (two
+            hops, a relay in between), as the floor under the services' latency. Prints a table and writes --output as JSON.
             Example: deploy/local/bench.sh --commands 100000
             """
     )
@@ -94,6 +95,11 @@ struct BenchCommand: AsyncParsableCommand {
         let latencyInSharing = ServiceLatencySplit(before: sharingMetricsBefore, after: await httpGet(port: sharingPort, path: "/metrics")?.body ?? "")
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
+        say("raw latency: \(latencyLoad.count) records at \(rate)/s, two hops")
+        let rawLatency = try await RawLatency.run(
+            records: latencyLoad.map(\.record), ratePerSecond: rate, bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions
+        )
+
         say("raw baseline: \(load.count) records, two hops")
         let rawCPUBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
         let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
@@ -145,7 +151,7 @@ struct BenchCommand: AsyncParsableCommand {
             command: (["tenancy-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             date: Timestamp.format(Date()), machine: MachineFacts.current(), throughput: throughput, rawBaseline: raw,
             throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, throughputCPU: throughputCPU, rawBaselineCPU: rawCPU,
-            latency: latency, latencyInSharing: latencyInSharing, services: services, storedShares: stored
+            latency: latency, latencyInSharing: latencyInSharing, rawLatency: rawLatency, services: services, storedShares: stored
         )
         say("\n" + report.table)
         let file = URL(fileURLWithPath: output)

@@ -29,6 +29,8 @@ struct BenchReport: Codable {
     var rawBaselineCPU: CPUUse
     var latency: LoadPhases.Latency
     var latencyInSharing: ServiceLatencySplit
+    /// The same load at the same rate through the broker with librdkafka alone: the floor under `latency`.
+    var rawLatency: RawLatency.Result
     var services: [Service]
     var storedShares: StoredSharesRun?
 
@@ -59,6 +61,11 @@ struct BenchReport: Codable {
             "               in Sharing (histogram buckets): produced to committed p50 \(bound(split.recordAgeAtCommitP50AtMostMilliseconds)), "
                 + "p99 \(bound(split.recordAgeAtCommitP99AtMostMilliseconds)) ms; batch start to result acknowledged p50 "
                 + "\(bound(split.outboxAgeAtDeliveryP50AtMostMilliseconds)), p99 \(bound(split.outboxAgeAtDeliveryP99AtMostMilliseconds)) ms"
+        )
+        let floor = rawLatency.latency
+        lines.append(
+            "raw latency    \(rawLatency.records) records at \(rawLatency.ratePerSecond)/s, two hops with librdkafka alone: p50 \(f(floor.p50Milliseconds)) ms, "
+                + "p99 \(f(floor.p99Milliseconds)) ms, p99.9 \(f(floor.p999Milliseconds)) ms, max \(f(floor.maxMilliseconds)) ms"
         )
         if let stored = storedShares {
             lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")

@@ -66,45 +66,23 @@ enum LoadPhases {
         )
     }
 
-    /// Produces `ratePerSecond` commands a second in ticks of 5 ms; latency runs from the produce
+    /// Produces `ratePerSecond` commands a second (``PacedSend``); latency runs from the produce
     /// call to the result's arrival at this process.
     static func latency(_ commands: [(id: String, record: KafkaRecord)], ratePerSecond: Int, client: CommandClient) async throws -> Latency {
-        let tick = Duration.milliseconds(5)
-        let perTick = max(1, ratePerSecond / 200)
-        var sentAt: [String: ContinuousClock.Instant] = [:]
-        var sentAtMilliseconds: [String: Double] = [:]
-        var next = ContinuousClock.now
-        var sends: [Task<Void, Never>] = []
-        for chunk in stride(from: 0, to: commands.count, by: perTick) {
-            try await Task.sleep(until: next, clock: .continuous)
-            let batch = Array(commands[chunk..<min(chunk + perTick, commands.count)])
-            let now = ContinuousClock.now
-            let wallClock = Date().timeIntervalSince1970 * 1_000
-            for command in batch {
-                sentAt[command.id] = now
-                sentAtMilliseconds[command.id] = wallClock
-            }
-            sends.append(Task { _ = await client.producer.send(batch.map(\.record)) })
-            next += tick
-        }
+        let sent = try await PacedSend.run(commands.map(\.record), ratePerSecond: ratePerSecond, producer: client.producer)
         let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(600))
-        for send in sends { await send.value }
-        let milliseconds = commands.map { (arrivals[$0.id]!.at - sentAt[$0.id]!).seconds * 1_000 }.sorted()
-        let untilProduced = commands.compactMap { command in
-            arrivals[command.id]!.producedAtMilliseconds.map { Double($0) - sentAtMilliseconds[command.id]! }
+        let milliseconds = zip(commands, sent).map { command, sent in (arrivals[command.id]!.at - sent.at).seconds * 1_000 }.sorted()
+        let untilProduced = zip(commands, sent).compactMap { command, sent in
+            arrivals[command.id]!.producedAtMilliseconds.map { Double($0) - sent.wallClockMilliseconds }
         }.sorted()
+        let total = Percentiles(sorted: milliseconds)
         return Latency(
             commands: commands.count, ratePerSecond: ratePerSecond, rejected: arrivals.values.filter { !$0.accepted }.count,
-            p50Milliseconds: percentile(0.50, of: milliseconds), p99Milliseconds: percentile(0.99, of: milliseconds),
-            p999Milliseconds: percentile(0.999, of: milliseconds), maxMilliseconds: milliseconds.last ?? 0,
-            untilResultProducedP50Milliseconds: untilProduced.isEmpty ? nil : percentile(0.50, of: untilProduced),
-            untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : percentile(0.99, of: untilProduced)
+            p50Milliseconds: total.p50Milliseconds, p99Milliseconds: total.p99Milliseconds,
+            p999Milliseconds: total.p999Milliseconds, maxMilliseconds: total.maxMilliseconds,
+            untilResultProducedP50Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.50, of: untilProduced),
+            untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.99, of: untilProduced)
         )
-    }
-
-    /// The value below which `p` of the sorted, non-empty `values` lie.
-    private static func percentile(_ p: Double, of values: [Double]) -> Double {
-        values[min(values.count - 1, max(0, Int((Double(values.count) * p).rounded(.up)) - 1))]
     }
 }
 

@@ -58,7 +58,7 @@ enum RawBaseline {
         return Result(messages: records.count, averageRecordBytes: bytes / max(records.count, 1), seconds: seconds, messagesPerSecond: Double(records.count) / seconds)
     }
 
-    private static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {
+    static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: connection), logger: Logger(label: "bench.raw"))
         try consumer.assign(Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), Int64(-2)) }))
         return consumer
