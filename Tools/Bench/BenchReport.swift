@@ -60,7 +60,8 @@ struct BenchReport: Codable {
         lines.append(
             "               in Sharing (histogram buckets): produced to committed p50 \(bound(split.recordAgeAtCommitP50AtMostMilliseconds)), "
                 + "p99 \(bound(split.recordAgeAtCommitP99AtMostMilliseconds)) ms; batch start to result acknowledged p50 "
-                + "\(bound(split.outboxAgeAtDeliveryP50AtMostMilliseconds)), p99 \(bound(split.outboxAgeAtDeliveryP99AtMostMilliseconds)) ms"
+                + "\(bound(split.outboxAgeAtDeliveryP50AtMostMilliseconds)), p99 \(bound(split.outboxAgeAtDeliveryP99AtMostMilliseconds)) ms; "
+                + "\(split.batches.map(String.init) ?? "?") batches written in p50 \(bound(split.batchDurationP50AtMostMilliseconds)), p99 \(bound(split.batchDurationP99AtMostMilliseconds)) ms"
         )
         let floor = rawLatency.latency
         lines.append(

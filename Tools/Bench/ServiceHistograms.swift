@@ -31,16 +31,21 @@ struct HistogramSnapshot: Sendable {
 }
 
 /// The service-side split of a latency phase, from Sharing's own histograms: how long commands took
-/// to be committed after they were produced, and results to be acknowledged after their batch began.
+/// to be committed after they were produced, results to be acknowledged after their batch began, and
+/// batches to be written.
 struct ServiceLatencySplit: Codable, Sendable {
     /// Bucket bounds: "p99 <= 50 ms" means the 99th percentile lies in the bucket up to 50 ms.
     var recordAgeAtCommitP50AtMostMilliseconds: Double?
     var recordAgeAtCommitP99AtMostMilliseconds: Double?
     var outboxAgeAtDeliveryP50AtMostMilliseconds: Double?
     var outboxAgeAtDeliveryP99AtMostMilliseconds: Double?
+    var batches: Int?
+    var batchDurationP50AtMostMilliseconds: Double?
+    var batchDurationP99AtMostMilliseconds: Double?
 
     static let recordAge = "tenancy_record_age_at_commit_seconds"
     static let outboxAge = "tenancy_outbox_age_at_delivery_seconds"
+    static let batchDuration = "tenancy_batch_duration_seconds"
 
     init(before: String, after: String) {
         func change(_ name: String) -> HistogramSnapshot? {
@@ -53,5 +58,9 @@ struct ServiceLatencySplit: Codable, Sendable {
         recordAgeAtCommitP99AtMostMilliseconds = record?.quantileBoundMilliseconds(0.99)
         outboxAgeAtDeliveryP50AtMostMilliseconds = outbox?.quantileBoundMilliseconds(0.5)
         outboxAgeAtDeliveryP99AtMostMilliseconds = outbox?.quantileBoundMilliseconds(0.99)
+        let batch = change(Self.batchDuration)
+        batches = batch?.buckets.last.map { Int($0.count) }
+        batchDurationP50AtMostMilliseconds = batch?.quantileBoundMilliseconds(0.5)
+        batchDurationP99AtMostMilliseconds = batch?.quantileBoundMilliseconds(0.99)
     }
 }
