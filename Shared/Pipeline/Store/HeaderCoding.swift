@@ -8,16 +8,16 @@ enum HeaderCoding {
     static let format: UInt8 = 1
 
     static func encode(_ headers: [KafkaHeader]) -> Data {
-        var data = Data(capacity: 1 + headers.reduce(0) { $0 + 6 + $1.name.utf8.count + $1.value.count })
-        data.append(format)
+        // Built as bytes and turned into `Data` once: appending to `Data` piece by piece was 3% of a command.
+        var bytes: [UInt8] = [format]
+        bytes.reserveCapacity(1 + headers.reduce(0) { $0 + 6 + $1.name.utf8.count + $1.value.count })
         for header in headers {
-            let name = Data(header.name.utf8)
-            append(UInt16(truncatingIfNeeded: name.count), to: &data)
-            data.append(name)
-            append(UInt32(truncatingIfNeeded: header.value.count), to: &data)
-            data.append(header.value)
+            append(UInt16(truncatingIfNeeded: header.name.utf8.count), to: &bytes)
+            bytes += header.name.utf8
+            append(UInt32(truncatingIfNeeded: header.value.count), to: &bytes)
+            bytes += header.value
         }
-        return data
+        return Data(bytes)
     }
 
     /// Nil when the bytes are not in this format (a damaged row).
@@ -34,8 +34,8 @@ enum HeaderCoding {
         return headers
     }
 
-    private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
-        withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
+    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
     }
 
     private struct Reader {
