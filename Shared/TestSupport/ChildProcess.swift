@@ -51,7 +51,8 @@ public final class ChildProcess: Sendable {
 }
 
 /// Runs a command to completion and returns its exit status (128 + the signal if one ended it) and
-/// its standard output and error. A command still running after `timeout` is killed, and that throws.
+/// its standard output and error. A command still running after `timeout` is killed with everything
+/// it started (a grandchild holding its output would keep the reads waiting), and that throws.
 public func runToCompletion(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
 ) async throws -> (status: Int32, output: String, errors: String) {
@@ -60,7 +61,7 @@ public func runToCompletion(
     let input = try openForChild("/dev/null", O_RDONLY)
     let process = try Subprocess(
         executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
-        input: input.fileDescriptor, output: output.write.fileDescriptor, error: errors.write.fileDescriptor
+        input: input.fileDescriptor, output: output.write.fileDescriptor, error: errors.write.fileDescriptor, ownGroup: true
     )
     try output.write.close()
     try errors.write.close()
@@ -68,7 +69,7 @@ public func runToCompletion(
     let watchdog = Task {
         try await Task.sleep(for: timeout)
         timedOut.store(true, ordering: .relaxed)
-        process.send(SIGKILL)
+        process.sendToGroup(SIGKILL)
     }
     defer { watchdog.cancel() }
     // Both pipes are read to their end at once (a child that fills one while the other is read would stall).
@@ -78,7 +79,7 @@ public func runToCompletion(
     let ended = await process.end(timeout: .seconds(30))
     let errorText = String(decoding: errData, as: UTF8.self)
     guard let ended, !timedOut.load(ordering: .relaxed) else {
-        process.send(SIGKILL)
+        process.sendToGroup(SIGKILL)
         throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout); its errors: \(errorText.suffix(2_000))")
     }
     return (ended.status, String(decoding: outData, as: UTF8.self), errorText)

@@ -41,9 +41,15 @@ public final class Subprocess: Sendable {
     public let pid: pid_t
     private let ended = Mutex<Termination?>(nil)
 
+    /// Whether it leads a process group of its own, which ``sendToGroup(_:)`` signals as a whole.
+    public let leadsGroup: Bool
+
     /// Starts `executable` (a path; PATH is not searched) with these descriptors as its standard
     /// input, output and error, and a clean signal state (nothing blocked, every signal at its default).
-    public init(executable: String, arguments: [String], environment: [String: String], input: Int32, output: Int32, error: Int32) throws {
+    /// With `ownGroup` it leads a new process group, so that what it starts can be signalled with it.
+    public init(
+        executable: String, arguments: [String], environment: [String: String], input: Int32, output: Int32, error: Int32, ownGroup: Bool = false
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -62,7 +68,12 @@ public final class Subprocess: Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -71,6 +82,7 @@ public final class Subprocess: Sendable {
         let failure = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard failure == 0 else { throw TestSupportError("cannot start \(executable): \(String(cString: strerror(failure)))") }
         self.pid = pid
+        leadsGroup = ownGroup
     }
 
     /// How it ended, once it has (it is reaped then); nil while it runs.
@@ -88,6 +100,15 @@ public final class Subprocess: Sendable {
         ended.withLock { ended in
             if ended == nil { ended = Self.reap(pid) }
             if ended == nil { kill(pid, signal) }
+        }
+    }
+
+    /// Sends `signal` to its whole process group (see `ownGroup`) while it is not reaped: until then
+    /// its pid, the group's id, cannot be another's. Without a group of its own, the same as ``send(_:)``.
+    public func sendToGroup(_ signal: Int32) {
+        guard leadsGroup else { return send(signal) }
+        ended.withLock { ended in
+            if ended == nil { kill(-pid, signal) }
         }
     }
 

@@ -47,9 +47,29 @@ struct SubprocessTests {
         }
     }
 
+    @Test func aCommandPastItsTimeIsKilledWithWhatItStarted() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("grandchild-\(UUID().uuidString).pid")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        await #expect(throws: TestSupportError.self) {
+            _ = try await runToCompletion("/bin/sh", ["-c", "/bin/sleep 60 > /dev/null 2>&1 & echo $! > '\(pidFile.path)'; wait"], timeout: .seconds(1))
+        }
+        let written = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let grandchild = try #require(pid_t(written))
+        defer { kill(grandchild, SIGKILL) }
+        try await Wait.until("the background sleep is gone", timeout: .seconds(10)) { !isAlive(grandchild) }
+    }
+
     @Test func exitStatusOfAShortCommand() {
         #expect(exitStatus(of: "/bin/sh", ["-c", "exit 0"]) == 0)
         #expect(exitStatus(of: "/bin/sh", ["-c", "exit 2"]) == 2)
         #expect(exitStatus(of: "/nonexistent/program", []) == nil)
     }
+}
+
+/// Whether `pid` runs: it exists and is not a zombie waiting for its parent.
+private func isAlive(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let afterName = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[afterName.upperBound...].first != "Z"
 }
