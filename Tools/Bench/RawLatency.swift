@@ -32,6 +32,7 @@ enum RawLatency {
         try await warmUp(producer: producer, relayIn: relayIn, finalIn: finalIn, first: first, second: second)
 
         let stop = Atomic<Bool>(false)
+        defer { stop.store(true, ordering: .relaxed) }
         let relay = Task {
             var sends: [Task<Void, Never>] = []
             while !stop.load(ordering: .relaxed) {
