@@ -35,10 +35,11 @@ let package = Package(
             path: "Shared/Kafka"
         ),
         .target(name: "Models", path: "Shared/Models"),
+        .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Models", "Kafka",
+                "Models", "Kafka", "Hashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +81,7 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: [
-                "Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                "Models", "Pipeline", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Lifecycle"
@@ -98,7 +99,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Models", "Pipeline", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                "Models", "Pipeline", "Hashing", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -150,17 +151,17 @@ let package = Package(
         ),
         .testTarget(
             name: "LifecycleTests",
-            dependencies: ["Lifecycle", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Lifecycle", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LifecycleTests"
         ),
         .testTarget(
             name: "SharingTests",
-            dependencies: ["Sharing", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Sharing", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/SharingTests"
         ),
         .testTarget(
             name: "DeactivationTests",
-            dependencies: ["Deactivation", "Directory", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Deactivation", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/DeactivationTests"
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GRDB
 @testable import Deactivation
+import Hashing
 import Models
 import Pipeline
 import Testing
@@ -11,7 +12,7 @@ import Testing
 @Suite("Deactivation handler with SQLite")
 struct DeactivationHandlerTests {
     let store: ServiceStore
-    let handler = DeactivationHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")), settings: SagaSettings(stepTimeout: 10, maxAttempts: 2))
+    let handler = DeactivationHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")), settings: SagaSettings(stepTimeout: 10, maxAttempts: 2))
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let ownerKey = Credential.apiKey(clientID: ClientID(rawValue: "key_owner"), secret: "owner-secret")
 
@@ -23,7 +24,7 @@ struct DeactivationHandlerTests {
             WorkspaceCreated(workspaceID: workspace, organizationID: organization, name: "Target", createdBy: nil),
             MemberAdded(workspaceID: workspace, userID: owner, email: "owner@acme.example", role: .owner),
             APIKeyIssued(clientID: ClientID(rawValue: "key_owner"), workspaceID: workspace, userID: owner, scopes: Array(Scope.all),
-                         secretHash: Fingerprint.secretHash("owner-secret"), issuerRole: .owner, expiresAt: nil),
+                         secretHash: Secret.hash("owner-secret"), issuerRole: .owner, expiresAt: nil),
         ] {
             _ = try apply(event)
         }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import TestSupport
@@ -12,7 +13,7 @@ struct InvitationRulesTests {
     func pending(status: InvitationStatus = .pending, expiresIn: TimeInterval = 3_600, member: Bool = false, active: Bool = true, token: String = "tok") -> InvitationRules.InvitationState {
         InvitationRules.InvitationState(
             workspaceID: WorkspaceID(rawValue: "ws_home"), email: "dev@acme.example", role: .operator, status: status,
-            expiresAt: now + expiresIn, tokenHash: Fingerprint.secretHash(token), workspaceActive: active, existingUser: nil, isMember: member
+            expiresAt: now + expiresIn, tokenHash: Secret.hash(token), workspaceActive: active, existingUser: nil, isMember: member
         )
     }
 
@@ -21,7 +22,7 @@ struct InvitationRulesTests {
         let sent = try #require(outcome.events(of: InvitationSent.self).first)
         #expect(sent.email == "dev@acme.example" && sent.role == .operator && sent.invitedBy == UserID(rawValue: "usr_owner"))
         #expect(sent.expiresAt == now + 7 * 86_400, "default expiry is 7 days")
-        #expect(sent.tokenHash == Fingerprint.secretHash(outcome.secrets!["invitation_token"]!))
+        #expect(sent.tokenHash == Secret.hash(outcome.secrets!["invitation_token"]!))
         #expect(outcome.created == ["invitation_id": sent.invitationID.rawValue])
     }
 

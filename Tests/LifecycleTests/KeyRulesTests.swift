@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import TestSupport
@@ -14,7 +15,7 @@ struct KeyRulesTests {
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(key.scopes == [.workflowsWrite, .workspaceRead].sorted() && key.expiresAt == now + 3_600)
         #expect(key.workspaceID == WorkspaceID(rawValue: "ws_home") && key.userID == UserID(rawValue: "usr_owner"))
-        #expect(key.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        #expect(key.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
         #expect(outcome.created == ["client_id": key.clientID.rawValue])
     }
 
@@ -66,7 +67,7 @@ struct KeyRulesTests {
         let outcome = try KeyRules.issueOwnerKey(command, by: .operator, target: .init(workspaceActive: true, role: .owner), context: fixedContext())
         let issued = try #require(outcome.events.first?.message as? APIKeyIssued)
         #expect(issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all && issued.issuerRole == .owner)
-        #expect(outcome.secrets?["client_secret"] != nil && issued.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        #expect(outcome.secrets?["client_secret"] != nil && issued.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
         func rejects(_ expected: ErrorCode, by principal: Principal = .operator, _ target: KeyRules.OwnerKeyTarget?) {
             #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: { ($0 as! Rejection).code == expected }
         }

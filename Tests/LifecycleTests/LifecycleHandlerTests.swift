@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import Testing
@@ -14,7 +15,7 @@ struct LifecycleHandlerTests {
 
     init() throws {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
-        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")), secretBox: try SecretBox(base64Key: testSecretsKey))
+        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")), secretBox: try SecretBox(base64Key: testSecretsKey))
     }
 
     func run<M: Message>(_ command: M, as credential: Credential?, id: String = UUID().uuidString) throws -> CommandOutcome {
@@ -40,7 +41,7 @@ struct LifecycleHandlerTests {
             let member = try #require(try MemberRecord.fetchOne(db, key: ["workspace_id": workspaceID, "user_id": (try String.fetchOne(db, sql: "SELECT id FROM user"))!]))
             #expect(member.role == .owner)
             let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
-            #expect(key.secretHash == Fingerprint.secretHash(created.secrets!["client_secret"]!))
+            #expect(key.secretHash == Secret.hash(created.secrets!["client_secret"]!))
             // No column anywhere holds a secret in clear.
             let dump = try String.fetchAll(db, sql: "SELECT secret_hash || scopes FROM api_key").joined()
             #expect(!dump.contains(created.secrets!["client_secret"]!))

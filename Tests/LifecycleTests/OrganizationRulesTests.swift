@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import TestSupport
@@ -26,7 +27,7 @@ struct OrganizationRulesTests {
         #expect(Set(key.scopes) == Role.owner.scopes && key.userID == member.userID && key.issuerRole == .owner)
         // The secret is returned once and only its hash is in the event.
         let secret = try #require(outcome.secrets?["client_secret"])
-        #expect(key.secretHash == Fingerprint.secretHash(secret) && key.secretHash != secret)
+        #expect(key.secretHash == Secret.hash(secret) && key.secretHash != secret)
         #expect(outcome.created == [
             "organization_id": organization.organizationID.rawValue, "workspace_id": workspace.workspaceID.rawValue,
             "user_id": member.userID.rawValue, "client_id": key.clientID.rawValue,

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import TestSupport
@@ -8,7 +9,7 @@ import Testing
 @Suite("Step runner rules")
 struct RunnerRulesTests {
     func state(registered: Bool = false, token: String = "secret1", workspace: String = "ws_home", active: Bool = true) -> RunnerRules.RunnerState {
-        RunnerRules.RunnerState(workspaceID: WorkspaceID(rawValue: workspace), registered: registered, tokenHash: Fingerprint.secretHash(token), workspaceActive: active)
+        RunnerRules.RunnerState(workspaceID: WorkspaceID(rawValue: workspace), registered: registered, tokenHash: Secret.hash(token), workspaceActive: active)
     }
 
     @Test(arguments: RunnerPlatform.allCases)
@@ -18,7 +19,7 @@ struct RunnerRulesTests {
         let token = try #require(outcome.secrets?["registration_token"])
         let install = try #require(outcome.secrets?["install_command"])
         #expect(install.contains(token) && install.contains(event.runnerID.rawValue) && install.contains("edge-1"))
-        #expect(event.tokenHash == Fingerprint.secretHash(token) && event.platform == platform)
+        #expect(event.tokenHash == Secret.hash(token) && event.platform == platform)
         #expect(!String(decoding: JSONCoding.encode(event), as: UTF8.self).contains(token), "the event carries only the token's hash")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lifecycle
+import Hashing
 import Models
 import Pipeline
 import TestSupport
@@ -17,7 +18,7 @@ struct WorkspaceRulesTests {
         #expect(workspace == WorkspaceCreated(workspaceID: workspace.workspaceID, organizationID: OrganizationID(rawValue: "org_acme"), name: "Staging", createdBy: UserID(rawValue: "usr_owner")))
         #expect(outcome.events(of: MemberAdded.self) == [MemberAdded(workspaceID: workspace.workspaceID, userID: UserID(rawValue: "usr_owner"), email: "owner@acme.example", role: .owner)])
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
-        #expect(key.workspaceID == workspace.workspaceID && key.secretHash == Fingerprint.secretHash(outcome.secrets!["client_secret"]!))
+        #expect(key.workspaceID == workspace.workspaceID && key.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
         #expect(outcome.created == ["workspace_id": workspace.workspaceID.rawValue, "client_id": key.clientID.rawValue])
         #expect(outcome.events.allSatisfy { $0.subject == workspace.workspaceID.rawValue })
     }

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import GRDB
+import Hashing
 import Models
 import Pipeline
 @testable import Sharing
@@ -11,7 +12,7 @@ import Testing
 @Suite("Sharing handler with SQLite")
 struct SharingHandlerTests {
     let store: ServiceStore
-    let handler = SharingHandler(authenticator: Authenticator(operatorTokenHash: Fingerprint.secretHash("op-token")))
+    let handler = SharingHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")))
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let owner = UserID(rawValue: "usr_owner")
     let destinationOwner = UserID(rawValue: "usr_boss")
@@ -42,7 +43,7 @@ struct SharingHandlerTests {
         try lifecycle(MemberAdded(workspaceID: workspace, userID: user, email: "\(user.rawValue)@acme.example", role: role))
         try lifecycle(APIKeyIssued(
             clientID: key(user, workspace), workspaceID: workspace, userID: user, scopes: Array(Scope.all),
-            secretHash: Fingerprint.secretHash("secret-\(user)-\(workspace)"), issuerRole: role, expiresAt: nil
+            secretHash: Secret.hash("secret-\(user)-\(workspace)"), issuerRole: role, expiresAt: nil
         ))
     }
 

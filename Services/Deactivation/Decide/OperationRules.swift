@@ -1,7 +1,6 @@
 import Directory
 import Foundation
 import Models
-import Pipeline
 
 /// Starting the sagas. Deactivation: an Owner of the workspace, with a key carrying
 /// `organizations.write`, in an organization with `workspace_deactivation`. Reactivation: the operator.

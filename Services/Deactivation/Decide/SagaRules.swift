@@ -1,6 +1,5 @@
 import Foundation
 import Models
-import Pipeline
 
 /// Driving a saga: a confirmed step counts once, the operation completes when every step has
 /// confirmed (even after it was reported failed), and a step that stays silent is asked again and

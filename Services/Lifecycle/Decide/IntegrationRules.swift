@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 
 /// Integrations: members with `integrations.write` (Operator and above) create, update and delete
 /// them. Names are unique per workspace and kind. Secret values leave the rules only as

@@ -1,6 +1,6 @@
 import Foundation
 import Models
-import Pipeline
+import Hashing
 
 /// Invitations: members with `users.invite` invite addresses with a role no more powerful than
 /// their own; the invited person accepts with the token and becomes a member with a first key.
@@ -71,7 +71,7 @@ enum InvitationRules {
         guard let state else {
             throw Rejection(.notFound, "invitation '\(command.invitationID)' does not exist", field: "invitation_id")
         }
-        guard Fingerprint.constantTimeEquals(Fingerprint.secretHash(command.token), state.tokenHash) else {
+        guard Secret.matches(command.token, hash: state.tokenHash) else {
             throw Rejection(.unauthenticated, "the invitation token is wrong", field: "token")
         }
         guard state.status == .pending else {
@@ -130,7 +130,7 @@ enum InvitationRules {
         let token = context.newSecret()
         let sent = InvitationSent(
             invitationID: id, workspaceID: caller.workspaceID, email: email, role: role,
-            expiresAt: context.now.addingTimeInterval(Double(days) * 86_400), invitedBy: caller.userID, tokenHash: Fingerprint.secretHash(token)
+            expiresAt: context.now.addingTimeInterval(Double(days) * 86_400), invitedBy: caller.userID, tokenHash: Secret.hash(token)
         )
         events.append(DomainEvent(sent, subject: subject))
         return (events, id, token)

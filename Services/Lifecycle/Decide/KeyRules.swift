@@ -1,6 +1,6 @@
 import Foundation
 import Models
-import Pipeline
+import Hashing
 
 /// API keys: a member issues keys for themselves with a subset of their own key's scopes, and
 /// revokes their own keys; revoking another member's key needs `workspace.write`.
@@ -45,7 +45,7 @@ enum KeyRules {
         let secret = context.newSecret()
         let event = APIKeyIssued(
             clientID: context.newID("key"), workspaceID: workspace, userID: user, scopes: scopes,
-            secretHash: Fingerprint.secretHash(secret), issuerRole: issuerRole, expiresAt: expiresAt
+            secretHash: Secret.hash(secret), issuerRole: issuerRole, expiresAt: expiresAt
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: workspace.rawValue)],

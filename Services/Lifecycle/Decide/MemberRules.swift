@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 
 /// Members: changing roles and removing members needs `workspace.write` and a role at least as
 /// powerful as the member's; nobody can grant a role above their own; the last Owner stays.

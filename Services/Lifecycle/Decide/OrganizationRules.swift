@@ -1,5 +1,5 @@
 import Models
-import Pipeline
+import Hashing
 
 /// What the organization rules need to know, loaded by the handler.
 struct OrganizationState: Sendable {
@@ -73,7 +73,7 @@ struct KeyIssue {
         let secret = context.newSecret()
         let event = APIKeyIssued(
             clientID: context.newID("key.\(workspaceID)"), workspaceID: workspaceID, userID: userID,
-            scopes: role.scopes.sorted(), secretHash: Fingerprint.secretHash(secret), issuerRole: role, expiresAt: nil
+            scopes: role.scopes.sorted(), secretHash: Secret.hash(secret), issuerRole: role, expiresAt: nil
         )
         return KeyIssue(event: event, secret: secret)
     }

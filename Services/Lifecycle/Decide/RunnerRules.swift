@@ -1,5 +1,5 @@
 import Models
-import Pipeline
+import Hashing
 
 /// Step runners: members with `runners.write` create them (names unique per workspace) and delete
 /// them; the installed runner registers once with the token from its install command.
@@ -27,7 +27,7 @@ enum RunnerRules {
         let token = context.newSecret()
         let event = StepRunnerCreated(
             workspaceID: caller.workspaceID, runnerID: id, name: name, platform: command.platform,
-            tokenHash: Fingerprint.secretHash(token), createdBy: caller.userID
+            tokenHash: Secret.hash(token), createdBy: caller.userID
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
@@ -40,7 +40,7 @@ enum RunnerRules {
         guard let runner else {
             throw Rejection(.notFound, "step runner '\(command.runnerID)' does not exist", field: "runner_id")
         }
-        guard Fingerprint.constantTimeEquals(Fingerprint.secretHash(command.token), runner.tokenHash) else {
+        guard Secret.matches(command.token, hash: runner.tokenHash) else {
             throw Rejection(.unauthenticated, "the registration token is wrong", field: "token")
         }
         guard !runner.registered else {

@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 
 /// SSO: Owners and Admins (with `workspace.write`) set their workspace's IdP settings, copy them
 /// from another workspace of the organization that they own, and map claim values to roles.

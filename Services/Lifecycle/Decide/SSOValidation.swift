@@ -1,6 +1,6 @@
 import Foundation
 import Models
-import Pipeline
+import Hashing
 
 /// Checks of IdP settings. The certificate is checked structurally (PEM armour, base64, one DER
 /// SEQUENCE whose length matches), which catches pasted garbage and truncation.
@@ -17,7 +17,7 @@ enum SSOValidation {
             throw .invalid("sso_url", "must be an https:// URL")
         }
         let (pem, der) = try self.certificate(certificate)
-        return SSORules.Settings(entityID: entity, ssoURL: url, certificate: pem, certificateSHA256: Fingerprint.digestHex(der))
+        return SSORules.Settings(entityID: entity, ssoURL: url, certificate: pem, certificateSHA256: SHA256Digest.hex(of: der))
     }
 
     /// The certificate re-armoured with 64-character lines, and its DER bytes.

@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 import Yams
 
 /// Workflows: members with `workflows.write` (Operator and above) import them from YAML, add

@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 
 /// Creating workspaces: an Owner with `organizations.write`, in an organization that has the
 /// `workspace_creation` feature, becomes Owner of the new workspace and receives a key for it.

@@ -1,5 +1,4 @@
 import Models
-import Pipeline
 
 /// Lifecycle's step of Deactivation's sagas. Deactivating disables every workflow, stops running
 /// executions and OAuth refreshing, and revokes every key; reactivating brings workflows back with

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hashing
 import Logging
 import Metrics
 import Models
@@ -89,7 +90,7 @@ final class DeliveryWorker: Service, Sendable {
             try settled.update(db)
             if settled.status != .pending {
                 let envelope = Envelope(
-                    id: "evt_" + Fingerprint.derivedID(commandID: settled.id.rawValue, label: "settled"), type: NotificationSettled.messageType,
+                    id: "evt_" + DerivedID.make(from: settled.id.rawValue, label: "settled"), type: NotificationSettled.messageType,
                     source: context.source, time: now, subject: settled.workspaceID.rawValue, correlationID: settled.causeEventID,
                     payload: JSONCoding.encode(settled.settled)
                 )

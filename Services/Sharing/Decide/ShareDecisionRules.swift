@@ -1,6 +1,5 @@
 import Foundation
 import Models
-import Pipeline
 
 /// A destination Owner with `resource.share`, using a key of the destination, accepts or denies a
 /// request while it is pending and not past its expiry.

@@ -1,6 +1,5 @@
 import Foundation
 import Models
-import Pipeline
 
 /// How shares end: revoked or cancelled by the source, removed by the destination, ended because
 /// their integration was deleted, or expired unanswered.

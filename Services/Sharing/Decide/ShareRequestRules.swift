@@ -1,7 +1,6 @@
 import Directory
 import Foundation
 import Models
-import Pipeline
 
 /// Asking to share: an Owner of the source with `resource.share`, in an organization with
 /// `cross_workspace_sharing`, shares a local integration with other active workspaces of the

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hashing
 import Kafka
 import Models
 
@@ -71,7 +72,7 @@ extension BatchProcessor {
             .idempotencyKeyReused,
             "command id '\(envelope.id)' was already used for a different command; send a new id"
         )
-        let resultID = "res_" + Fingerprint.derivedID(commandID: envelope.id, label: "reused." + Fingerprint.hex(fingerprint))
+        let resultID = "res_" + DerivedID.make(from: envelope.id, label: "reused." + Hex.encode(fingerprint))
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hashing
 import Kafka
 import Models
 
@@ -38,7 +39,7 @@ extension BatchProcessor {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
         }
         let envelope = Envelope(
-            id: id ?? "res_" + Fingerprint.derivedID(commandID: result.commandID, label: "result"),
+            id: id ?? "res_" + DerivedID.make(from: result.commandID, label: "result"),
             type: CommandResult.messageType, source: source, time: now, subject: result.commandID,
             correlationID: result.commandID, payload: JSONCoding.encode(result)
         )

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Kafka
 import Models
 
@@ -42,7 +43,7 @@ extension BatchProcessor {
         if case .success(let command) = decoded {
             do { try MessageRegistry.rejectUnknownFields(of: command, payload: envelope.payload) } catch { unknownField = error }
         }
-        let fingerprint = Fingerprint.sha256([Data(envelope.type.rawValue.utf8), envelope.payload])
+        let fingerprint = SHA256Digest.of([Data(envelope.type.rawValue.utf8), envelope.payload])
         return .command(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField)
     }
 }

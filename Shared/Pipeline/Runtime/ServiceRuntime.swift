@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Hummingbird
 import Kafka
 import Logging
@@ -39,7 +40,7 @@ public struct ServiceRuntime: Sendable {
         if operatorToken == nil {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
-        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Fingerprint.secretHash), secretsKey: try options.secretsKey()))
+        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Secret.hash), secretsKey: try options.secretsKey()))
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory)

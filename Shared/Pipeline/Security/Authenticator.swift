@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Models
 
 /// An API key as a service's own data knows it, with its workspace and its user's current role there.
@@ -54,12 +55,12 @@ public struct Authenticator: Sendable {
             guard let operatorTokenHash else {
                 throw Rejection(.unauthenticated, "no operator credential is configured on this service")
             }
-            guard Fingerprint.constantTimeEquals(Fingerprint.secretHash(token), operatorTokenHash) else {
+            guard Secret.matches(token, hash: operatorTokenHash) else {
                 throw Rejection(.unauthenticated, "the operator credential is wrong")
             }
             return .operator
         case .apiKey(let clientID, let secret):
-            guard let key = try lookup(clientID), Fingerprint.constantTimeEquals(Fingerprint.secretHash(secret), key.secretHash) else {
+            guard let key = try lookup(clientID), Secret.matches(secret, hash: key.secretHash) else {
                 throw Rejection(.unauthenticated, "unknown client id or wrong client secret")
             }
             return try member(key, now: now)
