@@ -36,20 +36,31 @@ let package = Package(
         ),
         .target(name: "Models", path: "Shared/Models"),
         .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
+        // The engine: one transaction per polled batch (state, inbox, outbox, offsets), MessageHandler.
         .target(
             name: "Pipeline",
             dependencies: [
                 "Models", "Kafka", "Hashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/Pipeline"
+        ),
+        // The runtime every service executable runs: options, consumer loop, outbox relay, HTTP side, main.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Models", "Kafka", "Hashing", "Pipeline",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Shared/Pipeline"
+            path: "Shared/ServiceKit"
         ),
         .target(
             name: "Directory",
@@ -81,35 +92,35 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: [
-                "Models", "Pipeline", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                "Models", "Pipeline", "ServiceKit", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Lifecycle"
         ),
         .target(
             name: "Sharing",
-            dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Models", "Pipeline", "ServiceKit", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Sharing"
         ),
         .target(
             name: "Deactivation",
-            dependencies: ["Models", "Pipeline", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Models", "Pipeline", "ServiceKit", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Deactivation"
         ),
         .target(
             name: "Notifications",
             dependencies: [
-                "Models", "Pipeline", "Hashing", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                "Models", "Pipeline", "ServiceKit", "Hashing", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Services/Notifications",
             resources: [.copy("Templates")]
         ),
-        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
-        .executableTarget(name: "SharingMain", dependencies: ["Sharing", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
-        .executableTarget(name: "NotificationsMain", dependencies: ["Notifications", "Pipeline", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
-        .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
+        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
+        .executableTarget(name: "SharingMain", dependencies: ["Sharing", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
+        .executableTarget(name: "NotificationsMain", dependencies: ["Notifications", "ServiceKit", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
+        .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -146,12 +157,17 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Lifecycle", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/PipelineTests"
         ),
         .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "Pipeline", "Lifecycle", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/ServiceKitTests"
+        ),
+        .testTarget(
             name: "LifecycleTests",
-            dependencies: ["Lifecycle", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Lifecycle", "Pipeline", "ServiceKit", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LifecycleTests"
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Pipeline
+import ServiceKit
 
 /// The Deactivation service: the deactivation and reactivation sagas and their status.
 public enum Deactivation {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Deactivation
 import Foundation
-import Pipeline
+import ServiceKit
 
 @main
 struct DeactivationService: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Pipeline
+import ServiceKit
 
 /// The Lifecycle service: organizations, workspaces, members, keys, SSO, integrations (with the
 /// read-only copies shared into a workspace), step runners and workflows.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Lifecycle
-import Pipeline
+import ServiceKit
 
 @main
 struct LifecycleService: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import SMTP
+import ServiceKit
 
 /// How Notifications delivers: the SMTP server (nil: publish only), the sender, the templates, retries.
 public struct NotificationSettings: Sendable {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Notifications
-import Pipeline
 import SMTP
+import ServiceKit
 
 @main
 struct NotificationsService: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Pipeline
+import ServiceKit
 
 /// The Sharing service: share requests between workspaces and their state machine.
 public enum Sharing {

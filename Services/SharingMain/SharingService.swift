@@ -1,5 +1,5 @@
 import ArgumentParser
-import Pipeline
+import ServiceKit
 import Sharing
 
 @main

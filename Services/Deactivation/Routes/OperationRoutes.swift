@@ -4,6 +4,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// Deactivation's read side: one operation with its steps, and a workspace's status with its operations.
 enum OperationRoutes {

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// `GET /workspaces/{id}/integrations[?kind=step|trigger|secret][&shared=to|from|none]`: the
 /// workspace's own integrations and the copies shared into it, with secret field names, never values.

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// `GET /workspaces/{id}/api-keys`: a workspace's keys, never their secrets or hashes.
 enum KeyRoutes {

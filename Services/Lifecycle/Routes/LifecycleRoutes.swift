@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// Lifecycle's read side: organizations and workspaces with their members.
 enum LifecycleRoutes {

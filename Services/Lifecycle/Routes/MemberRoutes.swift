@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// `GET /workspaces/{id}/invitations`: a workspace's invitations with their state, never tokens.
 enum MemberRoutes {

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// `GET /workspaces/{id}/step-runners`: runners and whether they registered; never tokens.
 enum RunnerRoutes {

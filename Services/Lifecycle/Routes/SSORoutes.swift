@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// `GET /workspaces/{id}/sso` and `GET /workspaces/{id}/claim-mappings`.
 enum SSORoutes {

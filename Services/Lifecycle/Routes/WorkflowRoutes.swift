@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// Workflows: `GET /workspaces/{id}/workflows[?name=]`, `GET /workflows/{id}`,
 /// `GET /revisions/{id}` (its YAML) and `GET /workspaces/{id}/executions[?status=running]`.

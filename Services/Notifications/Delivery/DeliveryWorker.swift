@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Models
 import Pipeline
+import ServiceKit
 import ServiceLifecycle
 import SMTP
 

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// Notifications' read side: the history of a workspace's notifications, with delivery state.
 enum NotificationRoutes {

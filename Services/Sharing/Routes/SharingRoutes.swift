@@ -4,6 +4,7 @@ import GRDB
 import Hummingbird
 import Models
 import Pipeline
+import ServiceKit
 
 /// Sharing's read side: shares to and from a workspace, requests awaiting its decision, the
 /// destinations of one integration, and one share with its history.

@@ -75,20 +75,6 @@ extension BatchProcessor {
         let resultID = "res_" + DerivedID.make(from: envelope.id, label: "reused." + Hex.encode(fingerprint))
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
     }
-
-    /// Queues one of this service's events. Its id is derived from the cause's id, this service and
-    /// the event's position: services reacting to the same event never publish the same id.
-    func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
-        guard let topic = topics.events else {
-            preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
-        }
-        let eventID: EventID = context.newID("\(source).event.\(index)")
-        let envelope = Envelope(
-            id: eventID.rawValue, type: type(of: event.message).messageType, source: source, time: context.now,
-            subject: event.subject, correlationID: cause, payload: JSONCoding.encode(event.message)
-        )
-        try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
-    }
 }
 
 extension DatabaseError {

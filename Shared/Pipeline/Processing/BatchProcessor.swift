@@ -22,7 +22,7 @@ public final class BatchProcessor: Sendable {
     /// How long processed message ids are kept in the inbox.
     let inboxRetention: TimeInterval
 
-    init(
+    package init(
         store: ServiceStore, handler: any MessageHandler, topics: PipelineTopics, source: String,
         limits: EnvelopeLimits, logger: Logger, metrics: PipelineMetrics, inboxRetention: TimeInterval = 7 * 86_400,
         clock: @escaping @Sendable () -> Date = Date.init
@@ -45,7 +45,7 @@ public final class BatchProcessor: Sendable {
     }
 
     /// ``process(_:)`` for a batch already prepared (decoded off the writer thread).
-    func process(_ batch: [PreparedMessage]) async throws {
+    package func process(_ batch: [PreparedMessage]) async throws {
         guard !batch.isEmpty else { return }
         let now = clock()
         try await writer.write { db in

@@ -7,8 +7,8 @@ import Models
 /// a command or an event this service applies, the decoded message. Prepared before the batch's
 /// write transaction (while the batch before it commits), so that the database's one writer thread
 /// spends its time only on what needs the database.
-struct PreparedMessage: Sendable {
-    enum Content: Sendable {
+package struct PreparedMessage: Sendable {
+    package enum Content: Sendable {
         /// Not a valid envelope.
         case undecodable(EnvelopeError)
         /// A command: its fingerprint (to tell a repeated id from a reused one), the decoded message
@@ -18,13 +18,13 @@ struct PreparedMessage: Sendable {
         case event(Envelope, decoded: Result<any Message, Rejection>?)
     }
 
-    let message: KafkaConsumedMessage
-    let content: Content
+    package let message: KafkaConsumedMessage
+    package let content: Content
 }
 
 extension BatchProcessor {
     /// Decodes a polled batch. Touches no state: runs on any thread, concurrently with a write.
-    func prepare(_ messages: [KafkaConsumedMessage]) -> [PreparedMessage] {
+    package func prepare(_ messages: [KafkaConsumedMessage]) -> [PreparedMessage] {
         messages.map { PreparedMessage(message: $0, content: content(of: $0)) }
     }
 

@@ -4,11 +4,11 @@ import Kafka
 import Models
 
 /// A record waiting to be published, with its place in the outbox's order.
-struct OutboxRecord: Sendable {
-    var sequence: Int64
-    var record: KafkaRecord
+package struct OutboxRecord: Sendable {
+    package var sequence: Int64
+    package var record: KafkaRecord
     /// When the batch that queued it began, in seconds since 1970.
-    var queuedAt: Double
+    package var queuedAt: Double
 }
 
 /// Queues records for the ``OutboxRelay`` from inside a write transaction, so that they are
@@ -32,7 +32,7 @@ public enum Outbox {
 
     /// The first `limit` rows after `sequence` in publishing order. A row whose headers cannot be
     /// read is published without them rather than blocking everything behind it.
-    static func oldest(_ limit: Int, after sequence: Int64 = 0, db: Database) throws -> [OutboxRecord] {
+    package static func oldest(_ limit: Int, after sequence: Int64 = 0, db: Database) throws -> [OutboxRecord] {
         let sql = """
             SELECT sequence, topic, key, headers, value, (julianday(created_at) - 2440587.5) * 86400.0 AS queued_at
             FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?
@@ -48,14 +48,14 @@ public enum Outbox {
             }
     }
 
-    static func remove(_ sequences: [Int64], db: Database) throws {
+    package static func remove(_ sequences: [Int64], db: Database) throws {
         for sequence in sequences {
             try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?").execute(arguments: [sequence])
         }
     }
 
     /// Rows after `sequence`: all rows by default.
-    static func depth(after sequence: Int64 = 0, db: Database) throws -> Int {
+    package static func depth(after sequence: Int64 = 0, db: Database) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sequence > ?"), arguments: [sequence]) ?? 0
     }
 }

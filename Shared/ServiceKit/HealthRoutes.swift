@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Kafka
+import Pipeline
 import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.

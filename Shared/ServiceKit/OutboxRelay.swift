@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Kafka
 import Logging
+import Pipeline
 import ServiceLifecycle
 import Synchronization
 

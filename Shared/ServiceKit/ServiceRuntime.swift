@@ -5,6 +5,7 @@ import Kafka
 import Logging
 import Metrics
 import Models
+import Pipeline
 import Prometheus
 import ServiceLifecycle
 
@@ -112,25 +113,5 @@ public struct ServiceRuntime: Sendable {
             logger.warning("cannot create topics yet; retrying", metadata: ["attempt": "\(attempt)", "error": "\(failure)"])
             try await Task.sleep(for: .seconds(1))
         }
-    }
-}
-
-/// The `main` of every service executable: logging set up, the runtime built and run.
-public enum ServiceMain {
-    public static func run(_ definition: ServiceDefinition, options: ServiceOptions) async throws {
-        let level = try options.level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        var logger = Logger(label: "tenancy.\(definition.name)")
-        logger.logLevel = level
-        let runtime = try await ServiceRuntime.build(definition, options: options, logger: logger, registry: registry)
-        logger.info("started", metadata: ["http.port": "\(runtime.httpPort)", "kafka.topics": "\(runtime.topics.consumed)"])
-        try await runtime.run()
-        logger.info("stopped")
     }
 }

@@ -1,5 +1,6 @@
 import GRDB
 import Logging
+import Pipeline
 import ServiceLifecycle
 
 /// Copies the write-ahead log into the database file from a connection of its own, every

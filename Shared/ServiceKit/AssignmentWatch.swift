@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Decides when a group consumer without partitions is looked at again (once it has had none for
 /// `patience`, and then at most once per `patience`) and when its client may be replaced (once its
 /// topics have existed for `patience` as well).

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Models
+import Pipeline
 
 /// JSON bodies of the read side, with a `not_found` error body when there is nothing to show.
 public enum JSONResponse {

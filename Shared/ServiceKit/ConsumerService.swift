@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Pipeline
 import ServiceLifecycle
 
 /// The poll loop: reads a batch and decodes it while the batch before it is written, then hands it

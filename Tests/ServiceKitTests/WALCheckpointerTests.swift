@@ -3,6 +3,7 @@ import GRDB
 import Kafka
 import Logging
 @testable import Pipeline
+@testable import ServiceKit
 import Testing
 
 /// The checkpointer copies committed log pages into the database file while the writer does not.

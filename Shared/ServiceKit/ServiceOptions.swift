@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Pipeline
 
 /// Configuration every service shares, from flags or `TENANCY_*` environment variables
 /// (a flag wins over the environment, the environment over the default).

@@ -5,6 +5,7 @@ import Lifecycle
 import Logging
 import Models
 import Pipeline
+import ServiceKit
 import TestSupport
 
 /// A real Lifecycle runtime in this process, built exactly as `main` builds it, against a real

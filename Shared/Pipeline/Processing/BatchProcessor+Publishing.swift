@@ -5,29 +5,18 @@ import Kafka
 import Models
 
 extension BatchProcessor {
-    func processEvent(_ envelope: Envelope, decoded: Result<any Message, Rejection>?, message: KafkaConsumedMessage, now: Date, db: Database) throws {
-        guard let decoded else { return }
-        guard try !Inbox.contains(envelope.id, db: db) else { return }
-        do {
-            let event = try decoded.get()
-            let context = DecisionContext.live(commandID: envelope.id, now: now)
-            try db.inSavepoint {
-                let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
-                for (index, reaction) in reactions.enumerated() {
-                    try publish(reaction, index: index, cause: envelope.id, context: context, db: db)
-                }
-                return .commit
-            }
-            metrics.eventApplied()
-        } catch let rejection as Rejection {
-            try deadLetter(message, rejection, now: now, db: db)
-        } catch let error as DatabaseError where error.isEnvironmental {
-            throw error
-        } catch {
-            logger.error("event could not be applied", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"])
-            try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
+    /// Queues one of this service's events. Its id is derived from the cause's id, this service and
+    /// the event's position: services reacting to the same event never publish the same id.
+    func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
+        guard let topic = topics.events else {
+            preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
         }
-        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
+        let eventID: EventID = context.newID("\(source).event.\(index)")
+        let envelope = Envelope(
+            id: eventID.rawValue, type: type(of: event.message).messageType, source: source, time: context.now,
+            subject: event.subject, correlationID: cause, payload: JSONCoding.encode(event.message)
+        )
+        try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
 
     /// Queues the command's result, keyed by the command id. Its event id is derived from the

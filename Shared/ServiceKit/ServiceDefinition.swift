@@ -2,6 +2,7 @@ import GRDB
 import Hummingbird
 import Logging
 import Models
+import Pipeline
 import ServiceLifecycle
 
 /// Everything that makes one service different from another; the rest is the shared runtime.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Pipeline
+@testable import ServiceKit
 
 @Suite("When a consumer without partitions is looked at again")
 struct AssignmentWatchTests {

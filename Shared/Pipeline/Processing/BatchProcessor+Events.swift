@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import Kafka
+import Models
+
+extension BatchProcessor {
+    func processEvent(_ envelope: Envelope, decoded: Result<any Message, Rejection>?, message: KafkaConsumedMessage, now: Date, db: Database) throws {
+        guard let decoded else { return }
+        guard try !Inbox.contains(envelope.id, db: db) else { return }
+        do {
+            let event = try decoded.get()
+            let context = DecisionContext.live(commandID: envelope.id, now: now)
+            try db.inSavepoint {
+                let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
+                for (index, reaction) in reactions.enumerated() {
+                    try publish(reaction, index: index, cause: envelope.id, context: context, db: db)
+                }
+                return .commit
+            }
+            metrics.eventApplied()
+        } catch let rejection as Rejection {
+            try deadLetter(message, rejection, now: now, db: db)
+        } catch let error as DatabaseError where error.isEnvironmental {
+            throw error
+        } catch {
+            logger.error("event could not be applied", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"])
+            try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
+        }
+        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
+    }
+}
