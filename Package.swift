@@ -27,15 +27,20 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
-        // Shared
-        .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
-        .target(
-            name: "Kafka",
-            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
-            path: "Shared/Kafka"
-        ),
+        // Contracts and bridges: what every other layer builds on.
         .target(name: "Models", path: "Shared/Models"),
         .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
+        .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
+        .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka"),
+        .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Shared/SMTP"
+        ),
+
         // The engine: one transaction per polled batch (state, inbox, outbox, offsets), MessageHandler.
         .target(
             name: "Pipeline",
@@ -47,7 +52,10 @@ let package = Package(
             ],
             path: "Shared/Pipeline"
         ),
-        // The runtime every service executable runs: options, consumer loop, outbox relay, HTTP side, main.
+        // The replica of Lifecycle's directory that the other services keep.
+        .target(name: "Directory", dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift")], path: "Shared/Directory"),
+
+        // The kit: the runtime every service executable runs (options, consumer loop, outbox relay, HTTP side, main).
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -62,55 +70,37 @@ let package = Package(
             ],
             path: "Shared/ServiceKit"
         ),
-        .target(
-            name: "Directory",
-            dependencies: ["Models", "Pipeline", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Shared/Directory"
-        ),
-        .target(
-            name: "SMTP",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            path: "Shared/SMTP"
-        ),
-        .target(
-            name: "AsyncAPI",
-            dependencies: ["Models", .product(name: "Yams", package: "Yams")],
-            path: "Shared/AsyncAPI"
-        ),
-        // Spawning test processes without Foundation's Process (see TestSupport/Subprocess.swift).
-        .target(name: "CSpawn", path: "Shared/CSpawn"),
-        .target(
-            name: "TestSupport",
-            dependencies: ["Models", "Kafka", "CSpawn", .product(name: "Logging", package: "swift-log")],
-            path: "Shared/TestSupport"
-        ),
 
-        // Services
+        // Services: a library each (rules, store, routes) and an executable that only parses arguments.
         .target(
             name: "Lifecycle",
             dependencies: [
-                "Models", "Pipeline", "ServiceKit", "Hashing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
+                "Models", "Hashing", "Pipeline", "ServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Lifecycle"
         ),
         .target(
             name: "Sharing",
-            dependencies: ["Models", "Pipeline", "ServiceKit", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Models", "Pipeline", "ServiceKit", "Directory",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Services/Sharing"
         ),
         .target(
             name: "Deactivation",
-            dependencies: ["Models", "Pipeline", "ServiceKit", "Directory", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Models", "Pipeline", "ServiceKit", "Directory",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Services/Deactivation"
         ),
         .target(
             name: "Notifications",
             dependencies: [
-                "Models", "Pipeline", "ServiceKit", "Hashing", "Directory", "SMTP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                "Models", "Hashing", "Pipeline", "ServiceKit", "Directory", "SMTP",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -121,6 +111,9 @@ let package = Package(
         .executableTarget(name: "SharingMain", dependencies: ["Sharing", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
         .executableTarget(name: "NotificationsMain", dependencies: ["Notifications", "ServiceKit", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
         .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
+
+        // Clients: they speak to the services only through topics and HTTP.
+        .target(name: "AsyncAPI", dependencies: ["Models", .product(name: "Yams", package: "Yams")], path: "Clients/AsyncAPI"),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -130,7 +123,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Services/CLI"
+            path: "Clients/CLI"
         ),
 
         // Tools
@@ -145,7 +138,16 @@ let package = Package(
             path: "Tools/Bench"
         ),
 
-        // Tests
+        // Test support: real brokers, SMTP servers and processes for the tests and the bench.
+        // CSpawn: spawning processes without Foundation's Process (see TestSupport/Subprocess.swift).
+        .target(name: "CSpawn", path: "Tests/Support/CSpawn"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Models", "Kafka", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support/TestSupport"
+        ),
+
+        // Tests, one target per module; EndToEndTests drives the executables as processes.
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
         .testTarget(name: "AsyncAPITests", dependencies: ["AsyncAPI", "Models", .product(name: "Yams", package: "Yams")], path: "Tests/AsyncAPITests"),
         .testTarget(

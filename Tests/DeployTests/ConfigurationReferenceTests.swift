@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The deployment files and the README speak of exactly the settings the code reads.
 @Suite("Configuration reference")
 struct ConfigurationReferenceTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     /// Every `TENANCY_*` variable the services and the CLI read: literal names, and the CLI's settings,
     /// which it reads as `TENANCY_<KEY>` or from the config file.
     static func variablesTheCodeReads() throws -> Set<String> {
         var names: Set<String> = []
-        for directory in ["Services", "Shared"] {
-            for file in try swiftFiles(under: root.appendingPathComponent(directory)) where !file.path.contains("/TestSupport/") {
+        for directory in ["Services", "Shared", "Clients"] {
+            for file in try swiftFiles(under: root.appendingPathComponent(directory)) where !file.path.contains("/Tests/") {
                 let source = try String(contentsOf: file, encoding: .utf8)
                 names.formUnion(source.matches(of: /"(TENANCY_[A-Z_]+)"/).map { String($0.output.1) })
                 names.formUnion(source.matches(of: /setting\("([a-z_]+)"\)/).map { "TENANCY_" + $0.output.1.uppercased() })

@@ -7,7 +7,7 @@ import Yams
 /// operators rely on; the compose file passes `docker compose config` where a compose client exists.
 @Suite("Deployment files")
 struct DeployFilesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let hasKubectl = FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/kubectl")
 
     @Test(.enabled(if: hasKubectl, "kubectl is not installed"))

@@ -6,7 +6,7 @@ import TestSupport
 @Suite("CLI: the AsyncAPI document")
 struct CLIAsyncAPITests {
     @Test func printsTheCommittedDocument() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let printed = try await runToCompletion(Deployment.binary("tenancy"), ["asyncapi"])
         #expect(printed.status == 0, "\(printed.errors)")
         #expect(printed.output == (try String(contentsOf: root.appendingPathComponent("deploy/asyncapi.yaml"), encoding: .utf8)))

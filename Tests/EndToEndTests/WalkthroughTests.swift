@@ -5,7 +5,7 @@ import TestSupport
 /// The README's walkthrough, run exactly as written against the four services, a broker and a mail catcher.
 @Suite("End to end: the README walkthrough", .serialized, .timeLimit(.minutes(10)))
 struct WalkthroughTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     /// The shell block between the walkthrough markers of README.md.
     static func walkthrough() throws -> String {

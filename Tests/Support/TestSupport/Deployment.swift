@@ -17,7 +17,7 @@ public struct Deployment: Sendable {
     /// `TENANCY_BIN_DIR`, else the debug build of this checkout.
     public static var defaultBinaries: String {
         if let directory = ProcessInfo.processInfo.environment["TENANCY_BIN_DIR"] { return directory }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         return root.appendingPathComponent(".build/debug").path
     }
 

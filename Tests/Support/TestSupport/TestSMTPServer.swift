@@ -62,7 +62,6 @@ public final class TestSMTPServer: Sendable {
     }
 
     private static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("deploy/local/mail-catcher.py").path
+        Repository.root.appendingPathComponent("deploy/local/mail-catcher.py").path
     }
 }

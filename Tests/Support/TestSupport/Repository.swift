@@ -1,0 +1,12 @@
+import Foundation
+
+/// The checkout the tests run from: the nearest directory above this file that holds Package.swift.
+public enum Repository {
+    public static let root: URL = {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path), directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory
+    }()
+}
