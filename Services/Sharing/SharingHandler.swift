@@ -12,7 +12,7 @@ struct SharingHandler: MessageHandler {
     /// Most requests expired in one housekeeping pass; the rest wait for the next.
     let expiryBatch = 500
 
-    let commands = MessageRegistry(MessageCatalogue.sharingCommands)
+    let commands = SharingCommands.table.registry
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes + [SagaStepRetried.self])
 
@@ -24,36 +24,10 @@ struct SharingHandler: MessageHandler {
     }
 
     private func decide(_ command: any Message, by principal: Principal, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let caller: Caller
-        switch principal {
-        case .operator:
+        guard case .member(let caller) = principal else {
             throw Rejection(.forbidden, "sharing is done by workspace Owners with their API keys, not with the operator credential")
-        case .member(let member):
-            caller = member
         }
-        switch command {
-        case let command as CreateShareRequest:
-            let source = try SharingQueries.source(command.integrationID, for: caller, db: db)
-            let destination = try SharingQueries.destinations([command.destinationWorkspaceID], of: command.integrationID, for: caller, db: db)
-            return try ShareRequestRules.create(
-                command, by: principal, source: source, destination: destination[command.destinationWorkspaceID] ?? ShareDestination(), context: context
-            )
-        case let command as BulkCreateShareRequests:
-            let source = try SharingQueries.source(command.integrationID, for: caller, db: db)
-            let destinations = try SharingQueries.destinations(command.destinationWorkspaceIDs, of: command.integrationID, for: caller, db: db)
-            return try ShareRequestRules.bulkCreate(command, by: principal, source: source, destinations: destinations, context: context)
-        case let command as AcceptShareRequest:
-            return try ShareDecisionRules.accept(command, by: principal, share: SharingQueries.share(command.shareID, db: db), context: context)
-        case let command as DenyShareRequest:
-            return try ShareDecisionRules.deny(command, by: principal, share: SharingQueries.share(command.shareID, db: db), context: context)
-        case let command as RevokeShare:
-            let open = try SharingQueries.openShares(of: command.integrationID, in: caller.workspaceID, db: db)
-            return try ShareEndingRules.revoke(command, by: principal, openShares: open)
-        case let command as RemoveSharedIntegration:
-            return try ShareEndingRules.remove(command, by: principal, share: SharingQueries.share(copy: command.integrationID, db: db))
-        default:
-            throw Rejection(.unknownType, "Sharing does not handle \(type(of: command).messageType)")
-        }
+        return try SharingCommands.table.handle(command, SharingRequest(principal: principal, caller: caller, context: context, db: db))
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {

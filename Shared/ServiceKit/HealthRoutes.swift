@@ -12,7 +12,7 @@ enum HealthRoutes {
             "ok\n"
         }
         router.get("/health/ready") { _, _ -> Response in
-            let database = (try? await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+            let database = (try? await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
             let broker = await reachable(producer)
             let assigned = consumer.assignment.count
             let ready = database && broker && assigned > 0

@@ -15,7 +15,7 @@ public struct ServiceDefinition: Sendable {
     public var migrations: @Sendable (inout DatabaseMigrator) -> Void
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
     /// Read-only HTTP queries over the service's store, beside health and metrics.
-    public var routes: @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void
+    public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
 
@@ -23,7 +23,7 @@ public struct ServiceDefinition: Sendable {
         name: String, defaultHTTPPort: Int, topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceStore) -> Void = { _, _ in },
+        routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void = { _, _ in },
         backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
     ) {
         self.name = name

@@ -70,7 +70,7 @@ public struct ServiceRuntime: Sendable {
 
         let router = Router()
         HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, registry: registry)
-        definition.routes(router, store)
+        definition.routes(router, store.reader)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
 

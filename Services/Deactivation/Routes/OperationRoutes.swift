@@ -8,15 +8,15 @@ import ServiceKit
 
 /// Deactivation's read side: one operation with its steps, and a workspace's status with its operations.
 enum OperationRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/operations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let view = try await store.writer.read { db in try operations("id = ?", [id], db: db).first }
+            let view = try await reader.read { db in try operations("id = ?", [id], db: db).first }
             return try JSONResponse.make(view, notFound: "operation '\(id)' not found")
         }
         router.get("/workspaces/:id/operations") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let view = try await store.writer.read { db -> WorkspaceOperationsView? in
+            let view = try await reader.read { db -> WorkspaceOperationsView? in
                 guard let workspace = try Directory.workspace(WorkspaceID(rawValue: id), db: db) else { return nil }
                 let operations = try operations("workspace_id = ? ORDER BY started_at DESC, rowid DESC", [id], db: db)
                 return WorkspaceOperationsView(workspaceID: id, status: workspace.status.rawValue, operations: operations)

@@ -8,7 +8,7 @@ import ServiceKit
 /// `GET /workspaces/{id}/integrations[?kind=step|trigger|secret][&shared=to|from|none]`: the
 /// workspace's own integrations and the copies shared into it, with secret field names, never values.
 enum IntegrationRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/integrations") { request, context -> Response in
             let id = try context.parameters.require("id")
             let kind = request.uri.queryParameters.get("kind")
@@ -19,7 +19,7 @@ enum IntegrationRoutes {
             if let shared, !["to", "from", "none"].contains(shared) {
                 throw HTTPError(.badRequest, message: "shared must be to, from or none")
             }
-            let integrations = try await store.writer.read { db -> [IntegrationView]? in
+            let integrations = try await reader.read { db -> [IntegrationView]? in
                 guard try WorkspaceRecord.exists(db, key: id) else { return nil }
                 let views = try local(in: id, kind: kind, db: db) + copies(in: id, kind: kind, db: db)
                 return views.filter { view in

@@ -7,10 +7,10 @@ import ServiceKit
 
 /// `GET /workspaces/{id}/api-keys`: a workspace's keys, never their secrets or hashes.
 enum KeyRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/api-keys") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let keys = try await store.writer.read { db -> [KeyView]? in
+            let keys = try await reader.read { db -> [KeyView]? in
                 guard try WorkspaceRecord.exists(db, key: id) else { return nil }
                 return try APIKeyRecord.filter(APIKeyRecord.CodingKeys.workspaceID == id).order(APIKeyRecord.CodingKeys.createdAt).fetchAll(db).map(KeyView.init)
             }

@@ -7,16 +7,16 @@ import ServiceKit
 
 /// Lifecycle's read side: organizations and workspaces with their members.
 enum LifecycleRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
-        KeyRoutes.register(on: router, store: store)
-        MemberRoutes.register(on: router, store: store)
-        SSORoutes.register(on: router, store: store)
-        RunnerRoutes.register(on: router, store: store)
-        IntegrationRoutes.register(on: router, store: store)
-        WorkflowRoutes.register(on: router, store: store)
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
+        KeyRoutes.register(on: router, reader: reader)
+        MemberRoutes.register(on: router, reader: reader)
+        SSORoutes.register(on: router, reader: reader)
+        RunnerRoutes.register(on: router, reader: reader)
+        IntegrationRoutes.register(on: router, reader: reader)
+        WorkflowRoutes.register(on: router, reader: reader)
         router.get("/organizations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let view = try await store.writer.read { db -> OrganizationView? in
+            let view = try await reader.read { db -> OrganizationView? in
                 guard let record = try OrganizationRecord.fetchOne(db, key: id) else { return nil }
                 let features = try String.fetchAll(db, sql: "SELECT feature FROM organization_feature WHERE organization_id = ? ORDER BY feature", arguments: [id])
                 let workspaces = try WorkspaceRecord.filter(WorkspaceRecord.CodingKeys.organizationID == id).order(WorkspaceRecord.CodingKeys.name).fetchAll(db)
@@ -26,7 +26,7 @@ enum LifecycleRoutes {
         }
         router.get("/workspaces/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let view = try await store.writer.read { db -> WorkspaceView? in
+            let view = try await reader.read { db -> WorkspaceView? in
                 guard let record = try WorkspaceRecord.fetchOne(db, key: id) else { return nil }
                 let members = try Row.fetchAll(db, sql: """
                     SELECT member.user_id, user.email, member.role FROM member JOIN user ON user.id = member.user_id

@@ -7,11 +7,11 @@ import ServiceKit
 
 /// `GET /workspaces/{id}/invitations`: a workspace's invitations with their state, never tokens.
 enum MemberRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/invitations") { _, context -> Response in
             let id = try context.parameters.require("id")
             let now = Date()
-            let invitations = try await store.writer.read { db -> [InvitationView]? in
+            let invitations = try await reader.read { db -> [InvitationView]? in
                 guard try WorkspaceRecord.exists(db, key: id) else { return nil }
                 return try InvitationRecord.filter(InvitationRecord.CodingKeys.workspaceID == id)
                     .order(InvitationRecord.CodingKeys.createdAt.desc).fetchAll(db).map { InvitationView($0, now: now) }

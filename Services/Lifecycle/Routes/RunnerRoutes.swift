@@ -7,10 +7,10 @@ import ServiceKit
 
 /// `GET /workspaces/{id}/step-runners`: runners and whether they registered; never tokens.
 enum RunnerRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/step-runners") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let runners = try await store.writer.read { db -> [RunnerView]? in
+            let runners = try await reader.read { db -> [RunnerView]? in
                 guard try WorkspaceRecord.exists(db, key: id) else { return nil }
                 return try Row.fetchAll(db, sql: "SELECT id, name, platform, registered_at, created_at FROM step_runner WHERE workspace_id = ? ORDER BY name", arguments: [id])
                     .map { RunnerView(runnerID: $0["id"], name: $0["name"], platform: $0["platform"], registeredAt: $0["registered_at"], createdAt: $0["created_at"]) }

@@ -7,10 +7,10 @@ import ServiceKit
 
 /// `GET /workspaces/{id}/sso` and `GET /workspaces/{id}/claim-mappings`.
 enum SSORoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/sso") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let view = try await store.writer.read { db -> SSOView? in
+            let view = try await reader.read { db -> SSOView? in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sso_config WHERE workspace_id = ?", arguments: [id]) else { return nil }
                 return SSOView(
                     workspaceID: id, entityID: row["entity_id"], ssoURL: row["sso_url"], certificate: row["certificate"],
@@ -21,7 +21,7 @@ enum SSORoutes {
         }
         router.get("/workspaces/:id/claim-mappings") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let mappings = try await store.writer.read { db -> [MappingView]? in
+            let mappings = try await reader.read { db -> [MappingView]? in
                 guard try WorkspaceRecord.exists(db, key: id) else { return nil }
                 return try Row.fetchAll(db, sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value", arguments: [id])
                     .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }

@@ -45,7 +45,7 @@ final class DeliveryWorker: Service, Sendable {
 
     /// Sends what is due; returns how many were attempted.
     private func deliverDue() async throws -> Int {
-        let due = try await context.store.writer.read { [clock] db in try NotificationQueries.due(now: clock(), limit: 20, db: db) }
+        let due = try await context.store.reader.read { [clock] db in try NotificationQueries.due(now: clock(), limit: 20, db: db) }
         var attempted = 0
         for notification in due {
             if Task.isShuttingDownGracefully { break }
@@ -87,7 +87,7 @@ final class DeliveryWorker: Service, Sendable {
         }
         if record.status != .pending { record.settledAt = now }
         let settled = record
-        try await context.store.writer.write { [context] db in
+        try await context.store.write { [context] db in
             try settled.update(db)
             if settled.status != .pending {
                 let envelope = Envelope(

@@ -7,7 +7,7 @@ import ServiceKit
 
 /// Notifications' read side: the history of a workspace's notifications, with delivery state.
 enum NotificationRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         // ?recipient=address&status=pending|sent|failed|not_sent
         router.get("/workspaces/:id/notifications") { request, context -> Response in
             let id = try context.parameters.require("id")
@@ -16,7 +16,7 @@ enum NotificationRoutes {
             if let status, NotificationRecord.Status(rawValue: status) == nil {
                 throw HTTPError(.badRequest, message: "status must be pending, sent, failed or not_sent")
             }
-            let notifications = try await store.writer.read { db in
+            let notifications = try await reader.read { db in
                 try NotificationRecord.fetchAll(db, sql: """
                     SELECT * FROM notification WHERE workspace_id = ? AND (? IS NULL OR recipient = ? COLLATE NOCASE) AND (? IS NULL OR status = ?)
                     ORDER BY created_at DESC, id LIMIT 500
@@ -26,7 +26,7 @@ enum NotificationRoutes {
         }
         router.get("/notifications/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let notification = try await store.writer.read { db in try NotificationRecord.fetchOne(db, key: id) }
+            let notification = try await reader.read { db in try NotificationRecord.fetchOne(db, key: id) }
             return try JSONResponse.make(notification.map { NotificationView($0, withBodies: true) }, notFound: "notification '\(id)' not found")
         }
     }

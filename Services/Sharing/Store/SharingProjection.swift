@@ -17,15 +17,15 @@ enum SharingProjection {
             try db.cachedStatement(sql: """
                 INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
                     destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
-                    share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), time,
+                    share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), ShareStatus.pending, time,
                 ])
             try record(share, .pending, by: share.requestedBy, at: time, db: db)
         case let event as ShareAccepted:
-            try db.cachedStatement(sql: "UPDATE share SET status = 'accepted', copy_integration_id = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [event.copyIntegrationID, time, event.share.shareID])
+            try db.cachedStatement(sql: "UPDATE share SET status = ?, copy_integration_id = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [ShareStatus.accepted, event.copyIntegrationID, time, event.share.shareID])
             try record(event.share, .accepted, by: event.acceptedBy, automatic: event.automatic, at: time, db: db)
         case let event as ShareDenied:
             try transition(event.share, to: .denied, by: event.deniedBy, reason: event.reason, at: time, db: db)
@@ -46,7 +46,7 @@ enum SharingProjection {
         case is SharingStepCompleted:
             break // a confirmation for Deactivation; each ended share has its own event
         default:
-            preconditionFailure("Sharing has no projection for \(type(of: event).messageType)")
+            throw UnhandledMessage(type: type(of: event).messageType)
         }
     }
 

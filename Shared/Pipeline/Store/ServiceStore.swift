@@ -6,7 +6,11 @@ import Kafka
 ///
 /// A file is opened as a WAL `DatabasePool`; without a path an in-memory queue is used (unit tests).
 public final class ServiceStore: Sendable {
-    public let writer: any DatabaseWriter
+    /// The one writer: the pipeline's batch transactions and the service's own background work.
+    package let writer: any DatabaseWriter
+
+    /// Read-only access, for the read side and health checks: a route cannot write through it.
+    public var reader: any DatabaseReader { writer }
 
     /// - Parameter migrations: the service's own migrations, registered after the shared ones.
     ///   Once shipped, a migration is never edited; new ones are appended.
@@ -73,13 +77,18 @@ public final class ServiceStore: Sendable {
         }
     }
 
+    /// Runs `updates` in a transaction of its own, for work outside the pipeline (email delivery).
+    public func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(updates)
+    }
+
     /// Where to resume each partition: the stored next offset, for those that have one.
     public func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try writer.read { db in try ConsumerOffsets.next(for: partitions, db: db) }
+        try reader.read { db in try ConsumerOffsets.next(for: partitions, db: db) }
     }
 
     /// Number of records not yet acknowledged by the broker.
     public func outboxDepth() throws -> Int {
-        try writer.read { db in try Outbox.depth(db: db) }
+        try reader.read { db in try Outbox.depth(db: db) }
     }
 }

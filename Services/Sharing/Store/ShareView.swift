@@ -41,13 +41,13 @@ struct ShareView: Codable {
     }
 
     /// A row of `share` joined (left) with `sharing_integration` as `current_name` and `vendor`.
-    init(row: Row, relativeTo workspace: String? = nil) {
+    init(row: Row, relativeTo workspace: WorkspaceID? = nil) {
         shareID = row["id"]
         status = row["status"]
         sourceWorkspaceID = row["source_workspace_id"]
         destinationWorkspaceID = row["destination_workspace_id"]
-        let source: String = row["source_workspace_id"]
-        direction = workspace.map { $0 == source ? "from" : "to" }
+        let source: WorkspaceID = row["source_workspace_id"]
+        direction = workspace.map { $0 == source ? ShareFilter.Direction.from.rawValue : ShareFilter.Direction.to.rawValue }
         integration = Integration(id: row["integration_id"], kind: row["integration_kind"], name: row["current_name"] ?? row["integration_name"], vendor: row["vendor"])
         requestedBy = row["requested_by"]
         requestedAt = row["requested_at"]
