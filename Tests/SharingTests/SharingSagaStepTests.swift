@@ -17,9 +17,13 @@ extension SharingHandlerTests {
         let incoming = try run(CreateShareRequest(integrationID: IntegrationID(rawValue: "int_theirs"), destinationWorkspaceID: source), as: destinationOwner, in: destination)
         #expect(incoming.created["status"] == "accepted")
 
+        let preview = try store.reader.read { db in try SharingReads.deactivationPreview(of: source, db: db) }
         let operation = OperationReference(operationID: OperationID(rawValue: "op_1"), kind: .deactivation, workspaceID: source, organizationID: organization)
         let events = try lifecycle(DeactivationStarted(operation: operation, requestedBy: owner, steps: [.lifecycle, .sharing]))
         let confirmation = try #require(events.last?.message as? SharingStepCompleted)
+        #expect(preview?.sharesToEnd == confirmation.endedShares, "the preview names exactly what the saga step then ends")
+        #expect(try store.reader.read { db in try SharingReads.deactivationPreview(of: source, db: db) }?.sharesToEnd.isEmpty == true)
+        #expect(try store.reader.read { db in try SharingReads.deactivationPreview(of: WorkspaceID(rawValue: "ws_unknown"), db: db) } == nil)
         #expect(Set(confirmation.endedShares.map(\.share.shareID.rawValue)) == [outgoing, incoming.created["share_id"]!])
         #expect(events.contains { ($0.message as? ShareCancelled)?.cause == .workspaceDeactivated })
         #expect(events.contains { ($0.message as? ShareRevoked)?.cause == .workspaceDeactivated })

@@ -64,8 +64,14 @@ enum ShareEndingRules {
     /// then the step is confirmed with what ended.
     static func sagaStep(_ operation: OperationReference, openShares: [ShareState]) -> [DomainEvent] {
         let ending = operation.kind == .deactivation ? openShares : []
-        let confirmation = SharingStepCompleted(operation: operation, endedShares: ending.map { EndedShare(share: $0.reference, statusBefore: $0.status) })
+        let confirmation = SharingStepCompleted(operation: operation, endedShares: endedByDeactivation(ending))
         return end(ending, by: nil, cause: .workspaceDeactivated) + [DomainEvent(confirmation, subject: operation.workspaceID.rawValue)]
+    }
+
+    /// The shares a deactivation ends, given the open shares from and to the workspace: the saga
+    /// step and its preview both take them from here.
+    static func endedByDeactivation(_ openShares: [ShareState]) -> [EndedShare] {
+        openShares.map { EndedShare(share: $0.reference, statusBefore: $0.status) }
     }
 
     /// Pending requests past their expiry become expired.

@@ -3,8 +3,8 @@ import Hummingbird
 import Models
 import ServiceKit
 
-/// Sharing's read side: shares to and from a workspace, requests awaiting its decision, the
-/// destinations of one integration, and one share with its history.
+/// Sharing's read side: shares to and from a workspace, requests awaiting its decision, what a
+/// deactivation would end, the destinations of one integration, and one share with its history.
 enum SharingRoutes {
     static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         // ?direction=to|from&kind=step|trigger|secret&status=pending|accepted|...
@@ -21,6 +21,11 @@ enum SharingRoutes {
             let pending = filter
             let shares = try await reader.read { db in try SharingReads.workspaceShares(id, pending, db: db) }
             return try JSONResponse.make(shares.map { ["share_requests": $0] }, notFound: "workspace '\(id)' not found")
+        }
+        router.get("/workspaces/:id/deactivation-preview") { _, context -> Response in
+            let id = WorkspaceID(rawValue: try context.parameters.require("id"))
+            let preview = try await reader.read { db in try SharingReads.deactivationPreview(of: id, db: db) }
+            return try JSONResponse.make(preview, notFound: "workspace '\(id)' not found")
         }
         router.get("/integrations/:id/destinations") { _, context -> Response in
             let id = IntegrationID(rawValue: try context.parameters.require("id"))

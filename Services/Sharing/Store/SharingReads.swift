@@ -53,4 +53,12 @@ enum SharingReads {
         }
         return view
     }
+
+    /// What deactivating the workspace would end now, from the query and rule the saga step uses;
+    /// nil when the workspace is unknown.
+    static func deactivationPreview(of workspace: WorkspaceID, db: Database) throws -> SharingDeactivationPreview? {
+        guard try Directory.workspace(workspace, db: db) != nil else { return nil }
+        let open = try SharingQueries.openShares(involving: workspace, db: db)
+        return SharingDeactivationPreview(workspaceID: workspace, sharesToEnd: ShareEndingRules.endedByDeactivation(open))
+    }
 }
