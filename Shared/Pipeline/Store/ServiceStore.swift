@@ -66,13 +66,19 @@ public final class ServiceStore: Sendable {
         }
         migrator.registerMigration("pipeline.v3: compact outbox headers") { db in
             // Rows queued by an earlier version kept their headers as JSON `[name, base64 value]` pairs.
+            // The compact form is written out here, not through `HeaderCoding`, so that this shipped
+            // migration keeps doing exactly what it did whatever becomes of that type.
             for row in try Row.fetchAll(db, sql: "SELECT sequence, headers FROM outbox") {
                 let json: Data = row["headers"]
                 let pairs = (try? JSONDecoder().decode([[String]].self, from: json)) ?? []
-                let headers = pairs.compactMap { pair in
-                    pair.count == 2 ? Data(base64Encoded: pair[1]).map { KafkaHeader(name: pair[0], value: $0) } : nil
+                var compact: [UInt8] = [1]
+                for pair in pairs where pair.count == 2 {
+                    guard let value = Data(base64Encoded: pair[1]) else { continue }
+                    let name = Array(pair[0].utf8)
+                    compact += [UInt8(truncatingIfNeeded: name.count >> 8), UInt8(truncatingIfNeeded: name.count)] + name
+                    compact += (0..<4).reversed().map { UInt8(truncatingIfNeeded: value.count >> ($0 * 8)) } + value
                 }
-                try db.execute(sql: "UPDATE outbox SET headers = ? WHERE sequence = ?", arguments: [HeaderCoding.encode(headers), row["sequence"]])
+                try db.execute(sql: "UPDATE outbox SET headers = ? WHERE sequence = ?", arguments: [Data(compact), row["sequence"]])
             }
         }
     }
