@@ -2,15 +2,9 @@ import Pipeline
 
 /// Decides when a group consumer without partitions is looked at again (once it has had none for
 /// `patience`, and then at most once per `patience`) and when its client may be replaced (once its
-/// topics have existed for `patience` as well).
-///
-/// librdkafka updates a group's view of its subscribed topics from metadata it refreshes every
-/// `topic.metadata.refresh.interval.ms` (5 minutes); a consumer that joined while its topics did not
-/// exist (a broker that came back empty, topics recreated after it) can stay without partitions
-/// longer than that (measured with Tansu: still none after 6 minutes), and one that met its topics
-/// recreated under new ids can spin in its join for good. ``ConsumerService`` uses these checks to
-/// give such a consumer a fresh client - but not while librdkafka may still be joining by itself,
-/// just after the broker came back.
+/// topics have existed for `patience` as well, so that a join librdkafka starts by itself is not cut
+/// short). Why such a consumer gets a fresh client: docs/decisions.md, "A consumer that lost its
+/// partitions gets a fresh client".
 struct AssignmentWatch {
     let patience: Duration
     private var unassignedSince: ContinuousClock.Instant?

@@ -91,12 +91,8 @@ final class ConsumerService: Service, Sendable {
 
     /// Gives the consumer a new librdkafka client when it has had no partitions for a while after it
     /// lost the ones it had (or a topic went missing), while every subscribed topic has existed for a
-    /// while too. After a broker came back without its topics and they were recreated, librdkafka's
-    /// consumer either waits for its periodic metadata refresh (5 minutes, or longer: none after 6
-    /// minutes, measured) or spins in its group join for good ("postponing join until up-to-date
-    /// metadata is available"); a fresh client joins with fresh metadata. A consumer idle because its
-    /// group has more members than partitions is replaced at most once per loss (one extra
-    /// rebalance), and never if it had none.
+    /// while too: a fresh client joins with fresh metadata where the old one can wait or spin for good
+    /// (docs/decisions.md, "A consumer that lost its partitions gets a fresh client").
     private func watchAssignment(_ watch: inout AssignmentWatch) async {
         let now = ContinuousClock.now
         guard watch.checkDue(assigned: !consumer.assignment.isEmpty, now: now), consumer.lostPartitions,

@@ -15,7 +15,7 @@ import TestSupport
 /// broker did not acknowledge, and the test requires each of them, by id.
 ///
 /// Meeting a broker that came back without its topics, and then the topics recreated under new ids,
-/// is hard on librdkafka (2.8.0; 2.14.2 too where tried; known issues, README). Its consumer can
+/// is hard on librdkafka (2.8.0; 2.14.2 too where tried; known issues, docs/reliability.md). Its consumer can
 /// stay without partitions, or spin in its group join for good ("postponing join until up-to-date
 /// metadata is available": 2 of 3 runs once the broker stayed down for 30 s): the service then
 /// gives its consumer a fresh client, and must be ready again. Or it can crash (SIGSEGV in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: installs what is missing, builds the release executables, and runs tenancy-bench
 # against a Tansu broker it starts on a free port. Arguments go to tenancy-bench (see --help);
-# the defaults are the full run the README's figures come from.
+# the defaults are the full run docs/performance.md's figures come from.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$TENANCY_ROOT"
