@@ -7,10 +7,10 @@ import ServiceLifecycle
 /// `interval`, so that the batch writer seldom has to.
 ///
 /// SQLite's automatic checkpoint runs in the connection that commits: once the log reached its
-/// threshold (10,000 pages), the writer copied ~40 MB and synced the file before its next batch,
-/// and the commands in that batch waited. A passive checkpoint here takes no lock the writer needs;
-/// the writer's own then finds the log already copied, and only restarts it. Bench, p99 at 1,000
-/// commands/s over 7 alternating runs: median 229 ms without, 183 ms with (6 of 7 pairs better).
+/// threshold, the writer copied the whole log and synced the file before its next batch, and the
+/// commands in that batch waited. A passive checkpoint here takes no lock the writer needs; the
+/// writer's own then finds the log already copied, and only restarts it. (Its effect on latency:
+/// docs/performance-log.md.)
 final class WALCheckpointer: Service {
     private let path: String
     private let interval: Duration
