@@ -12,45 +12,46 @@ struct NotificationsService: AsyncParsableCommand {
         discussion: "The SMTP password is read from TENANCY_SMTP_PASSWORD only, never from a flag."
     )
 
-    private static let environment = ProcessInfo.processInfo.environment
-
     @OptionGroup var options: ServiceOptions
 
     @Option(name: .customLong("smtp-host"), help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST.")
     private var smtpHostFlag: String?
-    var smtpHost: String? { smtpHostFlag ?? Self.environment["TENANCY_SMTP_HOST"] }
+    var smtpHost: String? { Setting.flag(smtpHostFlag, or: "TENANCY_SMTP_HOST") }
 
     @Option(help: "SMTP port. Env: TENANCY_SMTP_PORT.")
-    var smtpPort: Int = environment["TENANCY_SMTP_PORT"].flatMap(Int.init) ?? 587
+    var smtpPort: Int = Setting.environment("TENANCY_SMTP_PORT") ?? 587
 
     @Option(help: "none or starttls (required when set). Env: TENANCY_SMTP_SECURITY.")
-    var smtpSecurity: String = environment["TENANCY_SMTP_SECURITY"] ?? "none"
+    var smtpSecurity: String = Setting.environment("TENANCY_SMTP_SECURITY") ?? "none"
 
     @Option(name: .customLong("smtp-username"), help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME.")
     private var smtpUsernameFlag: String?
-    var smtpUsername: String? { smtpUsernameFlag ?? Self.environment["TENANCY_SMTP_USERNAME"] }
+    var smtpUsername: String? { Setting.flag(smtpUsernameFlag, or: "TENANCY_SMTP_USERNAME") }
 
     @Option(name: .customLong("smtp-trust-roots"), help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS.")
     private var smtpTrustRootsFlag: String?
-    var smtpTrustRoots: String? { smtpTrustRootsFlag ?? Self.environment["TENANCY_SMTP_TRUST_ROOTS"] }
+    var smtpTrustRoots: String? { Setting.flag(smtpTrustRootsFlag, or: "TENANCY_SMTP_TRUST_ROOTS") }
 
     @Option(help: "Sender address. Env: TENANCY_SMTP_FROM.")
-    var smtpFrom: String = environment["TENANCY_SMTP_FROM"] ?? "Tenancy <noreply@tenancy.localhost>"
+    var smtpFrom: String = Setting.environment("TENANCY_SMTP_FROM") ?? "Tenancy <noreply@tenancy.localhost>"
 
     @Option(help: "Attempts per email before it is marked failed. Env: TENANCY_SMTP_MAX_ATTEMPTS.")
-    var smtpMaxAttempts: Int = environment["TENANCY_SMTP_MAX_ATTEMPTS"].flatMap(Int.init) ?? 15
+    var smtpMaxAttempts: Int = Setting.environment("TENANCY_SMTP_MAX_ATTEMPTS") ?? 15
 
     @Option(help: "First retry delay in seconds, doubled each time up to 300 s, with jitter. Env: TENANCY_SMTP_RETRY_SECONDS.")
-    var smtpRetrySeconds: Double = environment["TENANCY_SMTP_RETRY_SECONDS"].flatMap(Double.init) ?? 2
+    var smtpRetrySeconds: Double = Setting.environment("TENANCY_SMTP_RETRY_SECONDS") ?? 2
 
     @Option(name: .customLong("templates-dir"), help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR.")
     private var templatesDirFlag: String?
-    var templatesDir: String? { templatesDirFlag ?? Self.environment["TENANCY_TEMPLATES_DIR"] }
+    var templatesDir: String? { Setting.flag(templatesDirFlag, or: "TENANCY_TEMPLATES_DIR") }
+
+    /// Read from the environment only: a flag would show it in the process list.
+    private var smtpPassword: String? { Setting.environment("TENANCY_SMTP_PASSWORD") }
 
     func validate() throws {
         guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }
         guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else { throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive") }
-        if smtpUsername != nil, Self.environment["TENANCY_SMTP_PASSWORD"] == nil {
+        if smtpUsername != nil, smtpPassword == nil {
             throw ValidationError("--smtp-username needs the password in TENANCY_SMTP_PASSWORD")
         }
     }
@@ -59,7 +60,7 @@ struct NotificationsService: AsyncParsableCommand {
         let smtp = smtpHost.map {
             SMTPConfiguration(
                 host: $0, port: smtpPort, security: SMTPConfiguration.Security(rawValue: smtpSecurity) ?? .none,
-                username: smtpUsername, password: smtpUsername == nil ? nil : Self.environment["TENANCY_SMTP_PASSWORD"], trustRootsFile: smtpTrustRoots
+                username: smtpUsername, password: smtpUsername == nil ? nil : smtpPassword, trustRootsFile: smtpTrustRoots
             )
         }
         let settings = NotificationSettings(

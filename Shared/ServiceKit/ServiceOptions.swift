@@ -9,61 +9,59 @@ import Pipeline
 public struct ServiceOptions: ParsableArguments, Sendable {
     public init() {}
 
-    private static let environment = ProcessInfo.processInfo.environment
-
     @Option(help: "Kafka bootstrap servers, host:port[,host:port]. Env: TENANCY_BOOTSTRAP_SERVERS.")
-    public var bootstrapServers: String = environment["TENANCY_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
+    public var bootstrapServers: String = Setting.environment("TENANCY_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
     @Option(name: .customLong("kafka-property"), help: ArgumentHelp(
         "Any librdkafka property as key=value, repeatable (security.protocol, sasl.*, ...). Env: TENANCY_KAFKA_PROPERTIES, comma-separated.",
         valueName: "key=value"))
-    public var kafkaProperties: [String] = (environment["TENANCY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
+    public var kafkaProperties: [String] = (Setting.environment("TENANCY_KAFKA_PROPERTIES") ?? "").split(separator: ",").map(String.init)
 
     @Option(name: .customLong("database"), help: "SQLite file of this service. Env: TENANCY_DATABASE. Default: data/<service>.sqlite.")
     private var databaseFlag: String?
-    public var database: String? { databaseFlag ?? Self.environment["TENANCY_DATABASE"] }
+    public var database: String? { Setting.flag(databaseFlag, or: "TENANCY_DATABASE") }
 
     @Option(help: "Address the HTTP read side listens on. Env: TENANCY_HTTP_HOST.")
-    public var httpHost: String = environment["TENANCY_HTTP_HOST"] ?? "127.0.0.1"
+    public var httpHost: String = Setting.environment("TENANCY_HTTP_HOST") ?? "127.0.0.1"
 
     @Option(name: .customLong("http-port"), help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own.")
     private var httpPortFlag: Int?
-    public var httpPort: Int? { httpPortFlag ?? Self.environment["TENANCY_HTTP_PORT"].flatMap(Int.init) }
+    public var httpPort: Int? { Setting.flag(httpPortFlag, or: "TENANCY_HTTP_PORT") }
 
     @Option(help: "Prefix of every topic name (tenancy.lifecycle.commands, ...). Env: TENANCY_TOPIC_PREFIX.")
-    public var topicPrefix: String = environment["TENANCY_TOPIC_PREFIX"] ?? "tenancy"
+    public var topicPrefix: String = Setting.environment("TENANCY_TOPIC_PREFIX") ?? "tenancy"
 
     @Option(name: .customLong("group-id"), help: "Consumer group id. Env: TENANCY_GROUP_ID. Default: <prefix>-<service>.")
     private var groupIDFlag: String?
-    public var groupID: String? { groupIDFlag ?? Self.environment["TENANCY_GROUP_ID"] }
+    public var groupID: String? { Setting.flag(groupIDFlag, or: "TENANCY_GROUP_ID") }
 
     @Option(name: .customLong("instance-id"), help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID.")
     private var instanceIDFlag: String?
-    public var instanceID: String? { instanceIDFlag ?? Self.environment["TENANCY_INSTANCE_ID"] }
+    public var instanceID: String? { Setting.flag(instanceIDFlag, or: "TENANCY_INSTANCE_ID") }
 
     @Option(help: "Partitions of the topics this service creates when missing. Env: TENANCY_PARTITIONS.")
-    public var partitions: Int32 = environment["TENANCY_PARTITIONS"].flatMap(Int32.init) ?? 6
+    public var partitions: Int32 = Setting.environment("TENANCY_PARTITIONS") ?? 6
 
     @Option(help: "Replication factor of created topics; -1 lets the broker decide. Env: TENANCY_REPLICATION_FACTOR.")
-    public var replicationFactor: Int32 = environment["TENANCY_REPLICATION_FACTOR"].flatMap(Int32.init) ?? -1
+    public var replicationFactor: Int32 = Setting.environment("TENANCY_REPLICATION_FACTOR") ?? -1
 
     @Option(help: "Kafka session timeout in ms. Env: TENANCY_SESSION_TIMEOUT_MS.")
-    public var sessionTimeoutMs: Int = environment["TENANCY_SESSION_TIMEOUT_MS"].flatMap(Int.init) ?? 10_000
+    public var sessionTimeoutMs: Int = Setting.environment("TENANCY_SESSION_TIMEOUT_MS") ?? 10_000
 
     @Option(help: "Kafka heartbeat interval in ms. Env: TENANCY_HEARTBEAT_INTERVAL_MS.")
-    public var heartbeatIntervalMs: Int = environment["TENANCY_HEARTBEAT_INTERVAL_MS"].flatMap(Int.init) ?? 1_000
+    public var heartbeatIntervalMs: Int = Setting.environment("TENANCY_HEARTBEAT_INTERVAL_MS") ?? 1_000
 
     @Option(help: "Longest time the broker may hold an empty fetch, in ms; every hop waits up to this on a broker that answers fetches only at their deadline (Tansu). Env: TENANCY_FETCH_WAIT_MS.")
-    public var fetchWaitMs: Int = environment["TENANCY_FETCH_WAIT_MS"].flatMap(Int.init) ?? 10
+    public var fetchWaitMs: Int = Setting.environment("TENANCY_FETCH_WAIT_MS") ?? 10
 
     @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
-    public var maxBatch: Int = environment["TENANCY_MAX_BATCH"].flatMap(Int.init) ?? 2_000
+    public var maxBatch: Int = Setting.environment("TENANCY_MAX_BATCH") ?? 2_000
 
     @Option(help: "Largest command or event payload accepted, in bytes; larger ones are rejected and dead-lettered. Env: TENANCY_MAX_PAYLOAD_BYTES.")
-    public var maxPayloadBytes: Int = environment["TENANCY_MAX_PAYLOAD_BYTES"].flatMap(Int.init) ?? 1 << 20
+    public var maxPayloadBytes: Int = Setting.environment("TENANCY_MAX_PAYLOAD_BYTES") ?? 1 << 20
 
     @Option(help: "Days a processed command id is remembered: a repeat within them gets the original result. Env: TENANCY_INBOX_RETENTION_DAYS.")
-    public var inboxRetentionDays: Double = environment["TENANCY_INBOX_RETENTION_DAYS"].flatMap(Double.init) ?? 7
+    public var inboxRetentionDays: Double = Setting.environment("TENANCY_INBOX_RETENTION_DAYS") ?? 7
 
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
@@ -72,7 +70,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var secretsKeyFile: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
-    public var logLevel: String = environment["TENANCY_LOG_LEVEL"] ?? "info"
+    public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
 
     public var connection: KafkaConnection {
         get throws {
@@ -94,7 +92,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             guard !token.isEmpty else { throw ValidationError("operator token file '\(operatorTokenFile)' is empty") }
             return token
         }
-        return Self.environment["TENANCY_OPERATOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        return Setting.environment("TENANCY_OPERATOR_TOKEN")
     }
 
     /// The secrets key (base64), from the file if given, else from the environment.
@@ -102,7 +100,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         if let secretsKeyFile {
             return try String(contentsOfFile: secretsKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return Self.environment["TENANCY_SECRETS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        return Setting.environment("TENANCY_SECRETS_KEY")
     }
 
     public var level: Logger.Level {
