@@ -51,7 +51,7 @@ public final class KafkaConsumer: Sendable {
         }
         let error = rd_kafka_subscribe(client.handle, list)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.subscription, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+            throw KafkaError(.subscription, error)
         }
     }
 
@@ -94,7 +94,7 @@ public final class KafkaConsumer: Sendable {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let error = rd_kafka_assign(client.handle, list)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.assignment, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
+            throw KafkaError(.assignment, error)
         }
     }
 

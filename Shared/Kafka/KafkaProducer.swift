@@ -54,7 +54,7 @@ public final class KafkaProducer: Sendable {
         let opaque = Unmanaged.passRetained(ticket).toOpaque()
         while let error = RDKafkaProduce.enqueue(record, on: client.handle, opaque: opaque) {
             // A full local queue drains as the poll thread serves deliveries: wait briefly and retry.
-            if RDKafkaProduce.isQueueFull(error) {
+            if error.isQueueFull {
                 usleep(1_000)
                 continue
             }

@@ -51,7 +51,7 @@ final class RDKafkaClient: @unchecked Sendable {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let error = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            throw KafkaError(.metadata, "metadata of '\(topic)': \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
+            throw KafkaError(.metadata, error, context: "metadata of '\(topic)'")
         }
         defer { rd_kafka_metadata_destroy(metadata) }
         guard metadata.pointee.topic_cnt == 1, let topicMetadata = metadata.pointee.topics?.pointee,
@@ -68,7 +68,7 @@ final class RDKafkaClient: @unchecked Sendable {
         var high: Int64 = 0
         let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.metadata, "watermarks of \(partition): \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
+            throw KafkaError(.metadata, error, context: "watermarks of \(partition)")
         }
         return (low, high)
     }
@@ -79,11 +79,5 @@ final class RDKafkaClient: @unchecked Sendable {
         var high: Int64 = 0
         let error = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
         return error == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
-    }
-}
-
-enum RDKafkaError {
-    static func describe(_ error: rd_kafka_resp_err_t) -> String {
-        String(cString: rd_kafka_err2str(error))
     }
 }

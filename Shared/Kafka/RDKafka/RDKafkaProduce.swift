@@ -50,10 +50,6 @@ enum RDKafkaProduce {
         let code = rd_kafka_error_code(error)
         return KafkaError(.produce, String(cString: rd_kafka_error_string(error)), rdKafkaError: code.rawValue)
     }
-
-    static func isQueueFull(_ error: KafkaError) -> Bool {
-        error.rdKafkaError == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
-    }
 }
 
 /// C memory that lives for one produce call.
