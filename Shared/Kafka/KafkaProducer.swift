@@ -83,8 +83,7 @@ public final class KafkaProducer: Sendable {
         let client = self.client
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let all = topics.allSatisfy { ((try? client.partitionCount(topic: $0, timeoutMilliseconds: timeoutMilliseconds)) ?? 0) > 0 }
-                continuation.resume(returning: all)
+                continuation.resume(returning: client.topicsExist(topics, timeoutMilliseconds: timeoutMilliseconds))
             }
         }
     }
