@@ -22,6 +22,10 @@ final class RDKafkaClient: @unchecked Sendable {
         }
         self.handle = handle
         self.callbacks = callbacks
+        if kind == .consumer {
+            // One queue for messages and callbacks: each consumer poll also serves rebalances, logs and errors.
+            rd_kafka_poll_set_consumer(handle)
+        }
     }
 
     /// Marks a consumer client as given up on: it is destroyed without closing the consumer (no
