@@ -7,7 +7,8 @@ import Synchronization
 /// A background thread serves librdkafka's delivery reports. ``close(timeout:)`` flushes what
 /// is still queued and stops that thread; the handle is freed when the producer is released.
 public final class KafkaProducer: Sendable {
-    private let client: RDKafkaClient
+    /// Not private: the admin extension (KafkaAdmin.swift) creates topics through it.
+    let client: RDKafkaClient
     private let logger: Logger
     private let stopped = StopFlag()
     private let pollerDone = DispatchSemaphore(value: 0)
@@ -100,8 +101,6 @@ public final class KafkaProducer: Sendable {
         client.flush(timeoutMilliseconds: 1_000)
         return false
     }
-
-    var handle: OpaquePointer { client.handle }
 
     deinit {
         close(timeout: .seconds(5))
