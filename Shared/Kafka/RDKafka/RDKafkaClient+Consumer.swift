@@ -21,8 +21,8 @@ extension RDKafkaClient {
     }
 
     /// Waits up to `timeoutMilliseconds` for a first message, then takes whatever else is ready, up
-    /// to `maxMessages`. Consume errors are noted and logged, not thrown: librdkafka retries on its own,
-    /// and the ones that matter surface through ``RDKafkaCallbacks``.
+    /// to `maxMessages`. Consume errors are logged, not thrown; ``RDKafkaCallbacks`` notes the ones
+    /// that mean a topic or partition is gone.
     func consumerPoll(maxMessages: Int, timeoutMilliseconds: Int32) -> [KafkaConsumedMessage] {
         var messages: [KafkaConsumedMessage] = []
         var wait = timeoutMilliseconds

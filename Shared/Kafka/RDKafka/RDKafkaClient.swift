@@ -3,6 +3,9 @@ import Logging
 import Synchronization
 
 /// Owns one `rd_kafka_t` handle and the callback box librdkafka points back to; frees both in `deinit`.
+///
+/// The public types call its methods (consumer, producer, admin and metadata calls, one extension
+/// each) and never the C library: every librdkafka call lives in this folder.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind { case producer, consumer }
 
