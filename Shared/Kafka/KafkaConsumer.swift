@@ -1,4 +1,3 @@
-import CRdKafka
 import Dispatch
 import Logging
 import Synchronization
@@ -31,28 +30,14 @@ public final class KafkaConsumer: Sendable {
     private static func makeClient(
         properties: [String: String], logger: Logger, startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
     ) throws(KafkaError) -> RDKafkaClient {
-        let client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets))
-        rd_kafka_poll_set_consumer(client.handle)
-        return client
+        try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets))
     }
 
     private var client: RDKafkaClient { current.withLock { $0 } }
 
     /// Joins the consumer group for these topics; partitions arrive through rebalances.
     public func subscribe(topics: [String]) throws(KafkaError) {
-        try Self.subscribe(client, to: topics)
-    }
-
-    private static func subscribe(_ client: RDKafkaClient, to topics: [String]) throws(KafkaError) {
-        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for topic in topics {
-            rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
-        }
-        let error = rd_kafka_subscribe(client.handle, list)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.subscription, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
-        }
+        try client.subscribe(topics: topics)
     }
 
     /// Replaces the librdkafka client with a new one subscribed to these topics: fresh metadata, a
@@ -64,7 +49,7 @@ public final class KafkaConsumer: Sendable {
             queue.async { [self] in
                 do {
                     let fresh = try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets)
-                    try Self.subscribe(fresh, to: topics)
+                    try fresh.subscribe(topics: topics)
                     let stale = current.withLock { client in
                         defer { client = fresh }
                         return client
@@ -90,36 +75,17 @@ public final class KafkaConsumer: Sendable {
 
     /// Reads these partitions from these offsets, without a consumer group.
     public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
-        let list = RDKafkaPartitionList.make(offsets)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = rd_kafka_assign(client.handle, list)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.assignment, RDKafkaError.describe(error), rdKafkaError: error.rawValue)
-        }
+        try client.assign(offsets)
     }
 
     /// Waits up to `timeout` for a first message, then takes whatever else is ready, up to `maxMessages`.
     public func poll(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> [KafkaConsumedMessage] {
         if let fatal = client.callbacks.fatalError { throw fatal }
         let client = self.client
-        let logger = self.logger
         let milliseconds = timeout.milliseconds
         let messages = await withCheckedContinuation { continuation in
             queue.async {
-                var messages: [KafkaConsumedMessage] = []
-                var wait = milliseconds
-                while messages.count < maxMessages, let message = rd_kafka_consumer_poll(client.handle, wait) {
-                    wait = 0
-                    defer { rd_kafka_message_destroy(message) }
-                    let error = message.pointee.err
-                    if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                        messages.append(RDKafkaMessage.copy(message))
-                    } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                        client.callbacks.noteError(error)
-                        logger.warning("consume error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
-                    }
-                }
-                continuation.resume(returning: messages)
+                continuation.resume(returning: client.consumerPoll(maxMessages: maxMessages, timeoutMilliseconds: milliseconds))
             }
         }
         if !messages.isEmpty { client.callbacks.brokersAnswered() }
@@ -153,7 +119,7 @@ public final class KafkaConsumer: Sendable {
         let client = self.client
         await withCheckedContinuation { continuation in
             queue.async {
-                rd_kafka_consumer_close(client.handle)
+                client.consumerClose()
                 continuation.resume()
             }
         }

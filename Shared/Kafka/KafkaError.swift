@@ -1,5 +1,3 @@
-import CRdKafka
-
 /// A failure reported by the Kafka client, with a stable ``Code`` to match on and a reason for people.
 public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// What kind of operation failed.
@@ -21,7 +19,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     public let code: Code
     public let reason: String
-    /// librdkafka's `rd_kafka_resp_err_t` value, when the failure came from librdkafka.
+    /// librdkafka's error code, when the failure came from librdkafka.
     public let rdKafkaError: Int32?
 
     public init(_ code: Code, _ reason: String, rdKafkaError: Int32? = nil) {
@@ -33,7 +31,10 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     public var description: String { "Kafka \(code): \(reason)" }
 
     /// A record that was not acknowledged within the producer's `message.timeout.ms`.
-    public var isMessageTimeout: Bool { code == .delivery && rdKafkaError == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue }
+    public var isMessageTimeout: Bool { code == .delivery && rdKafkaError == RDKafkaError.messageTimedOut }
+
+    /// librdkafka's local queue was full: the record may be enqueued again once deliveries drain it.
+    var isQueueFull: Bool { rdKafkaError == RDKafkaError.queueFull }
 }
 
 extension Duration {

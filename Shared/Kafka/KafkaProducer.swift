@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 import Synchronization
@@ -8,7 +7,8 @@ import Synchronization
 /// A background thread serves librdkafka's delivery reports. ``close(timeout:)`` flushes what
 /// is still queued and stops that thread; the handle is freed when the producer is released.
 public final class KafkaProducer: Sendable {
-    private let client: RDKafkaClient
+    /// Not private: the admin extension (KafkaAdmin.swift) creates topics through it.
+    let client: RDKafkaClient
     private let logger: Logger
     private let stopped = StopFlag()
     private let pollerDone = DispatchSemaphore(value: 0)
@@ -21,7 +21,7 @@ public final class KafkaProducer: Sendable {
         let pollerDone = self.pollerDone
         let poller = Thread {
             while !stopped.isSet {
-                rd_kafka_poll(client.handle, 100)
+                client.poll(timeoutMilliseconds: 100)
             }
             pollerDone.signal()
         }
@@ -52,9 +52,9 @@ public final class KafkaProducer: Sendable {
             return
         }
         let opaque = Unmanaged.passRetained(ticket).toOpaque()
-        while let error = RDKafkaProduce.enqueue(record, on: client.handle, opaque: opaque) {
+        while let error = client.produce(record, opaque: opaque) {
             // A full local queue drains as the poll thread serves deliveries: wait briefly and retry.
-            if RDKafkaProduce.isQueueFull(error) {
+            if error.isQueueFull {
                 usleep(1_000)
                 continue
             }
@@ -83,8 +83,7 @@ public final class KafkaProducer: Sendable {
         let client = self.client
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let all = topics.allSatisfy { ((try? client.partitionCount(topic: $0, timeoutMilliseconds: timeoutMilliseconds)) ?? 0) > 0 }
-                continuation.resume(returning: all)
+                continuation.resume(returning: client.topicsExist(topics, timeoutMilliseconds: timeoutMilliseconds))
             }
         }
     }
@@ -95,19 +94,13 @@ public final class KafkaProducer: Sendable {
     public func close(timeout: Duration = .seconds(10)) -> Bool {
         guard stopped.set() else { return true }
         pollerDone.wait()
-        let milliseconds = timeout.milliseconds
-        let error = rd_kafka_flush(client.handle, milliseconds)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.warning("producer closed with undelivered records", metadata: ["kafka.queued": "\(rd_kafka_outq_len(client.handle))"])
-            // Fail what is left, so that every waiting send returns.
-            rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-            rd_kafka_flush(client.handle, 1_000)
-            return false
-        }
-        return true
+        if client.flush(timeoutMilliseconds: timeout.milliseconds) { return true }
+        logger.warning("producer closed with undelivered records", metadata: ["kafka.queued": "\(client.queuedCount)"])
+        // Fail what is left, so that every waiting send returns.
+        client.purge()
+        client.flush(timeoutMilliseconds: 1_000)
+        return false
     }
-
-    var handle: OpaquePointer { client.handle }
 
     deinit {
         close(timeout: .seconds(5))

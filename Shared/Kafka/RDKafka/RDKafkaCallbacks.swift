@@ -70,7 +70,7 @@ final class RDKafkaCallbacks: Sendable {
                     let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
                     result = .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
                 } else {
-                    result = .failure(KafkaError(.delivery, RDKafkaError.describe(message.pointee.err), rdKafkaError: message.pointee.err.rawValue))
+                    result = .failure(KafkaError(.delivery, message.pointee.err))
                 }
                 Unmanaged<DeliveryTicket>.fromOpaque(ticket).takeRetainedValue().complete(result)
             }
@@ -122,7 +122,7 @@ final class RDKafkaCallbacks: Sendable {
                     ? rd_kafka_error_code(rd_kafka_incremental_assign(handle, partitions))
                     : rd_kafka_assign(handle, partitions)
                 guard assignError == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw KafkaError(.assignment, RDKafkaError.describe(assignError), rdKafkaError: assignError.rawValue)
+                    throw KafkaError(.assignment, assignError)
                 }
                 state.withLock { $0.assignment.formUnion(list) }
                 logger.info("partitions assigned", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"])

@@ -3,6 +3,9 @@ import Logging
 import Synchronization
 
 /// Owns one `rd_kafka_t` handle and the callback box librdkafka points back to; frees both in `deinit`.
+///
+/// The public types call its methods (consumer, producer, admin and metadata calls, one extension
+/// each) and never the C library: every librdkafka call lives in this folder.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind { case producer, consumer }
 
@@ -22,6 +25,10 @@ final class RDKafkaClient: @unchecked Sendable {
         }
         self.handle = handle
         self.callbacks = callbacks
+        if kind == .consumer {
+            // One queue for messages and callbacks: each consumer poll also serves rebalances, logs and errors.
+            rd_kafka_poll_set_consumer(handle)
+        }
     }
 
     /// Marks a consumer client as given up on: it is destroyed without closing the consumer (no
@@ -32,58 +39,5 @@ final class RDKafkaClient: @unchecked Sendable {
 
     deinit {
         rd_kafka_destroy_flags(handle, abandoned.load(ordering: .relaxed) ? Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE) : 0)
-    }
-
-    /// Asks the cluster for its broker list: a cheap reachability probe.
-    func brokersReachable(timeoutMilliseconds: Int32) -> Bool {
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let error = rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMilliseconds)
-        if let metadata { rd_kafka_metadata_destroy(metadata) }
-        return error == RD_KAFKA_RESP_ERR_NO_ERROR
-    }
-
-    /// Number of partitions of a topic, from cluster metadata.
-    func partitionCount(topic: String, timeoutMilliseconds: Int32) throws(KafkaError) -> Int32 {
-        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
-            throw KafkaError(.metadata, "cannot open topic '\(topic)'")
-        }
-        defer { rd_kafka_topic_destroy(topicHandle) }
-        var metadata: UnsafePointer<rd_kafka_metadata>?
-        let error = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
-            throw KafkaError(.metadata, "metadata of '\(topic)': \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
-        }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        guard metadata.pointee.topic_cnt == 1, let topicMetadata = metadata.pointee.topics?.pointee,
-              topicMetadata.err == RD_KAFKA_RESP_ERR_NO_ERROR
-        else {
-            throw KafkaError(.metadata, "topic '\(topic)' does not exist")
-        }
-        return topicMetadata.partition_cnt
-    }
-
-    /// Low and high watermark (next offset to be written) of a partition, asked of the broker.
-    func watermarks(of partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError(.metadata, "watermarks of \(partition): \(RDKafkaError.describe(error))", rdKafkaError: error.rawValue)
-        }
-        return (low, high)
-    }
-
-    /// High watermark as last seen in fetch responses, without a request; nil when not known yet.
-    func cachedHighWatermark(of partition: TopicPartition) -> Int64? {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let error = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
-        return error == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
-    }
-}
-
-enum RDKafkaError {
-    static func describe(_ error: rd_kafka_resp_err_t) -> String {
-        String(cString: rd_kafka_err2str(error))
     }
 }

@@ -17,13 +17,17 @@ enum RDKafkaPartitionList {
         }
     }
 
-    /// A new list holding these partitions at these offsets; the caller destroys it.
-    static func make(_ offsets: [TopicPartition: Int64]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
-        let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))!
-        for (partition, offset) in offsets {
+    /// Runs `body` with a new list of these partitions, destroyed when it returns. A partition
+    /// without an offset is added without one (a subscription takes topics only).
+    static func withList<Result>(
+        _ entries: [(partition: TopicPartition, offset: Int64?)], _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Result
+    ) -> Result {
+        let list = rd_kafka_topic_partition_list_new(Int32(entries.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (partition, offset) in entries {
             let element = rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)!
-            element.pointee.offset = offset
+            if let offset { element.pointee.offset = offset }
         }
-        return list
+        return body(list)
     }
 }

@@ -1,10 +1,12 @@
 import CRdKafka
 import Foundation
 
-/// Enqueues one record with `rd_kafka_produceva`. librdkafka copies key, value and headers
-/// (`RD_KAFKA_MSG_F_COPY`), so the temporary C buffers are freed on return.
-enum RDKafkaProduce {
-    static func enqueue(_ record: KafkaRecord, on handle: OpaquePointer, opaque: UnsafeMutableRawPointer) -> KafkaError? {
+/// The producer's calls: enqueueing records, serving delivery reports, flushing and purging.
+extension RDKafkaClient {
+    /// Enqueues one record with `rd_kafka_produceva`; `opaque` comes back with its delivery report.
+    /// librdkafka copies key, value and headers (`RD_KAFKA_MSG_F_COPY`), so the temporary C buffers
+    /// are freed on return. Returns why librdkafka refused the record, if it did.
+    func produce(_ record: KafkaRecord, opaque: UnsafeMutableRawPointer) -> KafkaError? {
         var buffers = CBuffers()
         defer { buffers.free() }
         var values: [rd_kafka_vu_t] = []
@@ -51,8 +53,25 @@ enum RDKafkaProduce {
         return KafkaError(.produce, String(cString: rd_kafka_error_string(error)), rdKafkaError: code.rawValue)
     }
 
-    static func isQueueFull(_ error: KafkaError) -> Bool {
-        error.rdKafkaError == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
+    /// Serves queued callbacks (delivery reports, logs, errors), waiting up to `timeoutMilliseconds` for one.
+    func poll(timeoutMilliseconds: Int32) {
+        rd_kafka_poll(handle, timeoutMilliseconds)
+    }
+
+    /// Waits up to `timeoutMilliseconds` for every queued record's delivery report, serving them;
+    /// false when some were still undelivered.
+    @discardableResult
+    func flush(timeoutMilliseconds: Int32) -> Bool {
+        rd_kafka_flush(handle, timeoutMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Records and requests still waiting in librdkafka's queues.
+    var queuedCount: Int32 { rd_kafka_outq_len(handle) }
+
+    /// Fails every record still queued or in flight; their delivery reports are served by the next
+    /// poll or flush.
+    func purge() {
+        rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
     }
 }
 
