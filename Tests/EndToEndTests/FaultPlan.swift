@@ -27,12 +27,12 @@ struct FaultPlan {
             }
         }
 
-        /// Injects the fault; returns how many already-sent commands it sent again.
-        func inject(services: RunningServices, deployment: Deployment, producer: KafkaProducer, sent: [ReliabilityLoad.Command], poison: [PoisonRecord], random: inout SplitMix64) async throws -> Int {
+        /// Injects the fault; returns the ids of the already-sent commands it sent again.
+        func inject(services: RunningServices, deployment: Deployment, producer: KafkaProducer, sent: [ReliabilityLoad.Command], poison: [PoisonRecord], random: inout SplitMix64) async throws -> [String] {
             switch action {
             case .kill(let service):
                 // A service stopped on purpose stays down until its planned restart.
-                guard services.isRunning(service) else { return 0 }
+                guard services.isRunning(service) else { return [] }
                 try await services.waitUntilJoined(service)
                 await services.stop(service, signal: SIGKILL)
                 try services.start(service)
@@ -43,13 +43,13 @@ struct FaultPlan {
             case .start(let service):
                 try services.start(service)
             case .duplicates(let percent):
-                let copies = sent.shuffled(using: &random).prefix(max(1, sent.count * percent / 100)).map(\.record)
-                for outcome in await producer.send(copies) { _ = try outcome.get() }
-                return copies.count
+                let copies = sent.shuffled(using: &random).prefix(max(1, sent.count * percent / 100))
+                for outcome in await producer.send(copies.map(\.record)) { _ = try outcome.get() }
+                return copies.map(\.id)
             case .poison:
                 for outcome in await producer.send(poison.map(\.record) + Self.undecodableEvents(topic: deployment.topics.lifecycleEvents)) { _ = try outcome.get() }
             }
-            return 0
+            return []
         }
 
         /// Garbage on an event topic that three services follow: each dead-letters it and goes on.
@@ -66,8 +66,8 @@ struct FaultPlan {
     }
 
     private var pending: [Fault]
-    /// Already-sent commands sent again so far.
-    var duplicatesSent = 0
+    /// Already-sent commands sent again so far, by id, with how many times.
+    var resent: [String: Int] = [:]
 
     init(commands: Int, random: inout SplitMix64) {
         func somewhere(_ from: Double, _ to: Double) -> Int {
