@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka"),
+        // The one mapping between an Envelope and a Kafka record (CloudEvents 1.0 binary mode); Models stays free of Kafka.
+        .target(name: "Messaging", dependencies: ["Models", "Kafka"], path: "Shared/Messaging"),
         .target(
             name: "SMTP",
             dependencies: [
@@ -156,6 +158,7 @@ let package = Package(
             path: "Tests/SMTPTests"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Models", "Kafka"], path: "Tests/MessagingTests"),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
