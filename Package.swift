@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Models", "Kafka", "Hashing",
+                "Models", "Kafka", "Messaging", "Hashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Pipeline", "Messaging", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/PipelineTests"
         ),
         .testTarget(
