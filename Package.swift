@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka", "AsyncAPI",
+                "Models", "Kafka", "Messaging", "AsyncAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
