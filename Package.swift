@@ -145,7 +145,7 @@ let package = Package(
         .target(name: "CSpawn", path: "Tests/Support/CSpawn"),
         .target(
             name: "TestSupport",
-            dependencies: ["Models", "Kafka", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Models", "Kafka", "Messaging", "CSpawn", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support/TestSupport"
         ),
 
