@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
-            dependencies: ["Models", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
+            dependencies: ["Models", "Kafka", "Messaging", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
             path: "Tests/EndToEndTests"
         ),
     ]
