@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka"),
+        // The one mapping between an Envelope and a Kafka record (CloudEvents 1.0 binary mode); Models stays free of Kafka.
+        .target(name: "Messaging", dependencies: ["Models", "Kafka"], path: "Shared/Messaging"),
         .target(
             name: "SMTP",
             dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Models", "Kafka", "Hashing",
+                "Models", "Kafka", "Messaging", "Hashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka", "AsyncAPI",
+                "Models", "Kafka", "Messaging", "AsyncAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -143,7 +145,7 @@ let package = Package(
         .target(name: "CSpawn", path: "Tests/Support/CSpawn"),
         .target(
             name: "TestSupport",
-            dependencies: ["Models", "Kafka", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Models", "Kafka", "Messaging", "CSpawn", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support/TestSupport"
         ),
 
@@ -156,10 +158,11 @@ let package = Package(
             path: "Tests/SMTPTests"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Models", "Kafka"], path: "Tests/MessagingTests"),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Pipeline", "Messaging", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/PipelineTests"
         ),
         .testTarget(
@@ -195,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
-            dependencies: ["Models", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
+            dependencies: ["Models", "Kafka", "Messaging", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
             path: "Tests/EndToEndTests"
         ),
     ]

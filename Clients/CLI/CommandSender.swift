@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Messaging
 import Models
 
 /// Produces one command and waits for its result on the results topic.
@@ -40,11 +41,7 @@ struct CommandSender {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }
         let consumer = options.noWait ? nil : try resultConsumer(connection: connection)
-        let record = KafkaRecord(
-            topic: topic, key: Data(key.utf8), value: envelope.payload,
-            headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
-        )
-        try await producer.send(record)
+        try await producer.send(KafkaRecord(envelope, topic: topic, key: key))
         // The consumer only has an assignment, no group to leave: releasing it is enough.
         guard let consumer else { return .sent(commandID: commandID) }
         let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))

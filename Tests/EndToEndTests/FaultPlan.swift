@@ -1,5 +1,7 @@
 import Foundation
 import Kafka
+import Messaging
+import Models
 import Testing
 import TestSupport
 
@@ -56,11 +58,13 @@ struct FaultPlan {
         static func undecodableEvents(topic: String) -> [KafkaRecord] {
             [
                 KafkaRecord(topic: topic, key: Data("x".utf8), value: Data("not an event".utf8)),
-                KafkaRecord(topic: topic, key: Data("x".utf8), value: Data("{}".utf8), headers: [
-                    KafkaHeader(name: "ce_specversion", string: "1.0"), KafkaHeader(name: "ce_id", string: "evt_poison\(UUID().uuidString.prefix(6))"),
-                    KafkaHeader(name: "ce_type", string: "tenancy.lifecycle.Unheard.v1"), KafkaHeader(name: "ce_source", string: "/nowhere"),
-                    KafkaHeader(name: "content-type", string: "application/json"),
-                ]),
+                KafkaRecord(
+                    Envelope(
+                        id: "evt_poison\(UUID().uuidString.prefix(6))", type: "tenancy.lifecycle.Unheard.v1", source: "/nowhere", time: nil, subject: nil,
+                        payload: Data("{}".utf8)
+                    ),
+                    topic: topic, key: "x"
+                ),
             ]
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Kafka
 import Logging
+import Messaging
 import Metrics
 import Models
 @testable import Pipeline
@@ -34,8 +35,7 @@ struct ReactionIDTests {
             subject: "org_1", payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
         )
         let message = KafkaConsumedMessage(
-            topic: "in", partition: 0, offset: 0, key: Data("org_1".utf8), value: incoming.payload,
-            headers: incoming.headers.map { KafkaHeader(name: $0.name, string: $0.value) }
+            topic: "in", partition: 0, offset: 0, key: Data("org_1".utf8), value: incoming.payload, headers: incoming.kafkaHeaders
         )
         try await processor.process([message])
         let rows = try await store.writer.read { db in try Outbox.oldest(100, db: db) }

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import Kafka
+import Messaging
 import Models
 
 /// A polled message with what can be worked out of it without the database: its envelope and, for
@@ -31,7 +32,7 @@ extension BatchProcessor {
     private func content(of message: KafkaConsumedMessage) -> PreparedMessage.Content {
         let envelope: Envelope
         do {
-            envelope = try Envelope.decode(headers: message.headers.map { ($0.name, $0.value) }, value: message.value, limits: limits)
+            envelope = try Envelope(decoding: message, limits: limits)
         } catch {
             return .undecodable(error)
         }

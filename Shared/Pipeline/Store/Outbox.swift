@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Kafka
+import Messaging
 import Models
 
 /// A record waiting to be published, with its place in the outbox's order.
@@ -19,10 +20,7 @@ package struct OutboxRecord: Sendable {
 /// with plain values rather than going through record encoding.
 public enum Outbox {
     public static func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        try insert(
-            KafkaRecord(topic: topic, key: Data(key.utf8), value: envelope.payload, headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) }),
-            now: now, db: db
-        )
+        try insert(KafkaRecord(envelope, topic: topic, key: key), now: now, db: db)
     }
 
     static func insert(_ record: KafkaRecord, now: Date, db: Database) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Messaging
 import Models
 
 /// Builds command records the way a client would: a CloudEvents envelope in Kafka headers.
@@ -9,6 +10,6 @@ public enum CommandFactory {
             id: id, type: M.messageType, source: "/tests", time: Date(), subject: key,
             authorization: credential?.headerValue, payload: JSONCoding.encode(command)
         )
-        return KafkaRecord(topic: topic, key: Data(key.utf8), value: envelope.payload, headers: envelope.headers.map { KafkaHeader(name: $0.name, string: $0.value) })
+        return KafkaRecord(envelope, topic: topic, key: key)
     }
 }
