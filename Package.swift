@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Pipeline", "Lifecycle", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ServiceKit", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/ServiceKitTests"
         ),
         .testTarget(

@@ -10,25 +10,14 @@ struct DeactivationHandler: MessageHandler {
     let authenticator: Authenticator
     let settings: SagaSettings
 
-    let commands = MessageRegistry(MessageCatalogue.deactivationCommands)
+    let commands = DeactivationCommands.table.registry
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
         let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
-        let outcome: CommandOutcome
-        switch command {
-        case let command as DeactivateWorkspace:
-            let target = try DeactivationQueries.target(command.workspaceID, caller: caller, db: db)
-            outcome = try OperationRules.deactivate(command, by: principal, target: target, context: context)
-        case let command as ReactivateWorkspace:
-            let target = try DeactivationQueries.target(command.workspaceID, caller: caller, db: db)
-            let before = try DeactivationQueries.stateBefore(command.workspaceID, db: db)
-            outcome = try OperationRules.reactivate(command, by: principal, target: target, before: before, context: context)
-        default:
-            throw Rejection(.unknownType, "Deactivation does not handle \(type(of: command).messageType)")
-        }
+        let outcome = try DeactivationCommands.table.handle(command, DeactivationRequest(principal: principal, caller: caller, context: context, db: db))
         try project(outcome.events, at: context.now, db: db)
         return outcome
     }

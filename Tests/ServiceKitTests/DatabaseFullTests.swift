@@ -12,8 +12,8 @@ import TestSupport
 struct DatabaseFullTests {
     @Test func aFullDatabaseDelaysButLosesAndDuplicatesNothing() async throws {
         try await ServiceHarness.with { harness in
-            let results = try await harness.reader(harness.topics.commandResults)
-            try await harness.send([harness.command(CreateOrganization(name: "Warm-up", ownerEmail: "w@acme.example"), id: "warm-up")])
+            let results = try await harness.reader(harness.topics.results)
+            try await harness.send([harness.command(CreateNote(text: "Warm-up", author: "w@acme.example"), id: "warm-up")])
             _ = try await results.read { !$0.results(for: "warm-up").isEmpty }
 
             let writer = try #require(harness.serviceStore?.writer)
@@ -22,13 +22,13 @@ struct DatabaseFullTests {
 
             let ids = (1...300).map { "full-\($0)" }
             try await harness.send(ids.enumerated().map { index, id in
-                harness.command(CreateOrganization(name: "Organization number \(index)", ownerEmail: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
+                harness.command(CreateNote(text: "Note number \(index)", author: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
             })
             let whileFull = try await results.drain(for: .seconds(6))
             let answeredWhileFull = Set(whileFull.compactMap { $0.header(Envelope.Header.subject) })
             #expect(!answeredWhileFull.contains("warm-up"), "the relay does not re-send what it published, though it cannot delete it")
             #expect(answeredWhileFull.count < ids.count, "some batches could not commit")
-            let committed = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") ?? 0 }
+            let committed = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM note") ?? 0 }
             #expect(committed == 1 + answeredWhileFull.count, "a result is published only with its effect")
 
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
@@ -41,7 +41,7 @@ struct DatabaseFullTests {
             } catch {
                 // Say where the missing results are: never applied, or applied and not published.
                 let state = try await writer.read { db in
-                    try ["organization", "inbox", "outbox"].map { "\($0): \(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1)" }
+                    try ["note", "inbox", "outbox"].map { "\($0): \(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1)" }
                 }
                 Issue.record("answered while full: \(answeredWhileFull.count); database: \(state.joined(separator: ", "))")
                 throw error
@@ -50,8 +50,8 @@ struct DatabaseFullTests {
             for id in ids {
                 #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
             }
-            let organizations = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
-            #expect(organizations == 1 + ids.count)
+            let notes = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM note") }
+            #expect(notes == 1 + ids.count)
             await results.close()
         }
     }

@@ -11,8 +11,8 @@ import TestSupport
 struct DatabaseLockTests {
     @Test func aLockedDatabaseDelaysButLosesAndDuplicatesNothing() async throws {
         try await ServiceHarness.with { harness in
-            let results = try await harness.reader(harness.topics.commandResults)
-            try await harness.send([harness.command(CreateOrganization(name: "Warm-up", ownerEmail: "w@acme.example"), id: "warm-up")])
+            let results = try await harness.reader(harness.topics.results)
+            try await harness.send([harness.command(CreateNote(text: "Warm-up", author: "w@acme.example"), id: "warm-up")])
             _ = try await results.read { !$0.results(for: "warm-up").isEmpty }
 
             // A second connection, in another process, takes the write lock and keeps it.
@@ -42,7 +42,7 @@ struct DatabaseLockTests {
 
             let ids = (1...5).map { "locked-\($0)" }
             try await harness.send(ids.enumerated().map { index, id in
-                harness.command(CreateOrganization(name: "Org \(index)", ownerEmail: "o\(index)@acme.example"), id: id)
+                harness.command(CreateNote(text: "Note \(index)", author: "o\(index)@acme.example"), id: id)
             })
             let whileLocked = try await results.drain(for: .seconds(8))
             #expect(ids.allSatisfy { whileLocked.results(for: $0).isEmpty }, "no command is answered while its batch cannot commit")
@@ -56,8 +56,8 @@ struct DatabaseLockTests {
             for id in ids {
                 #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
             }
-            let organizations = try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
-            #expect(organizations == 6)
+            let notes = try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM note") }
+            #expect(notes == 6)
             await results.close()
         }
     }

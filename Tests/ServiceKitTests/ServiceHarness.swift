@@ -1,18 +1,19 @@
 import Foundation
 import GRDB
 import Kafka
-import Lifecycle
 import Logging
 import Models
 import Pipeline
 import ServiceKit
 import TestSupport
 
-/// A real Lifecycle runtime in this process, built exactly as `main` builds it, against a real
-/// Tansu broker and a real SQLite file.
+/// A real runtime of the tests' own ``NoteService`` in this process, built exactly as a service's
+/// `main` builds it, against a real Tansu broker and a real SQLite file.
 final class ServiceHarness: Sendable {
     let broker: TansuBroker
-    let topics: Topics
+    let prefix: String
+    let topics: PipelineTopics
+    let definition: ServiceDefinition
     let databasePath: String
     let producer: KafkaProducer
     let operatorToken = "operator-token-for-tests"
@@ -33,7 +34,7 @@ final class ServiceHarness: Sendable {
     static func start() async throws -> ServiceHarness {
         let broker = try await TansuBroker.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenancy-pipeline-\(UUID().uuidString)")
-        let harness = try ServiceHarness(broker: broker, databasePath: directory.appendingPathComponent("lifecycle.sqlite").path)
+        let harness = try ServiceHarness(broker: broker, databasePath: directory.appendingPathComponent("notes.sqlite").path)
         try await harness.startService()
         return harness
     }
@@ -41,7 +42,9 @@ final class ServiceHarness: Sendable {
     private init(broker: TansuBroker, databasePath: String) throws {
         self.broker = broker
         self.databasePath = databasePath
-        topics = Topics(prefix: "t\(UUID().uuidString.prefix(8).lowercased())")
+        prefix = "t\(UUID().uuidString.prefix(8).lowercased())"
+        topics = NoteService.topics(prefix: prefix)
+        definition = NoteService.definition(prefix: prefix)
         var clientLogger = Logger(label: "test.client")
         clientLogger.logLevel = .critical
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: clientLogger)
@@ -51,14 +54,13 @@ final class ServiceHarness: Sendable {
     /// Builds and runs the service; a previous instance must have been stopped.
     func startService() async throws {
         setenv("TENANCY_OPERATOR_TOKEN", operatorToken, 1)
-        setenv("TENANCY_SECRETS_KEY", Data(repeating: 7, count: 32).base64EncodedString(), 1)
         let options = try ServiceOptions.parse([
-            "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", String(topics.lifecycleCommands.split(separator: ".")[0]),
+            "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", prefix,
             "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3", "--max-payload-bytes", "100000",
         ])
-        var logger = Logger(label: "test.lifecycle")
+        var logger = Logger(label: "test.notes")
         logger.logLevel = .warning
-        let runtime = try await ServiceRuntime.build(Lifecycle.definition, options: options, logger: logger)
+        let runtime = try await ServiceRuntime.build(definition, options: options, logger: logger)
         let task = Task { try await runtime.run() }
         running.set(runtime, task)
     }
@@ -82,8 +84,11 @@ final class ServiceHarness: Sendable {
     }
 
     func command<M: Message>(_ command: M, id: String = UUID().uuidString, key: String = "k", credential: Credential? = nil) -> KafkaRecord {
-        CommandFactory.record(command, topic: topics.lifecycleCommands, id: id, key: key, credential: credential ?? .operator(token: operatorToken))
+        CommandFactory.record(command, topic: commandTopic, id: id, key: key, credential: credential ?? .operator(token: operatorToken))
     }
+
+    var commandTopic: String { topics.commands ?? "" }
+    var eventTopic: String { topics.events ?? "" }
 
     func reader(_ topic: String) async throws -> TopicReader {
         try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: topic)

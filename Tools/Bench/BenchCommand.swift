@@ -119,7 +119,7 @@ struct BenchCommand: AsyncParsableCommand {
         var stored: BenchReport.StoredSharesRun?
         if storedShares > 0 {
             say("growing the databases to \(storedShares) shares")
-            let grown = try StoredShares.grow(sharing: deployment.database("sharing"), lifecycle: deployment.database("lifecycle"), to: storedShares)
+            let grown = try await StoredShares.grow(deployment: deployment, to: storedShares)
             var processes: [ChildProcess] = []
             for (index, name) in ["lifecycle", "sharing"].enumerated() {
                 let port = index == 0 ? lifecyclePort : sharingPort

@@ -1,44 +1,39 @@
 import Foundation
 import GRDB
+import TestSupport
 
-/// Grows the stopped services' databases to a given number of stored shares by copying the real
-/// rows the run created (each copy an accepted share with a synthetic destination and its own
-/// read-only copy in Lifecycle), so that start-up and memory can be measured at that size.
+/// Grows the stopped services' databases to a given number of stored shares, for measuring start-up
+/// and memory at that size. The services write their own fixture, through their own projections:
+/// `tenancy-sharing seed-shares` copies every accepted share with synthetic destinations, and
+/// `tenancy-lifecycle seed-shared-copies` adds the read-only copies that go with them.
 enum StoredShares {
+    /// Shares stored in a stopped Sharing's database.
     static func count(in sharingDatabase: String) throws -> Int {
         try DatabaseQueue(path: sharingDatabase).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM share") ?? 0 }
     }
 
-    /// Copies every share (and its history, and Lifecycle's copies) `copies` times; returns the new count.
-    static func grow(sharing: String, lifecycle: String, to target: Int) throws -> Int {
-        let current = try count(in: sharing)
-        guard current > 0, target > current else { return current }
-        let copies = (target - current + current - 1) / current
-        let series = "WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < \(copies))"
-        try DatabaseQueue(path: sharing).write { db in
-            try db.execute(sql: """
-                \(series)
-                INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
-                                   destination_workspace_id, requested_by, requested_at, expires_at, status, copy_integration_id, updated_at)
-                SELECT id || 'c' || n, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
-                       destination_workspace_id || 'c' || n, requested_by, requested_at, expires_at, status, copy_integration_id || 'c' || n, updated_at
-                FROM share, copies
-                """)
-            try db.execute(sql: """
-                \(series)
-                INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at)
-                SELECT share_id || 'c' || n, status, by, automatic, cause, reason, at FROM share_history, copies
-                """)
+    /// What Sharing's `seed-shares` reports.
+    private struct Growth: Decodable {
+        var copies: Int
+        var shares: Int
+    }
+
+    /// Has both services grow their fixture to at least `target` shares; returns the shares stored.
+    static func grow(deployment: Deployment, to target: Int) async throws -> Int {
+        let sharing = try await seed("sharing", ["seed-shares", "--database", deployment.database("sharing"), "--count", String(target)], deployment: deployment)
+        let growth = try JSONDecoder().decode(Growth.self, from: Data(sharing.utf8))
+        _ = try await seed("lifecycle", ["seed-shared-copies", "--database", deployment.database("lifecycle"), "--copies", String(growth.copies)], deployment: deployment)
+        return growth.shares
+    }
+
+    /// Runs a service's seed subcommand; returns its standard output.
+    private static func seed(_ service: String, _ arguments: [String], deployment: Deployment) async throws -> String {
+        let executable = deployment.binaries + "/tenancy-\(service)"
+        let run = try await runToCompletion(executable, arguments, timeout: .seconds(1_800))
+        guard run.status == 0 else {
+            throw TestSupportError("tenancy-\(service) \(arguments.joined(separator: " ")) failed (\(run.status)): \(run.errors.suffix(2_000))")
         }
-        try DatabaseQueue(path: lifecycle).write { db in
-            try db.execute(sql: """
-                \(series)
-                INSERT INTO shared_copy (id, share_id, source_integration_id, source_workspace_id, destination_workspace_id, created_at)
-                SELECT id || 'c' || n, share_id || 'c' || n, source_integration_id, source_workspace_id, destination_workspace_id || 'c' || n, created_at
-                FROM shared_copy, copies
-                """)
-        }
-        return try count(in: sharing)
+        return run.output
     }
 
     /// The size of a database whose service has stopped (its write-ahead log checkpointed away).

@@ -11,7 +11,7 @@ enum DeactivationQueries {
             workspace: workspace,
             features: try Directory.features(of: workspace.organizationID, db: db),
             callerRole: try caller.flatMap { try Directory.role(of: $0.userID, in: id, db: db) },
-            running: try OperationID.fetchOne(db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = 'in_progress'"), arguments: [id])
+            running: try OperationID.fetchOne(db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = ?"), arguments: [id, OperationStatus.inProgress])
         )
     }
 
@@ -20,14 +20,14 @@ enum DeactivationQueries {
     }
 
     static func running(db: Database) throws -> [OperationState] {
-        try operations("status = 'in_progress'", [], db: db)
+        try operations("status = ?", [OperationStatus.inProgress], db: db)
     }
 
     /// What the workspace had before its latest deactivation, from the steps' confirmations.
     static func stateBefore(_ workspace: WorkspaceID, db: Database) throws -> StateBefore {
         guard let operation = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM operation WHERE workspace_id = ? AND kind = 'deactivation' ORDER BY started_at DESC, rowid DESC LIMIT 1
-            """), arguments: [workspace])
+            SELECT id FROM operation WHERE workspace_id = ? AND kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1
+            """), arguments: [workspace, OperationKind.deactivation.rawValue])
         else { return StateBefore() }
         var before = StateBefore()
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT step, summary FROM operation_step WHERE operation_id = ? AND summary IS NOT NULL"), arguments: [operation]) {
@@ -56,3 +56,6 @@ enum DeactivationQueries {
         }
     }
 }
+
+/// Bound as its raw string, like the model values in Pipeline's DatabaseValues.
+extension OperationStatus: DatabaseValueConvertible {}

@@ -22,10 +22,10 @@ enum OperationProjection {
         case let event as ReactivationCompleted:
             try finish(event.operation, .completed, at: time, db: db)
         case let event as OperationFailed:
-            try db.cachedStatement(sql: "UPDATE operation SET status = 'failed', finished_at = ?, failed_step = ?, failure_reason = ? WHERE id = ?")
-                .execute(arguments: [time, event.step.rawValue, event.reason, event.operation.operationID])
+            try db.cachedStatement(sql: "UPDATE operation SET status = ?, finished_at = ?, failed_step = ?, failure_reason = ? WHERE id = ?")
+                .execute(arguments: [OperationStatus.failed, time, event.step.rawValue, event.reason, event.operation.operationID])
         default:
-            preconditionFailure("Deactivation has no projection for \(type(of: event).messageType)")
+            throw UnhandledMessage(type: type(of: event).messageType)
         }
     }
 
@@ -40,8 +40,8 @@ enum OperationProjection {
 
     private static func start(_ operation: OperationReference, requestedBy: UserID?, steps: [SagaStep], at time: Date, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO operation (id, kind, workspace_id, organization_id, requested_by, status, started_at) VALUES (?, ?, ?, ?, ?, 'in_progress', ?)
-            """).execute(arguments: [operation.operationID, operation.kind.rawValue, operation.workspaceID, operation.organizationID, requestedBy, time])
+            INSERT INTO operation (id, kind, workspace_id, organization_id, requested_by, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [operation.operationID, operation.kind.rawValue, operation.workspaceID, operation.organizationID, requestedBy, OperationStatus.inProgress, time])
         for step in steps {
             try db.cachedStatement(sql: "INSERT INTO operation_step (operation_id, step, attempts, last_requested_at) VALUES (?, ?, 1, ?)")
                 .execute(arguments: [operation.operationID, step.rawValue, time])
@@ -50,6 +50,6 @@ enum OperationProjection {
 
     private static func finish(_ operation: OperationReference, _ status: OperationStatus, at time: Date, db: Database) throws {
         try db.cachedStatement(sql: "UPDATE operation SET status = ?, finished_at = ?, failed_step = NULL, failure_reason = NULL WHERE id = ?")
-            .execute(arguments: [status.rawValue, time, operation.operationID])
+            .execute(arguments: [status, time, operation.operationID])
     }
 }

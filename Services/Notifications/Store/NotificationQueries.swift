@@ -20,7 +20,7 @@ enum NotificationQueries {
     /// Pending emails whose next attempt is due, oldest first.
     static func due(now: Date, limit: Int, db: Database) throws -> [NotificationRecord] {
         try NotificationRecord
-            .filter(NotificationRecord.CodingKeys.status == NotificationRecord.Status.pending.rawValue && NotificationRecord.CodingKeys.nextAttemptAt <= now)
+            .filter(NotificationRecord.CodingKeys.status == NotificationRecord.Status.pending && NotificationRecord.CodingKeys.nextAttemptAt <= now)
             .order(NotificationRecord.CodingKeys.nextAttemptAt)
             .limit(limit)
             .fetchAll(db)

@@ -6,7 +6,7 @@ import Models
 struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "notification"
 
-    enum Status: String, Codable, Sendable {
+    enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         case pending, sent, failed
         case notSent = "not_sent"
     }

@@ -39,8 +39,9 @@ public final class BatchProcessor: Sendable {
     }
 
     /// Processes a batch in one transaction. Messages at offsets already recorded as consumed are
-    /// skipped, so a batch redelivered after a rebalance changes nothing.
-    public func process(_ messages: [KafkaConsumedMessage]) async throws {
+    /// skipped, so a batch redelivered after a rebalance changes nothing. Used by tests; the
+    /// consumer loop prepares its batches off the writer thread and passes them prepared.
+    func process(_ messages: [KafkaConsumedMessage]) async throws {
         try await process(prepare(messages))
     }
 

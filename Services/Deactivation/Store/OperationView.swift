@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Models
+
+/// A workspace's status as the replica knows it, with its operations, newest first.
+struct WorkspaceOperationsView: Encodable {
+    var workspaceID: String
+    /// `active` or `inactive`, as Deactivation's replica knows it.
+    var status: String
+    var operations: [OperationView]
+
+    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", status, operations }
+}
+
+/// An operation: its status in words (`deactivating`, `deactivated`, `reactivating`, `reactivated`,
+/// `failed`), each step's progress and what each step reported doing.
+struct OperationView: Encodable {
+    struct Step: Encodable {
+        var step: String
+        var status: String
+        var attempts: Int
+        var lastRequestedAt: Date
+        var confirmedAt: Date?
+        var report: StepReport?
+
+        enum CodingKeys: String, CodingKey {
+            case step, status, attempts, lastRequestedAt = "last_requested_at", confirmedAt = "confirmed_at", report
+        }
+    }
+
+    struct Failure: Encodable { var step: String; var reason: String }
+
+    var operationID: String
+    var kind: String
+    var workspaceID: String
+    var organizationID: String
+    var status: String
+    var requestedBy: String?
+    var startedAt: Date
+    var finishedAt: Date?
+    var failure: Failure?
+    var steps: [Step]
+
+    enum CodingKeys: String, CodingKey {
+        case operationID = "operation_id", kind, workspaceID = "workspace_id", organizationID = "organization_id", status
+        case requestedBy = "requested_by", startedAt = "started_at", finishedAt = "finished_at", failure, steps
+    }
+
+    /// A row of `operation` with the rows of its `operation_step`.
+    init(row: Row, steps: [Row]) {
+        operationID = row["id"]
+        kind = row["kind"]
+        workspaceID = row["workspace_id"]
+        organizationID = row["organization_id"]
+        requestedBy = row["requested_by"]
+        startedAt = row["started_at"]
+        finishedAt = row["finished_at"]
+        let operationKind = OperationKind(rawValue: kind)
+        let state = OperationStatus(rawValue: row["status"]) ?? .inProgress
+        status = switch (state, operationKind) {
+        case (.inProgress, .reactivation): "reactivating"
+        case (.inProgress, _): "deactivating"
+        case (.completed, .reactivation): "reactivated"
+        case (.completed, _): "deactivated"
+        case (.failed, _): "failed"
+        }
+        if let step: String = row["failed_step"] { failure = Failure(step: step, reason: row["failure_reason"] ?? "") }
+        self.steps = steps.map { step in
+            let confirmedAt: Date? = step["confirmed_at"]
+            return Step(
+                step: step["step"], status: confirmedAt == nil ? "waiting" : "confirmed", attempts: step["attempts"], lastRequestedAt: step["last_requested_at"],
+                confirmedAt: confirmedAt, report: StepReport(step: SagaStep(rawValue: step["step"]), kind: operationKind, summary: step["summary"])
+            )
+        }
+    }
+}
+
+/// What a step's service reported doing: its confirming event.
+enum StepReport: Encodable {
+    case deactivated(WorkspaceDeactivated)
+    case reactivated(WorkspaceReactivated)
+    case sharing(SharingStepCompleted)
+
+    init?(step: SagaStep?, kind: OperationKind?, summary: Data?) {
+        guard let summary else { return nil }
+        switch (step, kind) {
+        case (.lifecycle, .reactivation): guard let event = try? JSONCoding.decode(WorkspaceReactivated.self, from: summary) else { return nil }; self = .reactivated(event)
+        case (.lifecycle, _): guard let event = try? JSONCoding.decode(WorkspaceDeactivated.self, from: summary) else { return nil }; self = .deactivated(event)
+        case (.sharing, _): guard let event = try? JSONCoding.decode(SharingStepCompleted.self, from: summary) else { return nil }; self = .sharing(event)
+        case (nil, _): return nil
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .deactivated(let event): try event.encode(to: encoder)
+        case .reactivated(let event): try event.encode(to: encoder)
+        case .sharing(let event): try event.encode(to: encoder)
+        }
+    }
+}
