@@ -5,25 +5,9 @@ import Models
 import Pipeline
 import ServiceKit
 
-/// Lifecycle's read side: organizations and workspaces with their members.
-enum LifecycleRoutes {
+/// `GET /workspaces/{id}`: a workspace with its members.
+enum WorkspaceRoutes {
     static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        KeyRoutes.register(on: router, reader: reader)
-        MemberRoutes.register(on: router, reader: reader)
-        SSORoutes.register(on: router, reader: reader)
-        RunnerRoutes.register(on: router, reader: reader)
-        IntegrationRoutes.register(on: router, reader: reader)
-        WorkflowRoutes.register(on: router, reader: reader)
-        router.get("/organizations/:id") { _, context -> Response in
-            let id = try context.parameters.require("id")
-            let view = try await reader.read { db -> OrganizationView? in
-                guard let record = try OrganizationRecord.fetchOne(db, key: id) else { return nil }
-                let features = try String.fetchAll(db, sql: "SELECT feature FROM organization_feature WHERE organization_id = ? ORDER BY feature", arguments: [id])
-                let workspaces = try WorkspaceRecord.filter(WorkspaceRecord.CodingKeys.organizationID == id).order(WorkspaceRecord.CodingKeys.name).fetchAll(db)
-                return OrganizationView(id: record.id.rawValue, name: record.name, features: features, workspaces: workspaces.map { .init(id: $0.id.rawValue, name: $0.name, status: $0.status.rawValue) })
-            }
-            return try JSONResponse.make(view, notFound: "organization '\(id)' not found")
-        }
         router.get("/workspaces/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             let view = try await reader.read { db -> WorkspaceView? in
@@ -40,15 +24,6 @@ enum LifecycleRoutes {
             return try JSONResponse.make(view, notFound: "workspace '\(id)' not found")
         }
     }
-
-}
-
-struct OrganizationView: Codable {
-    struct Workspace: Codable { var id: String; var name: String; var status: String }
-    var id: String
-    var name: String
-    var features: [String]
-    var workspaces: [Workspace]
 }
 
 struct WorkspaceView: Codable {

@@ -21,11 +21,11 @@ struct LifecycleHandler: MessageHandler {
         let outcome: CommandOutcome
         // Accepting an invitation and registering a runner carry their own token as the credential.
         if let command = command as? AcceptInvitation {
-            outcome = try InvitationRules.accept(command, invitation: LifecycleQueries.invitation(command.invitationID, db: db), context: context)
+            outcome = try InvitationRules.accept(command, invitation: InvitationQueries.invitation(command.invitationID, db: db), context: context)
         } else if let command = command as? RegisterStepRunner {
-            outcome = try RunnerRules.register(command, runner: LifecycleQueries.runner(command.runnerID, db: db))
+            outcome = try RunnerRules.register(command, runner: RunnerQueries.runner(command.runnerID, db: db))
         } else {
-            let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try LifecycleQueries.storedKey($0, db: db) }
+            let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try KeyQueries.storedKey($0, db: db) }
             if let decision = try decideIntegration(command, by: principal, context: context, db: db) {
                 (outcome, secrets) = (decision.outcome, decision.secrets)
             } else {
@@ -67,9 +67,9 @@ struct LifecycleHandler: MessageHandler {
         guard try WorkspaceRecord.exists(db, key: operation.workspaceID.rawValue) else { return [] }
         switch operation.kind {
         case .deactivation:
-            return WorkspaceStatusRules.deactivate(operation, state: try LifecycleQueries.deactivationState(operation.workspaceID, db: db))
+            return WorkspaceStatusRules.deactivate(operation, state: try WorkspaceQueries.deactivationState(operation.workspaceID, db: db))
         case .reactivation:
-            return WorkspaceStatusRules.reactivate(operation, state: try LifecycleQueries.reactivationState(operation.workspaceID, db: db))
+            return WorkspaceStatusRules.reactivate(operation, state: try WorkspaceQueries.reactivationState(operation.workspaceID, db: db))
         }
     }
 
@@ -77,12 +77,12 @@ struct LifecycleHandler: MessageHandler {
     private func decideIntegration(_ command: any Message, by principal: Principal, context: DecisionContext, db: Database) throws -> IntegrationRules.Decision? {
         switch command {
         case let command as CreateIntegration:
-            let taken = try LifecycleQueries.integrationNames(in: principal.workspaceID, kind: command.kind, db: db)
+            let taken = try IntegrationQueries.names(in: principal.workspaceID, kind: command.kind, db: db)
             return try IntegrationRules.create(command, by: principal, takenNames: taken, context: context)
         case let command as UpdateIntegration:
-            let current = try LifecycleQueries.integration(command.integrationID, db: db)
-            let taken = try current.map { try LifecycleQueries.integrationNames(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
-            let isCopy = try LifecycleQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+            let current = try IntegrationQueries.integration(command.integrationID, db: db)
+            let taken = try current.map { try IntegrationQueries.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
+            let isCopy = try IntegrationQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
             return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
         default:
             return nil
@@ -93,65 +93,65 @@ struct LifecycleHandler: MessageHandler {
     private func decide(_ command: any Message, by principal: Principal, context: DecisionContext, db: Database) throws -> CommandOutcome {
         switch command {
         case let command as CreateOrganization:
-            let state = try LifecycleQueries.organizationCreation(name: command.name, ownerEmail: command.ownerEmail, db: db)
+            let state = try OrganizationQueries.creation(name: command.name, ownerEmail: command.ownerEmail, db: db)
             return try OrganizationRules.create(command, by: principal, state: state, context: context)
         case let command as SetOrganizationFeatures:
-            let state = command.organizationID.isWellFormed ? try LifecycleQueries.organization(command.organizationID, db: db) : nil
+            let state = command.organizationID.isWellFormed ? try OrganizationQueries.organization(command.organizationID, db: db) : nil
             return try OrganizationRules.setFeatures(command, by: principal, state: state)
         case let command as CreateWorkspace:
             guard case .member(let caller) = principal else {
                 throw Rejection(.forbidden, "creating a workspace needs a workspace member's API key, not the operator credential")
             }
-            return try WorkspaceRules.create(command, by: principal, state: LifecycleQueries.workspaceCreation(for: caller, db: db), context: context)
+            return try WorkspaceRules.create(command, by: principal, state: WorkspaceQueries.creation(for: caller, db: db), context: context)
         case let command as IssueAPIKey:
             return try KeyRules.issue(command, by: principal, context: context)
         case let command as IssueOwnerKey:
-            return try KeyRules.issueOwnerKey(command, by: principal, target: LifecycleQueries.ownerKeyTarget(command, db: db), context: context)
+            return try KeyRules.issueOwnerKey(command, by: principal, target: KeyQueries.ownerKeyTarget(command, db: db), context: context)
         case let command as RevokeAPIKey:
-            return try KeyRules.revoke(command, by: principal, key: LifecycleQueries.key(command.clientID, visibleTo: principal, db: db))
+            return try KeyRules.revoke(command, by: principal, key: KeyQueries.key(command.clientID, visibleTo: principal, db: db))
         case let command as InviteUser:
-            let invitees = try LifecycleQueries.invitees([command.email], in: principal.workspaceID, db: db)
+            let invitees = try InvitationQueries.invitees([command.email], in: principal.workspaceID, db: db)
             return try InvitationRules.invite(command, by: principal, invitee: invitees.values.first ?? .init(), context: context)
         case let command as BulkInviteUsers:
-            let invitees = try LifecycleQueries.invitees(command.invitations.map(\.email), in: principal.workspaceID, db: db)
+            let invitees = try InvitationQueries.invitees(command.invitations.map(\.email), in: principal.workspaceID, db: db)
             return try InvitationRules.bulkInvite(command, by: principal, invitees: invitees, context: context)
         case let command as RevokeInvitation:
-            return try InvitationRules.revoke(command, by: principal, invitation: LifecycleQueries.invitation(command.invitationID, db: db), context: context)
+            return try InvitationRules.revoke(command, by: principal, invitation: InvitationQueries.invitation(command.invitationID, db: db), context: context)
         case let command as ChangeMemberRole:
-            return try MemberRules.changeRole(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
+            return try MemberRules.changeRole(command, by: principal, member: MemberQueries.member(command.userID, visibleTo: principal, db: db))
         case let command as RemoveMember:
-            return try MemberRules.remove(command, by: principal, member: LifecycleQueries.member(command.userID, visibleTo: principal, db: db))
+            return try MemberRules.remove(command, by: principal, member: MemberQueries.member(command.userID, visibleTo: principal, db: db))
         case let command as ConfigureSSO:
             return try SSORules.configure(command, by: principal)
         case let command as CopySSOConfig:
-            return try SSORules.copy(command, by: principal, source: LifecycleQueries.copySource(command.sourceWorkspaceID, for: principal, db: db))
+            return try SSORules.copy(command, by: principal, source: SSOQueries.copySource(command.sourceWorkspaceID, for: principal, db: db))
         case let command as CreateClaimMapping:
-            let existing = try principal.workspaceID.map { try LifecycleQueries.claimMappings($0, db: db) } ?? []
+            let existing = try principal.workspaceID.map { try SSOQueries.claimMappings($0, db: db) } ?? []
             return try SSORules.createMapping(command, by: principal, existing: Set(existing), context: context)
         case let command as DeleteClaimMapping:
-            let exists = try LifecycleQueries.claimMappingExists(command.mappingID, in: principal.workspaceID, db: db)
+            let exists = try SSOQueries.claimMappingExists(command.mappingID, in: principal.workspaceID, db: db)
             return try SSORules.deleteMapping(command, by: principal, exists: exists)
         case let command as CreateStepRunner:
-            return try RunnerRules.create(command, by: principal, takenNames: LifecycleQueries.runnerNames(in: principal.workspaceID, db: db), context: context)
+            return try RunnerRules.create(command, by: principal, takenNames: RunnerQueries.names(in: principal.workspaceID, db: db), context: context)
         case let command as DeleteStepRunner:
-            return try RunnerRules.delete(command, by: principal, runner: LifecycleQueries.runner(command.runnerID, db: db))
+            return try RunnerRules.delete(command, by: principal, runner: RunnerQueries.runner(command.runnerID, db: db))
         case let command as DeleteIntegration:
-            let isCopy = try LifecycleQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
-            return try IntegrationRules.delete(command, by: principal, current: LifecycleQueries.integration(command.integrationID, db: db), isSharedCopy: isCopy)
+            let isCopy = try IntegrationQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+            return try IntegrationRules.delete(command, by: principal, current: IntegrationQueries.integration(command.integrationID, db: db), isSharedCopy: isCopy)
         case let command as ImportWorkflow:
-            return try WorkflowRules.importWorkflow(command, by: principal, takenNames: LifecycleQueries.workflowNames(in: principal.workspaceID, db: db), context: context)
+            return try WorkflowRules.importWorkflow(command, by: principal, takenNames: WorkflowQueries.names(in: principal.workspaceID, db: db), context: context)
         case let command as UpdateWorkflow:
-            return try WorkflowRules.update(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db), context: context)
+            return try WorkflowRules.update(command, by: principal, workflow: WorkflowQueries.workflow(command.workflowID, db: db), context: context)
         case let command as PublishWorkflow:
-            return try WorkflowRules.publish(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+            return try WorkflowRules.publish(command, by: principal, workflow: WorkflowQueries.workflow(command.workflowID, db: db))
         case let command as SetWorkflowEnabled:
-            return try WorkflowRules.setEnabled(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+            return try WorkflowRules.setEnabled(command, by: principal, workflow: WorkflowQueries.workflow(command.workflowID, db: db))
         case let command as TagWorkflow:
-            return try WorkflowRules.tag(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db))
+            return try WorkflowRules.tag(command, by: principal, workflow: WorkflowQueries.workflow(command.workflowID, db: db))
         case let command as StartExecution:
-            return try WorkflowRules.start(command, by: principal, workflow: LifecycleQueries.workflow(command.workflowID, db: db), context: context)
+            return try WorkflowRules.start(command, by: principal, workflow: WorkflowQueries.workflow(command.workflowID, db: db), context: context)
         case let command as FinishExecution:
-            return try WorkflowRules.finish(command, by: principal, execution: LifecycleQueries.execution(command.executionID, db: db))
+            return try WorkflowRules.finish(command, by: principal, execution: WorkflowQueries.execution(command.executionID, db: db))
         default:
             throw Rejection(.unknownType, "Lifecycle does not handle \(type(of: command).messageType)")
         }

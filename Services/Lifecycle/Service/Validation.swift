@@ -1,3 +1,4 @@
+import Foundation
 import Models
 
 /// Input checks shared by the Lifecycle rules; each failure names the field.
@@ -31,4 +32,9 @@ enum Validation {
     static func organizationID(_ id: OrganizationID, field: String) throws(Rejection) {
         guard id.isWellFormed else { throw .invalid(field, "is not an organization id (org_...)") }
     }
+}
+
+/// The key names are compared by: trimmed and case-folded, so `Acme` and `acme ` collide.
+func nameKey(_ name: String) -> String {
+    name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
 }

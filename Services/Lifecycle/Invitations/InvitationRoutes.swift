@@ -6,7 +6,7 @@ import Pipeline
 import ServiceKit
 
 /// `GET /workspaces/{id}/invitations`: a workspace's invitations with their state, never tokens.
-enum MemberRoutes {
+enum InvitationRoutes {
     static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
         router.get("/workspaces/:id/invitations") { _, context -> Response in
             let id = try context.parameters.require("id")

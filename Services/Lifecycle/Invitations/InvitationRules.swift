@@ -142,3 +142,8 @@ enum InvitationRules {
         return days
     }
 }
+
+/// Where an invitation stands. A `pending` one past its expiry is expired; nothing needs to update it.
+enum InvitationStatus: String, Codable, Sendable {
+    case pending, accepted, revoked, replaced
+}

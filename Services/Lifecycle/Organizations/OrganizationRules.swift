@@ -1,5 +1,4 @@
 import Models
-import Hashing
 
 /// What the organization rules need to know, loaded by the handler.
 struct OrganizationState: Sendable {
@@ -60,21 +59,5 @@ enum OrganizationRules {
         }
         let event = OrganizationFeaturesChanged(organizationID: command.organizationID, enabled: enabled.sorted())
         return CommandOutcome(events: [DomainEvent(event, subject: command.organizationID.rawValue)])
-    }
-}
-
-/// A new member's first API key, with all the scopes of their role: its event (with the secret's
-/// hash) and the secret to show once.
-struct KeyIssue {
-    var event: APIKeyIssued
-    var secret: String
-
-    static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
-        let secret = context.newSecret()
-        let event = APIKeyIssued(
-            clientID: context.newID("key.\(workspaceID)"), workspaceID: workspaceID, userID: userID,
-            scopes: role.scopes.sorted(), secretHash: Secret.hash(secret), issuerRole: role, expiresAt: nil
-        )
-        return KeyIssue(event: event, secret: secret)
     }
 }

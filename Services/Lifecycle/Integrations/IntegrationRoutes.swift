@@ -38,7 +38,7 @@ enum IntegrationRoutes {
     private static func local(in workspace: String, kind: String?, db: Database) throws -> [IntegrationView] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM integration WHERE workspace_id = ? AND (? IS NULL OR kind = ?) ORDER BY kind, name_key", arguments: [workspace, kind, kind])
         return try rows.compactMap { row in
-            guard let snapshot = try LifecycleQueries.integration(row) else { return nil }
+            guard let snapshot = try IntegrationQueries.snapshot(row) else { return nil }
             let destinations = try String.fetchAll(db, sql: "SELECT destination_workspace_id FROM shared_copy WHERE source_integration_id = ? ORDER BY destination_workspace_id", arguments: [snapshot.integrationID])
             return IntegrationView(integration: snapshot, shared: destinations.isEmpty ? nil : .init(direction: .from, destinations: destinations))
         }
@@ -52,7 +52,7 @@ enum IntegrationRoutes {
             WHERE shared_copy.destination_workspace_id = ? AND (? IS NULL OR integration.kind = ?) ORDER BY integration.kind, integration.name_key
             """, arguments: [workspace, kind, kind])
         return try rows.compactMap { row in
-            guard var snapshot = try LifecycleQueries.integration(row) else { return nil }
+            guard var snapshot = try IntegrationQueries.snapshot(row) else { return nil }
             let sourceID = snapshot.integrationID
             snapshot.integrationID = row["copy_id"]
             snapshot.workspaceID = WorkspaceID(rawValue: workspace)

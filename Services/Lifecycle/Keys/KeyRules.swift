@@ -84,3 +84,19 @@ enum KeyRules {
         return Set(requested).sorted()
     }
 }
+
+/// A new member's first API key, with all the scopes of their role: its event (with the secret's
+/// hash) and the secret to show once.
+struct KeyIssue {
+    var event: APIKeyIssued
+    var secret: String
+
+    static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
+        let secret = context.newSecret()
+        let event = APIKeyIssued(
+            clientID: context.newID("key.\(workspaceID)"), workspaceID: workspaceID, userID: userID,
+            scopes: role.scopes.sorted(), secretHash: Secret.hash(secret), issuerRole: role, expiresAt: nil
+        )
+        return KeyIssue(event: event, secret: secret)
+    }
+}
