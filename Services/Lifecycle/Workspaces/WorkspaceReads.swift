@@ -22,4 +22,12 @@ enum WorkspaceReads {
             members: try MemberReads.members(of: id, db: db)
         )
     }
+
+    /// What Lifecycle's step of a deactivation would change now, from the queries and the rule the
+    /// step uses; nothing is written. Nil when the workspace is unknown.
+    static func deactivationPreview(of workspace: WorkspaceID, db: Database) throws -> LifecycleDeactivationPreview? {
+        guard let record = try WorkspaceRecord.fetchOne(db, key: workspace.rawValue) else { return nil }
+        let state = try WorkspaceQueries.deactivationState(workspace, db: db)
+        return WorkspaceStatusRules.preview(of: workspace, status: record.status, state: state)
+    }
 }

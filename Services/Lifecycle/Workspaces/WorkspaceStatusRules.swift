@@ -20,6 +20,15 @@ enum WorkspaceStatusRules {
         var userID: UserID
     }
 
+    /// What a deactivation changes in the workspace as it finds it.
+    struct DeactivationSelection: Sendable, Hashable {
+        /// Workflows with either switch on, with the switches they have now; both are turned off.
+        var workflows: [WorkflowSwitches]
+        var executions: [ExecutionID]
+        var integrations: [IntegrationID]
+        var keys: [LiveKey]
+    }
+
     /// The workspace as a reactivation finds it.
     struct ReactivationState: Sendable, Hashable {
         /// Switches the workflows had before the deactivation.
@@ -28,17 +37,35 @@ enum WorkspaceStatusRules {
         var oauthIntegrations: [IntegrationID]
     }
 
+    /// What deactivating changes: the one selection that both the saga step and the preview use.
+    static func selection(_ state: DeactivationState) -> DeactivationSelection {
+        DeactivationSelection(
+            workflows: state.workflows.filter { $0.enabled || $0.triggersEnabled }, executions: state.runningExecutions,
+            integrations: state.refreshingIntegrations, keys: state.liveKeys
+        )
+    }
+
     static func deactivate(_ operation: OperationReference, state: DeactivationState) -> [DomainEvent] {
         let workspace = operation.workspaceID
-        let revocations = state.liveKeys.map {
+        let selected = selection(state)
+        let revocations = selected.keys.map {
             DomainEvent(APIKeyRevoked(clientID: $0.clientID, workspaceID: workspace, userID: $0.userID, revokedBy: nil), subject: workspace.rawValue)
         }
         let deactivated = WorkspaceDeactivated(
             workspaceID: workspace, operationID: operation.operationID,
-            workflows: state.workflows.filter { $0.enabled || $0.triggersEnabled }, stoppedExecutions: state.runningExecutions,
-            stoppedIntegrations: state.refreshingIntegrations, revokedKeys: state.liveKeys.map(\.clientID)
+            workflows: selected.workflows, stoppedExecutions: selected.executions,
+            stoppedIntegrations: selected.integrations, revokedKeys: selected.keys.map(\.clientID)
         )
         return revocations + [DomainEvent(deactivated, subject: workspace.rawValue)]
+    }
+
+    /// What deactivating the workspace would change now, as the preview shows it; nothing is decided.
+    static func preview(of workspace: WorkspaceID, status: WorkspaceStatus, state: DeactivationState) -> LifecycleDeactivationPreview {
+        let selected = selection(state)
+        return LifecycleDeactivationPreview(
+            workspaceID: workspace, workspaceStatus: status, workflowsToDisable: selected.workflows, executionsToStop: selected.executions,
+            integrationsToStop: selected.integrations, keysToRevoke: selected.keys.map(\.clientID)
+        )
     }
 
     static func reactivate(_ operation: OperationReference, state: ReactivationState) -> [DomainEvent] {
