@@ -5,19 +5,19 @@ import Models
 enum IntegrationCommands {
     static let table = LifecycleCommandTable()
         .authenticated(CreateIntegration.self, sealing: { command, request in
-            let taken = try IntegrationQueries.names(in: request.principal.workspaceID, kind: command.kind, db: request.db)
+            let taken = try IntegrationStore.names(in: request.principal.workspaceID, kind: command.kind, db: request.db)
             return try IntegrationRules.create(command, by: request.principal, takenNames: taken, context: request.context)
         })
         .authenticated(UpdateIntegration.self, sealing: { command, request in
             let (principal, db) = (request.principal, request.db)
-            let current = try IntegrationQueries.integration(command.integrationID, db: db)
-            let taken = try current.map { try IntegrationQueries.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
-            let isCopy = try IntegrationQueries.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+            let current = try IntegrationStore.integration(command.integrationID, db: db)
+            let taken = try current.map { try IntegrationStore.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
+            let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
             return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
         })
         .authenticated(DeleteIntegration.self) { command, request in
-            let isCopy = try IntegrationQueries.isSharedCopy(command.integrationID, in: request.principal.workspaceID, db: request.db)
-            let current = try IntegrationQueries.integration(command.integrationID, db: request.db)
+            let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: request.principal.workspaceID, db: request.db)
+            let current = try IntegrationStore.integration(command.integrationID, db: request.db)
             return try IntegrationRules.delete(command, by: request.principal, current: current, isSharedCopy: isCopy)
         }
 }

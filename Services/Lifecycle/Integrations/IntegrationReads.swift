@@ -53,7 +53,7 @@ enum IntegrationReads {
     /// The workspace's integrations by kind and name, then the copies shared into it; nil when
     /// the workspace is unknown.
     static func integrations(in workspace: WorkspaceID, _ filter: IntegrationFilter, db: Database) throws -> [IntegrationView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         let views = try local(in: workspace, kind: filter.kind, db: db) + copies(in: workspace, kind: filter.kind, db: db)
         return views.filter { view in
             switch filter.shared {
@@ -68,7 +68,7 @@ enum IntegrationReads {
     private static func local(in workspace: WorkspaceID, kind: IntegrationKind?, db: Database) throws -> [IntegrationView] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM integration WHERE workspace_id = ? AND (? IS NULL OR kind = ?) ORDER BY kind, name_key", arguments: [workspace, kind, kind])
         return try rows.compactMap { row in
-            guard let snapshot = try IntegrationQueries.snapshot(row) else { return nil }
+            guard let snapshot = try IntegrationStore.snapshot(row) else { return nil }
             let destinations = try String.fetchAll(db, sql: "SELECT destination_workspace_id FROM shared_copy WHERE source_integration_id = ? ORDER BY destination_workspace_id", arguments: [snapshot.integrationID])
             return IntegrationView(integration: snapshot, shared: destinations.isEmpty ? nil : .init(direction: .from, destinations: destinations))
         }
@@ -82,7 +82,7 @@ enum IntegrationReads {
             WHERE shared_copy.destination_workspace_id = ? AND (? IS NULL OR integration.kind = ?) ORDER BY integration.kind, integration.name_key
             """, arguments: [workspace, kind, kind])
         return try rows.compactMap { row in
-            guard var snapshot = try IntegrationQueries.snapshot(row) else { return nil }
+            guard var snapshot = try IntegrationStore.snapshot(row) else { return nil }
             let sourceID = snapshot.integrationID
             snapshot.integrationID = row["copy_id"]
             snapshot.workspaceID = workspace

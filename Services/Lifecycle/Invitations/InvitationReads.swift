@@ -32,7 +32,7 @@ struct InvitationView: Codable {
 enum InvitationReads {
     /// A workspace's invitations, newest first, as they stand at `now`; nil when the workspace is unknown.
     static func invitations(in workspace: WorkspaceID, now: Date, db: Database) throws -> [InvitationView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         return try InvitationRecord.filter(InvitationRecord.CodingKeys.workspaceID == workspace.rawValue)
             .order(InvitationRecord.CodingKeys.createdAt.desc).fetchAll(db).map { InvitationView($0, now: now) }
     }

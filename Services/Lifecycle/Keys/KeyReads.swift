@@ -32,7 +32,7 @@ struct KeyView: Codable {
 enum KeyReads {
     /// A workspace's keys, oldest first; nil when the workspace is unknown.
     static func keys(in workspace: WorkspaceID, db: Database) throws -> [KeyView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         return try APIKeyRecord.filter(APIKeyRecord.CodingKeys.workspaceID == workspace.rawValue).order(APIKeyRecord.CodingKeys.createdAt).fetchAll(db).map(KeyView.init)
     }
 }

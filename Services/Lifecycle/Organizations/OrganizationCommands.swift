@@ -4,11 +4,11 @@ import Models
 enum OrganizationCommands {
     static let table = LifecycleCommandTable()
         .authenticated(CreateOrganization.self) { command, request in
-            let state = try OrganizationQueries.creation(name: command.name, ownerEmail: command.ownerEmail, db: request.db)
+            let state = try OrganizationStore.creation(name: command.name, ownerEmail: command.ownerEmail, db: request.db)
             return try OrganizationRules.create(command, by: request.principal, state: state, context: request.context)
         }
         .authenticated(SetOrganizationFeatures.self) { command, request in
-            let state = command.organizationID.isWellFormed ? try OrganizationQueries.organization(command.organizationID, db: request.db) : nil
+            let state = command.organizationID.isWellFormed ? try OrganizationStore.organization(command.organizationID, db: request.db) : nil
             return try OrganizationRules.setFeatures(command, by: request.principal, state: state)
         }
 }

@@ -8,14 +8,14 @@ extension RunnerRules.RunnerState: TokenHashHolder {}
 enum RunnerCommands {
     static let table = LifecycleCommandTable()
         .authenticated(CreateStepRunner.self) { command, request in
-            try RunnerRules.create(command, by: request.principal, takenNames: RunnerQueries.names(in: request.principal.workspaceID, db: request.db), context: request.context)
+            try RunnerRules.create(command, by: request.principal, takenNames: RunnerStore.names(in: request.principal.workspaceID, db: request.db), context: request.context)
         }
         .byToken(RegisterStepRunner.self) { command, db in
-            try RunnerQueries.runner(command.runnerID, db: db)
+            try RunnerStore.runner(command.runnerID, db: db)
         } decide: { command, runner, _ in
             try RunnerRules.register(command, runner: runner)
         }
         .authenticated(DeleteStepRunner.self) { command, request in
-            try RunnerRules.delete(command, by: request.principal, runner: RunnerQueries.runner(command.runnerID, db: request.db))
+            try RunnerRules.delete(command, by: request.principal, runner: RunnerStore.runner(command.runnerID, db: request.db))
         }
 }

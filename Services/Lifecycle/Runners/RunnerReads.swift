@@ -19,7 +19,7 @@ struct RunnerView: Codable {
 enum RunnerReads {
     /// A workspace's runners by name; nil when the workspace is unknown.
     static func runners(in workspace: WorkspaceID, db: Database) throws -> [RunnerView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         return try Row.fetchAll(db, sql: "SELECT id, name, platform, registered_at, created_at FROM step_runner WHERE workspace_id = ? ORDER BY name", arguments: [workspace])
             .map { RunnerView(runnerID: $0["id"], name: $0["name"], platform: $0["platform"], registeredAt: $0["registered_at"], createdAt: $0["created_at"]) }
     }

@@ -7,14 +7,14 @@ enum SSOCommands {
             try SSORules.configure(command, by: request.principal)
         }
         .authenticated(CopySSOConfig.self) { command, request in
-            try SSORules.copy(command, by: request.principal, source: SSOQueries.copySource(command.sourceWorkspaceID, for: request.principal, db: request.db))
+            try SSORules.copy(command, by: request.principal, source: SSOStore.copySource(command.sourceWorkspaceID, for: request.principal, db: request.db))
         }
         .authenticated(CreateClaimMapping.self) { command, request in
-            let existing = try request.principal.workspaceID.map { try SSOQueries.claimMappings($0, db: request.db) } ?? []
+            let existing = try request.principal.workspaceID.map { try SSOStore.claimMappings($0, db: request.db) } ?? []
             return try SSORules.createMapping(command, by: request.principal, existing: Set(existing), context: request.context)
         }
         .authenticated(DeleteClaimMapping.self) { command, request in
-            let exists = try SSOQueries.claimMappingExists(command.mappingID, in: request.principal.workspaceID, db: request.db)
+            let exists = try SSOStore.claimMappingExists(command.mappingID, in: request.principal.workspaceID, db: request.db)
             return try SSORules.deleteMapping(command, by: request.principal, exists: exists)
         }
 }

@@ -41,7 +41,7 @@ enum SSOReads {
 
     /// A workspace's claim mappings by claim and value; nil when the workspace is unknown.
     static func claimMappings(in workspace: WorkspaceID, db: Database) throws -> [MappingView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         return try Row.fetchAll(db, sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value", arguments: [workspace])
             .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
     }

@@ -111,7 +111,7 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
 
 extension CommandRequest {
     fileprivate func authenticate() throws -> AuthenticatedRequest {
-        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try KeyQueries.storedKey($0, db: db) }
+        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try KeyStore.storedKey($0, db: db) }
         return AuthenticatedRequest(principal: principal, context: context, db: db)
     }
 }

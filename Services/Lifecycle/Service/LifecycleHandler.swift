@@ -15,7 +15,7 @@ struct LifecycleHandler: MessageHandler {
 
     /// Sharing's events that add and remove read-only copies of shared integrations, and the
     /// Deactivation events that ask for Lifecycle's step of a saga.
-    let events = MessageRegistry(IntegrationProjection.sharedCopies.types + WorkspaceStatusSaga.table.types)
+    let events = MessageRegistry(IntegrationStore.sharedCopies.types + WorkspaceStatusSaga.table.types)
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let request = CommandRequest(envelope: envelope, context: context, db: db, authenticator: authenticator)

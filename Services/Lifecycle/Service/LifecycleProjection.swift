@@ -13,15 +13,15 @@ struct ProjectionTarget {
 /// Each feature registers its own events; an event no feature registered throws
 /// ``UnhandledMessage`` (the pipeline refuses it) instead of stopping the service.
 enum LifecycleProjection {
-    static let table = OrganizationProjection.table
-        .merging(WorkspaceProjection.table)
-        .merging(MemberProjection.table)
-        .merging(KeyProjection.table)
-        .merging(InvitationProjection.table)
-        .merging(SSOProjection.table)
-        .merging(RunnerProjection.table)
-        .merging(IntegrationProjection.table)
-        .merging(WorkflowProjection.table)
+    static let table = OrganizationStore.projection
+        .merging(WorkspaceStore.projection)
+        .merging(MemberStore.projection)
+        .merging(KeyStore.projection)
+        .merging(InvitationStore.projection)
+        .merging(SSOStore.projection)
+        .merging(RunnerStore.projection)
+        .merging(IntegrationStore.projection)
+        .merging(WorkflowStore.projection)
 
     static func apply(_ event: any Message, at time: Date, db: Database) throws {
         try table.handle(event, ProjectionTarget(db: db, time: time))

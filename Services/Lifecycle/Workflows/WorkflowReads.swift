@@ -51,7 +51,7 @@ enum WorkflowReads {
     /// A workspace's workflows by name, those whose name contains `nameContaining` (any case) when
     /// given; nil when the workspace is unknown.
     static func workflows(in workspace: WorkspaceID, nameContaining: String?, db: Database) throws -> [WorkflowView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         let pattern = nameContaining.map { "%\($0.lowercased())%" }
         return try Row.fetchAll(db, sql: "SELECT * FROM workflow WHERE workspace_id = ? AND (? IS NULL OR name_key LIKE ?) ORDER BY name_key", arguments: [workspace, pattern, pattern])
             .map(WorkflowView.init)
@@ -69,7 +69,7 @@ enum WorkflowReads {
 
     /// A workspace's executions, oldest first, all or those with one status; nil when the workspace is unknown.
     static func executions(in workspace: WorkspaceID, status: ExecutionStatus?, db: Database) throws -> [ExecutionView]? {
-        guard try WorkspaceQueries.exists(workspace, db: db) else { return nil }
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         return try Row.fetchAll(db, sql: "SELECT id, workflow_id, revision_id, status FROM execution WHERE workspace_id = ? AND (? IS NULL OR status = ?) ORDER BY started_at", arguments: [workspace, status, status])
             .map { ExecutionView(executionID: $0["id"], workflowID: $0["workflow_id"], revisionID: $0["revision_id"], status: $0["status"]) }
     }

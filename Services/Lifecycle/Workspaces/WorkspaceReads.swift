@@ -27,7 +27,7 @@ enum WorkspaceReads {
     /// step uses; nothing is written. Nil when the workspace is unknown.
     static func deactivationPreview(of workspace: WorkspaceID, db: Database) throws -> LifecycleDeactivationPreview? {
         guard let record = try WorkspaceRecord.fetchOne(db, key: workspace.rawValue) else { return nil }
-        let state = try WorkspaceQueries.deactivationState(workspace, db: db)
+        let state = try WorkspaceStore.deactivationState(workspace, db: db)
         return WorkspaceStatusRules.preview(of: workspace, status: record.status, state: state)
     }
 }

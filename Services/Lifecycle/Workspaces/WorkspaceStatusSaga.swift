@@ -18,12 +18,12 @@ enum WorkspaceStatusSaga {
 
     /// Lifecycle's step of a saga; nothing when the workspace is unknown here.
     static func step(_ operation: OperationReference, db: Database) throws -> [DomainEvent] {
-        guard try WorkspaceQueries.exists(operation.workspaceID, db: db) else { return [] }
+        guard try WorkspaceStore.exists(operation.workspaceID, db: db) else { return [] }
         switch operation.kind {
         case .deactivation:
-            return WorkspaceStatusRules.deactivate(operation, state: try WorkspaceQueries.deactivationState(operation.workspaceID, db: db))
+            return WorkspaceStatusRules.deactivate(operation, state: try WorkspaceStore.deactivationState(operation.workspaceID, db: db))
         case .reactivation:
-            return WorkspaceStatusRules.reactivate(operation, state: try WorkspaceQueries.reactivationState(operation.workspaceID, db: db))
+            return WorkspaceStatusRules.reactivate(operation, state: try WorkspaceStore.reactivationState(operation.workspaceID, db: db))
         }
     }
 }

@@ -1,9 +1,35 @@
+import Foundation
 import GRDB
 import Models
 import Pipeline
 
-/// The state the key rules, the authenticator and a deactivation need, read from `api_key`.
-enum KeyQueries {
+/// One row of `api_key`. Holds the secret's SHA-256, never the secret.
+struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "api_key"
+    var clientID: ClientID
+    var secretHash: String
+    var workspaceID: WorkspaceID
+    var userID: UserID
+    /// Space-separated scope names.
+    var scopes: String
+    var issuerRole: Role
+    var createdAt: Date
+    var expiresAt: Date?
+    var revokedAt: Date?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case clientID = "client_id", secretHash = "secret_hash", workspaceID = "workspace_id", userID = "user_id"
+        case scopes, issuerRole = "issuer_role", createdAt = "created_at", expiresAt = "expires_at", revokedAt = "revoked_at"
+    }
+
+    var scopeSet: Set<Scope> { Set(scopes.split(separator: " ").map { Scope(rawValue: String($0)) }) }
+}
+
+/// The `api_key` table: the state the key rules, the authenticator and a deactivation need, read
+/// from it, and the projection of the key events, the only code that writes it.
+enum KeyStore {
+    // MARK: The state the rules need
+
     /// A key with its workspace and its user's membership, for the ``Authenticator``.
     static func storedKey(_ clientID: ClientID, db: Database) throws -> StoredKey? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
@@ -40,4 +66,19 @@ enum KeyQueries {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT client_id, user_id FROM api_key WHERE workspace_id = ? AND revoked_at IS NULL ORDER BY client_id"), arguments: [workspace])
             .map { WorkspaceStatusRules.LiveKey(clientID: $0["client_id"], userID: $0["user_id"]) }
     }
+
+    // MARK: Projection
+
+    static let projection = MessageTable<ProjectionTarget, Void>()
+        .on(APIKeyIssued.self) { event, target in
+            try APIKeyRecord(
+                clientID: event.clientID, secretHash: event.secretHash, workspaceID: event.workspaceID, userID: event.userID,
+                scopes: event.scopes.map(\.rawValue).joined(separator: " "), issuerRole: event.issuerRole,
+                createdAt: target.time, expiresAt: event.expiresAt, revokedAt: nil
+            ).insert(target.db)
+        }
+        .on(APIKeyRevoked.self) { event, target in
+            try target.db.cachedStatement(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [target.time, event.clientID.rawValue])
+        }
 }
