@@ -20,15 +20,6 @@ enum WorkspaceStatusRules {
         var userID: UserID
     }
 
-    /// What a deactivation changes in the workspace as it finds it.
-    struct DeactivationSelection: Sendable, Hashable {
-        /// Workflows with either switch on, with the switches they have now; both are turned off.
-        var workflows: [WorkflowSwitches]
-        var executions: [ExecutionID]
-        var integrations: [IntegrationID]
-        var keys: [LiveKey]
-    }
-
     /// The workspace as a reactivation finds it.
     struct ReactivationState: Sendable, Hashable {
         /// Switches the workflows had before the deactivation.
@@ -37,24 +28,25 @@ enum WorkspaceStatusRules {
         var oauthIntegrations: [IntegrationID]
     }
 
-    /// What deactivating changes: the one selection that both the saga step and the preview use.
-    static func selection(_ state: DeactivationState) -> DeactivationSelection {
-        DeactivationSelection(
-            workflows: state.workflows.filter { $0.enabled || $0.triggersEnabled }, executions: state.runningExecutions,
-            integrations: state.refreshingIntegrations, keys: state.liveKeys
-        )
+    /// The part of the workspace a deactivation changes: workflows with either switch on (with the
+    /// switches they have now), and every running execution, refreshing integration and live key.
+    /// The one selection both the saga step and the preview use.
+    static func selection(_ state: DeactivationState) -> DeactivationState {
+        var selected = state
+        selected.workflows = state.workflows.filter { $0.enabled || $0.triggersEnabled }
+        return selected
     }
 
     static func deactivate(_ operation: OperationReference, state: DeactivationState) -> [DomainEvent] {
         let workspace = operation.workspaceID
         let selected = selection(state)
-        let revocations = selected.keys.map {
+        let revocations = selected.liveKeys.map {
             DomainEvent(APIKeyRevoked(clientID: $0.clientID, workspaceID: workspace, userID: $0.userID, revokedBy: nil), subject: workspace.rawValue)
         }
         let deactivated = WorkspaceDeactivated(
             workspaceID: workspace, operationID: operation.operationID,
-            workflows: selected.workflows, stoppedExecutions: selected.executions,
-            stoppedIntegrations: selected.integrations, revokedKeys: selected.keys.map(\.clientID)
+            workflows: selected.workflows, stoppedExecutions: selected.runningExecutions,
+            stoppedIntegrations: selected.refreshingIntegrations, revokedKeys: selected.liveKeys.map(\.clientID)
         )
         return revocations + [DomainEvent(deactivated, subject: workspace.rawValue)]
     }
@@ -63,8 +55,8 @@ enum WorkspaceStatusRules {
     static func preview(of workspace: WorkspaceID, status: WorkspaceStatus, state: DeactivationState) -> LifecycleDeactivationPreview {
         let selected = selection(state)
         return LifecycleDeactivationPreview(
-            workspaceID: workspace, workspaceStatus: status, workflowsToDisable: selected.workflows, executionsToStop: selected.executions,
-            integrationsToStop: selected.integrations, keysToRevoke: selected.keys.map(\.clientID)
+            workspaceID: workspace, workspaceStatus: status, workflowsToDisable: selected.workflows, executionsToStop: selected.runningExecutions,
+            integrationsToStop: selected.refreshingIntegrations, keysToRevoke: selected.liveKeys.map(\.clientID)
         )
     }
 
