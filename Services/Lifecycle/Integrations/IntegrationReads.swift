@@ -19,6 +19,7 @@ struct IntegrationFilter: Sendable {
 
 /// An integration in a workspace's list: its fields, and how it is shared (the "Shared" column).
 struct IntegrationView: Encodable {
+    /// How the integration is shared, from the workspace's side.
     struct Sharing: Encodable {
         enum Direction: String, Encodable { case to, from }
         var direction: Direction

@@ -13,6 +13,7 @@ enum IntegrationRules {
         var remove: [String] = []
     }
 
+    /// A decision that also sets or drops secret values.
     struct Decision: Sendable {
         var outcome: CommandOutcome
         var secrets: SecretChanges

@@ -3,6 +3,7 @@ import Models
 
 /// An organization as the read side shows it.
 struct OrganizationView: Codable {
+    /// One of its workspaces.
     struct Workspace: Codable { var id: String; var name: String; var status: String }
     var id: String
     var name: String

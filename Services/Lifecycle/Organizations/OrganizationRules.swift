@@ -8,6 +8,7 @@ struct OrganizationState: Sendable {
 /// Organizations: created by the operator with a first workspace, owner and API key; features
 /// switched by the operator.
 enum OrganizationRules {
+    /// What creating an organization depends on.
     struct CreationState: Sendable {
         var nameTaken: Bool
         /// The user already registered with the owner's email, if any.

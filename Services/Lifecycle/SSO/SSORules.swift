@@ -3,6 +3,7 @@ import Models
 /// SSO: Owners and Admins (with `workspace.write`) set their workspace's IdP settings, copy them
 /// from another workspace of the organization that they own, and map claim values to roles.
 enum SSORules {
+    /// A workspace's IdP settings, checked.
     struct Settings: Sendable, Hashable {
         var entityID: String
         var ssoURL: String
@@ -10,6 +11,7 @@ enum SSORules {
         var certificateSHA256: String
     }
 
+    /// A claim value that grants a role.
     struct Mapping: Sendable, Hashable {
         var claim: String
         var value: String

@@ -32,6 +32,7 @@ struct SecretBox: Sendable {
     }
 }
 
+/// Why secret values cannot be sealed or opened: a missing or malformed key, or a broken box.
 struct SecretBoxError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

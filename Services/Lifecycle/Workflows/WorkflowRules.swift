@@ -7,6 +7,7 @@ enum WorkflowRules {
     static let maxYAMLBytes = 256 * 1_024
     static let maxTags = 50
 
+    /// A workflow as these rules see it.
     struct WorkflowState: Sendable {
         var workspaceID: WorkspaceID
         var currentRevision: RevisionID
@@ -17,6 +18,7 @@ enum WorkflowRules {
         var tags: Set<String>
     }
 
+    /// An execution as the finish rule sees it.
     struct ExecutionState: Sendable {
         var workspaceID: WorkspaceID
         var running: Bool

@@ -3,6 +3,7 @@ import Models
 /// Creating workspaces: an Owner with `organizations.write`, in an organization that has the
 /// `workspace_creation` feature, becomes Owner of the new workspace and receives a key for it.
 enum WorkspaceRules {
+    /// What creating a workspace depends on.
     struct CreationState: Sendable {
         var organization: OrganizationState
         /// Name keys (trimmed, lower-cased) of the organization's workspaces.

@@ -15,6 +15,7 @@ enum WorkspaceStatusRules {
         var liveKeys: [LiveKey]
     }
 
+    /// A key that is not revoked, with its user (named in the revocation event).
     struct LiveKey: Sendable, Hashable {
         var clientID: ClientID
         var userID: UserID
