@@ -1,0 +1,26 @@
+import Models
+
+extension AcceptInvitation: TokenCredential {}
+extension InvitationRules.InvitationState: TokenHashHolder {}
+
+/// The invitation commands. Accepting carries the invitation's token as its credential: the
+/// invited person has no key yet.
+enum InvitationCommands {
+    static let table = LifecycleCommandTable()
+        .authenticated(InviteUser.self) { command, request in
+            let invitees = try InvitationStore.invitees([command.email], in: request.principal.workspaceID, db: request.db)
+            return try InvitationRules.invite(command, by: request.principal, invitee: invitees.values.first ?? .init(), context: request.context)
+        }
+        .authenticated(BulkInviteUsers.self) { command, request in
+            let invitees = try InvitationStore.invitees(command.invitations.map(\.email), in: request.principal.workspaceID, db: request.db)
+            return try InvitationRules.bulkInvite(command, by: request.principal, invitees: invitees, context: request.context)
+        }
+        .authenticated(RevokeInvitation.self) { command, request in
+            try InvitationRules.revoke(command, by: request.principal, invitation: InvitationStore.invitation(command.invitationID, db: request.db), context: request.context)
+        }
+        .byToken(AcceptInvitation.self) { command, db in
+            try InvitationStore.invitation(command.invitationID, db: db)
+        } decide: { command, invitation, context in
+            try InvitationRules.accept(command, invitation: invitation, context: context)
+        }
+}

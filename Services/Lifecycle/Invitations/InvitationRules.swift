@@ -1,0 +1,149 @@
+import Foundation
+import Models
+import Hashing
+
+/// Invitations: members with `users.invite` invite addresses with a role no more powerful than
+/// their own; the invited person accepts with the token and becomes a member with a first key.
+enum InvitationRules {
+    static let defaultExpiryDays = 7
+    static let maxExpiryDays = 30
+    static let maxBulk = 100
+
+    /// What is known about an address in the caller's workspace.
+    struct InviteeState: Sendable, Hashable {
+        var isMember = false
+        var pendingInvitation: InvitationID?
+    }
+
+    /// An invitation as the accept and revoke rules see it.
+    struct InvitationState: Sendable {
+        var workspaceID: WorkspaceID
+        var email: String
+        var role: Role
+        var status: InvitationStatus
+        var expiresAt: Date
+        var tokenHash: String
+        var workspaceActive: Bool
+        /// The user already registered with the invited email, if any, and whether they are a member.
+        var existingUser: UserID?
+        var isMember: Bool
+    }
+
+    static func invite(_ command: InviteUser, by principal: Principal, invitee: InviteeState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
+        let days = try expiryDays(command.expiresInDays)
+        let email = try Validation.email(command.email, field: "email")
+        let made = try invitation(email: email, role: command.role, field: "", caller: caller, invitee: invitee, days: days, label: "invitation", context: context)
+        return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue], secrets: ["invitation_token": made.token])
+    }
+
+    /// Each item is decided on its own: one bad address does not stop the others.
+    static func bulkInvite(_ command: BulkInviteUsers, by principal: Principal, invitees: [String: InviteeState], context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
+        guard (1...maxBulk).contains(command.invitations.count) else {
+            throw .invalid("invitations", "give 1 to \(maxBulk) invitations")
+        }
+        let days = try expiryDays(command.expiresInDays)
+        var events: [DomainEvent] = []
+        var items: [ItemResult] = []
+        var secrets: [String: String] = [:]
+        var seen: Set<String> = []
+        for (index, invitee) in command.invitations.enumerated() {
+            let field = "invitations.\(index)."
+            do throws(Rejection) {
+                let email = try Validation.email(invitee.email, field: field + "email")
+                guard seen.insert(email).inserted else { throw .invalid(field + "email", "appears more than once in this request") }
+                let made = try invitation(
+                    email: email, role: invitee.role, field: field, caller: caller, invitee: invitees[email] ?? InviteeState(),
+                    days: days, label: "invitation.\(index)", context: context
+                )
+                events += made.events
+                items.append(ItemResult(index: index, status: .accepted, created: ["invitation_id": made.id.rawValue]))
+                secrets["items.\(index).invitation_token"] = made.token
+            } catch {
+                items.append(ItemResult(index: index, status: .rejected, error: error))
+            }
+        }
+        return CommandOutcome(events: events, secrets: secrets, items: items)
+    }
+
+    static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        guard let state else {
+            throw Rejection(.notFound, "invitation '\(command.invitationID)' does not exist", field: "invitation_id")
+        }
+        guard Secret.matches(command.token, hash: state.tokenHash) else {
+            throw Rejection(.unauthenticated, "the invitation token is wrong", field: "token")
+        }
+        guard state.status == .pending else {
+            throw Rejection(.notPending, "this invitation was already \(state.status.rawValue)")
+        }
+        guard context.now < state.expiresAt else {
+            throw Rejection(.notPending, "this invitation expired at \(Timestamp.format(state.expiresAt)); ask for a new one")
+        }
+        guard state.workspaceActive else {
+            throw Rejection(.workspaceInactive, "workspace '\(state.workspaceID)' is deactivated")
+        }
+        guard !state.isMember else {
+            throw Rejection(.alreadyMember, "\(state.email) is already a member of this workspace")
+        }
+        let userID = state.existingUser ?? context.newID("user")
+        let key = KeyIssue.make(workspaceID: state.workspaceID, userID: userID, role: state.role, context: context)
+        let subject = state.workspaceID.rawValue
+        return CommandOutcome(
+            events: [
+                DomainEvent(MemberAdded(workspaceID: state.workspaceID, userID: userID, email: state.email, role: state.role), subject: subject),
+                DomainEvent(InvitationAccepted(invitationID: command.invitationID, workspaceID: state.workspaceID, userID: userID), subject: subject),
+                DomainEvent(key.event, subject: subject),
+            ],
+            created: ["workspace_id": subject, "user_id": userID.rawValue, "client_id": key.event.clientID.rawValue],
+            secrets: ["client_secret": key.secret]
+        )
+    }
+
+    static func revoke(_ command: RevokeInvitation, by principal: Principal, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "revoking invitations")
+        guard let state, state.workspaceID == caller.workspaceID else {
+            throw Rejection(.notFound, "no invitation '\(command.invitationID)' in this workspace", field: "invitation_id")
+        }
+        guard state.status == .pending, context.now < state.expiresAt else {
+            throw Rejection(.notPending, "this invitation is no longer pending")
+        }
+        let event = InvitationRevoked(invitationID: command.invitationID, workspaceID: caller.workspaceID, reason: .revoked, revokedBy: caller.userID)
+        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
+    }
+
+    private static func invitation(
+        email: String, role: Role, field: String, caller: Caller, invitee: InviteeState, days: Int, label: String, context: DecisionContext
+    ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID, token: String) {
+        guard role >= caller.role else {
+            throw Rejection(.forbidden, "you cannot invite with a role above your own (\(caller.role.rawValue))", field: field + "role")
+        }
+        guard !invitee.isMember else {
+            throw Rejection(.alreadyMember, "\(email) is already a member of this workspace", field: field + "email")
+        }
+        let subject = caller.workspaceID.rawValue
+        var events: [DomainEvent] = []
+        if let pending = invitee.pendingInvitation {
+            events.append(DomainEvent(InvitationRevoked(invitationID: pending, workspaceID: caller.workspaceID, reason: .replaced, revokedBy: caller.userID), subject: subject))
+        }
+        let id: InvitationID = context.newID(label)
+        let token = context.newSecret()
+        let sent = InvitationSent(
+            invitationID: id, workspaceID: caller.workspaceID, email: email, role: role,
+            expiresAt: context.now.addingTimeInterval(Double(days) * 86_400), invitedBy: caller.userID, tokenHash: Secret.hash(token)
+        )
+        events.append(DomainEvent(sent, subject: subject))
+        return (events, id, token)
+    }
+
+    private static func expiryDays(_ requested: Int?) throws(Rejection) -> Int {
+        let days = requested ?? defaultExpiryDays
+        guard (1...maxExpiryDays).contains(days) else { throw .invalid("expires_in_days", "must be 1 to \(maxExpiryDays)") }
+        return days
+    }
+}
+
+/// Where an invitation stands. A `pending` one past its expiry is expired; nothing needs to update it.
+enum InvitationStatus: String, Codable, Sendable {
+    case pending, accepted, revoked, replaced
+}

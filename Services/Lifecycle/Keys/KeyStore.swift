@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import Models
+import Pipeline
+
+/// One row of `api_key`. Holds the secret's SHA-256, never the secret.
+struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "api_key"
+    var clientID: ClientID
+    var secretHash: String
+    var workspaceID: WorkspaceID
+    var userID: UserID
+    /// Space-separated scope names.
+    var scopes: String
+    var issuerRole: Role
+    var createdAt: Date
+    var expiresAt: Date?
+    var revokedAt: Date?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case clientID = "client_id", secretHash = "secret_hash", workspaceID = "workspace_id", userID = "user_id"
+        case scopes, issuerRole = "issuer_role", createdAt = "created_at", expiresAt = "expires_at", revokedAt = "revoked_at"
+    }
+
+    var scopeSet: Set<Scope> { Set(scopes.split(separator: " ").map { Scope(rawValue: String($0)) }) }
+}
+
+/// The `api_key` table: the state the key rules, the authenticator and a deactivation need, read
+/// from it, and the projection of the key events, the only code that writes it.
+enum KeyStore {
+    // MARK: The state the rules need
+
+    /// A key with its workspace and its user's membership, for the ``Authenticator``.
+    static func storedKey(_ clientID: ClientID, db: Database) throws -> StoredKey? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT api_key.*, workspace.organization_id, workspace.status, member.role
+            FROM api_key JOIN workspace ON workspace.id = api_key.workspace_id
+            LEFT JOIN member ON member.workspace_id = api_key.workspace_id AND member.user_id = api_key.user_id
+            WHERE api_key.client_id = ?
+            """), arguments: [clientID.rawValue])
+        else { return nil }
+        let key = try APIKeyRecord(row: row)
+        return StoredKey(
+            clientID: key.clientID, secretHash: key.secretHash, workspaceID: key.workspaceID, organizationID: row["organization_id"],
+            workspaceStatus: row["status"], userID: key.userID, role: row["role"], scopes: key.scopeSet,
+            expiresAt: key.expiresAt, revoked: key.revokedAt != nil
+        )
+    }
+
+    /// A key of the caller's workspace; nil for keys of other workspaces, which callers cannot see.
+    static func key(_ clientID: ClientID, visibleTo principal: Principal, db: Database) throws -> KeyRules.KeyState? {
+        guard case .member(let caller) = principal, clientID.isWellFormed,
+              let record = try APIKeyRecord.fetchOne(db, key: clientID.rawValue), record.workspaceID == caller.workspaceID
+        else { return nil }
+        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil)
+    }
+
+    static func ownerKeyTarget(_ command: IssueOwnerKey, db: Database) throws -> KeyRules.OwnerKeyTarget? {
+        guard command.workspaceID.isWellFormed, let status = try WorkspaceStatus.fetchOne(db.cachedStatement(sql: "SELECT status FROM workspace WHERE id = ?"), arguments: [command.workspaceID]) else { return nil }
+        let role = try Role.fetchOne(db.cachedStatement(sql: "SELECT role FROM member WHERE workspace_id = ? AND user_id = ?"), arguments: [command.workspaceID, command.userID])
+        return KeyRules.OwnerKeyTarget(workspaceActive: status == .active, role: role)
+    }
+
+    /// The workspace's keys not yet revoked, which a deactivation revokes.
+    static func liveKeys(in workspace: WorkspaceID, db: Database) throws -> [WorkspaceStatusRules.LiveKey] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT client_id, user_id FROM api_key WHERE workspace_id = ? AND revoked_at IS NULL ORDER BY client_id"), arguments: [workspace])
+            .map { WorkspaceStatusRules.LiveKey(clientID: $0["client_id"], userID: $0["user_id"]) }
+    }
+
+    // MARK: Projection
+
+    static let projection = MessageTable<ProjectionTarget, Void>()
+        .on(APIKeyIssued.self) { event, target in
+            try APIKeyRecord(
+                clientID: event.clientID, secretHash: event.secretHash, workspaceID: event.workspaceID, userID: event.userID,
+                scopes: event.scopes.map(\.rawValue).joined(separator: " "), issuerRole: event.issuerRole,
+                createdAt: target.time, expiresAt: event.expiresAt, revokedAt: nil
+            ).insert(target.db)
+        }
+        .on(APIKeyRevoked.self) { event, target in
+            try target.db.cachedStatement(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [target.time, event.clientID.rawValue])
+        }
+}

@@ -1,0 +1,64 @@
+import Models
+
+/// What the organization rules need to know, loaded by the handler.
+struct OrganizationState: Sendable {
+    var enabledFeatures: Set<Feature>
+}
+
+/// Organizations: created by the operator with a first workspace, owner and API key; features
+/// switched by the operator.
+enum OrganizationRules {
+    /// What creating an organization depends on.
+    struct CreationState: Sendable {
+        var nameTaken: Bool
+        /// The user already registered with the owner's email, if any.
+        var existingOwner: UserID?
+    }
+
+    static func create(_ command: CreateOrganization, by principal: Principal, state: CreationState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+        try Authorization.requireOperator(principal, to: "create organizations")
+        let name = try Validation.name(command.name, field: "name")
+        let workspaceName = try Validation.name(command.workspaceName ?? name, field: "workspace_name")
+        let email = try Validation.email(command.ownerEmail, field: "owner_email")
+        guard !state.nameTaken else {
+            throw Rejection(.nameTaken, "an organization named '\(name)' already exists", field: "name")
+        }
+        let organizationID: OrganizationID = context.newID("organization")
+        let workspaceID: WorkspaceID = context.newID("workspace")
+        let ownerID = state.existingOwner ?? context.newID("user")
+        let key = KeyIssue.make(workspaceID: workspaceID, userID: ownerID, role: .owner, context: context)
+        return CommandOutcome(
+            events: [
+                DomainEvent(OrganizationCreated(organizationID: organizationID, name: name), subject: organizationID.rawValue),
+                DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: organizationID, name: workspaceName, createdBy: nil), subject: workspaceID.rawValue),
+                DomainEvent(MemberAdded(workspaceID: workspaceID, userID: ownerID, email: email, role: .owner), subject: workspaceID.rawValue),
+                DomainEvent(key.event, subject: workspaceID.rawValue),
+            ],
+            created: [
+                "organization_id": organizationID.rawValue, "workspace_id": workspaceID.rawValue,
+                "user_id": ownerID.rawValue, "client_id": key.event.clientID.rawValue,
+            ],
+            secrets: ["client_secret": key.secret]
+        )
+    }
+
+    /// Features not named keep their state. Rejected when nothing would change.
+    static func setFeatures(_ command: SetOrganizationFeatures, by principal: Principal, state: OrganizationState?) throws(Rejection) -> CommandOutcome {
+        try Authorization.requireOperator(principal, to: "change organization features")
+        try Validation.organizationID(command.organizationID, field: "organization_id")
+        guard let state else {
+            throw Rejection(.notFound, "organization '\(command.organizationID)' does not exist", field: "organization_id")
+        }
+        guard !command.features.isEmpty else { throw .invalid("features", "name at least one feature") }
+        var enabled = state.enabledFeatures
+        for (name, on) in command.features.sorted(by: { $0.key < $1.key }) {
+            guard let feature = Feature(rawValue: name) else {
+                let known = Feature.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalid("features.\(name)", "unknown feature; known features are \(known)")
+            }
+            if on { enabled.insert(feature) } else { enabled.remove(feature) }
+        }
+        let event = OrganizationFeaturesChanged(organizationID: command.organizationID, enabled: enabled.sorted())
+        return CommandOutcome(events: [DomainEvent(event, subject: command.organizationID.rawValue)])
+    }
+}

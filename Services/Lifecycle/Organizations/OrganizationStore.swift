@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import Models
+
+/// One row of `organization`.
+struct OrganizationRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "organization"
+    var id: OrganizationID
+    var name: String
+    var nameKey: String
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, name, nameKey = "name_key", createdAt = "created_at"
+    }
+}
+
+/// The organization tables (`organization`, `organization_feature`): the state the organization
+/// rules need, read from them, and the projection of the organization events, the only code that
+/// writes them.
+enum OrganizationStore {
+    // MARK: The state the rules need
+
+    static func organization(_ id: OrganizationID, db: Database) throws -> OrganizationState? {
+        guard try OrganizationRecord.exists(db, key: id.rawValue) else { return nil }
+        let features = try String.fetchAll(db.cachedStatement(sql: "SELECT feature FROM organization_feature WHERE organization_id = ?"), arguments: [id.rawValue])
+        return OrganizationState(enabledFeatures: Set(features.compactMap(Feature.init(rawValue:))))
+    }
+
+    static func creation(name: String, ownerEmail: String, db: Database) throws -> OrganizationRules.CreationState {
+        let taken = try OrganizationRecord.filter(OrganizationRecord.CodingKeys.nameKey == nameKey(name)).fetchCount(db) > 0
+        let owner = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM user WHERE email = ? COLLATE NOCASE"), arguments: [ownerEmail.trimmingCharacters(in: .whitespaces)])
+        return OrganizationRules.CreationState(nameTaken: taken, existingOwner: owner.map(UserID.init(rawValue:)))
+    }
+
+    // MARK: Projection
+
+    static let projection = MessageTable<ProjectionTarget, Void>()
+        .on(OrganizationCreated.self) { event, target in
+            try OrganizationRecord(id: event.organizationID, name: event.name, nameKey: nameKey(event.name), createdAt: target.time).insert(target.db)
+        }
+        .on(OrganizationFeaturesChanged.self) { event, target in
+            try target.db.cachedStatement(sql: "DELETE FROM organization_feature WHERE organization_id = ?")
+                .execute(arguments: [event.organizationID.rawValue])
+            for feature in event.enabled {
+                try target.db.cachedStatement(sql: "INSERT INTO organization_feature (organization_id, feature) VALUES (?, ?)")
+                    .execute(arguments: [event.organizationID.rawValue, feature.rawValue])
+            }
+        }
+}

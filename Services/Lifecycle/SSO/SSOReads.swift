@@ -1,0 +1,48 @@
+import GRDB
+import Models
+
+/// A workspace's IdP settings as the read side shows them.
+struct SSOView: Codable {
+    var workspaceID: String
+    var entityID: String
+    var ssoURL: String
+    var certificate: String
+    var certificateSHA256: String
+    var copiedFrom: String?
+
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id", entityID = "entity_id", ssoURL = "sso_url", certificate
+        case certificateSHA256 = "certificate_sha256", copiedFrom = "copied_from"
+    }
+}
+
+/// A claim mapping in a workspace's list.
+struct MappingView: Codable {
+    var mappingID: String
+    var claim: String
+    var value: String
+    var role: String
+
+    enum CodingKeys: String, CodingKey {
+        case mappingID = "mapping_id", claim, value, role
+    }
+}
+
+/// The read side's queries over `sso_config` and `claim_mapping`.
+enum SSOReads {
+    /// The workspace's SSO settings; nil when it has none (or is unknown).
+    static func settings(of workspace: WorkspaceID, db: Database) throws -> SSOView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sso_config WHERE workspace_id = ?", arguments: [workspace]) else { return nil }
+        return SSOView(
+            workspaceID: workspace.rawValue, entityID: row["entity_id"], ssoURL: row["sso_url"], certificate: row["certificate"],
+            certificateSHA256: row["certificate_sha256"], copiedFrom: row["copied_from"]
+        )
+    }
+
+    /// A workspace's claim mappings by claim and value; nil when the workspace is unknown.
+    static func claimMappings(in workspace: WorkspaceID, db: Database) throws -> [MappingView]? {
+        guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
+        return try Row.fetchAll(db, sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value", arguments: [workspace])
+            .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Models
+import Pipeline
+
+/// Lifecycle's part of the pipeline: a command is decided by its entry in ``LifecycleCommands``
+/// (which authenticates it), its events are applied by ``LifecycleProjection``, and any secret
+/// values it set are sealed and stored last; followed events keep the shared copies current and
+/// run Lifecycle's step of Deactivation's sagas.
+struct LifecycleHandler: MessageHandler {
+    let authenticator: Authenticator
+    let secretBox: SecretBox
+
+    let commands = LifecycleCommands.table.registry
+
+    /// Sharing's events that add and remove read-only copies of shared integrations, and the
+    /// Deactivation events that ask for Lifecycle's step of a saga.
+    let events = MessageRegistry(IntegrationStore.sharedCopies.types + WorkspaceStatusSaga.table.types)
+
+    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        let request = CommandRequest(envelope: envelope, context: context, db: db, authenticator: authenticator)
+        let decision = try LifecycleCommands.table.handle(command, request)
+        try project(decision.outcome.events, at: context.now, db: db)
+        // After the projection: a secret belongs to an integration row, which must exist first.
+        if let secrets = decision.secrets {
+            try SecretStore.apply(secrets, box: secretBox, db: db)
+        }
+        return decision.outcome
+    }
+
+    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
+        let reactions: [DomainEvent]
+        if WorkspaceStatusSaga.table.handles(type(of: event).messageType) {
+            reactions = try WorkspaceStatusSaga.table.handle(event, db)
+        } else {
+            try LifecycleProjection.apply(event, at: envelope.time ?? context.now, db: db)
+            reactions = []
+        }
+        try project(reactions, at: context.now, db: db)
+        return reactions
+    }
+
+    private func project(_ events: [DomainEvent], at time: Date, db: Database) throws {
+        for event in events {
+            try LifecycleProjection.apply(event.message, at: time, db: db)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Hashing
+@testable import Lifecycle
+import Models
+import Pipeline
+import Synchronization
+import Testing
+
+/// The command table handles exactly the commands the catalogue (and so the AsyncAPI document)
+/// promises on Lifecycle's topic, the handler decodes exactly those, and its two kinds of entry
+/// cannot decide without a credential.
+@Suite("Lifecycle command table")
+struct LifecycleCommandsTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func theTableIsTheCatalogue() throws {
+        let table = LifecycleCommands.table.types.map { $0.messageType }
+        #expect(table.count == Set(table).count)
+        #expect(Set(table) == Set(MessageCatalogue.lifecycleCommands.map { $0.messageType }))
+        let handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
+        #expect(handler.commands.types == Set(table))
+    }
+
+    @Test func theProjectionAppliesLifecycleEventsAndSharedCopiesAndRefusesOthers() throws {
+        let projected = Set(LifecycleProjection.table.types.map { $0.messageType })
+        let expected = MessageCatalogue.lifecycleEvents + [ShareAccepted.self, ShareRevoked.self, ShareRemoved.self]
+        #expect(projected == Set(expected.map { $0.messageType }))
+        let store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
+        try store.writer.write { (db: Database) throws -> Void in
+            #expect(throws: UnhandledMessage.self) { try LifecycleProjection.apply(Unknown(), at: now, db: db) }
+        }
+    }
+
+    @Test func anAuthenticatedEntryDecidesNothingWithoutACredential() throws {
+        let store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
+        let decided = Mutex(false)
+        let table = LifecycleCommandTable().authenticated(Unknown.self) { _, _ in
+            decided.withLock { $0 = true }
+            return CommandOutcome(events: [])
+        }
+        try store.writer.write { (db: Database) throws -> Void in
+            #expect { try table.handle(Unknown(), request(authorization: nil, db: db)) } throws: { ($0 as? Rejection)?.code == .unauthenticated }
+        }
+        #expect(!decided.withLock { $0 })
+    }
+
+    @Test func aTokenEntryKeepsNoOutcomeUnlessTheTokenMatches() throws {
+        let store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
+        // A careless rule that forgets to check the token.
+        let table = LifecycleCommandTable().byToken(Tokened.self) { _, _ in
+            Held(tokenHash: Secret.hash("right"))
+        } decide: { _, _, _ in
+            CommandOutcome(events: [])
+        }
+        try store.writer.write { (db: Database) throws -> Void in
+            #expect { try table.handle(Tokened(token: "wrong"), request(authorization: nil, db: db)) } throws: { ($0 as? Rejection)?.code == .unauthenticated }
+            #expect(try table.handle(Tokened(token: "right"), request(authorization: nil, db: db)).outcome.events.isEmpty)
+        }
+    }
+
+    func request(authorization: String?, db: Database) -> CommandRequest {
+        let envelope = Envelope(id: "c-1", type: Unknown.messageType, source: "/t", time: now, subject: nil, authorization: authorization, payload: Data("{}".utf8))
+        return CommandRequest(envelope: envelope, context: .live(commandID: "c-1", now: now), db: db, authenticator: Authenticator(operatorTokenHash: nil))
+    }
+}
+
+private struct Unknown: Message {
+    static let messageType: MessageType = "tenancy.test.Unknown.v1"
+}
+
+private struct Tokened: TokenCredential {
+    static let messageType: MessageType = "tenancy.test.Tokened.v1"
+    var token: String
+}
+
+private struct Held: TokenHashHolder {
+    var tokenHash: String
+}
