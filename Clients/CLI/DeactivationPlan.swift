@@ -1,20 +1,35 @@
 import Foundation
 import Models
 
-/// What deactivating a workspace would affect, read from Lifecycle's and Sharing's read sides
-/// without changing anything: the `--dry-run` of `tenancy workspace deactivate`.
+/// What deactivating a workspace would affect: the `--dry-run` of `tenancy workspace deactivate`.
+/// Lifecycle and Sharing each compute their part from the queries and rules their saga steps use
+/// (`GET /workspaces/:id/deactivation-preview`); this only puts the two together and shows them.
 struct DeactivationPlan: Encodable {
-    var workspaceID: String
-    var workspaceStatus: String
-    var workflowsToDisable: [[String: String]]
-    var executionsToStop: [[String: String]]
-    var oauthIntegrationsToStop: [[String: String]]
-    var apiKeysToRevoke: [[String: String]]
-    var outgoingSharesToRevoke: [[String: String]]
-    var incomingSharesToRevoke: [[String: String]]
+    /// One share that would end, seen from the workspace being deactivated.
+    struct Share: Encodable {
+        var shareID: ShareID
+        var status: ShareStatus
+        var integrationID: IntegrationID
+        var integrationName: String
+        /// The workspace on the other side.
+        var workspaceID: WorkspaceID
+
+        enum CodingKeys: String, CodingKey {
+            case shareID = "share_id", status, integrationID = "integration_id", integrationName = "integration_name", workspaceID = "workspace_id"
+        }
+    }
+
+    var workspaceID: WorkspaceID
+    var workspaceStatus: WorkspaceStatus
+    var workflowsToDisable: [WorkflowSwitches]
+    var executionsToStop: [[String: ExecutionID]]
+    var oauthIntegrationsToStop: [[String: IntegrationID]]
+    var apiKeysToRevoke: [[String: ClientID]]
+    var outgoingSharesToRevoke: [Share]
+    var incomingSharesToRevoke: [Share]
     /// Workspaces on the other side of those shares: they lose the copies (outgoing) or stop being
     /// read by the deactivated workspace (incoming).
-    var otherWorkspacesAffected: [String]
+    var otherWorkspacesAffected: [WorkspaceID]
 
     enum CodingKeys: String, CodingKey {
         case workspaceID = "workspace_id", workspaceStatus = "workspace_status", workflowsToDisable = "workflows_to_disable"
@@ -24,70 +39,53 @@ struct DeactivationPlan: Encodable {
     }
 
     static func load(_ workspace: String, options: ClientOptions) async throws -> DeactivationPlan {
-        let lifecycle = options.lifecycleURL
-        let status = try await object(lifecycle, "/workspaces/\(workspace)")["status"] as? String ?? "unknown"
-        let workflows = try await list(lifecycle, "/workspaces/\(workspace)/workflows", "workflows")
-            .filter { ($0["enabled"] as? Bool) == true || ($0["triggers_enabled"] as? Bool) == true }
-        let executions = try await list(lifecycle, "/workspaces/\(workspace)/executions?status=running", "executions")
-        let integrations = try await list(lifecycle, "/workspaces/\(workspace)/integrations", "integrations")
-            .filter { $0["refresh_state"] as? String == "active" && ($0["read_only"] as? Bool) != true }
-        let keys = try await list(lifecycle, "/workspaces/\(workspace)/api-keys", "api_keys").filter { $0["revoked_at"] == nil }
-        let shares = try await list(options.sharingURL, "/workspaces/\(workspace)/shares", "shares")
-            .filter { ["pending", "accepted"].contains($0["status"] as? String ?? "") }
-        let outgoing = shares.filter { $0["direction"] as? String == "from" }
-        let incoming = shares.filter { $0["direction"] as? String == "to" }
-        let others = Set(outgoing.compactMap { $0["destination_workspace_id"] as? String } + incoming.compactMap { $0["source_workspace_id"] as? String })
+        let path = "/workspaces/\(workspace)/deactivation-preview"
+        let lifecycle = try await preview(LifecycleDeactivationPreview.self, options.lifecycleURL, path)
+        let sharing = try await preview(SharingDeactivationPreview.self, options.sharingURL, path)
+        let id = lifecycle.workspaceID
+        let ending = sharing.sharesToEnd.map { ended in
+            let outgoing = ended.share.sourceWorkspaceID == id
+            return (outgoing, Share(
+                shareID: ended.share.shareID, status: ended.statusBefore, integrationID: ended.share.integrationID, integrationName: ended.share.integrationName,
+                workspaceID: outgoing ? ended.share.destinationWorkspaceID : ended.share.sourceWorkspaceID
+            ))
+        }
         return DeactivationPlan(
-            workspaceID: workspace, workspaceStatus: status,
-            workflowsToDisable: workflows.map { pick($0, "workflow_id", "name") },
-            executionsToStop: executions.map { pick($0, "execution_id", "workflow_id") },
-            oauthIntegrationsToStop: integrations.map { pick($0, "integration_id", "kind", "name") },
-            apiKeysToRevoke: keys.map { pick($0, "client_id", "user_id") },
-            outgoingSharesToRevoke: outgoing.map(share), incomingSharesToRevoke: incoming.map(share),
-            otherWorkspacesAffected: others.sorted()
+            workspaceID: id, workspaceStatus: lifecycle.workspaceStatus, workflowsToDisable: lifecycle.workflowsToDisable,
+            executionsToStop: lifecycle.executionsToStop.map { ["execution_id": $0] },
+            oauthIntegrationsToStop: lifecycle.integrationsToStop.map { ["integration_id": $0] },
+            apiKeysToRevoke: lifecycle.keysToRevoke.map { ["client_id": $0] },
+            outgoingSharesToRevoke: ending.filter(\.0).map(\.1), incomingSharesToRevoke: ending.filter { !$0.0 }.map(\.1),
+            otherWorkspacesAffected: Set(ending.map(\.1.workspaceID)).sorted { $0.rawValue < $1.rawValue }
         )
     }
 
     func printHuman() {
-        print("deactivating \(workspaceID) (now \(workspaceStatus)) would:")
-        section("disable workflows", workflowsToDisable, "workflow_id", "name")
-        section("stop running executions", executionsToStop, "execution_id", "workflow_id")
-        section("stop refreshing OAuth integrations", oauthIntegrationsToStop, "integration_id", "name")
-        section("revoke API keys", apiKeysToRevoke, "client_id", "user_id")
-        section("revoke shares to other workspaces", outgoingSharesToRevoke, "share_id", "integration", "workspace")
-        section("revoke shares from other workspaces", incomingSharesToRevoke, "share_id", "integration", "workspace")
-        print("  other workspaces affected: \(otherWorkspacesAffected.isEmpty ? "none" : otherWorkspacesAffected.joined(separator: ", "))")
+        print("deactivating \(workspaceID) (now \(workspaceStatus.rawValue)) would:")
+        section("disable workflows", workflowsToDisable.map { "\($0.workflowID)  \($0.name)" })
+        section("stop running executions", executionsToStop.flatMap(\.values).map(\.rawValue))
+        section("stop refreshing OAuth integrations", oauthIntegrationsToStop.flatMap(\.values).map(\.rawValue))
+        section("revoke API keys", apiKeysToRevoke.flatMap(\.values).map(\.rawValue))
+        section("revoke shares to other workspaces", outgoingSharesToRevoke.map(\.line))
+        section("revoke shares from other workspaces", incomingSharesToRevoke.map(\.line))
+        print("  other workspaces affected: \(otherWorkspacesAffected.isEmpty ? "none" : otherWorkspacesAffected.map(\.rawValue).joined(separator: ", "))")
         print("nothing was changed (dry run)")
     }
 
-    private func section(_ title: String, _ rows: [[String: String]], _ columns: String...) {
-        print("  \(title): \(rows.count)")
-        for row in rows { print("    " + columns.map { row[$0] ?? "" }.joined(separator: "  ")) }
+    private func section(_ title: String, _ lines: [String]) {
+        print("  \(title): \(lines.count)")
+        for line in lines { print("    " + line) }
     }
 
-    private static func share(_ row: [String: Any]) -> [String: String] {
-        let outgoing = row["direction"] as? String == "from"
-        let integration = row["integration"] as? [String: Any]
-        return [
-            "share_id": row["share_id"] as? String ?? "", "status": row["status"] as? String ?? "",
-            "integration": "\(integration?["name"] as? String ?? "") (\(integration?["id"] as? String ?? ""))",
-            "workspace": (outgoing ? row["destination_workspace_id"] : row["source_workspace_id"]) as? String ?? "",
-        ]
-    }
-
-    private static func pick(_ row: [String: Any], _ keys: String...) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: keys.map { ($0, row[$0].map { "\($0)" } ?? "") })
-    }
-
-    private static func object(_ base: String, _ path: String) async throws -> [String: Any] {
+    private static func preview<View: Decodable>(_ type: View.Type, _ base: String, _ path: String) async throws -> View {
         let (status, body) = try await ReadClient.get(base, path: path)
-        guard status == 200, let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        guard status == 200 else {
             throw CLIError("HTTP \(status) from \(base)\(path): \(String(decoding: body, as: UTF8.self).prefix(300))")
         }
-        return object
+        return try JSONCoding.decode(type, from: body)
     }
+}
 
-    private static func list(_ base: String, _ path: String, _ key: String) async throws -> [[String: Any]] {
-        try await object(base, path)[key] as? [[String: Any]] ?? []
-    }
+extension DeactivationPlan.Share {
+    fileprivate var line: String { "\(shareID)  \(status.rawValue)  \(integrationName) (\(integrationID))  \(workspaceID)" }
 }
