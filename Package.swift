@@ -78,7 +78,8 @@ let package = Package(
             name: "Lifecycle",
             dependencies: [
                 "Models", "Hashing", "Pipeline", "ServiceKit",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/Lifecycle"
         ),
@@ -109,10 +110,26 @@ let package = Package(
             path: "Services/Notifications",
             resources: [.copy("Templates")]
         ),
-        .executableTarget(name: "LifecycleMain", dependencies: ["Lifecycle", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/LifecycleMain"),
-        .executableTarget(name: "SharingMain", dependencies: ["Sharing", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/SharingMain"),
-        .executableTarget(name: "NotificationsMain", dependencies: ["Notifications", "ServiceKit", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/NotificationsMain"),
-        .executableTarget(name: "DeactivationMain", dependencies: ["Deactivation", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Services/DeactivationMain"),
+        .executableTarget(
+            name: "LifecycleMain",
+            dependencies: ["Lifecycle", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/LifecycleMain"
+        ),
+        .executableTarget(
+            name: "SharingMain",
+            dependencies: ["Sharing", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/SharingMain"
+        ),
+        .executableTarget(
+            name: "NotificationsMain",
+            dependencies: ["Notifications", "ServiceKit", "SMTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/NotificationsMain"
+        ),
+        .executableTarget(
+            name: "DeactivationMain",
+            dependencies: ["Deactivation", "ServiceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/DeactivationMain"
+        ),
 
         // Clients: they speak to the services only through topics and HTTP.
         .target(name: "AsyncAPI", dependencies: ["Models", .product(name: "Yams", package: "Yams")], path: "Clients/AsyncAPI"),
@@ -151,7 +168,11 @@ let package = Package(
 
         // Tests, one target per module; EndToEndTests drives the executables as processes.
         .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests"),
-        .testTarget(name: "AsyncAPITests", dependencies: ["AsyncAPI", "Models", .product(name: "Yams", package: "Yams")], path: "Tests/AsyncAPITests"),
+        .testTarget(
+            name: "AsyncAPITests",
+            dependencies: ["AsyncAPI", "Models", .product(name: "Yams", package: "Yams")],
+            path: "Tests/AsyncAPITests"
+        ),
         .testTarget(
             name: "SMTPTests",
             dependencies: ["SMTP", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")],
@@ -198,7 +219,10 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
-            dependencies: ["Models", "Kafka", "Messaging", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain", "NotificationsMain", "DeactivationMain", "CLI"],
+            dependencies: [
+                "Models", "Kafka", "Messaging", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain",
+                "NotificationsMain", "DeactivationMain", "CLI",
+            ],
             path: "Tests/EndToEndTests"
         ),
     ]

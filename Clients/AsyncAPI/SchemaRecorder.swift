@@ -244,5 +244,8 @@ extension RecordsPrimitives {
 }
 
 private func unsupported(_ type: Any.Type) -> DecodingError {
-    DecodingError.typeMismatch(type, .init(codingPath: [], debugDescription: "the schema recorder does not describe \(type); add it to SchemaDescribed"))
+    DecodingError.typeMismatch(
+        type,
+        .init(codingPath: [], debugDescription: "the schema recorder does not describe \(type); add it to SchemaDescribed")
+    )
 }

@@ -72,7 +72,9 @@ struct ClientOptions: ParsableArguments {
             return .operator(token: token)
         }
         guard let clientID, let secret = Self.config.setting("client_secret"), !secret.isEmpty else {
-            throw ValidationError("no credential: set TENANCY_CLIENT_ID and TENANCY_CLIENT_SECRET (or --client-id, or client_id and client_secret in the config file), or use --as-operator")
+            throw ValidationError(
+                "no credential: set TENANCY_CLIENT_ID and TENANCY_CLIENT_SECRET (or --client-id, or client_id and client_secret in the config file), or use --as-operator"
+            )
         }
         let id = ClientID(rawValue: clientID)
         guard id.isWellFormed else { throw ValidationError("client id '\(clientID)' is not of the form key_...") }

@@ -30,13 +30,25 @@ struct CommandSender {
     /// - Parameters:
     ///   - id: the command id; default `--command-id`, else a new UUID.
     ///   - credential: acts with this credential instead of the configured one.
-    func send<M: Message>(_ command: M, to topic: String, key: String, id: String? = nil, credential override: Credential? = nil, authenticated: Bool = true) async throws -> Outcome {
+    func send<M: Message>(
+        _ command: M,
+        to topic: String,
+        key: String,
+        id: String? = nil,
+        credential override: Credential? = nil,
+        authenticated: Bool = true
+    ) async throws -> Outcome {
         let credential = authenticated ? try override ?? options.credential() : nil
         let connection = try options.connection
         let commandID = id ?? options.commandID ?? UUID().uuidString.lowercased()
         let envelope = Envelope(
-            id: commandID, type: M.messageType, source: "/tenancy/cli", time: Date(), subject: key,
-            authorization: credential?.headerValue, payload: JSONCoding.encode(command)
+            id: commandID,
+            type: M.messageType,
+            source: "/tenancy/cli",
+            time: Date(),
+            subject: key,
+            authorization: credential?.headerValue,
+            payload: JSONCoding.encode(command)
         )
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }
@@ -46,7 +58,8 @@ struct CommandSender {
         guard let consumer else { return .sent(commandID: commandID) }
         let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))
         while ContinuousClock.now < deadline {
-            for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200)) where message.header(Envelope.Header.subject) == commandID {
+            for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200))
+            where message.header(Envelope.Header.subject) == commandID {
                 if let value = message.value, let result = try? JSONCoding.decode(CommandResult.self, from: value) {
                     return .result(result)
                 }

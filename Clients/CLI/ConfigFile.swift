@@ -28,7 +28,8 @@ struct ConfigFile: Sendable {
                 (value as? [Any]).map { $0.map { "\($0)" }.joined(separator: ",") } ?? "\(value)"
             }
             if values["client_secret"] != nil,
-               let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0
+            {
                 return ConfigFile(path: path, values: [:], problem: "\(path) holds a client secret but others can read it; run: chmod 600 \(path)")
             }
             return ConfigFile(path: path, values: values, problem: nil)

@@ -15,7 +15,11 @@ struct DeactivationPlan: Encodable {
         var workspaceID: WorkspaceID
 
         enum CodingKeys: String, CodingKey {
-            case shareID = "share_id", status, integrationID = "integration_id", integrationName = "integration_name", workspaceID = "workspace_id"
+            case shareID = "share_id"
+            case status
+            case integrationID = "integration_id"
+            case integrationName = "integration_name"
+            case workspaceID = "workspace_id"
         }
     }
 
@@ -32,10 +36,15 @@ struct DeactivationPlan: Encodable {
     var otherWorkspacesAffected: [WorkspaceID]
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", workspaceStatus = "workspace_status", workflowsToDisable = "workflows_to_disable"
-        case executionsToStop = "executions_to_stop", oauthIntegrationsToStop = "oauth_integrations_to_stop"
-        case apiKeysToRevoke = "api_keys_to_revoke", outgoingSharesToRevoke = "outgoing_shares_to_revoke"
-        case incomingSharesToRevoke = "incoming_shares_to_revoke", otherWorkspacesAffected = "other_workspaces_affected"
+        case workspaceID = "workspace_id"
+        case workspaceStatus = "workspace_status"
+        case workflowsToDisable = "workflows_to_disable"
+        case executionsToStop = "executions_to_stop"
+        case oauthIntegrationsToStop = "oauth_integrations_to_stop"
+        case apiKeysToRevoke = "api_keys_to_revoke"
+        case outgoingSharesToRevoke = "outgoing_shares_to_revoke"
+        case incomingSharesToRevoke = "incoming_shares_to_revoke"
+        case otherWorkspacesAffected = "other_workspaces_affected"
     }
 
     static func load(_ workspace: String, options: ClientOptions) async throws -> DeactivationPlan {
@@ -45,17 +54,26 @@ struct DeactivationPlan: Encodable {
         let id = lifecycle.workspaceID
         let ending = sharing.sharesToEnd.map { ended in
             let outgoing = ended.share.sourceWorkspaceID == id
-            return (outgoing, Share(
-                shareID: ended.share.shareID, status: ended.statusBefore, integrationID: ended.share.integrationID, integrationName: ended.share.integrationName,
-                workspaceID: outgoing ? ended.share.destinationWorkspaceID : ended.share.sourceWorkspaceID
-            ))
+            return (
+                outgoing,
+                Share(
+                    shareID: ended.share.shareID,
+                    status: ended.statusBefore,
+                    integrationID: ended.share.integrationID,
+                    integrationName: ended.share.integrationName,
+                    workspaceID: outgoing ? ended.share.destinationWorkspaceID : ended.share.sourceWorkspaceID
+                )
+            )
         }
         return DeactivationPlan(
-            workspaceID: id, workspaceStatus: lifecycle.workspaceStatus, workflowsToDisable: lifecycle.workflowsToDisable,
+            workspaceID: id,
+            workspaceStatus: lifecycle.workspaceStatus,
+            workflowsToDisable: lifecycle.workflowsToDisable,
             executionsToStop: lifecycle.executionsToStop.map { ["execution_id": $0] },
             oauthIntegrationsToStop: lifecycle.integrationsToStop.map { ["integration_id": $0] },
             apiKeysToRevoke: lifecycle.keysToRevoke.map { ["client_id": $0] },
-            outgoingSharesToRevoke: ending.filter(\.0).map(\.1), incomingSharesToRevoke: ending.filter { !$0.0 }.map(\.1),
+            outgoingSharesToRevoke: ending.filter(\.0).map(\.1),
+            incomingSharesToRevoke: ending.filter { !$0.0 }.map(\.1),
             otherWorkspacesAffected: Set(ending.map(\.1.workspaceID)).sorted { $0.rawValue < $1.rawValue }
         )
     }
@@ -68,7 +86,9 @@ struct DeactivationPlan: Encodable {
         section("revoke API keys", apiKeysToRevoke.flatMap(\.values).map(\.rawValue))
         section("revoke shares to other workspaces", outgoingSharesToRevoke.map(\.line))
         section("revoke shares from other workspaces", incomingSharesToRevoke.map(\.line))
-        print("  other workspaces affected: \(otherWorkspacesAffected.isEmpty ? "none" : otherWorkspacesAffected.map(\.rawValue).joined(separator: ", "))")
+        print(
+            "  other workspaces affected: \(otherWorkspacesAffected.isEmpty ? "none" : otherWorkspacesAffected.map(\.rawValue).joined(separator: ", "))"
+        )
         print("nothing was changed (dry run)")
     }
 

@@ -86,10 +86,13 @@ struct EventsCommand: AsyncParsableCommand {
                     "topic": message.topic, "partition": message.partition, "offset": message.offset, "headers": headers,
                     "payload": (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) ?? payload,
                 ]
-                return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? payload
+                return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+                    ?? payload
             }
             let type = message.header(Envelope.Header.type) ?? "?"
-            return [message.header(Envelope.Header.time) ?? "", message.topic, type, message.header(Envelope.Header.subject) ?? "", payload].joined(separator: "  ")
+            return [message.header(Envelope.Header.time) ?? "", message.topic, type, message.header(Envelope.Header.subject) ?? "", payload].joined(
+                separator: "  "
+            )
         }
     }
 }

@@ -13,19 +13,28 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a step, trigger or secret integration.",
-            discussion: "Example: SLACK_TOKEN=... tenancy integration create --kind step --vendor slack --name Alerts --param channel=#sec --secret-env token=SLACK_TOKEN"
+            discussion:
+                "Example: SLACK_TOKEN=... tenancy integration create --kind step --vendor slack --name Alerts --param channel=#sec --secret-env token=SLACK_TOKEN"
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "step, trigger or secret.") var kind: IntegrationKind
         @Option(help: "Vendor, e.g. slack.") var vendor: String
         @Option(help: "Name, unique in the workspace for its kind.") var name: String
         @Option(name: .customLong("param"), help: ArgumentHelp("Parameter, repeatable.", valueName: "field=value")) var parameters: [String] = []
-        @Option(name: .customLong("secret-env"), help: ArgumentHelp("Secret field from an environment variable, repeatable.", valueName: "field=VARIABLE")) var secretVariables: [String] = []
+        @Option(
+            name: .customLong("secret-env"),
+            help: ArgumentHelp("Secret field from an environment variable, repeatable.", valueName: "field=VARIABLE")
+        ) var secretVariables: [String] = []
         @Flag(help: "An OAuth integration that refreshes its tokens.") var oauth = false
 
         func run() async throws {
             let command = CreateIntegration(
-                kind: kind, vendor: vendor, name: name, parameters: try pairs(parameters), secrets: try secretsFromEnvironment(secretVariables), oauth: oauth ? true : nil
+                kind: kind,
+                vendor: vendor,
+                name: name,
+                parameters: try pairs(parameters),
+                secrets: try secretsFromEnvironment(secretVariables),
+                oauth: oauth ? true : nil
             )
             try await sendToLifecycle(command, options: options)
         }
@@ -36,13 +45,20 @@ struct IntegrationCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Integration id (int_...).") var integrationID: String
         @Option(help: "New name.") var name: String?
-        @Option(name: .customLong("param"), help: ArgumentHelp("Parameter (replaces all parameters when given), repeatable.", valueName: "field=value")) var parameters: [String] = []
-        @Option(name: .customLong("secret-env"), help: ArgumentHelp("Secret field to set, from an environment variable.", valueName: "field=VARIABLE")) var secretVariables: [String] = []
+        @Option(
+            name: .customLong("param"),
+            help: ArgumentHelp("Parameter (replaces all parameters when given), repeatable.", valueName: "field=value")
+        ) var parameters: [String] = []
+        @Option(
+            name: .customLong("secret-env"),
+            help: ArgumentHelp("Secret field to set, from an environment variable.", valueName: "field=VARIABLE")
+        ) var secretVariables: [String] = []
         @Option(name: .customLong("remove-secret"), help: "Secret field to remove, repeatable.") var removeSecrets: [String] = []
 
         func run() async throws {
             let command = UpdateIntegration(
-                integrationID: IntegrationID(rawValue: integrationID), name: name,
+                integrationID: IntegrationID(rawValue: integrationID),
+                name: name,
                 parameters: parameters.isEmpty ? nil : try pairs(parameters),
                 secrets: secretVariables.isEmpty ? nil : try secretsFromEnvironment(secretVariables),
                 removeSecrets: removeSecrets.isEmpty ? nil : removeSecrets
@@ -81,7 +97,9 @@ struct IntegrationCommand: AsyncParsableCommand {
 private func pairs(_ values: [String]) throws -> [String: String] {
     var result: [String: String] = [:]
     for pair in values {
-        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { throw ValidationError("expected field=value, got '\(pair.prefix(40))'") }
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+            throw ValidationError("expected field=value, got '\(pair.prefix(40))'")
+        }
         result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
     }
     return result

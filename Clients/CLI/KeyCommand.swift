@@ -29,7 +29,10 @@ struct KeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an API key of your workspace.", discussion: "Example: tenancy key revoke key_0123abcd")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API key of your workspace.",
+            discussion: "Example: tenancy key revoke key_0123abcd"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Client id of the key (key_...).") var clientID: String
 
@@ -59,7 +62,12 @@ struct KeyCommand: AsyncParsableCommand {
         @Argument(help: "User id (usr_...) of an Owner of the workspace.") var userID: String
 
         func run() async throws {
-            try await sendAndReport(IssueOwnerKey(workspaceID: WorkspaceID(rawValue: workspaceID), userID: UserID(rawValue: userID)), topic: \.lifecycleCommands, key: workspaceID, options: options)
+            try await sendAndReport(
+                IssueOwnerKey(workspaceID: WorkspaceID(rawValue: workspaceID), userID: UserID(rawValue: userID)),
+                topic: \.lifecycleCommands,
+                key: workspaceID,
+                options: options
+            )
         }
     }
 }

@@ -25,7 +25,10 @@ struct NotificationsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One notification with its subject and bodies.", discussion: "Example: tenancy notifications show ntf_...")
+        static let configuration = CommandConfiguration(
+            abstract: "One notification with its subject and bodies.",
+            discussion: "Example: tenancy notifications show ntf_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Notification id (ntf_...).") var notificationID: String
 

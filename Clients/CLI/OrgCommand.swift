@@ -40,8 +40,8 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             var features: [String: Bool] = [:]
-            enable.forEach { features[$0] = true }
-            disable.forEach { features[$0] = false }
+            for feature in enable { features[feature] = true }
+            for feature in disable { features[feature] = false }
             let command = SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organizationID), features: features)
             try await sendAndReport(command, topic: \.lifecycleCommands, key: organizationID, options: options)
         }

@@ -7,11 +7,21 @@ struct ProvisioningPlan: Decodable {
     struct Workspace: Decodable {
         var name: String
         var copySSOConfig: Bool?
-        enum CodingKeys: String, CodingKey { case name, copySSOConfig = "copy_sso_config" }
+        enum CodingKeys: String, CodingKey {
+            case name
+            case copySSOConfig = "copy_sso_config"
+        }
     }
 
-    struct ClaimMapping: Decodable { var claim: String; var value: String; var role: Role }
-    struct User: Decodable { var email: String; var role: Role }
+    struct ClaimMapping: Decodable {
+        var claim: String
+        var value: String
+        var role: Role
+    }
+    struct User: Decodable {
+        var email: String
+        var role: Role
+    }
 
     /// A secret value comes from an environment variable or a file, never from the plan itself.
     struct SecretReference: Decodable {
@@ -28,7 +38,10 @@ struct ProvisioningPlan: Decodable {
         var oauth: Bool?
     }
 
-    struct Runner: Decodable { var name: String; var platform: RunnerPlatform }
+    struct Runner: Decodable {
+        var name: String
+        var platform: RunnerPlatform
+    }
 
     struct Workflow: Decodable {
         var name: String
@@ -46,7 +59,11 @@ struct ProvisioningPlan: Decodable {
     var workflows: [Workflow]?
 
     enum CodingKeys: String, CodingKey {
-        case workspace, claimMappings = "claim_mappings", users, integrations, stepRunners = "step_runners", workflows
+        case workspace
+        case claimMappings = "claim_mappings"
+        case users, integrations
+        case stepRunners = "step_runners"
+        case workflows
     }
 
     static func load(_ path: String) throws -> ProvisioningPlan {
@@ -67,7 +84,9 @@ struct ProvisioningPlan: Decodable {
                 if let variable = reference.env {
                     value = ProcessInfo.processInfo.environment[variable]
                 } else if let file = reference.file {
-                    value = try? String(contentsOf: URL(fileURLWithPath: file, relativeTo: directory), encoding: .utf8).trimmingCharacters(in: .newlines)
+                    value = try? String(contentsOf: URL(fileURLWithPath: file, relativeTo: directory), encoding: .utf8).trimmingCharacters(
+                        in: .newlines
+                    )
                 } else {
                     value = nil
                 }
@@ -84,11 +103,17 @@ struct ProvisioningPlan: Decodable {
     var steps: [String] {
         var steps = ["create workspace '\(workspace.name)'\(workspace.copySSOConfig == true ? " copying SSO settings and claim mappings" : "")"]
         steps += (claimMappings ?? []).map { "map claim \($0.claim)=\($0.value) to \($0.role.rawValue)" }
-        if let users, !users.isEmpty { steps.append("invite \(users.count) user(s): " + users.map { "\($0.email) as \($0.role.rawValue)" }.joined(separator: ", ")) }
-        steps += (integrations ?? []).map { "create \($0.kind.rawValue) integration '\($0.name)' (\($0.vendor); secret fields: \(($0.secrets ?? [:]).keys.sorted().joined(separator: ", ")))" }
+        if let users, !users.isEmpty {
+            steps.append("invite \(users.count) user(s): " + users.map { "\($0.email) as \($0.role.rawValue)" }.joined(separator: ", "))
+        }
+        steps += (integrations ?? []).map {
+            "create \($0.kind.rawValue) integration '\($0.name)' (\($0.vendor); secret fields: \(($0.secrets ?? [:]).keys.sorted().joined(separator: ", ")))"
+        }
         steps += (stepRunners ?? []).map { "create step runner '\($0.name)' on \($0.platform.rawValue)" }
         for workflow in workflows ?? [] {
-            steps.append("import workflow '\(workflow.name)' from \(workflow.file)\(workflow.publish == true ? " and publish it" : "")\(workflow.tags.map { " tagged \($0.joined(separator: ", "))" } ?? "")")
+            steps.append(
+                "import workflow '\(workflow.name)' from \(workflow.file)\(workflow.publish == true ? " and publish it" : "")\(workflow.tags.map { " tagged \($0.joined(separator: ", "))" } ?? "")"
+            )
         }
         return steps
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -13,7 +14,9 @@ enum ReadClient {
 
     /// `?a=1&b=2` from the parameters that have a value; empty when none has.
     static func query(_ parameters: KeyValuePairs<String, String?>) -> String {
-        let pairs = parameters.compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } }
+        let pairs = parameters.compactMap { name, value in
+            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" }
+        }
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 

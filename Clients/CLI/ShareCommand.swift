@@ -30,9 +30,23 @@ struct ShareCommand: AsyncParsableCommand {
         func run() async throws {
             let integration = IntegrationID(rawValue: integrationID)
             if destinations.count == 1 {
-                try await sendToSharing(CreateShareRequest(integrationID: integration, destinationWorkspaceID: WorkspaceID(rawValue: destinations[0]), expiresInDays: expiresInDays), options: options)
+                try await sendToSharing(
+                    CreateShareRequest(
+                        integrationID: integration,
+                        destinationWorkspaceID: WorkspaceID(rawValue: destinations[0]),
+                        expiresInDays: expiresInDays
+                    ),
+                    options: options
+                )
             } else {
-                try await sendToSharing(BulkCreateShareRequests(integrationID: integration, destinationWorkspaceIDs: destinations.map(WorkspaceID.init(rawValue:)), expiresInDays: expiresInDays), options: options)
+                try await sendToSharing(
+                    BulkCreateShareRequests(
+                        integrationID: integration,
+                        destinationWorkspaceIDs: destinations.map(WorkspaceID.init(rawValue:)),
+                        expiresInDays: expiresInDays
+                    ),
+                    options: options
+                )
             }
         }
 
@@ -42,7 +56,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Accept: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Accept a pending share request (with a key of the destination workspace).", discussion: "Example: tenancy share accept shr_...")
+        static let configuration = CommandConfiguration(
+            abstract: "Accept a pending share request (with a key of the destination workspace).",
+            discussion: "Example: tenancy share accept shr_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Share id (shr_...).") var shareID: String
 
@@ -52,7 +69,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Deny: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deny a pending share request; the sharer is told the reason.", discussion: "Example: tenancy share deny shr_... --reason 'We use our own Slack app'")
+        static let configuration = CommandConfiguration(
+            abstract: "Deny a pending share request; the sharer is told the reason.",
+            discussion: "Example: tenancy share deny shr_... --reason 'We use our own Slack app'"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Share id (shr_...).") var shareID: String
         @Option(help: "Why, up to 500 characters.") var reason: String?
@@ -65,19 +85,29 @@ struct ShareCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop sharing an integration: with one destination, or with all of them.",
-            discussion: "Accepted shares are revoked (their copies disappear), pending requests cancelled. Example: tenancy share revoke int_... --destination ws_..."
+            discussion:
+                "Accepted shares are revoked (their copies disappear), pending requests cancelled. Example: tenancy share revoke int_... --destination ws_..."
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Integration id (int_...) in your workspace.") var integrationID: String
         @Option(help: "Only this destination workspace; all destinations when omitted.") var destination: String?
 
         func run() async throws {
-            try await sendToSharing(RevokeShare(integrationID: IntegrationID(rawValue: integrationID), destinationWorkspaceID: destination.map(WorkspaceID.init(rawValue:))), options: options)
+            try await sendToSharing(
+                RevokeShare(
+                    integrationID: IntegrationID(rawValue: integrationID),
+                    destinationWorkspaceID: destination.map(WorkspaceID.init(rawValue:))
+                ),
+                options: options
+            )
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an integration shared into your workspace (its id as listed there).", discussion: "Example: tenancy share remove int_...")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an integration shared into your workspace (its id as listed there).",
+            discussion: "Example: tenancy share remove int_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "The shared copy's integration id in your workspace.") var integrationID: String
 
@@ -87,7 +117,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Shares to and from a workspace.", discussion: "Example: tenancy share list ws_... --direction from --status accepted --kind secret")
+        static let configuration = CommandConfiguration(
+            abstract: "Shares to and from a workspace.",
+            discussion: "Example: tenancy share list ws_... --direction from --status accepted --kind secret"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "'to' (shared into the workspace) or 'from' (shared by it).") var direction: ShareDirection?
@@ -101,7 +134,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Pending: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Share requests awaiting a workspace's decision.", discussion: "Example: tenancy share pending ws_...")
+        static let configuration = CommandConfiguration(
+            abstract: "Share requests awaiting a workspace's decision.",
+            discussion: "Example: tenancy share pending ws_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
@@ -111,7 +147,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One share with its history: who did what, when and why.", discussion: "Example: tenancy share show shr_...")
+        static let configuration = CommandConfiguration(
+            abstract: "One share with its history: who did what, when and why.",
+            discussion: "Example: tenancy share show shr_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Share id (shr_...).") var shareID: String
 
@@ -121,7 +160,10 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Destinations: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The workspaces an integration is shared with or offered to.", discussion: "Example: tenancy share destinations int_...")
+        static let configuration = CommandConfiguration(
+            abstract: "The workspaces an integration is shared with or offered to.",
+            discussion: "Example: tenancy share destinations int_..."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Integration id (int_...) of the source workspace.") var integrationID: String
 

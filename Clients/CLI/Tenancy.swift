@@ -17,17 +17,26 @@ struct Tenancy: AsyncParsableCommand {
             client_id, client_secret, lifecycle_url, sharing_url, notifications_url, deactivation_url,
             kafka_properties); a file holding client_secret must be mode 600.
             """,
-        subcommands: [OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self, ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self, AsyncAPICommand.self]
+        subcommands: [
+            OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self,
+            ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self, AsyncAPICommand.self,
+        ]
     )
 }
 
 /// Runs a command through the sender and reports it; failures to reach Kafka exit with 3.
-func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions, authenticated: Bool = true) async throws {
+func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions, authenticated: Bool = true) async throws
+{
     var logger = Logger(label: "tenancy.cli")
     logger.logLevel = .error
     let outcome: CommandSender.Outcome
     do {
-        outcome = try await CommandSender(options: options, logger: logger).send(command, to: topic(options.topics), key: key, authenticated: authenticated)
+        outcome = try await CommandSender(options: options, logger: logger).send(
+            command,
+            to: topic(options.topics),
+            key: key,
+            authenticated: authenticated
+        )
     } catch let error as ValidationError {
         throw error
     } catch {

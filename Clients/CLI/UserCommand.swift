@@ -49,7 +49,8 @@ struct UserCommand: AsyncParsableCommand {
     struct Accept: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Accept an invitation; you become a member and get your first API key (shown once).",
-            discussion: "The token is read from TENANCY_INVITATION_TOKEN, never from a flag. Example: TENANCY_INVITATION_TOKEN=... tenancy user accept inv_0123"
+            discussion:
+                "The token is read from TENANCY_INVITATION_TOKEN, never from a flag. Example: TENANCY_INVITATION_TOKEN=... tenancy user accept inv_0123"
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Invitation id (inv_...).") var invitationID: String
@@ -58,7 +59,13 @@ struct UserCommand: AsyncParsableCommand {
             guard let token = ProcessInfo.processInfo.environment["TENANCY_INVITATION_TOKEN"], !token.isEmpty else {
                 throw ValidationError("set TENANCY_INVITATION_TOKEN to the invitation's token")
             }
-            try await sendAndReport(AcceptInvitation(invitationID: InvitationID(rawValue: invitationID), token: token), topic: \.lifecycleCommands, key: invitationID, options: options, authenticated: false)
+            try await sendAndReport(
+                AcceptInvitation(invitationID: InvitationID(rawValue: invitationID), token: token),
+                topic: \.lifecycleCommands,
+                key: invitationID,
+                options: options,
+                authenticated: false
+            )
         }
     }
 

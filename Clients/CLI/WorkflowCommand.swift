@@ -6,11 +6,17 @@ struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
         abstract: "Workflows, their revisions and executions.",
-        subcommands: [Import.self, Update.self, Publish.self, Enable.self, Disable.self, Tag.self, Run.self, Finish.self, List.self, Show.self, Revision.self, Executions.self]
+        subcommands: [
+            Import.self, Update.self, Publish.self, Enable.self, Disable.self, Tag.self, Run.self, Finish.self, List.self, Show.self, Revision.self,
+            Executions.self,
+        ]
     )
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import a workflow from a YAML file.", discussion: "Example: tenancy workflow import triage.yaml --name Triage")
+        static let configuration = CommandConfiguration(
+            abstract: "Import a workflow from a YAML file.",
+            discussion: "Example: tenancy workflow import triage.yaml --name Triage"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "YAML file.") var file: String
         @Option(help: "Name, unique in the workspace.") var name: String
@@ -27,7 +33,10 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Argument(help: "YAML file.") var file: String
 
         func run() async throws {
-            try await sendToLifecycle(UpdateWorkflow(workflowID: WorkflowID(rawValue: workflowID), yaml: try String(contentsOfFile: file, encoding: .utf8)), options: options)
+            try await sendToLifecycle(
+                UpdateWorkflow(workflowID: WorkflowID(rawValue: workflowID), yaml: try String(contentsOfFile: file, encoding: .utf8)),
+                options: options
+            )
         }
     }
 
@@ -38,7 +47,10 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(help: "Revision id (rev_...).") var revision: String?
 
         func run() async throws {
-            try await sendToLifecycle(PublishWorkflow(workflowID: WorkflowID(rawValue: workflowID), revisionID: revision.map(RevisionID.init(rawValue:))), options: options)
+            try await sendToLifecycle(
+                PublishWorkflow(workflowID: WorkflowID(rawValue: workflowID), revisionID: revision.map(RevisionID.init(rawValue:))),
+                options: options
+            )
         }
     }
 
@@ -49,7 +61,10 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Flag(help: "Enable the workflow but leave its triggers disabled.") var keepTriggersDisabled = false
 
         func run() async throws {
-            try await sendToLifecycle(SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: true, triggersEnabled: !keepTriggersDisabled), options: options)
+            try await sendToLifecycle(
+                SetWorkflowEnabled(workflowID: WorkflowID(rawValue: workflowID), enabled: true, triggersEnabled: !keepTriggersDisabled),
+                options: options
+            )
         }
     }
 
@@ -64,7 +79,10 @@ struct WorkflowCommand: AsyncParsableCommand {
     }
 
     struct Tag: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or remove tags.", discussion: "Example: tenancy workflow tag wf_0123 --add soc --remove draft")
+        static let configuration = CommandConfiguration(
+            abstract: "Add or remove tags.",
+            discussion: "Example: tenancy workflow tag wf_0123 --add soc --remove draft"
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workflow id (wf_...).") var workflowID: String
         @Option(help: "Tag to add, repeatable.") var add: [String] = []
@@ -131,7 +149,11 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Flag(help: "Only running executions.") var running = false
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/executions" + (running ? "?status=running" : ""), json: options.json)
+            try await ReadClient.show(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/executions" + (running ? "?status=running" : ""),
+                json: options.json
+            )
         }
     }
 }

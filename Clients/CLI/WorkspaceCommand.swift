@@ -12,7 +12,8 @@ struct WorkspaceCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a workspace; you become its Owner and get a new API key for it.",
-            discussion: "Needs an Owner key with organizations.write and the org's workspace_creation feature. Example: tenancy workspace create --name Staging"
+            discussion:
+                "Needs an Owner key with organizations.write and the org's workspace_creation feature. Example: tenancy workspace create --name Staging"
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "Name, unique in the organization. Default: the first free 'Workspace N'.") var name: String?
@@ -50,7 +51,12 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard dryRun else {
-                try await sendAndReport(DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)), topic: \.deactivationCommands, key: workspaceID, options: options)
+                try await sendAndReport(
+                    DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)),
+                    topic: \.deactivationCommands,
+                    key: workspaceID,
+                    options: options
+                )
                 return
             }
             let plan = try await DeactivationPlan.load(workspaceID, options: options)
@@ -75,12 +81,19 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await sendAndReport(ReactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)), topic: \.deactivationCommands, key: workspaceID, options: options)
+            try await sendAndReport(
+                ReactivateWorkspace(workspaceID: WorkspaceID(rawValue: workspaceID)),
+                topic: \.deactivationCommands,
+                key: workspaceID,
+                options: options
+            )
         }
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A workspace's status and its deactivation and reactivation operations, with each step's progress.")
+        static let configuration = CommandConfiguration(
+            abstract: "A workspace's status and its deactivation and reactivation operations, with each step's progress."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 

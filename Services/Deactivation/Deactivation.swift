@@ -9,12 +9,17 @@ public enum Deactivation {
             defaultHTTPPort: 8084,
             topics: { topics in
                 PipelineTopics(
-                    commands: topics.deactivationCommands, followedEvents: [topics.lifecycleEvents, topics.sharingEvents], events: topics.deactivationEvents,
-                    results: topics.commandResults, deadLetter: topics.deadLetter
+                    commands: topics.deactivationCommands,
+                    followedEvents: [topics.lifecycleEvents, topics.sharingEvents],
+                    events: topics.deactivationEvents,
+                    results: topics.commandResults,
+                    deadLetter: topics.deadLetter
                 )
             },
             migrations: DeactivationMigrations.register,
-            makeHandler: { environment in DeactivationHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), settings: settings) },
+            makeHandler: { environment in
+                DeactivationHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), settings: settings)
+            },
             routes: OperationRoutes.register
         )
     }

@@ -17,24 +17,28 @@ struct DeactivationHandler: MessageHandler {
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
         let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
-        let outcome = try DeactivationCommands.table.handle(command, DeactivationRequest(principal: principal, caller: caller, context: context, db: db))
+        let outcome = try DeactivationCommands.table.handle(
+            command,
+            DeactivationRequest(principal: principal, caller: caller, context: context, db: db)
+        )
         try project(outcome.events, at: context.now, db: db)
         return outcome
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
-        let confirmation: (OperationID, SagaStep)? = switch event {
-        case let event as WorkspaceDeactivated: (event.operationID, .lifecycle)
-        case let event as WorkspaceReactivated: (event.operationID, .lifecycle)
-        case let event as SharingStepCompleted: (event.operation.operationID, .sharing)
-        default: nil
-        }
+        let confirmation: (OperationID, SagaStep)? =
+            switch event {
+            case let event as WorkspaceDeactivated: (event.operationID, .lifecycle)
+            case let event as WorkspaceReactivated: (event.operationID, .lifecycle)
+            case let event as SharingStepCompleted: (event.operation.operationID, .sharing)
+            default: nil
+            }
         guard let (operationID, step) = confirmation else {
             try DirectoryProjection.apply(event, db: db)
             return []
         }
         guard try OperationProjection.confirm(operationID, step: step, summary: event, at: envelope.time ?? context.now, db: db),
-              let operation = try DeactivationQueries.operation(operationID, db: db)
+            let operation = try DeactivationQueries.operation(operationID, db: db)
         else { return [] }
         let reactions = SagaRules.afterConfirmation(operation)
         try project(reactions, at: context.now, db: db)

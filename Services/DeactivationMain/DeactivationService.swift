@@ -26,6 +26,9 @@ struct DeactivationService: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ServiceMain.run(Deactivation.definition(settings: SagaSettings(stepTimeout: stepTimeoutSeconds, maxAttempts: stepAttempts)), options: options)
+        try await ServiceMain.run(
+            Deactivation.definition(settings: SagaSettings(stepTimeout: stepTimeoutSeconds, maxAttempts: stepAttempts)),
+            options: options
+        )
     }
 }

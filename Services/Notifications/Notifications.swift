@@ -32,8 +32,11 @@ public enum Notifications {
             defaultHTTPPort: 8083,
             topics: { topics in
                 PipelineTopics(
-                    commands: nil, followedEvents: [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents],
-                    events: topics.notifications, results: topics.commandResults, deadLetter: topics.deadLetter
+                    commands: nil,
+                    followedEvents: [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents],
+                    events: topics.notifications,
+                    results: topics.commandResults,
+                    deadLetter: topics.deadLetter
                 )
             },
             migrations: NotificationMigrations.register,
@@ -41,10 +44,15 @@ public enum Notifications {
             routes: NotificationRoutes.register,
             backgroundServices: { context in
                 guard let smtp = settings.smtp else {
-                    context.logger.warning("no SMTP server configured (--smtp-host): notifications are published on \(context.topics.events ?? "") as not_sent, and no email is sent")
+                    context.logger.warning(
+                        "no SMTP server configured (--smtp-host): notifications are published on \(context.topics.events ?? "") as not_sent, and no email is sent"
+                    )
                     return []
                 }
-                context.logger.info("delivering email", metadata: ["smtp.host": "\(smtp.host)", "smtp.port": "\(smtp.port)", "smtp.security": "\(smtp.security.rawValue)"])
+                context.logger.info(
+                    "delivering email",
+                    metadata: ["smtp.host": "\(smtp.host)", "smtp.port": "\(smtp.port)", "smtp.security": "\(smtp.security.rawValue)"]
+                )
                 return [DeliveryWorker(context: context, client: SMTPClient(configuration: smtp), from: settings.from, policy: settings.retry)]
             }
         )

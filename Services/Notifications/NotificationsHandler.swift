@@ -14,10 +14,12 @@ struct NotificationsHandler: MessageHandler {
 
     let commands = MessageRegistry()
 
-    let events = MessageRegistry(DirectoryProjection.eventTypes + [
-        InvitationSent.self, ShareRequested.self, ShareAccepted.self, ShareDenied.self, ShareRevoked.self, ShareRemoved.self, ShareExpired.self,
-        SharingStepCompleted.self, DeactivationCompleted.self, ReactivationCompleted.self,
-    ])
+    let events = MessageRegistry(
+        DirectoryProjection.eventTypes + [
+            InvitationSent.self, ShareRequested.self, ShareAccepted.self, ShareDenied.self, ShareRevoked.self, ShareRemoved.self, ShareExpired.self,
+            SharingStepCompleted.self, DeactivationCompleted.self, ReactivationCompleted.self,
+        ]
+    )
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         throw Rejection(.unknownType, "Notifications takes no commands")
@@ -32,11 +34,22 @@ struct NotificationsHandler: MessageHandler {
             let id: NotificationID = context.newID("notification.\(index)")
             let rendered = try renderer.render(planned.kind, planned.values)
             let record = NotificationRecord(
-                id: id, kind: planned.kind, workspaceID: planned.workspaceID, recipient: planned.recipient,
-                subject: rendered.subject, text: rendered.text, html: rendered.html,
-                causeEventID: envelope.id, causeEventType: envelope.type.rawValue, messageID: "<\(id.rawValue)@tenancy.notifications>",
-                status: deliversEmail ? .pending : .notSent, attempts: 0, nextAttemptAt: context.now,
-                lastError: deliversEmail ? nil : "no SMTP server is configured", createdAt: context.now, settledAt: deliversEmail ? nil : context.now
+                id: id,
+                kind: planned.kind,
+                workspaceID: planned.workspaceID,
+                recipient: planned.recipient,
+                subject: rendered.subject,
+                text: rendered.text,
+                html: rendered.html,
+                causeEventID: envelope.id,
+                causeEventType: envelope.type.rawValue,
+                messageID: "<\(id.rawValue)@tenancy.notifications>",
+                status: deliversEmail ? .pending : .notSent,
+                attempts: 0,
+                nextAttemptAt: context.now,
+                lastError: deliversEmail ? nil : "no SMTP server is configured",
+                createdAt: context.now,
+                settledAt: deliversEmail ? nil : context.now
             )
             try record.insert(db)
             if !deliversEmail {

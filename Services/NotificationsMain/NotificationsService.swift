@@ -14,7 +14,10 @@ struct NotificationsService: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(name: .customLong("smtp-host"), help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST.")
+    @Option(
+        name: .customLong("smtp-host"),
+        help: "SMTP server; without it nothing is emailed and notifications are published as not_sent. Env: TENANCY_SMTP_HOST."
+    )
     private var smtpHostFlag: String?
     var smtpHost: String? { Setting.flag(smtpHostFlag, or: "TENANCY_SMTP_HOST") }
 
@@ -24,11 +27,17 @@ struct NotificationsService: AsyncParsableCommand {
     @Option(help: "none or starttls (required when set). Env: TENANCY_SMTP_SECURITY.")
     var smtpSecurity: String = Setting.environment("TENANCY_SMTP_SECURITY") ?? "none"
 
-    @Option(name: .customLong("smtp-username"), help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME.")
+    @Option(
+        name: .customLong("smtp-username"),
+        help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME."
+    )
     private var smtpUsernameFlag: String?
     var smtpUsername: String? { Setting.flag(smtpUsernameFlag, or: "TENANCY_SMTP_USERNAME") }
 
-    @Option(name: .customLong("smtp-trust-roots"), help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS.")
+    @Option(
+        name: .customLong("smtp-trust-roots"),
+        help: "PEM file of the certificate authorities to trust for STARTTLS. Env: TENANCY_SMTP_TRUST_ROOTS."
+    )
     private var smtpTrustRootsFlag: String?
     var smtpTrustRoots: String? { Setting.flag(smtpTrustRootsFlag, or: "TENANCY_SMTP_TRUST_ROOTS") }
 
@@ -41,7 +50,10 @@ struct NotificationsService: AsyncParsableCommand {
     @Option(help: "First retry delay in seconds, doubled each time up to 300 s, with jitter. Env: TENANCY_SMTP_RETRY_SECONDS.")
     var smtpRetrySeconds: Double = Setting.environment("TENANCY_SMTP_RETRY_SECONDS") ?? 2
 
-    @Option(name: .customLong("templates-dir"), help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR.")
+    @Option(
+        name: .customLong("templates-dir"),
+        help: "Folder of <kind>.{subject,text,html}.mustache templates replacing the bundled ones. Env: TENANCY_TEMPLATES_DIR."
+    )
     private var templatesDirFlag: String?
     var templatesDir: String? { Setting.flag(templatesDirFlag, or: "TENANCY_TEMPLATES_DIR") }
 
@@ -50,7 +62,9 @@ struct NotificationsService: AsyncParsableCommand {
 
     func validate() throws {
         guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }
-        guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else { throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive") }
+        guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else {
+            throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive")
+        }
         if smtpUsername != nil, smtpPassword == nil {
             throw ValidationError("--smtp-username needs the password in TENANCY_SMTP_PASSWORD")
         }
@@ -59,12 +73,18 @@ struct NotificationsService: AsyncParsableCommand {
     func run() async throws {
         let smtp = smtpHost.map {
             SMTPConfiguration(
-                host: $0, port: smtpPort, security: SMTPConfiguration.Security(rawValue: smtpSecurity) ?? .none,
-                username: smtpUsername, password: smtpUsername == nil ? nil : smtpPassword, trustRootsFile: smtpTrustRoots
+                host: $0,
+                port: smtpPort,
+                security: SMTPConfiguration.Security(rawValue: smtpSecurity) ?? .none,
+                username: smtpUsername,
+                password: smtpUsername == nil ? nil : smtpPassword,
+                trustRootsFile: smtpTrustRoots
             )
         }
         let settings = NotificationSettings(
-            smtp: smtp, from: smtpFrom, templatesDirectory: templatesDir,
+            smtp: smtp,
+            from: smtpFrom,
+            templatesDirectory: templatesDir,
             retry: RetryPolicy(baseDelay: smtpRetrySeconds, maxDelay: 300, maxAttempts: smtpMaxAttempts)
         )
         try await ServiceMain.run(try await Notifications.definition(settings: settings), options: options)

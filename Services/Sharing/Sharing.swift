@@ -8,8 +8,11 @@ public enum Sharing {
         defaultHTTPPort: 8082,
         topics: { topics in
             PipelineTopics(
-                commands: topics.sharingCommands, followedEvents: [topics.lifecycleEvents, topics.deactivationEvents], events: topics.sharingEvents,
-                results: topics.commandResults, deadLetter: topics.deadLetter
+                commands: topics.sharingCommands,
+                followedEvents: [topics.lifecycleEvents, topics.deactivationEvents],
+                events: topics.sharingEvents,
+                results: topics.commandResults,
+                deadLetter: topics.deadLetter
             )
         },
         migrations: SharingMigrations.register,

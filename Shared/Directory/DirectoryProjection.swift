@@ -20,10 +20,12 @@ public enum DirectoryProjection {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory_organization (id) VALUES (?)").execute(arguments: [event.organizationID])
         case let event as OrganizationFeaturesChanged:
             let features = event.enabled.map(\.rawValue).sorted().joined(separator: " ")
-            try db.cachedStatement(sql: """
-                INSERT INTO directory_organization (id, features) VALUES (?, ?)
-                ON CONFLICT (id) DO UPDATE SET features = excluded.features
-                """).execute(arguments: [event.organizationID, features])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO directory_organization (id, features) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE SET features = excluded.features
+                    """
+            ).execute(arguments: [event.organizationID, features])
         case let event as WorkspaceCreated:
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory_workspace (id, organization_id, name, status) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [event.workspaceID, event.organizationID, event.name, WorkspaceStatus.active])
@@ -39,9 +41,14 @@ public enum DirectoryProjection {
             try db.cachedStatement(sql: "DELETE FROM directory_member WHERE workspace_id = ? AND user_id = ?")
                 .execute(arguments: [event.workspaceID, event.userID])
         case let event as APIKeyIssued:
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO directory_api_key (client_id, secret_hash, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt])
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO directory_api_key (client_id, secret_hash, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "),
+                event.expiresAt,
+            ])
         case let event as APIKeyRevoked:
             try db.cachedStatement(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?").execute(arguments: [event.clientID])
         case let event as DeactivationStarted:

@@ -3,7 +3,13 @@ import Synchronization
 /// Collects the delivery reports of one ``KafkaProducer/send(_:)`` call and resumes its caller
 /// once every record has one.
 final class DeliveryBatch: Sendable {
-    private let state: Mutex<(results: [Result<DeliveryReport, KafkaError>?], pending: Int, continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?)>
+    private let state:
+        Mutex<
+            (
+                results: [Result<DeliveryReport, KafkaError>?], pending: Int,
+                continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?
+            )
+        >
 
     init(count: Int, continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>) {
         state = Mutex((Array(repeating: nil, count: count), count, continuation))

@@ -28,7 +28,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     private static func makeClient(
-        properties: [String: String], logger: Logger, startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+        properties: [String: String],
+        logger: Logger,
+        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
     ) throws(KafkaError) -> RDKafkaClient {
         try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets))
     }

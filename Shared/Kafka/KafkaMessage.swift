@@ -57,8 +57,13 @@ public struct KafkaConsumedMessage: Sendable, Hashable {
     public var timestampMilliseconds: Int64?
 
     public init(
-        topic: String, partition: Int32, offset: Int64, key: Data?, value: Data?,
-        headers: [KafkaHeader], timestampMilliseconds: Int64? = nil
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        key: Data?,
+        value: Data?,
+        headers: [KafkaHeader],
+        timestampMilliseconds: Int64? = nil
     ) {
         self.topic = topic
         self.partition = partition

@@ -20,10 +20,18 @@ public struct CommandResult: Message, Hashable {
     public var items: [ItemResult]?
 
     enum CodingKeys: String, CodingKey {
-        case commandID = "command_id", commandType = "command_type", status, created, secrets, error, replayed, items
+        case commandID = "command_id"
+        case commandType = "command_type"
+        case status, created, secrets, error, replayed, items
     }
 
-    public static func accepted(_ commandID: String, type: MessageType, created: [String: String] = [:], secrets: [String: String]? = nil, items: [ItemResult]? = nil) -> CommandResult {
+    public static func accepted(
+        _ commandID: String,
+        type: MessageType,
+        created: [String: String] = [:],
+        secrets: [String: String]? = nil,
+        items: [ItemResult]? = nil
+    ) -> CommandResult {
         CommandResult(commandID: commandID, commandType: type.rawValue, status: .accepted, created: created, secrets: secrets, items: items)
     }
 

@@ -26,7 +26,9 @@ extension Envelope {
     /// Reads an envelope from a record's headers and value, checking everything that does not
     /// depend on the message type. Unknown headers are ignored; duplicated known ones are refused.
     public static func decode(
-        headers: [(name: String, value: Data)], value: Data?, limits: EnvelopeLimits = EnvelopeLimits()
+        headers: [(name: String, value: Data)],
+        value: Data?,
+        limits: EnvelopeLimits = EnvelopeLimits()
     ) throws(EnvelopeError) -> Envelope {
         var fields: [String: String] = [:]
         var recoveredID: String?
@@ -35,7 +37,8 @@ extension Envelope {
         }
         // ce_id first, so that later failures can still name the command.
         if let raw = headers.first(where: { $0.name == Header.id })?.value,
-           raw.count <= 200, let id = String(data: raw, encoding: .utf8), isPrintable(id), !id.isEmpty {
+            raw.count <= 200, let id = String(data: raw, encoding: .utf8), isPrintable(id), !id.isEmpty
+        {
             recoveredID = id
         }
         for header in headers where knownHeaders.contains(header.name) {
@@ -88,8 +91,14 @@ extension Envelope {
             throw fail(.messageTooLarge, "payload is \(value.count) bytes; the limit is \(limits.maxPayloadBytes)")
         }
         return Envelope(
-            id: id, type: type, source: source, time: time, subject: fields[Header.subject],
-            correlationID: fields[Header.correlationID], authorization: fields[Header.authorization], payload: value
+            id: id,
+            type: type,
+            source: source,
+            time: time,
+            subject: fields[Header.subject],
+            correlationID: fields[Header.correlationID],
+            authorization: fields[Header.authorization],
+            payload: value
         )
     }
 

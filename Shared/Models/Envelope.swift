@@ -21,8 +21,14 @@ public struct Envelope: Sendable, Hashable {
     public static let contentType = "application/json"
 
     public init(
-        id: String, type: MessageType, source: String, time: Date?, subject: String?,
-        correlationID: String? = nil, authorization: String? = nil, payload: Data
+        id: String,
+        type: MessageType,
+        source: String,
+        time: Date?,
+        subject: String?,
+        correlationID: String? = nil,
+        authorization: String? = nil,
+        payload: Data
     ) {
         self.id = id
         self.type = type

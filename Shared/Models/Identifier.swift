@@ -19,9 +19,10 @@ public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Coda
         let prefix = Kind.prefix.utf8
         guard bytes.starts(with: prefix), bytes.dropFirst(prefix.count).first == UInt8(ascii: "_") else { return false }
         let body = bytes.dropFirst(prefix.count + 1)
-        return (1...64).contains(body.count) && body.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-        }
+        return (1...64).contains(body.count)
+            && body.allSatisfy { byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+            }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

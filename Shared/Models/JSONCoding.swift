@@ -46,11 +46,12 @@ public enum JSONCoding {
     }
 
     private static func fieldPath(of error: DecodingError) -> String? {
-        let path: [any CodingKey] = switch error {
-        case .keyNotFound(let key, let context): context.codingPath + [key]
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context.codingPath
-        @unknown default: []
-        }
+        let path: [any CodingKey] =
+            switch error {
+            case .keyNotFound(let key, let context): context.codingPath + [key]
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context.codingPath
+            @unknown default: []
+            }
         let joined = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         return joined.isEmpty ? nil : joined
     }

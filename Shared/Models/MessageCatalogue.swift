@@ -66,41 +66,86 @@ public enum MessageCatalogue {
     private static let defaults = Topics()
 
     public static let topics: [Topic] = [
-        Topic(id: "lifecycleCommands", address: defaults.lifecycleCommands, role: .commands, owner: "lifecycle",
-              summary: "Commands for organizations, workspaces, members, keys, SSO, step runners, integrations and workflows.",
-              key: "The workspace id the command acts in (the organization name or id for organization commands). Only per-key order depends on it.",
-              messages: lifecycleCommands),
-        Topic(id: "sharingCommands", address: defaults.sharingCommands, role: .commands, owner: "sharing",
-              summary: "Commands that share integrations between workspaces and decide on, revoke or remove shares.",
-              key: "The source workspace id. Only per-key order depends on it.",
-              messages: sharingCommands),
-        Topic(id: "deactivationCommands", address: defaults.deactivationCommands, role: .commands, owner: "deactivation",
-              summary: "Commands that deactivate or reactivate a workspace.",
-              key: "The workspace id. Only per-key order depends on it.",
-              messages: deactivationCommands),
-        Topic(id: "lifecycleEvents", address: defaults.lifecycleEvents, role: .events, owner: "lifecycle",
-              summary: "What changed in organizations, workspaces, members, keys, SSO, step runners, integrations and workflows.",
-              key: "The event's subject: the workspace id, or the organization id for organization events.",
-              messages: lifecycleEvents),
-        Topic(id: "sharingEvents", address: defaults.sharingEvents, role: .events, owner: "sharing",
-              summary: "Every transition of every share, with who, when and why, and Sharing's part of deactivation sagas.",
-              key: "The event's subject: the source workspace id (the deactivated workspace for saga steps).",
-              messages: sharingEvents),
-        Topic(id: "deactivationEvents", address: defaults.deactivationEvents, role: .events, owner: "deactivation",
-              summary: "The progress of deactivation and reactivation sagas.",
-              key: "The workspace id being deactivated or reactivated.",
-              messages: deactivationEvents),
-        Topic(id: "notifications", address: defaults.notifications, role: .events, owner: "notifications",
-              summary: "Every notification once its delivery is settled (sent, failed or not sent), to feed other channels.",
-              key: "The workspace id the notification concerns.",
-              messages: [NotificationSettled.self]),
-        Topic(id: "commandResults", address: defaults.commandResults, role: .events, owner: "every service",
-              summary: "Exactly one result per command, correlated by the command's ce_id.",
-              key: "The command id.",
-              messages: [CommandResult.self]),
-        Topic(id: "deadLetter", address: defaults.deadLetter, role: .deadLetters, owner: "every service",
-              summary: "Records that could not be decoded: the original key, value and headers (without authorization) plus dlq_* headers saying why.",
-              key: "The original record's key.",
-              messages: []),
+        Topic(
+            id: "lifecycleCommands",
+            address: defaults.lifecycleCommands,
+            role: .commands,
+            owner: "lifecycle",
+            summary: "Commands for organizations, workspaces, members, keys, SSO, step runners, integrations and workflows.",
+            key: "The workspace id the command acts in (the organization name or id for organization commands). Only per-key order depends on it.",
+            messages: lifecycleCommands
+        ),
+        Topic(
+            id: "sharingCommands",
+            address: defaults.sharingCommands,
+            role: .commands,
+            owner: "sharing",
+            summary: "Commands that share integrations between workspaces and decide on, revoke or remove shares.",
+            key: "The source workspace id. Only per-key order depends on it.",
+            messages: sharingCommands
+        ),
+        Topic(
+            id: "deactivationCommands",
+            address: defaults.deactivationCommands,
+            role: .commands,
+            owner: "deactivation",
+            summary: "Commands that deactivate or reactivate a workspace.",
+            key: "The workspace id. Only per-key order depends on it.",
+            messages: deactivationCommands
+        ),
+        Topic(
+            id: "lifecycleEvents",
+            address: defaults.lifecycleEvents,
+            role: .events,
+            owner: "lifecycle",
+            summary: "What changed in organizations, workspaces, members, keys, SSO, step runners, integrations and workflows.",
+            key: "The event's subject: the workspace id, or the organization id for organization events.",
+            messages: lifecycleEvents
+        ),
+        Topic(
+            id: "sharingEvents",
+            address: defaults.sharingEvents,
+            role: .events,
+            owner: "sharing",
+            summary: "Every transition of every share, with who, when and why, and Sharing's part of deactivation sagas.",
+            key: "The event's subject: the source workspace id (the deactivated workspace for saga steps).",
+            messages: sharingEvents
+        ),
+        Topic(
+            id: "deactivationEvents",
+            address: defaults.deactivationEvents,
+            role: .events,
+            owner: "deactivation",
+            summary: "The progress of deactivation and reactivation sagas.",
+            key: "The workspace id being deactivated or reactivated.",
+            messages: deactivationEvents
+        ),
+        Topic(
+            id: "notifications",
+            address: defaults.notifications,
+            role: .events,
+            owner: "notifications",
+            summary: "Every notification once its delivery is settled (sent, failed or not sent), to feed other channels.",
+            key: "The workspace id the notification concerns.",
+            messages: [NotificationSettled.self]
+        ),
+        Topic(
+            id: "commandResults",
+            address: defaults.commandResults,
+            role: .events,
+            owner: "every service",
+            summary: "Exactly one result per command, correlated by the command's ce_id.",
+            key: "The command id.",
+            messages: [CommandResult.self]
+        ),
+        Topic(
+            id: "deadLetter",
+            address: defaults.deadLetter,
+            role: .deadLetters,
+            owner: "every service",
+            summary: "Records that could not be decoded: the original key, value and headers (without authorization) plus dlq_* headers saying why.",
+            key: "The original record's key.",
+            messages: []
+        ),
     ]
 }

@@ -7,7 +7,7 @@ public struct MessageRegistry: Sendable {
     private var decoders: [MessageType: @Sendable (Data) throws -> any Message] = [:]
 
     public init(_ types: [any Message.Type] = []) {
-        types.forEach { register($0) }
+        for type in types { register(type) }
     }
 
     public mutating func register(_ type: any Message.Type) {
@@ -45,7 +45,11 @@ public struct MessageRegistry: Sendable {
         guard let understood = try? JSONCoding.decode(PresentFields.self, from: JSONCoding.encode(message)).names else { return }
         understoodFields.withLock { $0[type, default: []].formUnion(understood) }
         if let first = unseen.subtracting(understood).sorted().first {
-            throw Rejection(.invalidArgument, "unknown field '\(first.prefix(64))' for \(Swift.type(of: message).messageType)", field: String(first.prefix(64)))
+            throw Rejection(
+                .invalidArgument,
+                "unknown field '\(first.prefix(64))' for \(Swift.type(of: message).messageType)",
+                field: String(first.prefix(64))
+            )
         }
     }
 

@@ -18,7 +18,7 @@ public struct MessageType: RawRepresentable, Hashable, Codable, Sendable, Custom
         guard rawValue.count <= 200 else { return false }
         let parts = rawValue.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts.first == "tenancy", let version = parts.last,
-              version.first == "v", version.count > 1, version.dropFirst().allSatisfy(\.isNumber)
+            version.first == "v", version.count > 1, version.dropFirst().allSatisfy(\.isNumber)
         else { return false }
         return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }

@@ -14,7 +14,10 @@ public struct Topics: Sendable, Hashable, Codable {
 
     /// Every topic name.
     public var all: [String] {
-        [lifecycleCommands, sharingCommands, deactivationCommands, lifecycleEvents, sharingEvents, deactivationEvents, notifications, commandResults, deadLetter]
+        [
+            lifecycleCommands, sharingCommands, deactivationCommands, lifecycleEvents, sharingEvents, deactivationEvents, notifications,
+            commandResults, deadLetter,
+        ]
     }
 
     /// Every topic name with a default prefix (`tenancy`) swapped for another, for isolated test runs.

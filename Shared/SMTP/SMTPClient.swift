@@ -23,7 +23,9 @@ public struct SMTPClient: Sendable {
                 .connectTimeout(.milliseconds(Int64(configuration.replyTimeout * 1_000)))
                 .connect(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(configuration.replyTimeout * 1_000))))
+                        try channel.pipeline.syncOperations.addHandler(
+                            IdleStateHandler(readTimeout: .milliseconds(Int64(configuration.replyTimeout * 1_000)))
+                        )
                         try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
                         return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -34,7 +36,12 @@ public struct SMTPClient: Sendable {
         }
         do {
             try await channel.executeThenClose { inbound, outbound in
-                var session = SMTPSession(configuration: configuration, channel: channel.channel, replies: inbound.makeAsyncIterator(), outbound: outbound)
+                var session = SMTPSession(
+                    configuration: configuration,
+                    channel: channel.channel,
+                    replies: inbound.makeAsyncIterator(),
+                    outbound: outbound
+                )
                 try await session.deliver(message)
             }
         } catch let error as SMTPError {
@@ -108,7 +115,9 @@ private struct SMTPSession {
 
     private mutating func expect(_ codes: [Int], after step: String?) async throws -> SMTPReply {
         guard let reply = try await replies.next() else {
-            throw SMTPError.temporary("the server closed the connection or did not answer within \(Int(configuration.replyTimeout)) s\(step.map { " after \($0)" } ?? "")")
+            throw SMTPError.temporary(
+                "the server closed the connection or did not answer within \(Int(configuration.replyTimeout)) s\(step.map { " after \($0)" } ?? "")"
+            )
         }
         guard codes.contains(reply.code) else {
             let reason = "the server answered \(reply)\(step.map { " to \($0)" } ?? "")"

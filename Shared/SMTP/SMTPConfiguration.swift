@@ -22,8 +22,14 @@ public struct SMTPConfiguration: Sendable, Hashable {
     public var replyTimeout: Double
 
     public init(
-        host: String, port: Int, security: Security = .none, username: String? = nil, password: String? = nil,
-        trustRootsFile: String? = nil, heloName: String = "tenancy.localhost", replyTimeout: Double = 30
+        host: String,
+        port: Int,
+        security: Security = .none,
+        username: String? = nil,
+        password: String? = nil,
+        trustRootsFile: String? = nil,
+        heloName: String = "tenancy.localhost",
+        replyTimeout: Double = 30
     ) {
         self.host = host
         self.port = port

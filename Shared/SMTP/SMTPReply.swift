@@ -22,7 +22,9 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > Self.maxLineLength { throw SMTPError.permanent("the server sent a line longer than \(Self.maxLineLength) bytes") }
+            if buffer.readableBytes > Self.maxLineLength {
+                throw SMTPError.permanent("the server sent a line longer than \(Self.maxLineLength) bytes")
+            }
             return .needMoreData
         }
         let length = newline - buffer.readerIndex
@@ -31,8 +33,8 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         if line.hasSuffix("\r") { line.removeLast() }
         let bytes = Array(line.utf8)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200..<600).contains(code),
-              bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-"),
-              pendingCode == nil || pendingCode == code
+            bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-"),
+            pendingCode == nil || pendingCode == code
         else {
             throw SMTPError.permanent("the server's reply is not SMTP: \(line.prefix(80))")
         }

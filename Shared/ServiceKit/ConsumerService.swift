@@ -27,8 +27,16 @@ final class ConsumerService: Service, Sendable {
     private let topicsExist: @Sendable ([String]) async -> Bool
 
     init(
-        consumer: KafkaConsumer, topics: [String], processor: BatchProcessor, relay: OutboxRelay, logger: Logger, metrics: PipelineMetrics,
-        maxBatch: Int, pollTimeout: Duration, housekeepingInterval: Duration = .seconds(2), topicsExist: @escaping @Sendable ([String]) async -> Bool
+        consumer: KafkaConsumer,
+        topics: [String],
+        processor: BatchProcessor,
+        relay: OutboxRelay,
+        logger: Logger,
+        metrics: PipelineMetrics,
+        maxBatch: Int,
+        pollTimeout: Duration,
+        housekeepingInterval: Duration = .seconds(2),
+        topicsExist: @escaping @Sendable ([String]) async -> Bool
     ) {
         self.consumer = consumer
         self.topics = topics
@@ -96,13 +104,16 @@ final class ConsumerService: Service, Sendable {
     private func watchAssignment(_ watch: inout AssignmentWatch) async {
         let now = ContinuousClock.now
         guard watch.checkDue(assigned: !consumer.assignment.isEmpty, now: now), consumer.lostPartitions,
-              watch.topicsSettled(exist: await topicsExist(topics), now: now)
+            watch.topicsSettled(exist: await topicsExist(topics), now: now)
         else { return }
         do {
             try await consumer.replaceClient(subscribingTo: topics)
-            logger.warning("replaced the Kafka consumer client: its partitions were taken away and none came back, though every subscribed topic has existed for a while", metadata: [
-                "kafka.unassigned_for": "\(watch.unassignedFor(now: now) ?? .zero)",
-            ])
+            logger.warning(
+                "replaced the Kafka consumer client: its partitions were taken away and none came back, though every subscribed topic has existed for a while",
+                metadata: [
+                    "kafka.unassigned_for": "\(watch.unassignedFor(now: now) ?? .zero)"
+                ]
+            )
         } catch {
             logger.error("cannot replace the Kafka consumer client", metadata: ["error": "\(error)"])
         }
@@ -122,7 +133,10 @@ final class ConsumerService: Service, Sendable {
                 return true
             } catch {
                 metrics.batchFailures.increment()
-                logger.error("batch failed; nothing acknowledged, retrying", metadata: ["error": "\(error)", "batch.size": "\(batch.count)", "retry.in": "\(delay)"])
+                logger.error(
+                    "batch failed; nothing acknowledged, retrying",
+                    metadata: ["error": "\(error)", "batch.size": "\(batch.count)", "retry.in": "\(delay)"]
+                )
                 if Task.isShuttingDownGracefully || Task.isCancelled { return false }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))

@@ -7,7 +7,13 @@ import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
 enum HealthRoutes {
-    static func register(on router: Router<BasicRequestContext>, store: ServiceStore, producer: KafkaProducer, consumer: KafkaConsumer, registry: PrometheusCollectorRegistry) {
+    static func register(
+        on router: Router<BasicRequestContext>,
+        store: ServiceStore,
+        producer: KafkaProducer,
+        consumer: KafkaConsumer,
+        registry: PrometheusCollectorRegistry
+    ) {
         router.get("/health/live") { _, _ in
             "ok\n"
         }

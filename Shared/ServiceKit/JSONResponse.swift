@@ -10,6 +10,10 @@ public enum JSONResponse {
             let body = JSONCoding.encode(["error": ["code": ErrorCode.notFound.rawValue, "message": notFound]])
             return Response(status: .notFound, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value))))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONCoding.encode(value)))
+        )
     }
 }

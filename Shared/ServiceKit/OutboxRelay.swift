@@ -43,8 +43,13 @@ public final class OutboxRelay: Service, Sendable {
     /// `makeProducer` builds a replacement when the producer cannot go on: a broker that lost its
     /// state (a restarted in-memory broker) refuses the old producer's id or sequence for good.
     init(
-        store: ServiceStore, producer: KafkaProducer, makeProducer: @escaping @Sendable () throws -> KafkaProducer, logger: Logger, metrics: PipelineMetrics,
-        batchSize: Int = 2_000, drainTimeout: Duration = .seconds(10)
+        store: ServiceStore,
+        producer: KafkaProducer,
+        makeProducer: @escaping @Sendable () throws -> KafkaProducer,
+        logger: Logger,
+        metrics: PipelineMetrics,
+        batchSize: Int = 2_000,
+        drainTimeout: Duration = .seconds(10)
     ) {
         writer = store.writer
         self.producer = Mutex(producer)
@@ -127,10 +132,15 @@ public final class OutboxRelay: Service, Sendable {
                 if let firstFailed {
                     let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
                     metrics.outboxFailures.increment(by: pending.count - delivered.count)
-                    logger.warning("outbox records not delivered; retrying", metadata: [
-                        "outbox.failed": "\(pending.count - delivered.count)", "outbox.first_failed": "\(firstFailed)", "error": "\(String(describing: failure))",
-                    ])
-                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000)) {
+                    logger.warning(
+                        "outbox records not delivered; retrying",
+                        metadata: [
+                            "outbox.failed": "\(pending.count - delivered.count)", "outbox.first_failed": "\(firstFailed)",
+                            "error": "\(String(describing: failure))",
+                        ]
+                    )
+                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000))
+                    {
                         renew(current)
                     }
                     try await updateDepth()
@@ -158,7 +168,10 @@ public final class OutboxRelay: Service, Sendable {
             try await writer.write { db in try Outbox.remove(sequences, db: db) }
         } catch {
             acknowledged.withLock { $0 = sequences + $0 }
-            logger.warning("cannot delete published outbox rows yet; retrying", metadata: ["outbox.published": "\(sequences.count)", "error": "\(error)"])
+            logger.warning(
+                "cannot delete published outbox rows yet; retrying",
+                metadata: ["outbox.published": "\(sequences.count)", "error": "\(error)"]
+            )
             try? await Task.sleep(for: .seconds(1))
             deletion.yield()
         }
@@ -177,9 +190,12 @@ public final class OutboxRelay: Service, Sendable {
             let fresh = try makeProducer()
             producer.withLock { $0 = fresh }
             lastRenewal.withLock { $0 = .now }
-            logger.warning("the producer cannot deliver although the cluster answers (the broker may have lost its state); publishing through a new producer", metadata: [
-                "kafka.fatal_error": "\(stale.fatalError.map { "\($0)" } ?? "none")",
-            ])
+            logger.warning(
+                "the producer cannot deliver although the cluster answers (the broker may have lost its state); publishing through a new producer",
+                metadata: [
+                    "kafka.fatal_error": "\(stale.fatalError.map { "\($0)" } ?? "none")"
+                ]
+            )
             stale.close(timeout: .zero)
         } catch {
             logger.error("cannot create a new producer", metadata: ["error": "\(error)"])

@@ -20,7 +20,9 @@ public struct ServiceDefinition: Sendable {
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
 
     public init(
-        name: String, defaultHTTPPort: Int, topics: @escaping @Sendable (Topics) -> PipelineTopics,
+        name: String,
+        defaultHTTPPort: Int,
+        topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
         routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void = { _, _ in },

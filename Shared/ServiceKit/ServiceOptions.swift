@@ -12,9 +12,13 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Kafka bootstrap servers, host:port[,host:port]. Env: TENANCY_BOOTSTRAP_SERVERS.")
     public var bootstrapServers: String = Setting.environment("TENANCY_BOOTSTRAP_SERVERS") ?? "127.0.0.1:9092"
 
-    @Option(name: .customLong("kafka-property"), help: ArgumentHelp(
-        "Any librdkafka property as key=value, repeatable (security.protocol, sasl.*, ...). Env: TENANCY_KAFKA_PROPERTIES, comma-separated.",
-        valueName: "key=value"))
+    @Option(
+        name: .customLong("kafka-property"),
+        help: ArgumentHelp(
+            "Any librdkafka property as key=value, repeatable (security.protocol, sasl.*, ...). Env: TENANCY_KAFKA_PROPERTIES, comma-separated.",
+            valueName: "key=value"
+        )
+    )
     public var kafkaProperties: [String] = (Setting.environment("TENANCY_KAFKA_PROPERTIES") ?? "").split(separator: ",").map(String.init)
 
     @Option(name: .customLong("database"), help: "SQLite file of this service. Env: TENANCY_DATABASE. Default: data/<service>.sqlite.")
@@ -24,7 +28,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Address the HTTP read side listens on. Env: TENANCY_HTTP_HOST.")
     public var httpHost: String = Setting.environment("TENANCY_HTTP_HOST") ?? "127.0.0.1"
 
-    @Option(name: .customLong("http-port"), help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own.")
+    @Option(
+        name: .customLong("http-port"),
+        help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own."
+    )
     private var httpPortFlag: Int?
     public var httpPort: Int? { Setting.flag(httpPortFlag, or: "TENANCY_HTTP_PORT") }
 
@@ -35,7 +42,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     private var groupIDFlag: String?
     public var groupID: String? { Setting.flag(groupIDFlag, or: "TENANCY_GROUP_ID") }
 
-    @Option(name: .customLong("instance-id"), help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID.")
+    @Option(
+        name: .customLong("instance-id"),
+        help: "Static group membership id, so a restarted instance keeps its partitions. Env: TENANCY_INSTANCE_ID."
+    )
     private var instanceIDFlag: String?
     public var instanceID: String? { Setting.flag(instanceIDFlag, or: "TENANCY_INSTANCE_ID") }
 
@@ -51,7 +61,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Kafka heartbeat interval in ms. Env: TENANCY_HEARTBEAT_INTERVAL_MS.")
     public var heartbeatIntervalMs: Int = Setting.environment("TENANCY_HEARTBEAT_INTERVAL_MS") ?? 1_000
 
-    @Option(help: "Longest time the broker may hold an empty fetch, in ms; every hop waits up to this on a broker that answers fetches only at their deadline (Tansu). Env: TENANCY_FETCH_WAIT_MS.")
+    @Option(
+        help:
+            "Longest time the broker may hold an empty fetch, in ms; every hop waits up to this on a broker that answers fetches only at their deadline (Tansu). Env: TENANCY_FETCH_WAIT_MS."
+    )
     public var fetchWaitMs: Int = Setting.environment("TENANCY_FETCH_WAIT_MS") ?? 10
 
     @Option(help: "Most messages processed in one transaction. Env: TENANCY_MAX_BATCH.")
@@ -66,7 +79,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
 
-    @Option(help: "File holding the key that encrypts secret values at rest: 32 random bytes, base64 (Lifecycle). Env: TENANCY_SECRETS_KEY holds the value itself.")
+    @Option(
+        help:
+            "File holding the key that encrypts secret values at rest: 32 random bytes, base64 (Lifecycle). Env: TENANCY_SECRETS_KEY holds the value itself."
+    )
     public var secretsKeyFile: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")

@@ -19,7 +19,9 @@ public struct ServiceRuntime: Sendable {
     public let httpPort: Int
 
     public static func build(
-        _ definition: ServiceDefinition, options: ServiceOptions, logger: Logger,
+        _ definition: ServiceDefinition,
+        options: ServiceOptions,
+        logger: Logger,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> ServiceRuntime {
         let topics = definition.topics(Topics(prefix: options.topicPrefix))
@@ -41,20 +43,34 @@ public struct ServiceRuntime: Sendable {
         if operatorToken == nil {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
-        let handler = try definition.makeHandler(ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Secret.hash), secretsKey: try options.secretsKey()))
+        let handler = try definition.makeHandler(
+            ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Secret.hash), secretsKey: try options.secretsKey())
+        )
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory)
         let processor = BatchProcessor(
-            store: store, handler: handler, topics: topics, source: definition.source,
-            limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes), logger: logger, metrics: metrics,
+            store: store,
+            handler: handler,
+            topics: topics,
+            source: definition.source,
+            limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes),
+            logger: logger,
+            metrics: metrics,
             inboxRetention: options.inboxRetentionDays * 86_400
         )
         let relay = OutboxRelay(
-            store: store, producer: producer, makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) }, logger: logger, metrics: metrics
+            store: store,
+            producer: producer,
+            makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) },
+            logger: logger,
+            metrics: metrics
         )
 
-        var consumerConfiguration = KafkaConsumerConfiguration(connection: connection, groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)")
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            connection: connection,
+            groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)"
+        )
         consumerConfiguration.groupInstanceID = options.instanceID
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
@@ -63,8 +79,14 @@ public struct ServiceRuntime: Sendable {
             try store.storedOffsets(for: partitions)
         }
         let consumerService = ConsumerService(
-            consumer: consumer, topics: topics.consumed, processor: processor, relay: relay, logger: logger,
-            metrics: metrics, maxBatch: options.maxBatch, pollTimeout: .milliseconds(100),
+            consumer: consumer,
+            topics: topics.consumed,
+            processor: processor,
+            relay: relay,
+            logger: logger,
+            metrics: metrics,
+            maxBatch: options.maxBatch,
+            pollTimeout: .milliseconds(100),
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
@@ -74,9 +96,15 @@ public struct ServiceRuntime: Sendable {
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
 
-        let background = try definition.backgroundServices(BackgroundContext(
-            store: store, topics: topics, source: definition.source, logger: logger, notifyOutbox: { relay.notify() }
-        ))
+        let background = try definition.backgroundServices(
+            BackgroundContext(
+                store: store,
+                topics: topics,
+                source: definition.source,
+                logger: logger,
+                notifyOutbox: { relay.notify() }
+            )
+        )
 
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
         // background work, before the relay drains the outbox; the HTTP side answers until the end.
@@ -84,7 +112,9 @@ public struct ServiceRuntime: Sendable {
         let services: [any Service] = [http, checkpointer, relay] + background + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
-                service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup
+                service: $0,
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup
             )
         }
         var groupConfiguration = ServiceGroupConfiguration(services: configured, logger: logger)

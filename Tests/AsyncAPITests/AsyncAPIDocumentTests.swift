@@ -19,10 +19,13 @@ struct AsyncAPIDocumentTests {
         }
         let committed = try String(contentsOf: Self.file, encoding: .utf8)
         let firstDifference = zip(committed.split(separator: "\n"), generated.split(separator: "\n")).enumerated().first { $1.0 != $1.1 }
-        #expect(committed == generated, """
+        #expect(
+            committed == generated,
+            """
             deploy/asyncapi.yaml differs from the code (first at line \((firstDifference?.offset ?? 0) + 1): \
             regenerate with UPDATE_ASYNCAPI=1 swift test --filter AsyncAPI
-            """)
+            """
+        )
     }
 
     @Test func everyTopicAndMessageIsThereAndEveryReferenceResolves() throws {

@@ -1,7 +1,8 @@
-@testable import AsyncAPI
 import Foundation
 import Models
 import Testing
+
+@testable import AsyncAPI
 
 /// The recorder describes a type from its own `Decodable` conformance.
 @Suite("Schema recorder")
@@ -26,16 +27,19 @@ struct SchemaRecorderTests {
 
     @Test func describesRequiredAndOptionalFieldsOfEachKind() throws {
         let schema = try SchemaRecorder.describe(Sample.self).schema
-        #expect(schema == .object([
-            .init(name: "name", schema: .string(), required: true),
-            .init(name: "nickname", schema: .string(), required: false),
-            .init(name: "count", schema: .integer, required: true),
-            .init(name: "colours", schema: .array(of: .enumeration(["red", "green"])), required: true),
-            .init(name: "labels", schema: .map(of: .string()), required: true),
-            .init(name: "owner", schema: .string(pattern: "^ws_[A-Za-z0-9]{1,64}$"), required: true),
-            .init(name: "at", schema: .string(format: "date-time"), required: true),
-            .init(name: "nested", schema: .array(of: .object([.init(name: "is_flag", schema: .boolean, required: true)])), required: true),
-        ]))
+        #expect(
+            schema
+                == .object([
+                    .init(name: "name", schema: .string(), required: true),
+                    .init(name: "nickname", schema: .string(), required: false),
+                    .init(name: "count", schema: .integer, required: true),
+                    .init(name: "colours", schema: .array(of: .enumeration(["red", "green"])), required: true),
+                    .init(name: "labels", schema: .map(of: .string()), required: true),
+                    .init(name: "owner", schema: .string(pattern: "^ws_[A-Za-z0-9]{1,64}$"), required: true),
+                    .init(name: "at", schema: .string(format: "date-time"), required: true),
+                    .init(name: "nested", schema: .array(of: .object([.init(name: "is_flag", schema: .boolean, required: true)])), required: true),
+                ])
+        )
     }
 
     @Test func refusesAPrimitiveItCannotDescribe() {

@@ -1,7 +1,8 @@
-@testable import Deactivation
 import Models
 import Pipeline
 import Testing
+
+@testable import Deactivation
 
 /// The command table handles exactly the commands the catalogue (and so the AsyncAPI document)
 /// promises on Deactivation's topic, and the handler decodes exactly those.

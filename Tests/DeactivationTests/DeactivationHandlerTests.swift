@@ -1,18 +1,22 @@
 import Directory
 import Foundation
 import GRDB
-@testable import Deactivation
 import Hashing
 import Models
 import Pipeline
 import Testing
+
+@testable import Deactivation
 
 /// The handler over a real (in-memory) SQLite database: commands against the directory replica, the
 /// participants' confirmations, completion, retries, failure and a late confirmation.
 @Suite("Deactivation handler with SQLite")
 struct DeactivationHandlerTests {
     let store: ServiceStore
-    let handler = DeactivationHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")), settings: SagaSettings(stepTimeout: 10, maxAttempts: 2))
+    let handler = DeactivationHandler(
+        authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
+        settings: SagaSettings(stepTimeout: 10, maxAttempts: 2)
+    )
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let ownerKey = Credential.apiKey(clientID: ClientID(rawValue: "key_owner"), secret: "owner-secret")
 
@@ -23,25 +27,51 @@ struct DeactivationHandlerTests {
             OrganizationFeaturesChanged(organizationID: organization, enabled: [.workspaceDeactivation]),
             WorkspaceCreated(workspaceID: workspace, organizationID: organization, name: "Target", createdBy: nil),
             MemberAdded(workspaceID: workspace, userID: owner, email: "owner@acme.example", role: .owner),
-            APIKeyIssued(clientID: ClientID(rawValue: "key_owner"), workspaceID: workspace, userID: owner, scopes: Array(Scope.all),
-                         secretHash: Secret.hash("owner-secret"), issuerRole: .owner, expiresAt: nil),
+            APIKeyIssued(
+                clientID: ClientID(rawValue: "key_owner"),
+                workspaceID: workspace,
+                userID: owner,
+                scopes: Array(Scope.all),
+                secretHash: Secret.hash("owner-secret"),
+                issuerRole: .owner,
+                expiresAt: nil
+            ),
         ] {
             _ = try apply(event)
         }
     }
 
     func apply(_ event: any Message) throws -> [DomainEvent] {
-        let envelope = Envelope(id: UUID().uuidString, type: type(of: event).messageType, source: "/t", time: now, subject: nil, payload: JSONCoding.encode(event))
+        let envelope = Envelope(
+            id: UUID().uuidString,
+            type: type(of: event).messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            payload: JSONCoding.encode(event)
+        )
         return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db) }
     }
 
     func run<M: Message>(_ command: M, as credential: Credential) throws -> CommandOutcome {
-        let envelope = Envelope(id: UUID().uuidString, type: M.messageType, source: "/t", time: now, subject: nil, authorization: credential.headerValue, payload: JSONCoding.encode(command))
-        return try store.writer.write { db in try handler.handle(command, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db) }
+        let envelope = Envelope(
+            id: UUID().uuidString,
+            type: M.messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            authorization: credential.headerValue,
+            payload: JSONCoding.encode(command)
+        )
+        return try store.writer.write { db in
+            try handler.handle(command, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
+        }
     }
 
     func housekeep(after seconds: TimeInterval) throws -> [DomainEvent] {
-        try store.writer.write { db in try handler.housekeep(context: .live(commandID: UUID().uuidString, now: now.addingTimeInterval(seconds)), db: db) }
+        try store.writer.write { db in
+            try handler.housekeep(context: .live(commandID: UUID().uuidString, now: now.addingTimeInterval(seconds)), db: db)
+        }
     }
 
     func status(_ operation: String) throws -> String? {
@@ -50,9 +80,12 @@ struct DeactivationHandlerTests {
 
     func lifecycleDone(_ operation: OperationID) -> WorkspaceDeactivated {
         WorkspaceDeactivated(
-            workspaceID: workspace, operationID: operation,
+            workspaceID: workspace,
+            operationID: operation,
             workflows: [WorkflowSwitches(workflowID: WorkflowID(rawValue: "wf_1"), name: "Triage", enabled: true, triggersEnabled: false)],
-            stoppedExecutions: [], stoppedIntegrations: [], revokedKeys: [ClientID(rawValue: "key_owner")]
+            stoppedExecutions: [],
+            stoppedIntegrations: [],
+            revokedKeys: [ClientID(rawValue: "key_owner")]
         )
     }
 
@@ -62,7 +95,9 @@ struct DeactivationHandlerTests {
         let reference = OperationReference(operationID: operation, kind: .deactivation, workspaceID: workspace, organizationID: organization)
         // The workspace is inactive here at once: a second request is refused, racing or not.
         #expect { try run(DeactivateWorkspace(workspaceID: workspace), as: ownerKey) } throws: { code($0) == .workspaceInactive }
-        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: { code($0) == .operationInProgress }
+        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: {
+            code($0) == .operationInProgress
+        }
         #expect(try apply(lifecycleDone(operation)).isEmpty)
         #expect(try apply(lifecycleDone(operation)).isEmpty, "a repeated confirmation counts once")
         let completion = try apply(SharingStepCompleted(operation: reference, endedShares: []))
@@ -73,7 +108,9 @@ struct DeactivationHandlerTests {
         // Reactivation lists the switches from before, and completes the same way.
         let reactivated = try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token"))
         #expect(reactivated.items?.first?.created["workflow_id"] == "wf_1" && reactivated.items?.first?.created["enabled_before"] == "true")
-        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: { code($0) == .operationInProgress }
+        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: {
+            code($0) == .operationInProgress
+        }
     }
 
     @Test func aSilentStepIsRetriedThenFailedAndALateConfirmationCompletes() throws {

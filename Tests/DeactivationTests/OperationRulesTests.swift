@@ -1,22 +1,42 @@
 import Directory
 import Foundation
-@testable import Deactivation
 import Models
 import Pipeline
 import TestSupport
 import Testing
+
+@testable import Deactivation
 
 let organization = OrganizationID(rawValue: "org_acme")
 let workspace = WorkspaceID(rawValue: "ws_target")
 let owner = UserID(rawValue: "usr_owner")
 
 func member(role: Role = .owner, scopes: Set<Scope> = Scope.all, in home: WorkspaceID = WorkspaceID(rawValue: "ws_home")) -> Principal {
-    .member(Caller(userID: owner, clientID: ClientID(rawValue: "key_owner"), workspaceID: home, organizationID: organization, role: role, scopes: scopes.intersection(role.scopes)))
+    .member(
+        Caller(
+            userID: owner,
+            clientID: ClientID(rawValue: "key_owner"),
+            workspaceID: home,
+            organizationID: organization,
+            role: role,
+            scopes: scopes.intersection(role.scopes)
+        )
+    )
 }
 
-func target(status: WorkspaceStatus = .active, organization org: OrganizationID = organization, features: Set<Feature> = [.workspaceDeactivation],
-            callerRole: Role? = .owner, running: OperationID? = nil) -> TargetState {
-    TargetState(workspace: DirectoryWorkspace(id: workspace, organizationID: org, name: "Target", status: status), features: features, callerRole: callerRole, running: running)
+func target(
+    status: WorkspaceStatus = .active,
+    organization org: OrganizationID = organization,
+    features: Set<Feature> = [.workspaceDeactivation],
+    callerRole: Role? = .owner,
+    running: OperationID? = nil
+) -> TargetState {
+    TargetState(
+        workspace: DirectoryWorkspace(id: workspace, organizationID: org, name: "Target", status: status),
+        features: features,
+        callerRole: callerRole,
+        running: running
+    )
 }
 
 func code(_ error: any Error) -> ErrorCode? { (error as? Rejection)?.code }
@@ -31,11 +51,19 @@ struct OperationRulesTests {
         let started = try #require(outcome.events.first?.message as? DeactivationStarted)
         #expect(started.operation.kind == .deactivation && started.operation.workspaceID == workspace && started.requestedBy == owner)
         #expect(started.steps == [.lifecycle, .sharing] && outcome.events.first?.subject == workspace.rawValue)
-        #expect(outcome.created == ["operation_id": started.operation.operationID.rawValue, "workspace_id": workspace.rawValue, "status": "deactivating"])
+        #expect(
+            outcome.created == ["operation_id": started.operation.operationID.rawValue, "workspace_id": workspace.rawValue, "status": "deactivating"]
+        )
     }
 
     @Test func deactivationRejections() {
-        func rejects(_ expected: ErrorCode, by principal: Principal = member(), target state: TargetState = target(), id: WorkspaceID = workspace, sourceLocation: SourceLocation = #_sourceLocation) {
+        func rejects(
+            _ expected: ErrorCode,
+            by principal: Principal = member(),
+            target state: TargetState = target(),
+            id: WorkspaceID = workspace,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             #expect(sourceLocation: sourceLocation) {
                 try OperationRules.deactivate(DeactivateWorkspace(workspaceID: id), by: principal, target: state, context: fixedContext())
             } throws: { code($0) == expected }
@@ -55,26 +83,54 @@ struct OperationRulesTests {
 
     @Test func theOperatorReactivatesAndIsToldWhatCameBefore() throws {
         let share = ShareReference(
-            shareID: ShareID(rawValue: "shr_1"), organizationID: organization, integrationID: IntegrationID(rawValue: "int_1"), integrationKind: .step,
-            integrationName: "Alerts", sourceWorkspaceID: workspace, destinationWorkspaceID: WorkspaceID(rawValue: "ws_other"), requestedBy: owner
+            shareID: ShareID(rawValue: "shr_1"),
+            organizationID: organization,
+            integrationID: IntegrationID(rawValue: "int_1"),
+            integrationKind: .step,
+            integrationName: "Alerts",
+            sourceWorkspaceID: workspace,
+            destinationWorkspaceID: WorkspaceID(rawValue: "ws_other"),
+            requestedBy: owner
         )
         let before = StateBefore(
             workflows: [WorkflowSwitches(workflowID: WorkflowID(rawValue: "wf_1"), name: "Triage", enabled: true, triggersEnabled: true)],
             shares: [EndedShare(share: share, statusBefore: .accepted)]
         )
-        let outcome = try OperationRules.reactivate(reactivate, by: .operator, target: target(status: .inactive), before: before, context: fixedContext())
+        let outcome = try OperationRules.reactivate(
+            reactivate,
+            by: .operator,
+            target: target(status: .inactive),
+            before: before,
+            context: fixedContext()
+        )
         let started = try #require(outcome.events.first?.message as? ReactivationStarted)
         #expect(started.operation.kind == .reactivation && outcome.created["status"] == "reactivating")
         let items = try #require(outcome.items).map(\.created)
         #expect(items.count == 2)
-        #expect(items[0] == ["kind": "workflow", "workflow_id": "wf_1", "name": "Triage", "enabled_before": "true", "triggers_enabled_before": "true"])
-        #expect(items[1]["kind"] == "share" && items[1]["direction"] == "from" && items[1]["other_workspace_id"] == "ws_other" && items[1]["status_before"] == "accepted")
+        #expect(
+            items[0] == ["kind": "workflow", "workflow_id": "wf_1", "name": "Triage", "enabled_before": "true", "triggers_enabled_before": "true"]
+        )
+        #expect(
+            items[1]["kind"] == "share" && items[1]["direction"] == "from" && items[1]["other_workspace_id"] == "ws_other"
+                && items[1]["status_before"] == "accepted"
+        )
     }
 
     @Test func reactivationRejections() {
-        func rejects(_ expected: ErrorCode, by principal: Principal = .operator, target state: TargetState = target(status: .inactive), sourceLocation: SourceLocation = #_sourceLocation) {
+        func rejects(
+            _ expected: ErrorCode,
+            by principal: Principal = .operator,
+            target state: TargetState = target(status: .inactive),
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             #expect(sourceLocation: sourceLocation) {
-                try OperationRules.reactivate(ReactivateWorkspace(workspaceID: workspace), by: principal, target: state, before: StateBefore(), context: fixedContext())
+                try OperationRules.reactivate(
+                    ReactivateWorkspace(workspaceID: workspace),
+                    by: principal,
+                    target: state,
+                    before: StateBefore(),
+                    context: fixedContext()
+                )
             } throws: { code($0) == expected }
         }
         rejects(.forbidden, by: member())

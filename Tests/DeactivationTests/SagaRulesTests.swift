@@ -1,19 +1,31 @@
 import Foundation
-@testable import Deactivation
 import Models
 import Pipeline
 import Testing
+
+@testable import Deactivation
 
 @Suite("Saga rules")
 struct SagaRulesTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
     let settings = SagaSettings(stepTimeout: 30, maxAttempts: 3)
 
-    func operation(_ kind: OperationKind = .deactivation, status: OperationStatus = .inProgress, lifecycle: StepState? = nil, sharing: StepState? = nil) -> OperationState {
+    func operation(
+        _ kind: OperationKind = .deactivation,
+        status: OperationStatus = .inProgress,
+        lifecycle: StepState? = nil,
+        sharing: StepState? = nil
+    ) -> OperationState {
         let pending = StepState(confirmed: false, attempts: 1, lastRequestedAt: start)
         return OperationState(
-            reference: OperationReference(operationID: OperationID(rawValue: "op_1"), kind: kind, workspaceID: workspace, organizationID: organization),
-            status: status, steps: [.lifecycle: lifecycle ?? pending, .sharing: sharing ?? pending]
+            reference: OperationReference(
+                operationID: OperationID(rawValue: "op_1"),
+                kind: kind,
+                workspaceID: workspace,
+                organizationID: organization
+            ),
+            status: status,
+            steps: [.lifecycle: lifecycle ?? pending, .sharing: sharing ?? pending]
         )
     }
 
@@ -22,10 +34,14 @@ struct SagaRulesTests {
     @Test func theOperationCompletesOnceEveryStepConfirmed() {
         #expect(SagaRules.afterConfirmation(operation(lifecycle: confirmed)).isEmpty)
         #expect(SagaRules.afterConfirmation(operation(lifecycle: confirmed, sharing: confirmed)).first?.message is DeactivationCompleted)
-        #expect(SagaRules.afterConfirmation(operation(.reactivation, lifecycle: confirmed, sharing: confirmed)).first?.message is ReactivationCompleted)
+        #expect(
+            SagaRules.afterConfirmation(operation(.reactivation, lifecycle: confirmed, sharing: confirmed)).first?.message is ReactivationCompleted
+        )
         #expect(SagaRules.afterConfirmation(operation(status: .completed, lifecycle: confirmed, sharing: confirmed)).isEmpty, "never twice")
-        #expect(SagaRules.afterConfirmation(operation(status: .failed, lifecycle: confirmed, sharing: confirmed)).first?.message is DeactivationCompleted,
-                "a late confirmation completes a failed operation")
+        #expect(
+            SagaRules.afterConfirmation(operation(status: .failed, lifecycle: confirmed, sharing: confirmed)).first?.message is DeactivationCompleted,
+            "a late confirmation completes a failed operation"
+        )
     }
 
     @Test func aSilentStepIsAskedAgainThenReportedFailed() throws {

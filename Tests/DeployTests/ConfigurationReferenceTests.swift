@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The deployment files and docs/configuration.md speak of exactly the settings the code reads, with
 /// the defaults the code has.
@@ -35,7 +35,9 @@ struct ConfigurationReferenceTests {
 
     static func swiftFiles(under directory: URL) throws -> [URL] {
         guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
-        return (FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []).filter { $0.pathExtension == "swift" }
+        return (FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []).filter {
+            $0.pathExtension == "swift"
+        }
     }
 
     static func variablesNamed(in text: String) -> Set<String> {
@@ -57,7 +59,7 @@ struct ConfigurationReferenceTests {
             for line in source.split(separator: "\n") {
                 for (index, pattern) in patterns.enumerated() {
                     guard let match = try pattern.firstMatch(in: line),
-                          let name = match.output[1].substring, let value = match.output[2].substring
+                        let name = match.output[1].substring, let value = match.output[2].substring
                     else { continue }
                     let variable = index == 0 ? String(name) : "TENANCY_" + name.uppercased()
                     defaults[variable, default: []].insert(normalized(String(value)))
@@ -76,7 +78,7 @@ struct ConfigurationReferenceTests {
             let cells = line.replacingOccurrences(of: #"\|"#, with: "¦").split(separator: "|", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count > 4, let name = cells[1].wholeMatch(of: /`(TENANCY_[A-Z_]+)`/)?.output.1,
-                  let value = cells[3].firstMatch(of: /`([^`]*)`/)?.output.1
+                let value = cells[3].firstMatch(of: /`([^`]*)`/)?.output.1
             else { continue }
             defaults[String(name), default: []].append(normalized(String(value)))
         }
@@ -102,7 +104,8 @@ struct ConfigurationReferenceTests {
         let known = try Self.variablesTheCodeReads()
         #expect(known.count > 30)
         let deploy = Self.root.appendingPathComponent("deploy")
-        let files = ["compose.yaml", "Dockerfile"].map { deploy.appendingPathComponent($0) }
+        let files =
+            ["compose.yaml", "Dockerfile"].map { deploy.appendingPathComponent($0) }
             + (try FileManager.default.contentsOfDirectory(at: deploy.appendingPathComponent("kubernetes"), includingPropertiesForKeys: nil))
         for file in files {
             let used = Self.variablesNamed(in: try String(contentsOf: file, encoding: .utf8))

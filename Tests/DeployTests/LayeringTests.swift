@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The layer the compiler cannot check inside a service target: rules are pure. A rule lives in a
 /// `Decide/` folder or in a file named `*Rules.swift` or `*Validation.swift`, and imports only
@@ -10,7 +10,8 @@ struct LayeringTests {
     static let allowedInRules: Set<String> = ["Foundation", "Models", "Hashing", "Directory", "Yams"]
 
     static func isRule(_ file: URL) -> Bool {
-        file.pathComponents.contains("Decide") || file.lastPathComponent.hasSuffix("Rules.swift") || file.lastPathComponent.hasSuffix("Validation.swift")
+        file.pathComponents.contains("Decide") || file.lastPathComponent.hasSuffix("Rules.swift")
+            || file.lastPathComponent.hasSuffix("Validation.swift")
     }
 
     static func imports(of source: String) -> Set<String> {

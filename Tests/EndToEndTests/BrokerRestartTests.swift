@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Logging
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// The broker dies while a service works through a backlog, and comes back. Tansu here keeps topics
 /// in memory, so it comes back empty: the test recreates the topics and counts what the broker
@@ -61,8 +61,11 @@ struct BrokerRestartTests {
         // A backlog the service is working through when the broker dies.
         let commands = (0..<2_000).map {
             CommandClient.record(
-                CreateOrganization(name: "Org \($0)", ownerEmail: "o\($0)@acme.example"), topic: deployment.topics.lifecycleCommands, key: "org-\($0 % 13)",
-                credential: .operator(token: deployment.operatorToken), id: "broker-\($0)"
+                CreateOrganization(name: "Org \($0)", ownerEmail: "o\($0)@acme.example"),
+                topic: deployment.topics.lifecycleCommands,
+                key: "org-\($0 % 13)",
+                credential: .operator(token: deployment.operatorToken),
+                id: "broker-\($0)"
             )
         }
         let before = try ResultWatcher(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
@@ -83,9 +86,13 @@ struct BrokerRestartTests {
         var held: Set<String> = []
         try await Wait.until("the service has applied what it had fetched", timeout: .seconds(60), every: .seconds(2)) {
             let now = try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM organization", deployment)
-            let holding = Set(try await EffectCheck.values(
-                "lifecycle", "SELECT json_extract(CAST(value AS TEXT), '$.command_id') FROM outbox WHERE topic = '\(deployment.topics.commandResults)'", deployment
-            ))
+            let holding = Set(
+                try await EffectCheck.values(
+                    "lifecycle",
+                    "SELECT json_extract(CAST(value AS TEXT), '$.command_id') FROM outbox WHERE topic = '\(deployment.topics.commandResults)'",
+                    deployment
+                )
+            )
             defer { (applied, held) = (now, holding) }
             return now == applied && holding == held
         }
@@ -115,7 +122,10 @@ struct BrokerRestartTests {
         let delivered = after.arrivals
         // Only what the outbox held comes: nothing the broker acknowledged is sent twice. (A result the old
         // broker stored without acknowledging it, its answer lost as it died, is held and comes again.)
-        #expect(Set(delivered.keys).isSubset(of: held), "\(Set(delivered.keys).subtracting(held).count) results sent again after the broker acknowledged them")
+        #expect(
+            Set(delivered.keys).isSubset(of: held),
+            "\(Set(delivered.keys).subtracting(held).count) results sent again after the broker acknowledged them"
+        )
         // A crash between a row's delivery and its deletion sends it again after the restart: an identical copy.
         #expect(delivered.values.allSatisfy { (crashed ? $0.copiesIdentical : $0.copies == 1) && $0.accepted })
         var readiness = ""
@@ -130,15 +140,19 @@ struct BrokerRestartTests {
             let groupHistory = lifecycle.log.split(separator: "\n").filter { line in
                 ["partitions", "rejoin", "rebalance", "consuming", "started"].contains { line.contains($0) }
             }
-            Issue.record("last readiness answer: \(readiness); service crashed: \(crashed); its group history:\n\(groupHistory.suffix(30).joined(separator: "\n"))")
+            Issue.record(
+                "last readiness answer: \(readiness); service crashed: \(crashed); its group history:\n\(groupHistory.suffix(30).joined(separator: "\n"))"
+            )
             throw error
         }
-        print("""
+        print(
+            """
             broker restart: \(commands.count) commands sent, \(applied) applied (with those it had fetched before the broker died), \(answeredBefore.count) answered before; \
             \(held.count) results (and their events) held in the outbox while it was down and \(delivered.count) delivered once after it came back \
             (\(delivered.keys.filter(answeredBefore.contains).count) of them stored by the broker before, unacknowledged); \
             lost by the broker itself: \(commands.count - applied) unread commands and the \(answeredBefore.count) results it had stored
-            """)
+            """
+        )
         after.stop()
         await watchingAfter.value
     }

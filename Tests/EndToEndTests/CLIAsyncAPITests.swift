@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tenancy asyncapi` prints the document that `deploy/asyncapi.yaml` holds, without a broker.
 @Suite("CLI: the AsyncAPI document")

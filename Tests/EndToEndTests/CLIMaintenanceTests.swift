@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// The CLI subcommands for day-to-day upkeep that the other stories do not use: SSO copy and
 /// claim-mapping removal, key and invitation revocation, member removal, runner deletion, workflow
@@ -21,15 +21,28 @@ struct CLIMaintenanceTests {
         let org = try await stack.accepted(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ana@acme.example"], as: [:])
         let home = try #require(org.created["workspace_id"])
         let ana = try Stack.key(org)
-        _ = try await stack.accepted(["org", "features", try #require(org.created["organization_id"]), "--as-operator", "--enable", "workspace_creation"], as: [:])
+        _ = try await stack.accepted(
+            ["org", "features", try #require(org.created["organization_id"]), "--as-operator", "--enable", "workspace_creation"],
+            as: [:]
+        )
 
         // SSO: configure, map and unmap a claim, copy the settings into another workspace.
         let certificate = deployment.directory.appendingPathComponent("idp.pem").path
-        let made = try await runToCompletion("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                                                "-keyout", deployment.directory.appendingPathComponent("idp.key").path, "-out", certificate, "-days", "2", "-subj", "/CN=idp"])
+        let made = try await runToCompletion(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", deployment.directory.appendingPathComponent("idp.key").path, "-out", certificate, "-days", "2", "-subj", "/CN=idp",
+            ]
+        )
         #expect(made.status == 0, "\(made.errors)")
-        _ = try await stack.accepted(["sso", "configure", "--entity-id", "urn:acme:idp", "--sso-url", "https://idp.acme.example/sso", "--certificate-file", certificate], as: ana)
-        let mapping = try #require(try await stack.accepted(["sso", "map-claim", "--claim", "groups", "--value", "soc", "--role", "operator"], as: ana).created["mapping_id"])
+        _ = try await stack.accepted(
+            ["sso", "configure", "--entity-id", "urn:acme:idp", "--sso-url", "https://idp.acme.example/sso", "--certificate-file", certificate],
+            as: ana
+        )
+        let mapping = try #require(
+            try await stack.accepted(["sso", "map-claim", "--claim", "groups", "--value", "soc", "--role", "operator"], as: ana).created["mapping_id"]
+        )
         #expect((try await stack.read(["sso", "mappings", home])["claim_mappings"] as? [[String: Any]])?.count == 1)
         _ = try await stack.accepted(["sso", "unmap", mapping], as: ana)
         #expect((try await stack.read(["sso", "mappings", home])["claim_mappings"] as? [[String: Any]])?.isEmpty == true)
@@ -43,11 +56,16 @@ struct CLIMaintenanceTests {
         try await stack.rejected(["key", "issue"], as: spare, .unauthenticated)
         let withdrawn = try await stack.accepted(["user", "invite", "late@acme.example", "--role", "viewer"], as: ana)
         _ = try await stack.accepted(["user", "revoke-invitation", try #require(withdrawn.created["invitation_id"])], as: ana)
-        try await stack.rejected(["user", "accept", try #require(withdrawn.created["invitation_id"])],
-                                 as: ["TENANCY_INVITATION_TOKEN": try #require(withdrawn.secrets?["invitation_token"])], .notPending)
+        try await stack.rejected(
+            ["user", "accept", try #require(withdrawn.created["invitation_id"])],
+            as: ["TENANCY_INVITATION_TOKEN": try #require(withdrawn.secrets?["invitation_token"])],
+            .notPending
+        )
         let invited = try await stack.accepted(["user", "invite", "dev@acme.example", "--role", "operator"], as: ana)
-        let dev = try await stack.accepted(["user", "accept", try #require(invited.created["invitation_id"])],
-                                           as: ["TENANCY_INVITATION_TOKEN": try #require(invited.secrets?["invitation_token"])])
+        let dev = try await stack.accepted(
+            ["user", "accept", try #require(invited.created["invitation_id"])],
+            as: ["TENANCY_INVITATION_TOKEN": try #require(invited.secrets?["invitation_token"])]
+        )
         _ = try await stack.accepted(["user", "remove", try #require(dev.created["user_id"])], as: ana)
         let members = try await stack.read(["workspace", "show", home])["members"] as? [[String: Any]] ?? []
         #expect(members.map { $0["email"] as? String } == ["ana@acme.example"])
@@ -68,18 +86,26 @@ struct CLIMaintenanceTests {
         _ = try await stack.accepted(["workflow", "publish", workflow], as: ana)
         let execution = try #require(try await stack.accepted(["workflow", "run", workflow], as: ana).created["execution_id"])
         _ = try await stack.accepted(["workflow", "finish", execution, "succeeded"], as: ana)
-        #expect((try await stack.read(["workflow", "executions", home])["executions"] as? [[String: Any]])?.map { $0["status"] as? String } == ["succeeded"])
+        #expect(
+            (try await stack.read(["workflow", "executions", home])["executions"] as? [[String: Any]])?.map { $0["status"] as? String } == [
+                "succeeded"
+            ]
+        )
         let revision = try await stack.cli(["workflow", "revision", try #require(imported.created["revision_id"])])
         #expect(revision.status == 0 && revision.output.contains("run: page"), "\(revision.errors)")
 
         // One notification in full: the invitation email (no SMTP here, so published as not_sent).
         var listed: [[String: Any]] = []
         try await Wait.until("invitation notifications recorded", timeout: .seconds(20), every: .milliseconds(200)) {
-            listed = (try? await stack.read(["notifications", "list", home, "--recipient", "dev@acme.example"]))?["notifications"] as? [[String: Any]] ?? []
+            listed =
+                (try? await stack.read(["notifications", "list", home, "--recipient", "dev@acme.example"]))?["notifications"] as? [[String: Any]]
+                ?? []
             return !listed.isEmpty
         }
         let shown = try await stack.read(["notifications", "show", try #require(listed.first?["notification_id"] as? String)])
         #expect(shown["status"] as? String == "not_sent" && (shown["subject"] as? String)?.contains("invited to Acme") == true)
-        #expect((shown["text"] as? String)?.contains("tenancy user accept") == true && (shown["html"] as? String)?.contains("<!DOCTYPE html>") == true)
+        #expect(
+            (shown["text"] as? String)?.contains("tenancy user accept") == true && (shown["html"] as? String)?.contains("<!DOCTYPE html>") == true
+        )
     }
 }

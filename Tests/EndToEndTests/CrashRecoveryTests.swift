@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Logging
 import Models
-import Testing
 import TestSupport
+import Testing
 
 @Suite("End to end: crash recovery", .serialized, .timeLimit(.minutes(10)))
 struct CrashRecoveryTests {
@@ -17,12 +17,18 @@ struct CrashRecoveryTests {
         defer { lifecycle.stop(signal: SIGKILL) }
 
         let count = 1_000
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "e2e"))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: Logger(label: "e2e")
+        )
         defer { producer.close() }
         let commands = (0..<count).map { index in
             CommandFactory.record(
-                CreateOrganization(name: "Org \(index)", ownerEmail: "owner\(index)@example.com"), topic: deployment.topics.lifecycleCommands,
-                id: "cmd-\(index)", key: "org-\(index % 17)", credential: .operator(token: deployment.operatorToken)
+                CreateOrganization(name: "Org \(index)", ownerEmail: "owner\(index)@example.com"),
+                topic: deployment.topics.lifecycleCommands,
+                id: "cmd-\(index)",
+                key: "org-\(index % 17)",
+                credential: .operator(token: deployment.operatorToken)
             )
         }
         let sent = await producer.send(commands)
@@ -32,7 +38,9 @@ struct CrashRecoveryTests {
         var read: [KafkaConsumedMessage] = []
         func answered() -> Int { Set(read.compactMap { $0.header("ce_subject") }).count }
         for killAt in [150, 600] {
-            read += try await results.read(timeout: .seconds(120)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= killAt }
+            read += try await results.read(timeout: .seconds(120)) { batch in
+                Set((read + batch).compactMap { $0.header("ce_subject") }).count >= killAt
+            }
             await lifecycle.stopped(by: SIGKILL)
             lifecycle = try deployment.start("lifecycle", httpPort: port)
         }
@@ -60,11 +68,15 @@ struct CrashRecoveryTests {
         #expect(byID.count == count * 4)
         #expect(byID.values.allSatisfy { Set($0.map(\.value)).count == 1 })
         let types = Dictionary(grouping: byID.values.map { $0[0].header("ce_type")! }) { $0 }.mapValues(\.count)
-        #expect(types == [
-            OrganizationCreated.messageType.rawValue: count, WorkspaceCreated.messageType.rawValue: count,
-            MemberAdded.messageType.rawValue: count, APIKeyIssued.messageType.rawValue: count,
-        ])
-        print("crash recovery: \(count) commands, 2 SIGKILLs, \(copiesRepublished) result copies re-published, \(allEvents.count - count * 4) event copies re-published")
+        #expect(
+            types == [
+                OrganizationCreated.messageType.rawValue: count, WorkspaceCreated.messageType.rawValue: count,
+                MemberAdded.messageType.rawValue: count, APIKeyIssued.messageType.rawValue: count,
+            ]
+        )
+        print(
+            "crash recovery: \(count) commands, 2 SIGKILLs, \(copiesRepublished) result copies re-published, \(allEvents.count - count * 4) event copies re-published"
+        )
         await results.close()
         await events.close()
     }

@@ -1,22 +1,46 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Deactivates and reactivates the doomed workspace during the load, issuing a new Owner key after
 /// each reactivation; every operation must complete despite the faults. Returns the command ids sent.
 enum DeactivationCycles {
-    static func run(_ cycles: Int, world: ReliabilityWorld, client: CommandClient, deployment: Deployment, services: RunningServices) async throws -> [String] {
+    static func run(
+        _ cycles: Int,
+        world: ReliabilityWorld,
+        client: CommandClient,
+        deployment: Deployment,
+        services: RunningServices
+    ) async throws -> [String] {
         var ids: [String] = []
         var credential = world.doomed.credential
         let workspace = world.doomed.id
         let asOperator = Credential.operator(token: deployment.operatorToken)
         for _ in 0..<cycles {
-            let deactivated = try await send(DeactivateWorkspace(workspaceID: workspace), topic: client.topics.deactivationCommands, credential: credential, client: client, ids: &ids)
+            let deactivated = try await send(
+                DeactivateWorkspace(workspaceID: workspace),
+                topic: client.topics.deactivationCommands,
+                credential: credential,
+                client: client,
+                ids: &ids
+            )
             try await waitForOperation(deactivated.created["operation_id"], status: "deactivated", services: services)
-            let reactivated = try await send(ReactivateWorkspace(workspaceID: workspace), topic: client.topics.deactivationCommands, credential: asOperator, client: client, ids: &ids)
+            let reactivated = try await send(
+                ReactivateWorkspace(workspaceID: workspace),
+                topic: client.topics.deactivationCommands,
+                credential: asOperator,
+                client: client,
+                ids: &ids
+            )
             try await waitForOperation(reactivated.created["operation_id"], status: "reactivated", services: services)
-            let key = try await send(IssueOwnerKey(workspaceID: workspace, userID: world.anaUserID), topic: client.topics.lifecycleCommands, credential: asOperator, client: client, ids: &ids)
+            let key = try await send(
+                IssueOwnerKey(workspaceID: workspace, userID: world.anaUserID),
+                topic: client.topics.lifecycleCommands,
+                credential: asOperator,
+                client: client,
+                ids: &ids
+            )
             credential = try ReliabilityWorld.credential(of: key)
         }
         return ids
@@ -24,7 +48,13 @@ enum DeactivationCycles {
 
     /// Sends one command and waits for its acceptance. A just-issued key may not have reached
     /// Deactivation yet (`unauthenticated` changes nothing): the command is then sent again, anew.
-    private static func send<M: Message>(_ command: M, topic: String, credential: Credential, client: CommandClient, ids: inout [String]) async throws -> CommandResult {
+    private static func send<M: Message>(
+        _ command: M,
+        topic: String,
+        credential: Credential,
+        client: CommandClient,
+        ids: inout [String]
+    ) async throws -> CommandResult {
         let deadline = ContinuousClock.now + .seconds(120)
         while true {
             let record = CommandClient.record(command, topic: topic, key: "doomed", credential: credential)
@@ -45,7 +75,7 @@ enum DeactivationCycles {
         let id = try #require(id)
         try await Wait.until("operation \(id) is \(status)", timeout: .seconds(300), every: .milliseconds(250)) {
             guard let body = await httpGet(port: services.port("deactivation"), path: "/operations/\(id)")?.body,
-                  let view = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+                let view = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             else { return false }
             if view["status"] as? String == "failed" { throw TestSupportError("operation \(id) failed: \(body)") }
             return view["status"] as? String == status

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Deactivating and reactivating a workspace through the `tenancy` CLI, against running Lifecycle,
 /// Sharing and Deactivation processes and a real broker; and a saga that waits for a stopped service.
@@ -16,7 +16,8 @@ struct DeactivationEndToEndTests {
         var (sharing, sharingPort) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
         let (deactivation, deactivationPort) = try await deployment.startReady(
-            "deactivation", environment: ["TENANCY_STEP_TIMEOUT_SECONDS": "4", "TENANCY_STEP_ATTEMPTS": "10"]
+            "deactivation",
+            environment: ["TENANCY_STEP_TIMEOUT_SECONDS": "4", "TENANCY_STEP_ATTEMPTS": "10"]
         )
         defer { deactivation.stop(signal: SIGKILL) }
         var stack = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: sharingPort, deactivationPort: deactivationPort)
@@ -29,22 +30,40 @@ struct DeactivationEndToEndTests {
         let home = try #require(org.created["workspace_id"])
         let ana = try #require(org.created["user_id"])
         let anaHome = try Stack.key(org)
-        _ = try await stack.accepted(["org", "features", organization, "--enable", "workspace_creation", "--enable", "cross_workspace_sharing",
-                                      "--enable", "workspace_deactivation"] + asOperator, as: [:])
+        _ = try await stack.accepted(
+            [
+                "org", "features", organization, "--enable", "workspace_creation", "--enable", "cross_workspace_sharing",
+                "--enable", "workspace_deactivation",
+            ] + asOperator,
+            as: [:]
+        )
         let created = try await stack.accepted(["workspace", "create", "--name", "Prod"], as: anaHome)
         let prod = try #require(created.created["workspace_id"])
         let anaProd = try Stack.key(created)
         let yaml = deployment.directory.appendingPathComponent("triage.yaml")
         try "name: triage\nsteps:\n  - run: page\n".write(to: yaml, atomically: true, encoding: .utf8)
-        let workflow = try #require(try await stack.accepted(["workflow", "import", yaml.path, "--name", "Triage"], as: anaProd).created["workflow_id"])
+        let workflow = try #require(
+            try await stack.accepted(["workflow", "import", yaml.path, "--name", "Triage"], as: anaProd).created["workflow_id"]
+        )
         _ = try await stack.accepted(["workflow", "publish", workflow], as: anaProd)
         let execution = try #require(try await stack.accepted(["workflow", "run", workflow], as: anaProd).created["execution_id"])
-        let okta = try #require(try await stack.accepted(["integration", "create", "--kind", "trigger", "--vendor", "okta", "--name", "Okta", "--oauth"], as: anaProd).created["integration_id"])
+        let okta = try #require(
+            try await stack.accepted(["integration", "create", "--kind", "trigger", "--vendor", "okta", "--name", "Okta", "--oauth"], as: anaProd)
+                .created["integration_id"]
+        )
         let spareKey = try Stack.key(try await stack.accepted(["key", "issue", "--scope", "workspace.read"], as: anaProd))
-        let slack = try #require(try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: anaProd).created["integration_id"])
+        let slack = try #require(
+            try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: anaProd).created[
+                "integration_id"
+            ]
+        )
         let outgoing = try await stack.accepted(["share", "create", slack, "--to", home], as: anaProd)
-        let vault = try #require(try await stack.accepted(["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=T"],
-                                                           as: anaHome.merging(["T": "v-secret"]) { $1 }).created["integration_id"])
+        let vault = try #require(
+            try await stack.accepted(
+                ["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=T"],
+                as: anaHome.merging(["T": "v-secret"]) { $1 }
+            ).created["integration_id"]
+        )
         let incoming = try await stack.accepted(["share", "create", vault, "--to", prod], as: anaHome)
         _ = try await stack.waitForCopy(try #require(outgoing.created["copy_integration_id"]), in: home)
         _ = try await stack.waitForCopy(try #require(incoming.created["copy_integration_id"]), in: prod)
@@ -54,7 +73,10 @@ struct DeactivationEndToEndTests {
         func ids(_ section: String, _ key: String) -> [String] { (plan[section] as? [[String: Any]])?.compactMap { $0[key] as? String } ?? [] }
         #expect(ids("workflows_to_disable", "workflow_id") == [workflow] && ids("executions_to_stop", "execution_id") == [execution])
         #expect(ids("oauth_integrations_to_stop", "integration_id") == [okta] && ids("api_keys_to_revoke", "client_id").count == 2)
-        #expect(ids("outgoing_shares_to_revoke", "share_id") == [outgoing.created["share_id"]] && ids("incoming_shares_to_revoke", "share_id") == [incoming.created["share_id"]])
+        #expect(
+            ids("outgoing_shares_to_revoke", "share_id") == [outgoing.created["share_id"]]
+                && ids("incoming_shares_to_revoke", "share_id") == [incoming.created["share_id"]]
+        )
         #expect(plan["other_workspaces_affected"] as? [String] == [home])
         #expect(try await stack.read(["workspace", "show", prod])["status"] as? String == "active")
 
@@ -63,7 +85,8 @@ struct DeactivationEndToEndTests {
         let deactivating = try await stack.accepted(["workspace", "deactivate", prod], as: anaProd)
         let operation = try #require(deactivating.created["operation_id"])
         try await Wait.until("Prod's keys refused", timeout: .seconds(20), every: .milliseconds(100)) {
-            (try? await stack.run(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Late"], as: anaProd).result?.error?.code) == .unauthenticated
+            (try? await stack.run(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Late"], as: anaProd).result?.error?.code)
+                == .unauthenticated
         }
         _ = try await stack.waitForCopy(try #require(outgoing.created["copy_integration_id"]), in: home, present: false)
         _ = try await stack.waitForCopy(try #require(incoming.created["copy_integration_id"]), in: prod, present: false)
@@ -78,11 +101,18 @@ struct DeactivationEndToEndTests {
         let reactivating = try await stack.accepted(["workspace", "reactivate", prod] + asOperator, as: [:])
         let before = reactivating.items?.map(\.created) ?? []
         #expect(before.contains { $0["kind"] == "workflow" && $0["workflow_id"] == workflow && $0["triggers_enabled_before"] == "true" })
-        #expect(Set(before.filter { $0["kind"] == "share" }.compactMap { $0["share_id"] }) == [outgoing.created["share_id"]!, incoming.created["share_id"]!])
+        #expect(
+            Set(before.filter { $0["kind"] == "share" }.compactMap { $0["share_id"] }) == [
+                outgoing.created["share_id"]!, incoming.created["share_id"]!,
+            ]
+        )
         _ = try await waitForStatus(stack, operation: try #require(reactivating.created["operation_id"]), "reactivated")
         let workflows = try await stack.read(["workflow", "list", prod])["workflows"] as? [[String: Any]] ?? []
         #expect(workflows.first?["enabled"] as? Bool == true && workflows.first?["triggers_enabled"] as? Bool == false)
-        #expect(try await stack.integrations(prod).first { $0["integration_id"] as? String == okta }?["refresh_state"] as? String == "needs_reconfiguration")
+        #expect(
+            try await stack.integrations(prod).first { $0["integration_id"] as? String == okta }?["refresh_state"] as? String
+                == "needs_reconfiguration"
+        )
         let executions = try await stack.read(["workflow", "executions", prod])["executions"] as? [[String: Any]] ?? []
         #expect(executions.map { $0["status"] as? String } == ["stopped"])
         try await stack.rejected(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Late"], as: anaProd, .unauthenticated)

@@ -1,19 +1,26 @@
 import Foundation
 import Kafka
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Compares what was accepted with the services' own state, the event topics and the emails:
 /// each accepted command's effect must exist exactly once.
 enum EffectCheck {
     /// Returns how many effects exist more often than their commands were accepted.
     static func duplicates(
-        accepted: [ReliabilityLoad.Kind: Int], world: ReliabilityWorld, deployment: Deployment, broker: TansuBroker, smtp: TestSMTPServer,
+        accepted: [ReliabilityLoad.Kind: Int],
+        world: ReliabilityWorld,
+        deployment: Deployment,
+        broker: TansuBroker,
+        smtp: TestSMTPServer,
         figures: inout ReliabilityFigures
     ) async throws -> Int {
-        let shares = accepted[.shareRequest, default: 0], keys = accepted[.apiKey, default: 0], integrations = accepted[.integration, default: 0]
-        let deliverable = accepted[.invitation, default: 0], refused = accepted[.refusedInvitation, default: 0]
+        let shares = accepted[.shareRequest, default: 0]
+        let keys = accepted[.apiKey, default: 0]
+        let integrations = accepted[.integration, default: 0]
+        let deliverable = accepted[.invitation, default: 0]
+        let refused = accepted[.refusedInvitation, default: 0]
         var duplicated = 0
         func compare(_ what: String, found: Int, expected: Int) {
             #expect(found == expected, "\(what): \(found), expected \(expected)")
@@ -21,10 +28,26 @@ enum EffectCheck {
         }
 
         // The services' own state.
-        compare("shares in Sharing", found: try await count("sharing", "SELECT COUNT(*) FROM share WHERE status = 'accepted'", deployment), expected: shares)
-        compare("read-only copies in Lifecycle", found: try await count("lifecycle", "SELECT COUNT(*) FROM shared_copy", deployment), expected: shares)
-        compare("load integrations in Lifecycle", found: try await count("lifecycle", "SELECT COUNT(*) FROM integration WHERE name LIKE 'load-%'", deployment), expected: integrations)
-        compare("invitations in Lifecycle", found: try await count("lifecycle", "SELECT COUNT(*) FROM invitation", deployment), expected: deliverable + refused)
+        compare(
+            "shares in Sharing",
+            found: try await count("sharing", "SELECT COUNT(*) FROM share WHERE status = 'accepted'", deployment),
+            expected: shares
+        )
+        compare(
+            "read-only copies in Lifecycle",
+            found: try await count("lifecycle", "SELECT COUNT(*) FROM shared_copy", deployment),
+            expected: shares
+        )
+        compare(
+            "load integrations in Lifecycle",
+            found: try await count("lifecycle", "SELECT COUNT(*) FROM integration WHERE name LIKE 'load-%'", deployment),
+            expected: integrations
+        )
+        compare(
+            "invitations in Lifecycle",
+            found: try await count("lifecycle", "SELECT COUNT(*) FROM invitation", deployment),
+            expected: deliverable + refused
+        )
 
         // The event topics, by ce_id: each event once, every copy the same bytes.
         let lifecycle = try await events(deployment.topics.lifecycleEvents, broker: broker, figures: &figures)
@@ -32,10 +55,18 @@ enum EffectCheck {
         compare("ShareRequested events", found: sharing[ShareRequested.messageType, default: []].count, expected: shares)
         compare("ShareAccepted events", found: sharing[ShareAccepted.messageType, default: []].count, expected: shares)
         compare("InvitationSent events", found: lifecycle[InvitationSent.messageType, default: []].count, expected: deliverable + refused)
-        let loadKeys = lifecycle[APIKeyIssued.messageType, default: []].compactMap { try? JSONCoding.decode(APIKeyIssued.self, from: $0) }.filter { $0.scopes == [.workspaceRead] }
+        let loadKeys = lifecycle[APIKeyIssued.messageType, default: []].compactMap { try? JSONCoding.decode(APIKeyIssued.self, from: $0) }.filter {
+            $0.scopes == [.workspaceRead]
+        }
         compare("APIKeyIssued events of the load", found: loadKeys.count, expected: keys)
-        let loadIntegrations = lifecycle[IntegrationCreated.messageType, default: []].compactMap { try? JSONCoding.decode(IntegrationCreated.self, from: $0) }
-        compare("IntegrationCreated events of the load", found: loadIntegrations.filter { $0.integration.name.hasPrefix("load-") }.count, expected: integrations)
+        let loadIntegrations = lifecycle[IntegrationCreated.messageType, default: []].compactMap {
+            try? JSONCoding.decode(IntegrationCreated.self, from: $0)
+        }
+        compare(
+            "IntegrationCreated events of the load",
+            found: loadIntegrations.filter { $0.integration.name.hasPrefix("load-") }.count,
+            expected: integrations
+        )
 
         // Emails: one per deliverable invitation; a copy only after a SIGKILL, with the same Message-ID.
         func invitationEmails() -> [ReceivedEmail] { smtp.messages().map(ReceivedEmail.init).filter { $0.to.hasPrefix("person") } }
@@ -47,7 +78,11 @@ enum EffectCheck {
         }
         let emails = invitationEmails()
         compare("distinct invitation emails", found: Set(emails.map(\.messageID)).count, expected: deliverable)
-        compare("refused invitation emails marked failed", found: try await count("notifications", "SELECT COUNT(*) FROM notification WHERE status = 'failed'", deployment), expected: refused)
+        compare(
+            "refused invitation emails marked failed",
+            found: try await count("notifications", "SELECT COUNT(*) FROM notification WHERE status = 'failed'", deployment),
+            expected: refused
+        )
         figures.emailCopiesAfterSIGKILL = emails.count - Set(emails.map(\.messageID)).count
         #expect(figures.emailCopiesAfterSIGKILL <= 1, "at most the email in flight at the one SIGKILL of Notifications comes twice")
         return duplicated
@@ -63,7 +98,9 @@ enum EffectCheck {
             Issue.record("event \(id) on \(topic) was published with different bytes")
         }
         figures.eventCopiesRepublished += records.count - byID.count
-        return Dictionary(grouping: byID.values.map { $0[0] }) { MessageType(rawValue: $0.header(Envelope.Header.type) ?? "") }.mapValues { $0.compactMap(\.value) }
+        return Dictionary(grouping: byID.values.map { $0[0] }) { MessageType(rawValue: $0.header(Envelope.Header.type) ?? "") }.mapValues {
+            $0.compactMap(\.value)
+        }
     }
 
     static func count(_ service: String, _ sql: String, _ deployment: Deployment) async throws -> Int {

@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Messaging
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// When, in a run of `commands` commands, which fault is injected. Positions are seeded random.
 struct FaultPlan {
@@ -30,7 +30,14 @@ struct FaultPlan {
         }
 
         /// Injects the fault; returns the ids of the already-sent commands it sent again.
-        func inject(services: RunningServices, deployment: Deployment, producer: KafkaProducer, sent: [ReliabilityLoad.Command], poison: [PoisonRecord], random: inout SplitMix64) async throws -> [String] {
+        func inject(
+            services: RunningServices,
+            deployment: Deployment,
+            producer: KafkaProducer,
+            sent: [ReliabilityLoad.Command],
+            poison: [PoisonRecord],
+            random: inout SplitMix64
+        ) async throws -> [String] {
             switch action {
             case .kill(let service):
                 // A service stopped on purpose stays down until its planned restart.
@@ -49,7 +56,9 @@ struct FaultPlan {
                 for outcome in await producer.send(copies.map(\.record)) { _ = try outcome.get() }
                 return copies.map(\.id)
             case .poison:
-                for outcome in await producer.send(poison.map(\.record) + Self.undecodableEvents(topic: deployment.topics.lifecycleEvents)) { _ = try outcome.get() }
+                for outcome in await producer.send(poison.map(\.record) + Self.undecodableEvents(topic: deployment.topics.lifecycleEvents)) {
+                    _ = try outcome.get()
+                }
             }
             return []
         }
@@ -60,10 +69,15 @@ struct FaultPlan {
                 KafkaRecord(topic: topic, key: Data("x".utf8), value: Data("not an event".utf8)),
                 KafkaRecord(
                     Envelope(
-                        id: "evt_poison\(UUID().uuidString.prefix(6))", type: "tenancy.lifecycle.Unheard.v1", source: "/nowhere", time: nil, subject: nil,
+                        id: "evt_poison\(UUID().uuidString.prefix(6))",
+                        type: "tenancy.lifecycle.Unheard.v1",
+                        source: "/nowhere",
+                        time: nil,
+                        subject: nil,
                         payload: Data("{}".utf8)
                     ),
-                    topic: topic, key: "x"
+                    topic: topic,
+                    key: "x"
                 ),
             ]
         }

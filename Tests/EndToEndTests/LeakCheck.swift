@@ -1,8 +1,8 @@
 import Foundation
 import Kafka
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Looks for every secret value the run created in every place it must never appear: the event,
 /// notification and dead-letter topics, the results (apart from a new key's secret, shown there
@@ -10,12 +10,19 @@ import TestSupport
 enum LeakCheck {
     /// Returns the number of (place, secret) pairs found.
     static func leaks(
-        secrets: Set<String>, resultsMayCarry: Set<String>, world: ReliabilityWorld, deployment: Deployment, broker: TansuBroker, smtp: TestSMTPServer,
+        secrets: Set<String>,
+        resultsMayCarry: Set<String>,
+        world: ReliabilityWorld,
+        deployment: Deployment,
+        broker: TansuBroker,
+        smtp: TestSMTPServer,
         services: RunningServices
     ) async throws -> Int {
         var places: [(name: String, text: String, allowed: Set<String>)] = []
         let topics = deployment.topics
-        for topic in [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents, topics.notifications, topics.deadLetter, topics.commandResults] {
+        for topic in [
+            topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents, topics.notifications, topics.deadLetter, topics.commandResults,
+        ] {
             places.append((topic, try await text(of: topic, broker: broker), topic == topics.commandResults ? resultsMayCarry : []))
         }
         places.append(("service logs", services.logs, []))
@@ -25,7 +32,8 @@ enum LeakCheck {
             let id = workspace.id.rawValue
             for (service, path) in [
                 ("lifecycle", "/workspaces/\(id)"), ("lifecycle", "/workspaces/\(id)/integrations"), ("lifecycle", "/workspaces/\(id)/api-keys"),
-                ("lifecycle", "/workspaces/\(id)/invitations"), ("sharing", "/workspaces/\(id)/shares"), ("notifications", "/workspaces/\(id)/notifications"),
+                ("lifecycle", "/workspaces/\(id)/invitations"), ("sharing", "/workspaces/\(id)/shares"),
+                ("notifications", "/workspaces/\(id)/notifications"),
                 ("deactivation", "/workspaces/\(id)/operations"),
             ] {
                 reads.append(await httpGet(port: services.port(service), path: path)?.body ?? "")
@@ -69,7 +77,9 @@ enum LeakCheck {
         let records = try await reader.readAll()
         await reader.close()
         return records.map { record in
-            ([record.key, record.value] + record.headers.map(\.value)).compactMap { $0.map { String(decoding: $0, as: UTF8.self) } }.joined(separator: "\n")
+            ([record.key, record.value] + record.headers.map(\.value)).compactMap { $0.map { String(decoding: $0, as: UTF8.self) } }.joined(
+                separator: "\n"
+            )
         }.joined(separator: "\n")
     }
 }
@@ -77,9 +87,15 @@ enum LeakCheck {
 @Suite("Reliability: the leak check itself")
 struct LeakCheckTests {
     @Test func findsEverySecretWhereverItIs() {
-        let integration = "vault-secret-\(UUID().uuidString)", load = "load-secret-\(UUID().uuidString)", client = "c2VjcmV0LWtleS1zZWNyZXQ"
+        let integration = "vault-secret-\(UUID().uuidString)"
+        let load = "load-secret-\(UUID().uuidString)"
+        let client = "c2VjcmV0LWtleS1zZWNyZXQ"
         let text = Data("{\"token\":\"\(integration)\"} Bearer key_1:\(client) trailing \(load)".utf8)
-        #expect(LeakCheck.secrets([integration, load, client, "vault-secret-\(UUID().uuidString)", "never-there"], in: text) == [integration, load, client])
+        #expect(
+            LeakCheck.secrets([integration, load, client, "vault-secret-\(UUID().uuidString)", "never-there"], in: text) == [
+                integration, load, client,
+            ]
+        )
         #expect(LeakCheck.secrets([integration], in: Data(integration.dropLast().utf8)).isEmpty, "a cut-off value is no leak")
     }
 }

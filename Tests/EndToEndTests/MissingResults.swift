@@ -17,10 +17,16 @@ enum MissingResults {
             let service = Self.service(taking: delivery.topic, topics: deployment.topics)
             let quoted = "'\(id)'"
             let nextOffset = try? await EffectCheck.values(
-                service, "SELECT next_offset FROM consumer_offset WHERE topic = '\(delivery.topic)' AND partition = \(delivery.partition)", deployment
+                service,
+                "SELECT next_offset FROM consumer_offset WHERE topic = '\(delivery.topic)' AND partition = \(delivery.partition)",
+                deployment
             ).first
             let inInbox = try? await EffectCheck.count(service, "SELECT count(*) FROM inbox WHERE message_id = \(quoted)", deployment)
-            let inOutbox = try? await EffectCheck.count(service, "SELECT count(*) FROM outbox WHERE json_extract(CAST(value AS TEXT), '$.command_id') = \(quoted)", deployment)
+            let inOutbox = try? await EffectCheck.count(
+                service,
+                "SELECT count(*) FROM outbox WHERE json_extract(CAST(value AS TEXT), '$.command_id') = \(quoted)",
+                deployment
+            )
             let log = (try? String(contentsOf: deployment.directory.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
             let mentions = log.split(separator: "\n").filter { $0.contains(id) }.prefix(3)
             lines.append(

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Email delivery when things go wrong: the SMTP server away for a while, the service killed or
 /// stopped in the middle of a burst. Nothing is lost; a copy is possible only after a SIGKILL, and

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// An email as the test SMTP server stored it.
 struct ReceivedEmail: Hashable {
@@ -28,16 +28,29 @@ struct NotificationsEndToEndTests {
         let sharing = try await deployment.startReady("sharing")
         let deactivation = try await deployment.startReady("deactivation")
         let notifications = try await deployment.startReady("notifications", environment: Self.smtp(smtpPort))
-        let stack = Stack(deployment: deployment, lifecyclePort: lifecycle.port, sharingPort: sharing.port, deactivationPort: deactivation.port, notificationsPort: notifications.port)
+        let stack = Stack(
+            deployment: deployment,
+            lifecyclePort: lifecycle.port,
+            sharingPort: sharing.port,
+            deactivationPort: deactivation.port,
+            notificationsPort: notifications.port
+        )
         return (stack, [lifecycle.process, sharing.process, deactivation.process, notifications.process])
     }
 
     static func smtp(_ port: Int) -> [String: String] {
-        ["TENANCY_SMTP_HOST": "127.0.0.1", "TENANCY_SMTP_PORT": String(port), "TENANCY_SMTP_RETRY_SECONDS": "0.3", "TENANCY_SMTP_FROM": "Tenancy <noreply@tenancy.test>"]
+        [
+            "TENANCY_SMTP_HOST": "127.0.0.1", "TENANCY_SMTP_PORT": String(port), "TENANCY_SMTP_RETRY_SECONDS": "0.3",
+            "TENANCY_SMTP_FROM": "Tenancy <noreply@tenancy.test>",
+        ]
     }
 
     /// Waits until the server holds `count` emails for which `filter` holds; returns all it holds.
-    static func waitForEmails(_ server: TestSMTPServer, count: Int, where filter: @escaping (ReceivedEmail) -> Bool = { _ in true }) async throws -> [ReceivedEmail] {
+    static func waitForEmails(
+        _ server: TestSMTPServer,
+        count: Int,
+        where filter: @escaping (ReceivedEmail) -> Bool = { _ in true }
+    ) async throws -> [ReceivedEmail] {
         try await Wait.until("\(count) emails", timeout: .seconds(60), every: .milliseconds(200)) {
             server.messages().map(ReceivedEmail.init).filter(filter).count >= count
         }
@@ -51,7 +64,7 @@ struct NotificationsEndToEndTests {
         defer { server.stop() }
         let deployment = try Deployment(broker: broker)
         let (stack, processes) = try await Self.start(deployment, smtpPort: server.port)
-        defer { processes.forEach { $0.stop(signal: SIGKILL) } }
+        defer { for process in processes { process.stop(signal: SIGKILL) } }
         var expected: [String: [String]] = [:]  // recipient -> subjects, in order
         func expect(_ recipient: String, _ subject: String) { expected[recipient, default: []].append(subject) }
 
@@ -60,22 +73,39 @@ struct NotificationsEndToEndTests {
         let organization = try #require(org.created["organization_id"])
         let home = try #require(org.created["workspace_id"])
         let ana = try Stack.key(org)
-        _ = try await stack.accepted(["org", "features", organization, "--as-operator", "--enable", "workspace_creation", "--enable", "cross_workspace_sharing",
-                                      "--enable", "workspace_deactivation"], as: [:])
+        _ = try await stack.accepted(
+            [
+                "org", "features", organization, "--as-operator", "--enable", "workspace_creation", "--enable", "cross_workspace_sharing",
+                "--enable", "workspace_deactivation",
+            ],
+            as: [:]
+        )
         let ops = try await stack.accepted(["workspace", "create", "--name", "Ops"], as: ana)
         let opsID = try #require(ops.created["workspace_id"])
         let anaInOps = try Stack.key(ops)
         let invitation = try await stack.accepted(["user", "invite", "bea@acme.example", "--role", "owner"], as: anaInOps)
         expect("bea@acme.example", "You are invited to Ops")
-        let bea = try Stack.key(try await stack.accepted(["user", "accept", try #require(invitation.created["invitation_id"])],
-                                                         as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])]))
+        let bea = try Stack.key(
+            try await stack.accepted(
+                ["user", "accept", try #require(invitation.created["invitation_id"])],
+                as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])]
+            )
+        )
         _ = try await stack.accepted(["user", "role", try #require(org.created["user_id"]), "admin"], as: bea)
         // A recipient the server refuses for good: marked failed, the others still get theirs.
         _ = try await stack.accepted(["user", "invite", "gone+reject@acme.example", "--role", "viewer"], as: bea)
 
-        let slack = try #require(try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: ana).created["integration_id"])
-        let vault = try #require(try await stack.accepted(["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=T"],
-                                                           as: ana.merging(["T": "vault-secret-value"]) { $1 }).created["integration_id"])
+        let slack = try #require(
+            try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: ana).created[
+                "integration_id"
+            ]
+        )
+        let vault = try #require(
+            try await stack.accepted(
+                ["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=T"],
+                as: ana.merging(["T": "vault-secret-value"]) { $1 }
+            ).created["integration_id"]
+        )
         let request = try #require(try await stack.accepted(["share", "create", slack, "--to", opsID], as: ana).created["share_id"])
         expect("bea@acme.example", "ana@acme.example wants to share Alerts with Ops")
         _ = try await stack.accepted(["share", "accept", request], as: bea)
@@ -120,7 +150,10 @@ struct NotificationsEndToEndTests {
         }
         #expect(!settled.contains { $0.to.contains("reject") })
         let failed = try await stack.read(["notifications", "list", opsID, "--status", "failed"])["notifications"] as? [[String: Any]] ?? []
-        #expect(failed.map { $0["recipient"] as? String } == ["gone+reject@acme.example"] && (failed.first?["last_error"] as? String)?.contains("550") == true)
+        #expect(
+            failed.map { $0["recipient"] as? String } == ["gone+reject@acme.example"]
+                && (failed.first?["last_error"] as? String)?.contains("550") == true
+        )
         let raw = server.messages().joined()
         let token = try #require(invitation.secrets?["invitation_token"])
         #expect(!raw.contains("vault-secret-value") && !raw.contains(token), "no secret in any email")

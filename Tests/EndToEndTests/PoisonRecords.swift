@@ -16,11 +16,24 @@ struct PoisonRecord {
     /// A valid command whose Kafka key names a workspace the credential has nothing to do with.
     static func wrongKey<M: Message>(_ command: M, topic: String, key: String, credential: Credential) -> PoisonRecord {
         let id = "poison-wrong-key-\(UUID().uuidString.prefix(8).lowercased())"
-        return PoisonRecord(id: id, what: "wrong-key", record: CommandFactory.record(command, topic: topic, id: id, key: key, credential: credential), code: nil, deadLettered: false)
+        return PoisonRecord(
+            id: id,
+            what: "wrong-key",
+            record: CommandFactory.record(command, topic: topic, id: id, key: key, credential: credential),
+            code: nil,
+            deadLettered: false
+        )
     }
 
     /// Every kind, aimed at one command topic with a command that would otherwise be valid there.
-    static func all<M: Message>(valid command: M, topic: String, key: String, credential: Credential, revoked: Credential, foreign: some Message) -> [PoisonRecord] {
+    static func all<M: Message>(
+        valid command: M,
+        topic: String,
+        key: String,
+        credential: Credential,
+        revoked: Credential,
+        foreign: some Message
+    ) -> [PoisonRecord] {
         func id(_ what: String) -> String { "poison-\(what)-\(UUID().uuidString.prefix(8).lowercased())" }
         func record(_ what: String, _ build: (inout KafkaRecord) -> Void) -> (String, KafkaRecord) {
             let id = id(what)
@@ -35,7 +48,8 @@ struct PoisonRecord {
         func setHeader(_ record: inout KafkaRecord, _ name: String, _ value: String) {
             record.headers = record.headers.filter { $0.name != name } + [KafkaHeader(name: name, string: value)]
         }
-        let forged: Credential = if case .apiKey(let clientID, _) = credential { .apiKey(clientID: clientID, secret: "forged-\(UUID().uuidString)") } else { credential }
+        let forged: Credential =
+            if case .apiKey(let clientID, _) = credential { .apiKey(clientID: clientID, secret: "forged-\(UUID().uuidString)") } else { credential }
         let foreignID = id("foreign-ids")
         return [
             poison("empty", .malformedPayload, deadLettered: true) { $0.value = Data() },
@@ -53,8 +67,11 @@ struct PoisonRecord {
             poison("revoked-key", .unauthenticated, deadLettered: false) { setHeader(&$0, Envelope.Header.authorization, revoked.headerValue) },
             poison("no-credential", .unauthenticated, deadLettered: false) { $0.headers.removeAll { $0.name == Envelope.Header.authorization } },
             PoisonRecord(
-                id: foreignID, what: "foreign-ids", record: CommandFactory.record(foreign, topic: topic, id: foreignID, key: key, credential: credential),
-                code: .notFound, deadLettered: false
+                id: foreignID,
+                what: "foreign-ids",
+                record: CommandFactory.record(foreign, topic: topic, id: foreignID, key: key, credential: credential),
+                code: .notFound,
+                deadLettered: false
             ),
         ]
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 @Suite("End to end: declarative provisioning", .serialized, .timeLimit(.minutes(10)))
 struct ProvisioningTests {
@@ -17,36 +17,57 @@ struct ProvisioningTests {
         // An organization whose home workspace has SSO settings and a claim mapping to copy.
         let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "MSP", "--owner-email", "ops@msp.example", "--json"])
         let org = try JSONCoding.decode(CommandResult.self, from: Data(created.output.utf8))
-        let owner = ["TENANCY_CLIENT_ID": try #require(org.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(org.secrets?["client_secret"])]
-        _ = try await deployment.cli(["org", "features", try #require(org.created["organization_id"]), "--as-operator", "--enable", "workspace_creation"])
+        let owner = [
+            "TENANCY_CLIENT_ID": try #require(org.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(org.secrets?["client_secret"]),
+        ]
+        _ = try await deployment.cli([
+            "org", "features", try #require(org.created["organization_id"]), "--as-operator", "--enable", "workspace_creation",
+        ])
         let certificate = deployment.directory.appendingPathComponent("idp.pem").path
-        let made = try await runToCompletion("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                                                "-keyout", deployment.directory.appendingPathComponent("idp.key").path, "-out", certificate, "-days", "30", "-subj", "/CN=idp.test"])
+        let made = try await runToCompletion(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", deployment.directory.appendingPathComponent("idp.key").path, "-out", certificate, "-days", "30", "-subj", "/CN=idp.test",
+            ]
+        )
         #expect(made.status == 0, "\(made.errors)")
-        #expect(try await deployment.cli(["sso", "configure", "--entity-id", "urn:idp", "--sso-url", "https://idp.example/sso", "--certificate-file", certificate], environment: owner).status == 0)
-        #expect(try await deployment.cli(["sso", "map-claim", "--claim", "groups", "--value", "secops", "--role", "operator"], environment: owner).status == 0)
+        #expect(
+            try await deployment.cli(
+                ["sso", "configure", "--entity-id", "urn:idp", "--sso-url", "https://idp.example/sso", "--certificate-file", certificate],
+                environment: owner
+            ).status == 0
+        )
+        #expect(
+            try await deployment.cli(["sso", "map-claim", "--claim", "groups", "--value", "secops", "--role", "operator"], environment: owner).status
+                == 0
+        )
 
         let secretValue = "pagerduty-\(UUID().uuidString)"
-        try "name: triage\nsteps:\n  - run: page\n".write(to: deployment.directory.appendingPathComponent("triage.yaml"), atomically: true, encoding: .utf8)
+        try "name: triage\nsteps:\n  - run: page\n".write(
+            to: deployment.directory.appendingPathComponent("triage.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
         let planFile = deployment.directory.appendingPathComponent("acme.yaml")
         try """
-            workspace: {name: Acme Prod, copy_sso_config: true}
-            claim_mappings:
-              - {claim: groups, value: soc-leads, role: admin}
-            users:
-              - {email: lead@acme.example, role: admin}
-              - {email: analyst@acme.example, role: operator}
-            integrations:
-              - kind: step
-                vendor: pagerduty
-                name: Paging
-                parameters: {service: P123}
-                secrets: {api_key: {env: PD_KEY}}
-            step_runners:
-              - {name: edge-1, platform: kubernetes}
-            workflows:
-              - {name: Triage, file: triage.yaml, publish: true, tags: [soc, prod]}
-            """.write(to: planFile, atomically: true, encoding: .utf8)
+        workspace: {name: Acme Prod, copy_sso_config: true}
+        claim_mappings:
+          - {claim: groups, value: soc-leads, role: admin}
+        users:
+          - {email: lead@acme.example, role: admin}
+          - {email: analyst@acme.example, role: operator}
+        integrations:
+          - kind: step
+            vendor: pagerduty
+            name: Paging
+            parameters: {service: P123}
+            secrets: {api_key: {env: PD_KEY}}
+        step_runners:
+          - {name: edge-1, platform: kubernetes}
+        workflows:
+          - {name: Triage, file: triage.yaml, publish: true, tags: [soc, prod]}
+        """.write(to: planFile, atomically: true, encoding: .utf8)
         let environment = owner.merging(["PD_KEY": secretValue]) { _, new in new }
 
         let first = try await deployment.cli(["provision", planFile.path], environment: environment)
@@ -69,7 +90,10 @@ struct ProvisioningTests {
         #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/step-runners")?.body.contains("edge-1") == true)
         let workflows = await httpGet(port: port, path: "/workspaces/\(workspace)/workflows?name=tri")?.body ?? ""
         let listed = (try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: [[String: Any]]])?["workflows"]?.first
-        #expect(listed?["current_revision_id"] as? String != nil && listed?["current_revision_id"] as? String == listed?["published_revision_id"] as? String)
+        #expect(
+            listed?["current_revision_id"] as? String != nil
+                && listed?["current_revision_id"] as? String == listed?["published_revision_id"] as? String
+        )
         #expect(listed?["tags"] as? [String] == ["prod", "soc"])
 
         // The same file again: every step is already done and no event is published.

@@ -39,20 +39,37 @@ struct ReliabilityLoad {
             switch roll {
             case 0..<60 where !pairs.isEmpty:
                 let (source, integration, destination) = pairs.removeLast()
-                commands.append(Command(id: id, kind: .shareRequest, record: CommandFactory.record(
-                    CreateShareRequest(integrationID: integration, destinationWorkspaceID: destination), topic: topics.sharingCommands, id: id,
-                    key: source.id.rawValue, credential: source.credential
-                )))
+                commands.append(
+                    Command(
+                        id: id,
+                        kind: .shareRequest,
+                        record: CommandFactory.record(
+                            CreateShareRequest(integrationID: integration, destinationWorkspaceID: destination),
+                            topic: topics.sharingCommands,
+                            id: id,
+                            key: source.id.rawValue,
+                            credential: source.credential
+                        )
+                    )
+                )
             case 60..<75:
                 commands.append(Command(id: id, kind: .apiKey, record: lifecycle(IssueAPIKey(scopes: [.workspaceRead]))))
             case 75..<85:
                 let value = "load-secret-\(UUID().uuidString)"
                 secrets.insert(value)
-                commands.append(Command(id: id, kind: .integration, record: lifecycle(CreateIntegration(kind: .secret, vendor: "vault", name: "load-\(index)", secrets: ["token": value]))))
+                commands.append(
+                    Command(
+                        id: id,
+                        kind: .integration,
+                        record: lifecycle(CreateIntegration(kind: .secret, vendor: "vault", name: "load-\(index)", secrets: ["token": value]))
+                    )
+                )
             default:
                 let refused = roll % 10 == 0
                 let email = "person\(index)\(refused ? "+reject" : "")@acme.example"
-                commands.append(Command(id: id, kind: refused ? .refusedInvitation : .invitation, record: lifecycle(InviteUser(email: email, role: .viewer))))
+                commands.append(
+                    Command(id: id, kind: refused ? .refusedInvitation : .invitation, record: lifecycle(InviteUser(email: email, role: .viewer)))
+                )
             }
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Logging
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// The reliability suite's main run: the four services, Tansu and aiosmtpd as real processes under a
 /// sustained mixed load, while each service is SIGKILLed at random points and restarted, one is
@@ -30,15 +30,33 @@ struct ReliabilityTests {
         let services = try await RunningServices.start(deployment, smtpPort: smtp.port)
         defer { services.stopAll() }
 
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "reliability"))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: Logger(label: "reliability")
+        )
         defer { producer.close() }
         let results = try ResultWatcher(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
         let watching = Task { await results.run() }
         let client = CommandClient(producer: producer, results: results, topics: deployment.topics)
-        let world = try await ReliabilityWorld.build(client: client, operatorToken: deployment.operatorToken, workspaces: 12, integrationsPerWorkspace: max(2, Self.commandCount * 6 / 10 / (12 * 11) + 1))
-        let expiring = try ReliabilityWorld.credential(of: try await client.run([CommandClient.record(
-            IssueAPIKey(expiresAt: Date().addingTimeInterval(3)), topic: deployment.topics.lifecycleCommands, key: world.workspaces[1].id.rawValue, credential: world.workspaces[1].credential
-        )], what: "issue a key that expires")[0])
+        let world = try await ReliabilityWorld.build(
+            client: client,
+            operatorToken: deployment.operatorToken,
+            workspaces: 12,
+            integrationsPerWorkspace: max(2, Self.commandCount * 6 / 10 / (12 * 11) + 1)
+        )
+        let expiring = try ReliabilityWorld.credential(
+            of: try await client.run(
+                [
+                    CommandClient.record(
+                        IssueAPIKey(expiresAt: Date().addingTimeInterval(3)),
+                        topic: deployment.topics.lifecycleCommands,
+                        key: world.workspaces[1].id.rawValue,
+                        credential: world.workspaces[1].credential
+                    )
+                ],
+                what: "issue a key that expires"
+            )[0]
+        )
         try await services.waitUntilIdle()
 
         let load = ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
@@ -57,7 +75,14 @@ struct ReliabilityTests {
             for (command, outcome) in zip(batch, await producer.send(batch.map(\.record))) { deliveries[command.id] = try outcome.get() }
             sent += batch
             for fault in faults.due(at: sent.count) {
-                for id in try await fault.inject(services: services, deployment: deployment, producer: producer, sent: sent, poison: poison, random: &random) {
+                for id in try await fault.inject(
+                    services: services,
+                    deployment: deployment,
+                    producer: producer,
+                    sent: sent,
+                    poison: poison,
+                    random: &random
+                ) {
                     faults.resent[id, default: 0] += 1
                 }
                 figures.faults[fault.name, default: 0] += 1
@@ -72,7 +97,9 @@ struct ReliabilityTests {
         do {
             _ = try await results.wait(for: expected, timeout: .seconds(600))
         } catch {
-            throw TestSupportError("\(error)\n\(await MissingResults.describe(results.missing(from: expected), deliveries: deliveries, deployment: deployment))")
+            throw TestSupportError(
+                "\(error)\n\(await MissingResults.describe(results.missing(from: expected), deliveries: deliveries, deployment: deployment))"
+            )
         }
         // The last duplicates were sent at the very end: their replays may still be on their way.
         try await Wait.until("every re-sent command answered again", timeout: .seconds(300), every: .milliseconds(100)) {
@@ -88,32 +115,61 @@ struct ReliabilityTests {
         // Exactly the re-sent commands are answered by replay, each at least once per re-send. (A replay
         // can arrive twice: a service killed before it deleted the replay's outbox row publishes it again.)
         #expect(Set(arrivals.filter { $0.value.replays > 0 }.keys) == Set(faults.resent.keys), "only re-sent commands are answered by replay")
-        #expect(faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times }, "each re-sent command answered with its stored original result")
+        #expect(
+            faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times },
+            "each re-sent command answered with its stored original result"
+        )
 
         // Poison: each refused with its code; the undecodable also dead-lettered, with why.
         let deadLetters = try await Self.deadLetters(broker: broker, topic: deployment.topics.deadLetter)
         for item in poison {
             let result = arrivals[item.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
             let accepted = arrivals[item.id]?.accepted == true
-            #expect(item.code == nil ? accepted : result?.error?.code == item.code, "\(item.what) on \(item.record.topic): \(String(describing: result?.error))")
+            #expect(
+                item.code == nil ? accepted : result?.error?.code == item.code,
+                "\(item.what) on \(item.record.topic): \(String(describing: result?.error))"
+            )
             let entry = deadLetters.first { $0.header(Envelope.Header.id) == item.id }
             #expect((entry != nil) == item.deadLettered, "\(item.what) on \(item.record.topic) dead-lettered: \(entry != nil)")
             if let entry, let code = item.code { #expect(entry.header(DeadLetterHeader.errorCode) == code.rawValue) }
         }
         let garbage = deadLetters.filter { $0.header(DeadLetterHeader.originalTopic) == deployment.topics.lifecycleEvents }
-        #expect(Set(garbage.compactMap { $0.header(DeadLetterHeader.service) }) == ["/tenancy/sharing", "/tenancy/deactivation", "/tenancy/notifications"],
-                "every service following the event topic dead-lettered its garbage and went on")
+        #expect(
+            Set(garbage.compactMap { $0.header(DeadLetterHeader.service) }) == [
+                "/tenancy/sharing", "/tenancy/deactivation", "/tenancy/notifications",
+            ],
+            "every service following the event topic dead-lettered its garbage and went on"
+        )
         // Keys that must not work, at every service that takes commands.
         try await Self.refusedEverywhere(
-            ["expired": expiring, "revoked": world.revoked, "deactivated workspace's": world.doomed.credential], world: world, client: client, figures: &figures
+            ["expired": expiring, "revoked": world.revoked, "deactivated workspace's": world.doomed.credential],
+            world: world,
+            client: client,
+            figures: &figures
         )
 
         try await services.waitUntilIdle()
         let accepted = Dictionary(grouping: load.commands.filter { arrivals[$0.id]?.accepted == true }, by: \.kind).mapValues(\.count)
-        #expect(load.commands.allSatisfy { arrivals[$0.id]?.accepted == true }, "every load command is accepted: \(load.commands.filter { arrivals[$0.id]?.accepted != true }.prefix(3).compactMap { arrivals[$0.id]?.value.map { String(decoding: $0, as: UTF8.self) } })")
-        figures.duplicated = try await EffectCheck.duplicates(accepted: accepted, world: world, deployment: deployment, broker: broker, smtp: smtp, figures: &figures)
+        #expect(
+            load.commands.allSatisfy { arrivals[$0.id]?.accepted == true },
+            "every load command is accepted: \(load.commands.filter { arrivals[$0.id]?.accepted != true }.prefix(3).compactMap { arrivals[$0.id]?.value.map { String(decoding: $0, as: UTF8.self) } })"
+        )
+        figures.duplicated = try await EffectCheck.duplicates(
+            accepted: accepted,
+            world: world,
+            deployment: deployment,
+            broker: broker,
+            smtp: smtp,
+            figures: &figures
+        )
         figures.leaked = try await LeakCheck.leaks(
-            secrets: world.secrets.union(load.secrets), resultsMayCarry: world.clientSecrets, world: world, deployment: deployment, broker: broker, smtp: smtp, services: services
+            secrets: world.secrets.union(load.secrets),
+            resultsMayCarry: world.clientSecrets,
+            world: world,
+            deployment: deployment,
+            broker: broker,
+            smtp: smtp,
+            services: services
         )
         #expect(figures.lost == 0 && figures.duplicated == 0 && figures.leaked == 0, "\(figures)")
         try figures.record()
@@ -132,33 +188,66 @@ struct ReliabilityTests {
     /// The poison set: every kind at each command topic, and undecodable records on an event topic.
     static func poison(world: ReliabilityWorld, topics: Topics) -> [PoisonRecord] {
         let (home, other) = (world.workspaces[0], world.workspaces[1])
-        return [PoisonRecord.wrongKey(IssueAPIKey(), topic: topics.lifecycleCommands, key: other.id.rawValue, credential: home.credential)] + PoisonRecord.all(
-            valid: IssueAPIKey(), topic: topics.lifecycleCommands, key: home.id.rawValue, credential: home.credential, revoked: world.revoked,
-            foreign: UpdateIntegration(integrationID: other.integrations[0], name: "taken")
-        ) + PoisonRecord.all(
-            valid: CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: other.id), topic: topics.sharingCommands, key: home.id.rawValue,
-            credential: home.credential, revoked: world.revoked, foreign: CreateShareRequest(integrationID: other.integrations[0], destinationWorkspaceID: home.id)
-        ) + PoisonRecord.all(
-            valid: DeactivateWorkspace(workspaceID: home.id), topic: topics.deactivationCommands, key: home.id.rawValue, credential: home.credential,
-            revoked: world.revoked, foreign: DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: "ws_elsewhere0"))
-        )
+        return [PoisonRecord.wrongKey(IssueAPIKey(), topic: topics.lifecycleCommands, key: other.id.rawValue, credential: home.credential)]
+            + PoisonRecord.all(
+                valid: IssueAPIKey(),
+                topic: topics.lifecycleCommands,
+                key: home.id.rawValue,
+                credential: home.credential,
+                revoked: world.revoked,
+                foreign: UpdateIntegration(integrationID: other.integrations[0], name: "taken")
+            )
+            + PoisonRecord.all(
+                valid: CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: other.id),
+                topic: topics.sharingCommands,
+                key: home.id.rawValue,
+                credential: home.credential,
+                revoked: world.revoked,
+                foreign: CreateShareRequest(integrationID: other.integrations[0], destinationWorkspaceID: home.id)
+            )
+            + PoisonRecord.all(
+                valid: DeactivateWorkspace(workspaceID: home.id),
+                topic: topics.deactivationCommands,
+                key: home.id.rawValue,
+                credential: home.credential,
+                revoked: world.revoked,
+                foreign: DeactivateWorkspace(workspaceID: WorkspaceID(rawValue: "ws_elsewhere0"))
+            )
     }
 
     /// Sends a harmless command with each credential to Lifecycle, Sharing and Deactivation; each must refuse it.
-    static func refusedEverywhere(_ credentials: [String: Credential], world: ReliabilityWorld, client: CommandClient, figures: inout ReliabilityFigures) async throws {
+    static func refusedEverywhere(
+        _ credentials: [String: Credential],
+        world: ReliabilityWorld,
+        client: CommandClient,
+        figures: inout ReliabilityFigures
+    ) async throws {
         let home = world.workspaces[0]
         for (name, credential) in credentials {
             let commands = [
                 CommandClient.record(IssueAPIKey(), topic: client.topics.lifecycleCommands, key: home.id.rawValue, credential: credential),
-                CommandClient.record(CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: world.workspaces[2].id), topic: client.topics.sharingCommands, key: home.id.rawValue, credential: credential),
-                CommandClient.record(DeactivateWorkspace(workspaceID: home.id), topic: client.topics.deactivationCommands, key: home.id.rawValue, credential: credential),
+                CommandClient.record(
+                    CreateShareRequest(integrationID: home.integrations[0], destinationWorkspaceID: world.workspaces[2].id),
+                    topic: client.topics.sharingCommands,
+                    key: home.id.rawValue,
+                    credential: credential
+                ),
+                CommandClient.record(
+                    DeactivateWorkspace(workspaceID: home.id),
+                    topic: client.topics.deactivationCommands,
+                    key: home.id.rawValue,
+                    credential: credential
+                ),
             ]
             client.results.keepValues(of: commands.map(\.id))
             for outcome in await client.producer.send(commands.map(\.record)) { _ = try outcome.get() }
             let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(120))
             for command in commands {
                 let result = arrivals[command.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
-                #expect(result?.status == .rejected && [.unauthenticated, .workspaceInactive].contains(result?.error?.code), "\(name) key at \(command.record.topic): \(String(describing: result))")
+                #expect(
+                    result?.status == .rejected && [.unauthenticated, .workspaceInactive].contains(result?.error?.code),
+                    "\(name) key at \(command.record.topic): \(String(describing: result))"
+                )
                 figures.refusedCredentials += 1
             }
         }

@@ -22,20 +22,50 @@ struct ReliabilityWorld {
     /// A key revoked during setup.
     let revoked: Credential
 
-    static func build(client: CommandClient, operatorToken: String, workspaces count: Int, integrationsPerWorkspace: Int) async throws -> ReliabilityWorld {
+    static func build(
+        client: CommandClient,
+        operatorToken: String,
+        workspaces count: Int,
+        integrationsPerWorkspace: Int
+    ) async throws -> ReliabilityWorld {
         let topic = client.topics.lifecycleCommands
         let asOperator = Credential.operator(token: operatorToken)
-        let org = try await client.run([CommandClient.record(CreateOrganization(name: "Reliability", ownerEmail: "ana@acme.example"), topic: topic, key: "reliability", credential: asOperator)], what: "create the organization")[0]
+        let org = try await client.run(
+            [
+                CommandClient.record(
+                    CreateOrganization(name: "Reliability", ownerEmail: "ana@acme.example"),
+                    topic: topic,
+                    key: "reliability",
+                    credential: asOperator
+                )
+            ],
+            what: "create the organization"
+        )[0]
         let organizationID = OrganizationID(rawValue: org.created["organization_id"] ?? "")
         let ana = try credential(of: org)
         var clientSecrets = Set([try secret(of: org)])
-        _ = try await client.run([CommandClient.record(
-            SetOrganizationFeatures(organizationID: organizationID, features: Dictionary(uniqueKeysWithValues: Feature.allCases.map { ($0.rawValue, true) })),
-            topic: topic, key: organizationID.rawValue, credential: asOperator
-        )], what: "enable the features")
+        _ = try await client.run(
+            [
+                CommandClient.record(
+                    SetOrganizationFeatures(
+                        organizationID: organizationID,
+                        features: Dictionary(uniqueKeysWithValues: Feature.allCases.map { ($0.rawValue, true) })
+                    ),
+                    topic: topic,
+                    key: organizationID.rawValue,
+                    credential: asOperator
+                )
+            ],
+            what: "enable the features"
+        )
 
-        let created = try await client.run((0...count).map { CommandClient.record(CreateWorkspace(name: "ws-\($0)"), topic: topic, key: organizationID.rawValue, credential: ana) }, what: "create workspaces")
-        var workspaces = try created.map { Workspace(id: WorkspaceID(rawValue: $0.created["workspace_id"] ?? ""), credential: try credential(of: $0)) }
+        let created = try await client.run(
+            (0...count).map { CommandClient.record(CreateWorkspace(name: "ws-\($0)"), topic: topic, key: organizationID.rawValue, credential: ana) },
+            what: "create workspaces"
+        )
+        var workspaces = try created.map {
+            Workspace(id: WorkspaceID(rawValue: $0.created["workspace_id"] ?? ""), credential: try credential(of: $0))
+        }
         clientSecrets.formUnion(try created.map(secret(of:)))
 
         var secrets: Set<String> = []
@@ -45,7 +75,9 @@ struct ReliabilityWorld {
                 secrets.insert(value)
                 return CommandClient.record(
                     CreateIntegration(kind: .secret, vendor: "vault", name: "vault-\(number)", secrets: ["token": value]),
-                    topic: topic, key: workspaces[index].id.rawValue, credential: workspaces[index].credential
+                    topic: topic,
+                    key: workspaces[index].id.rawValue,
+                    credential: workspaces[index].credential
                 )
             }
         }
@@ -53,16 +85,33 @@ struct ReliabilityWorld {
             workspaces[index / integrationsPerWorkspace].integrations.append(IntegrationID(rawValue: result.created["integration_id"] ?? ""))
         }
 
-        let spare = try await client.run([CommandClient.record(IssueAPIKey(), topic: topic, key: workspaces[0].id.rawValue, credential: workspaces[0].credential)], what: "issue a key to revoke")[0]
+        let spare = try await client.run(
+            [CommandClient.record(IssueAPIKey(), topic: topic, key: workspaces[0].id.rawValue, credential: workspaces[0].credential)],
+            what: "issue a key to revoke"
+        )[0]
         let revoked = try credential(of: spare)
         clientSecrets.insert(try secret(of: spare))
         guard case .apiKey(let revokedID, _) = revoked else { throw TestSupportError("not an API key") }
-        _ = try await client.run([CommandClient.record(RevokeAPIKey(clientID: revokedID), topic: topic, key: workspaces[0].id.rawValue, credential: workspaces[0].credential)], what: "revoke it")
+        _ = try await client.run(
+            [
+                CommandClient.record(
+                    RevokeAPIKey(clientID: revokedID),
+                    topic: topic,
+                    key: workspaces[0].id.rawValue,
+                    credential: workspaces[0].credential
+                )
+            ],
+            what: "revoke it"
+        )
 
         let doomed = workspaces.removeLast()
         return ReliabilityWorld(
-            workspaces: workspaces, doomed: doomed, anaUserID: UserID(rawValue: org.created["user_id"] ?? ""),
-            secrets: secrets.union(clientSecrets).union([operatorToken]), clientSecrets: clientSecrets, revoked: revoked
+            workspaces: workspaces,
+            doomed: doomed,
+            anaUserID: UserID(rawValue: org.created["user_id"] ?? ""),
+            secrets: secrets.union(clientSecrets).union([operatorToken]),
+            clientSecrets: clientSecrets,
+            revoked: revoked
         )
     }
 

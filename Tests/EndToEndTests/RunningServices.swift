@@ -20,7 +20,11 @@ final class RunningServices: @unchecked Sendable {
     }
 
     static func start(_ deployment: Deployment, smtpPort: Int) async throws -> RunningServices {
-        let services = RunningServices(deployment: deployment, ports: Dictionary(uniqueKeysWithValues: try names.map { ($0, try FreePort.next()) }), smtpPort: smtpPort)
+        let services = RunningServices(
+            deployment: deployment,
+            ports: Dictionary(uniqueKeysWithValues: try names.map { ($0, try FreePort.next()) }),
+            smtpPort: smtpPort
+        )
         for name in names { try services.start(name) }
         for name in names { try await waitUntilReady(port: services.port(name)) }
         return services
@@ -73,6 +77,8 @@ final class RunningServices: @unchecked Sendable {
 
     /// Everything the services have logged, over all their runs.
     var logs: String {
-        Self.names.map { (try? String(contentsOf: deployment.directory.appendingPathComponent("\($0).log"), encoding: .utf8)) ?? "" }.joined(separator: "\n")
+        Self.names.map { (try? String(contentsOf: deployment.directory.appendingPathComponent("\($0).log"), encoding: .utf8)) ?? "" }.joined(
+            separator: "\n"
+        )
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Logging
 import Models
-import Testing
 import TestSupport
+import Testing
 
 @Suite("End to end: real processes, real broker", .serialized, .timeLimit(.minutes(10)))
 struct ServicesLifecycleTests {
@@ -17,7 +17,7 @@ struct ServicesLifecycleTests {
         // Started together: each waits for its consumer group, so waiting in turn would add up.
         let ports = try services.map { _ in try FreePort.next() }
         let processes = try zip(services, ports).map { try deployment.start($0, httpPort: $1) }
-        defer { processes.forEach { $0.stop(signal: SIGKILL) } }
+        defer { for process in processes { process.stop(signal: SIGKILL) } }
 
         for port in ports {
             try await waitUntilReady(port: port)
@@ -28,7 +28,10 @@ struct ServicesLifecycleTests {
         // A command on a topic of a service with no commands yet is refused, not ignored.
         let producerTopic = deployment.topics.sharingCommands
         let reader = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: Logger(label: "e2e"))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: Logger(label: "e2e")
+        )
         try await producer.send(CommandFactory.record(CreateWorkspace(), topic: producerTopic, id: "to-sharing", key: "ws_x", credential: nil))
         let results = try await reader.read { $0.contains { $0.header("ce_subject") == "to-sharing" } }
         #expect(results.first { $0.header("ce_subject") == "to-sharing" }?.commandResult?.error?.code == .unknownType)
@@ -44,7 +47,8 @@ struct ServicesLifecycleTests {
         }
         try await Wait.until("Sharing timed the refused command and its result", timeout: .seconds(10)) {
             let body = await httpGet(port: ports[1], path: "/metrics")?.body ?? ""
-            return observations("tenancy_record_age_at_commit_seconds", in: body) >= 1 && observations("tenancy_outbox_age_at_delivery_seconds", in: body) >= 1
+            return observations("tenancy_record_age_at_commit_seconds", in: body) >= 1
+                && observations("tenancy_outbox_age_at_delivery_seconds", in: body) >= 1
         }
 
         for (service, process) in zip(services, processes) {
@@ -67,7 +71,9 @@ struct ServicesLifecycleTests {
         #expect(created.status == 0, "\(created.errors)")
         let result = try JSONCoding.decode(CommandResult.self, from: Data(created.output.utf8))
         let organization = try #require(result.created["organization_id"])
-        let owner = ["TENANCY_CLIENT_ID": try #require(result.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(result.secrets?["client_secret"])]
+        let owner = [
+            "TENANCY_CLIENT_ID": try #require(result.created["client_id"]), "TENANCY_CLIENT_SECRET": try #require(result.secrets?["client_secret"]),
+        ]
 
         let disabled = try await deployment.cli(["workspace", "create", "--name", "Staging"], environment: owner)
         #expect(disabled.status == 1 && disabled.errors.contains("feature_disabled"))
@@ -86,7 +92,10 @@ struct ServicesLifecycleTests {
         #expect(rows.contains("features: workspace_creation") && rows.contains { $0.hasPrefix("ID") && $0.contains("NAME") && $0.contains("STATUS") })
         #expect(rows.contains { $0.hasPrefix("ws_") && $0.contains("Staging") && $0.hasSuffix("active") } && rows.last == "(2 workspaces)")
 
-        let wrong = try await deployment.cli(["workspace", "create"], environment: owner.merging(["TENANCY_CLIENT_SECRET": "nope"]) { _, new in new })
+        let wrong = try await deployment.cli(
+            ["workspace", "create"],
+            environment: owner.merging(["TENANCY_CLIENT_SECRET": "nope"]) { _, new in new }
+        )
         #expect(wrong.status == 1 && wrong.errors.contains("unauthenticated"))
 
         let noCredential = try await deployment.cli(["workspace", "create"], environment: ["TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""])
@@ -98,7 +107,10 @@ struct ServicesLifecycleTests {
         let invitation = try JSONCoding.decode(CommandResult.self, from: Data(invited.output.utf8))
         let accepted = try await deployment.cli(
             ["user", "accept", try #require(invitation.created["invitation_id"]), "--json"],
-            environment: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"]), "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""]
+            environment: [
+                "TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"]), "TENANCY_CLIENT_ID": "",
+                "TENANCY_CLIENT_SECRET": "",
+            ]
         )
         #expect(accepted.status == 0, "\(accepted.errors)")
         let member = try JSONCoding.decode(CommandResult.self, from: Data(accepted.output.utf8))
@@ -119,7 +131,10 @@ struct ServicesLifecycleTests {
 
         let secretValue = "xoxb-e2e-\(UUID().uuidString)"
         let integration = try await deployment.cli(
-            ["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts", "--param", "channel=#sec", "--secret-env", "token=SLACK_TOKEN", "--json"],
+            [
+                "integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts", "--param", "channel=#sec", "--secret-env",
+                "token=SLACK_TOKEN", "--json",
+            ],
             environment: owner.merging(["SLACK_TOKEN": secretValue]) { _, new in new }
         )
         #expect(integration.status == 0, "\(integration.errors)")
@@ -141,7 +156,9 @@ struct ServicesLifecycleTests {
         #expect(try await deployment.cli(["workflow", "tag", workflowID, "--add", "soc"], environment: owner).status == 0)
         let shownWorkflow = try await deployment.cli(["workflow", "show", workflowID, "--json"], lifecyclePort: port)
         let view = try JSONSerialization.jsonObject(with: Data(shownWorkflow.output.utf8)) as? [String: Any]
-        #expect(view?["current_revision_id"] as? String != nil && view?["current_revision_id"] as? String == view?["published_revision_id"] as? String)
+        #expect(
+            view?["current_revision_id"] as? String != nil && view?["current_revision_id"] as? String == view?["published_revision_id"] as? String
+        )
         #expect(view?["tags"] as? [String] == ["soc"])
 
         // The secret is not in the service's log.

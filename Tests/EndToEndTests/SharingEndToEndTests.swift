@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// The sharing story of the product document through the `tenancy` CLI, against running Lifecycle
 /// and Sharing processes and a real broker.
@@ -19,11 +19,17 @@ struct SharingEndToEndTests {
         let operatorKey: [String: String] = [:]
 
         // Ana owns Home (the source) and Lab (auto-accept); Bea owns Ops, where Ana is only an Admin.
-        let org = try await stack.accepted(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ana@acme.example"], as: operatorKey)
+        let org = try await stack.accepted(
+            ["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ana@acme.example"],
+            as: operatorKey
+        )
         let organization = try #require(org.created["organization_id"])
         let home = try #require(org.created["workspace_id"])
         let ana = try Stack.key(org)
-        _ = try await stack.accepted(["org", "features", organization, "--as-operator", "--enable", "workspace_creation", "--enable", "cross_workspace_sharing"], as: operatorKey)
+        _ = try await stack.accepted(
+            ["org", "features", organization, "--as-operator", "--enable", "workspace_creation", "--enable", "cross_workspace_sharing"],
+            as: operatorKey
+        )
         let labCreated = try await stack.accepted(["workspace", "create", "--name", "Lab"], as: ana)
         let lab = try #require(labCreated.created["workspace_id"])
         let anaInLab = try Stack.key(labCreated)
@@ -31,15 +37,24 @@ struct SharingEndToEndTests {
         let ops = try #require(opsCreated.created["workspace_id"])
         let anaInOps = try Stack.key(opsCreated)
         let invitation = try await stack.accepted(["user", "invite", "bea@acme.example", "--role", "owner"], as: anaInOps)
-        let joined = try await stack.accepted(["user", "accept", try #require(invitation.created["invitation_id"])],
-                                              as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])])
+        let joined = try await stack.accepted(
+            ["user", "accept", try #require(invitation.created["invitation_id"])],
+            as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])]
+        )
         let bea = try Stack.key(joined)
         _ = try await stack.accepted(["user", "role", try #require(org.created["user_id"]), "admin"], as: bea)
 
-        let slack = try #require(try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: ana).created["integration_id"])
-        let vault = try #require(try await stack.accepted(
-            ["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=VAULT_TOKEN"], as: ana.merging(["VAULT_TOKEN": "s.very-secret"]) { $1 }
-        ).created["integration_id"])
+        let slack = try #require(
+            try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: ana).created[
+                "integration_id"
+            ]
+        )
+        let vault = try #require(
+            try await stack.accepted(
+                ["integration", "create", "--kind", "secret", "--vendor", "vault", "--name", "Vault", "--secret-env", "token=VAULT_TOKEN"],
+                as: ana.merging(["VAULT_TOKEN": "s.very-secret"]) { $1 }
+            ).created["integration_id"]
+        )
 
         // Auto-accepted: Ana owns Lab. The copy is usable there at once, and read-only.
         let auto = try await stack.accepted(["share", "create", slack, "--to", lab], as: ana)
@@ -88,7 +103,9 @@ struct SharingEndToEndTests {
         // Filters: shared from Home, shared to Ops, by kind and status.
         let fromHome = try await stack.read(["share", "list", home, "--direction", "from"])["shares"] as? [[String: Any]] ?? []
         #expect(fromHome.count == 4)
-        let acceptedSecrets = try await stack.read(["share", "list", home, "--direction", "from", "--kind", "secret", "--status", "accepted"])["shares"] as? [[String: Any]] ?? []
+        let acceptedSecrets =
+            try await stack.read(["share", "list", home, "--direction", "from", "--kind", "secret", "--status", "accepted"])["shares"]
+            as? [[String: Any]] ?? []
         #expect(acceptedSecrets.map { $0["destination_workspace_id"] as? String } == [lab])
         let toOps = try await stack.read(["share", "list", ops, "--direction", "to", "--status", "accepted"])["shares"] as? [[String: Any]] ?? []
         #expect(toOps.map { $0["share_id"] as? String } == [manualShare])
@@ -120,7 +137,9 @@ struct SharingEndToEndTests {
 
         // Refusals: a non-Owner, a key without resource.share, a destination Ana is not in, the feature off.
         try await stack.rejected(["share", "create", slack, "--to", home], as: anaInOps, .forbidden)
-        let narrowKey = try Stack.key(try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--scope", "integrations.write"], as: ana))
+        let narrowKey = try Stack.key(
+            try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--scope", "integrations.write"], as: ana)
+        )
         try await stack.rejected(["share", "create", slack, "--to", ops], as: narrowKey, .forbidden, justIssuedKey: true)
         let beasOwn = try #require(try await stack.accepted(["workspace", "create", "--name", "Bea's lab"], as: bea).created["workspace_id"])
         try await stack.rejected(["share", "create", slack, "--to", beasOwn], as: ana, .notAMember)
@@ -130,7 +149,9 @@ struct SharingEndToEndTests {
         }
 
         // The events can be followed: the first three of Home's sharing events, as JSON lines.
-        let tail = try await stack.cli(["events", "tail", "--topic", "sharing", "--workspace", home, "--from-beginning", "--max-events", "3", "--json"])
+        let tail = try await stack.cli([
+            "events", "tail", "--topic", "sharing", "--workspace", home, "--from-beginning", "--max-events", "3", "--json",
+        ])
         let lines = tail.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(tail.status == 0 && lines.count == 3, "\(tail.errors)")
         #expect(lines.allSatisfy { $0["topic"] as? String == deployment.topics.sharingEvents })

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Running services and the `tenancy` CLI pointed at them, with helpers that run a command and check its result.
 struct Stack {
@@ -17,7 +17,14 @@ struct Stack {
     }
 
     func cli(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
-        try await deployment.cli(arguments, environment: environment, lifecyclePort: lifecyclePort, sharingPort: sharingPort, deactivationPort: deactivationPort, notificationsPort: notificationsPort)
+        try await deployment.cli(
+            arguments,
+            environment: environment,
+            lifecyclePort: lifecyclePort,
+            sharingPort: sharingPort,
+            deactivationPort: deactivationPort,
+            notificationsPort: notificationsPort
+        )
     }
 
     /// Runs the CLI with `--json` as the holder of `key`; returns the result and the exit status.
@@ -29,7 +36,8 @@ struct Stack {
     /// Runs a command at a service that may not have read yet the event issuing `key` (its replica of
     /// keys is eventually consistent). An `unauthenticated` refusal changes nothing, so the command is
     /// repeated, as a client would, until the key is known or 20 seconds have passed.
-    func runWithJustIssuedKey(_ arguments: [String], as key: [String: String]) async throws -> (result: CommandResult?, status: Int32, errors: String) {
+    func runWithJustIssuedKey(_ arguments: [String], as key: [String: String]) async throws -> (result: CommandResult?, status: Int32, errors: String)
+    {
         var outcome = try await run(arguments, as: key)
         let deadline = ContinuousClock.now + .seconds(20)
         while outcome.result?.error?.code == .unauthenticated, ContinuousClock.now < deadline {
@@ -41,7 +49,12 @@ struct Stack {
 
     /// Runs a command that must be accepted; returns its result. `justIssuedKey` allows for a key
     /// that the command's service may not know yet (see `runWithJustIssuedKey`).
-    func accepted(_ arguments: [String], as key: [String: String], justIssuedKey: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
+    func accepted(
+        _ arguments: [String],
+        as key: [String: String],
+        justIssuedKey: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CommandResult {
         let (result, status, errors) = try await justIssuedKey ? runWithJustIssuedKey(arguments, as: key) : run(arguments, as: key)
         let accepted = try #require(result, "no result for \(arguments): \(errors)", sourceLocation: sourceLocation)
         #expect(status == 0 && accepted.status == .accepted, "\(arguments): \(accepted.error?.description ?? errors)", sourceLocation: sourceLocation)
@@ -49,9 +62,19 @@ struct Stack {
     }
 
     /// Runs a command that must be rejected with `code`.
-    func rejected(_ arguments: [String], as key: [String: String], _ code: ErrorCode, justIssuedKey: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func rejected(
+        _ arguments: [String],
+        as key: [String: String],
+        _ code: ErrorCode,
+        justIssuedKey: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let (result, status, errors) = try await justIssuedKey ? runWithJustIssuedKey(arguments, as: key) : run(arguments, as: key)
-        #expect(status == 1 && result?.error?.code == code, "\(arguments): expected \(code), got \(result?.error?.description ?? errors)", sourceLocation: sourceLocation)
+        #expect(
+            status == 1 && result?.error?.code == code,
+            "\(arguments): expected \(code), got \(result?.error?.description ?? errors)",
+            sourceLocation: sourceLocation
+        )
     }
 
     /// A read through the CLI, as JSON, decoded.

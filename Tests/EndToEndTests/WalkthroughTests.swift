@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The README's walkthrough, run exactly as written against the four services, a broker and a mail catcher.
 @Suite("End to end: the README walkthrough", .serialized, .timeLimit(.minutes(10)))
@@ -23,18 +23,23 @@ struct WalkthroughTests {
         defer { mail.stop() }
         let deployment = try Deployment(broker: broker)
         let (stack, processes) = try await NotificationsEndToEndTests.start(deployment, smtpPort: mail.port)
-        defer { processes.forEach { $0.stop(signal: SIGKILL) } }
+        defer { for process in processes { process.stop(signal: SIGKILL) } }
 
         let script = deployment.directory.appendingPathComponent("walkthrough.sh")
         try ("set -euo pipefail\n" + Self.walkthrough()).write(to: script, atomically: true, encoding: .utf8)
         let bin = URL(fileURLWithPath: Deployment.binary("tenancy")).deletingLastPathComponent().path
-        let run = try await runToCompletion("/bin/bash", [script.path], environment: [
-            "BIN": bin, "TENANCY_MAIL_DIR": mail.directory.path, "TENANCY_OPERATOR_TOKEN": deployment.operatorToken,
-            "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": deployment.prefix,
-            "TENANCY_LIFECYCLE_URL": "http://127.0.0.1:\(stack.lifecyclePort)", "TENANCY_SHARING_URL": "http://127.0.0.1:\(stack.sharingPort)",
-            "TENANCY_NOTIFICATIONS_URL": "http://127.0.0.1:\(stack.notificationsPort ?? 0)", "TENANCY_DEACTIVATION_URL": "http://127.0.0.1:\(stack.deactivationPort ?? 0)",
-            "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": "",
-        ])
+        let run = try await runToCompletion(
+            "/bin/bash",
+            [script.path],
+            environment: [
+                "BIN": bin, "TENANCY_MAIL_DIR": mail.directory.path, "TENANCY_OPERATOR_TOKEN": deployment.operatorToken,
+                "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": deployment.prefix,
+                "TENANCY_LIFECYCLE_URL": "http://127.0.0.1:\(stack.lifecyclePort)", "TENANCY_SHARING_URL": "http://127.0.0.1:\(stack.sharingPort)",
+                "TENANCY_NOTIFICATIONS_URL": "http://127.0.0.1:\(stack.notificationsPort ?? 0)",
+                "TENANCY_DEACTIVATION_URL": "http://127.0.0.1:\(stack.deactivationPort ?? 0)",
+                "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": "",
+            ]
+        )
         #expect(run.status == 0, "walkthrough failed:\n\(run.output.suffix(3_000))\n\(run.errors.suffix(3_000))")
         #expect(run.output.contains("Subject: ana@acme.example wants to share Alerts with Ops"))
         #expect(run.output.contains("Subject: Ops accepted Alerts"))

@@ -1,8 +1,8 @@
 import Foundation
 import Kafka
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// What the outbox relay relies on when the broker comes back empty (Tansu keeps its state in
 /// memory): records sent while it was away time out - they are never silently dropped or left
@@ -20,10 +20,14 @@ struct ProducerBrokerRestartTests {
         defer { producer.close(timeout: .zero) }
         let topic = "restart.\(UUID().uuidString.prefix(8))"
         try producer.createTopicsIfMissing([TopicSpecification(name: topic, partitions: 2)])
-        for result in await producer.send((0..<10).map { KafkaRecord(topic: topic, key: Data("k\($0)".utf8), value: Data("before \($0)".utf8)) }) { _ = try result.get() }
+        for result in await producer.send((0..<10).map { KafkaRecord(topic: topic, key: Data("k\($0)".utf8), value: Data("before \($0)".utf8)) }) {
+            _ = try result.get()
+        }
 
         broker.stop()
-        let waiting = Task { await producer.send((0..<10).map { KafkaRecord(topic: topic, key: Data("k\($0)".utf8), value: Data("while away \($0)".utf8)) }) }
+        let waiting = Task {
+            await producer.send((0..<10).map { KafkaRecord(topic: topic, key: Data("k\($0)".utf8), value: Data("while away \($0)".utf8)) })
+        }
         try await Task.sleep(for: .seconds(1))
         broker = try await TansuBroker.start(port: broker.port)
         try producer.createTopicsIfMissing([TopicSpecification(name: topic, partitions: 2)])

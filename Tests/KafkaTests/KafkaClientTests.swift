@@ -2,8 +2,8 @@ import Foundation
 import Kafka
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The librdkafka wrapper against a real Tansu broker.
 @Suite("Kafka wrapper against Tansu", .serialized, .timeLimit(.minutes(3)))
@@ -11,7 +11,10 @@ struct KafkaClientTests {
     let logger = Logger(label: "test.kafka")
 
     func producer(_ broker: TansuBroker) throws -> KafkaProducer {
-        try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: logger)
+        try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: logger
+        )
     }
 
     @Test func producesWithHeadersAndKeysAndReadsThemBackInOrder() async throws {
@@ -25,8 +28,12 @@ struct KafkaClientTests {
 
         let records = (0..<300).map { index in
             KafkaRecord(
-                topic: "wrapper.order", key: Data("key-\(index % 7)".utf8), value: Data("value-\(index)".utf8),
-                headers: [KafkaHeader(name: "ce_id", string: "id-\(index)"), KafkaHeader(name: "binary", value: Data([0, 255, index % 2 == 0 ? 1 : 2]))]
+                topic: "wrapper.order",
+                key: Data("key-\(index % 7)".utf8),
+                value: Data("value-\(index)".utf8),
+                headers: [
+                    KafkaHeader(name: "ce_id", string: "id-\(index)"), KafkaHeader(name: "binary", value: Data([0, 255, index % 2 == 0 ? 1 : 2])),
+                ]
             )
         }
         let reports = await producer.send(records)
@@ -58,7 +65,10 @@ struct KafkaClientTests {
         try producer.createTopicsIfMissing([TopicSpecification(name: "wrapper.resume", partitions: 1)])
         _ = await producer.send((0..<10).map { KafkaRecord(topic: "wrapper.resume", key: nil, value: Data("\($0)".utf8)) })
 
-        var configuration = KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers), groupID: "resume-group")
+        var configuration = KafkaConsumerConfiguration(
+            connection: KafkaConnection(bootstrapServers: broker.bootstrapServers),
+            groupID: "resume-group"
+        )
         configuration.sessionTimeoutMilliseconds = 6_000
         configuration.heartbeatIntervalMilliseconds = 500
         // The service's store says offsets 0...6 are done: the consumer must start at 7.
@@ -86,7 +96,10 @@ struct KafkaClientTests {
         try producer.createTopicsIfMissing([TopicSpecification(name: "wrapper.replace", partitions: 1)])
         _ = await producer.send((0..<5).map { KafkaRecord(topic: "wrapper.replace", key: nil, value: Data("\($0)".utf8)) })
 
-        var configuration = KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers), groupID: "replace-group")
+        var configuration = KafkaConsumerConfiguration(
+            connection: KafkaConnection(bootstrapServers: broker.bootstrapServers),
+            groupID: "replace-group"
+        )
         configuration.sessionTimeoutMilliseconds = 6_000
         configuration.heartbeatIntervalMilliseconds = 500
         // What the service's store says is done, as it would after each batch.

@@ -1,14 +1,20 @@
 import Foundation
-@testable import Lifecycle
 import Models
 import Pipeline
 
+@testable import Lifecycle
 
 func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner) -> Principal {
-    .member(Caller(
-        userID: UserID(rawValue: "usr_owner"), clientID: ClientID(rawValue: "key_owner"), workspaceID: WorkspaceID(rawValue: "ws_home"),
-        organizationID: OrganizationID(rawValue: "org_acme"), role: role, scopes: scopes.intersection(role.scopes)
-    ))
+    .member(
+        Caller(
+            userID: UserID(rawValue: "usr_owner"),
+            clientID: ClientID(rawValue: "key_owner"),
+            workspaceID: WorkspaceID(rawValue: "ws_home"),
+            organizationID: OrganizationID(rawValue: "org_acme"),
+            role: role,
+            scopes: scopes.intersection(role.scopes)
+        )
+    )
 }
 
 extension CommandOutcome {

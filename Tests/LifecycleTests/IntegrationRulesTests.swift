@@ -1,16 +1,33 @@
 import Foundation
-@testable import Lifecycle
 import Models
 import Pipeline
 import TestSupport
 import Testing
 
+@testable import Lifecycle
+
 @Suite("Integration rules")
 struct IntegrationRulesTests {
-    let create = CreateIntegration(kind: .step, vendor: "Slack", name: "Alerts", parameters: ["channel": "#sec"], secrets: ["token": "xoxb-very-secret"], oauth: true)
+    let create = CreateIntegration(
+        kind: .step,
+        vendor: "Slack",
+        name: "Alerts",
+        parameters: ["channel": "#sec"],
+        secrets: ["token": "xoxb-very-secret"],
+        oauth: true
+    )
 
     func snapshot(kind: IntegrationKind = .step, secrets: [String] = ["token"], workspace: String = "ws_home") -> IntegrationSnapshot {
-        IntegrationSnapshot(workspaceID: WorkspaceID(rawValue: workspace), integrationID: IntegrationID(rawValue: "int_1"), kind: kind, vendor: "slack", name: "Alerts", parameters: ["channel": "#sec"], secretFields: secrets, refreshState: nil)
+        IntegrationSnapshot(
+            workspaceID: WorkspaceID(rawValue: workspace),
+            integrationID: IntegrationID(rawValue: "int_1"),
+            kind: kind,
+            vendor: "slack",
+            name: "Alerts",
+            parameters: ["channel": "#sec"],
+            secretFields: secrets,
+            refreshState: nil
+        )
     }
 
     @Test func createdIntegrationNamesSecretFieldsButNeverTheirValues() throws {
@@ -32,12 +49,22 @@ struct IntegrationRulesTests {
         rejects(CreateIntegration(kind: .secret, vendor: "vault", name: "S", parameters: ["a": "b"])) { $0.field == "secrets" }
         rejects(CreateIntegration(kind: .step, vendor: "sl ack", name: "A")) { $0.field == "vendor" }
         rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["bad key": "x"])) { $0.field == "parameters" }
-        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["token": "x"], secrets: ["token": "y"])) { $0.field == "parameters.token" && !$0.message.contains("y") }
-        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", secrets: ["token": String(repeating: "s", count: 9_000)])) { $0.field == "secrets.token" && !$0.message.contains("sss") }
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["token": "x"], secrets: ["token": "y"])) {
+            $0.field == "parameters.token" && !$0.message.contains("y")
+        }
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", secrets: ["token": String(repeating: "s", count: 9_000)])) {
+            $0.field == "secrets.token" && !$0.message.contains("sss")
+        }
     }
 
     @Test func updateMergesSecretFieldsAndReplacesParameters() throws {
-        let command = UpdateIntegration(integrationID: IntegrationID(rawValue: "int_1"), name: "Pager", parameters: ["service": "p1"], secrets: ["key": "k"], removeSecrets: ["token"])
+        let command = UpdateIntegration(
+            integrationID: IntegrationID(rawValue: "int_1"),
+            name: "Pager",
+            parameters: ["service": "p1"],
+            secrets: ["key": "k"],
+            removeSecrets: ["token"]
+        )
         let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
         let event = try #require(decision.outcome.events.first?.message as? IntegrationUpdated)
         #expect(event.integration.name == "Pager" && event.integration.parameters == ["service": "p1"] && event.integration.secretFields == ["key"])
@@ -46,33 +73,97 @@ struct IntegrationRulesTests {
 
     @Test func updateRulesRejectEachBadCase() {
         let id = IntegrationID(rawValue: "int_1")
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "integration_id" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "X"), by: owner(), current: snapshot(workspace: "ws_other"), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Taken"), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: ["taken"]) } throws: { ($0 as! Rejection).code == .nameTaken }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["nope"]), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets.0" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, removeSecrets: ["token"]), by: owner(), current: snapshot(kind: .secret), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "remove_secrets" }
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, parameters: ["token": "x"]), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: []) } throws: { ($0 as! Rejection).field == "parameters.token" }
+        #expect {
+            try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
+        } throws: { ($0 as! Rejection).field == "integration_id" }
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, name: "X"),
+                by: owner(),
+                current: snapshot(workspace: "ws_other"),
+                isSharedCopy: false,
+                takenNames: []
+            )
+        } throws: { ($0 as! Rejection).code == .notFound }
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, name: "Taken"),
+                by: owner(),
+                current: snapshot(),
+                isSharedCopy: false,
+                takenNames: ["taken"]
+            )
+        } throws: { ($0 as! Rejection).code == .nameTaken }
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, removeSecrets: ["nope"]),
+                by: owner(),
+                current: snapshot(),
+                isSharedCopy: false,
+                takenNames: []
+            )
+        } throws: { ($0 as! Rejection).field == "remove_secrets.0" }
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, removeSecrets: ["token"]),
+                by: owner(),
+                current: snapshot(kind: .secret),
+                isSharedCopy: false,
+                takenNames: []
+            )
+        } throws: { ($0 as! Rejection).field == "remove_secrets" }
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, parameters: ["token": "x"]),
+                by: owner(),
+                current: snapshot(),
+                isSharedCopy: false,
+                takenNames: []
+            )
+        } throws: { ($0 as! Rejection).field == "parameters.token" }
     }
 
     @Test func newSecretsReconfigureAnOAuthIntegration() throws {
         var current = snapshot()
         current.refreshState = .needsReconfiguration
-        let renamed = try IntegrationRules.update(UpdateIntegration(integrationID: current.integrationID, name: "Renamed"), by: owner(), current: current, isSharedCopy: false, takenNames: [])
+        let renamed = try IntegrationRules.update(
+            UpdateIntegration(integrationID: current.integrationID, name: "Renamed"),
+            by: owner(),
+            current: current,
+            isSharedCopy: false,
+            takenNames: []
+        )
         #expect((renamed.outcome.events.first?.message as? IntegrationUpdated)?.integration.refreshState == .needsReconfiguration)
-        let rekeyed = try IntegrationRules.update(UpdateIntegration(integrationID: current.integrationID, secrets: ["token": "new"]), by: owner(), current: current, isSharedCopy: false, takenNames: [])
+        let rekeyed = try IntegrationRules.update(
+            UpdateIntegration(integrationID: current.integrationID, secrets: ["token": "new"]),
+            by: owner(),
+            current: current,
+            isSharedCopy: false,
+            takenNames: []
+        )
         #expect((rekeyed.outcome.events.first?.message as? IntegrationUpdated)?.integration.refreshState == .active)
     }
 
     @Test func sharedCopiesAreReadOnlyEvenForOwners() {
         let id = IntegrationID(rawValue: "int_copy")
-        #expect { try IntegrationRules.update(UpdateIntegration(integrationID: id, name: "Mine now"), by: owner(), current: nil, isSharedCopy: true, takenNames: []) } throws: {
+        #expect {
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id, name: "Mine now"),
+                by: owner(),
+                current: nil,
+                isSharedCopy: true,
+                takenNames: []
+            )
+        } throws: {
             ($0 as! Rejection).code == .sharedIntegrationReadOnly
         }
         #expect { try IntegrationRules.delete(DeleteIntegration(integrationID: id), by: owner(), current: nil, isSharedCopy: true) } throws: {
             ($0 as! Rejection).code == .sharedIntegrationReadOnly
         }
         // A viewer is refused for lacking the role before the copy is even considered.
-        #expect { try IntegrationRules.delete(DeleteIntegration(integrationID: id), by: owner(role: .viewer), current: nil, isSharedCopy: true) } throws: {
+        #expect {
+            try IntegrationRules.delete(DeleteIntegration(integrationID: id), by: owner(role: .viewer), current: nil, isSharedCopy: true)
+        } throws: {
             ($0 as! Rejection).code == .forbidden
         }
     }

@@ -1,24 +1,43 @@
 import Foundation
-@testable import Lifecycle
 import Hashing
 import Models
 import Pipeline
 import TestSupport
 import Testing
 
+@testable import Lifecycle
+
 @Suite("Invitation rules")
 struct InvitationRulesTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func pending(status: InvitationStatus = .pending, expiresIn: TimeInterval = 3_600, member: Bool = false, active: Bool = true, token: String = "tok") -> InvitationRules.InvitationState {
+    func pending(
+        status: InvitationStatus = .pending,
+        expiresIn: TimeInterval = 3_600,
+        member: Bool = false,
+        active: Bool = true,
+        token: String = "tok"
+    ) -> InvitationRules.InvitationState {
         InvitationRules.InvitationState(
-            workspaceID: WorkspaceID(rawValue: "ws_home"), email: "dev@acme.example", role: .operator, status: status,
-            expiresAt: now + expiresIn, tokenHash: Secret.hash(token), workspaceActive: active, existingUser: nil, isMember: member
+            workspaceID: WorkspaceID(rawValue: "ws_home"),
+            email: "dev@acme.example",
+            role: .operator,
+            status: status,
+            expiresAt: now + expiresIn,
+            tokenHash: Secret.hash(token),
+            workspaceActive: active,
+            existingUser: nil,
+            isMember: member
         )
     }
 
     @Test func inviteCreatesAPendingInvitationWithATokenShownOnce() throws {
-        let outcome = try InvitationRules.invite(InviteUser(email: " Dev@Acme.Example ", role: .operator), by: owner(), invitee: .init(), context: fixedContext(now: now))
+        let outcome = try InvitationRules.invite(
+            InviteUser(email: " Dev@Acme.Example ", role: .operator),
+            by: owner(),
+            invitee: .init(),
+            context: fixedContext(now: now)
+        )
         let sent = try #require(outcome.events(of: InvitationSent.self).first)
         #expect(sent.email == "dev@acme.example" && sent.role == .operator && sent.invitedBy == UserID(rawValue: "usr_owner"))
         #expect(sent.expiresAt == now + 7 * 86_400, "default expiry is 7 days")
@@ -28,23 +47,52 @@ struct InvitationRulesTests {
 
     @Test func reinvitingReplacesThePendingInvitation() throws {
         let previous = InvitationID(rawValue: "inv_old")
-        let outcome = try InvitationRules.invite(InviteUser(email: "dev@acme.example", role: .viewer, expiresInDays: 2), by: owner(), invitee: .init(pendingInvitation: previous), context: fixedContext(now: now))
-        #expect(outcome.events(of: InvitationRevoked.self) == [InvitationRevoked(invitationID: previous, workspaceID: WorkspaceID(rawValue: "ws_home"), reason: .replaced, revokedBy: UserID(rawValue: "usr_owner"))])
+        let outcome = try InvitationRules.invite(
+            InviteUser(email: "dev@acme.example", role: .viewer, expiresInDays: 2),
+            by: owner(),
+            invitee: .init(pendingInvitation: previous),
+            context: fixedContext(now: now)
+        )
+        #expect(
+            outcome.events(of: InvitationRevoked.self) == [
+                InvitationRevoked(
+                    invitationID: previous,
+                    workspaceID: WorkspaceID(rawValue: "ws_home"),
+                    reason: .replaced,
+                    revokedBy: UserID(rawValue: "usr_owner")
+                )
+            ]
+        )
         #expect(outcome.events(of: InvitationSent.self).first?.expiresAt == now + 2 * 86_400)
     }
 
     @Test func inviteRulesRejectEachBadCase() {
         let context = fixedContext(now: now)
-        #expect { try InvitationRules.invite(InviteUser(email: "x@y.example", role: .owner), by: owner(role: .admin), invitee: .init(), context: context) }
-            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).field == "role" }
-        #expect { try InvitationRules.invite(InviteUser(email: "x@y.example", role: .viewer), by: owner(role: .operator), invitee: .init(), context: context) }
-            throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try InvitationRules.invite(InviteUser(email: "nope", role: .viewer), by: owner(), invitee: .init(), context: context) }
-            throws: { ($0 as! Rejection).field == "email" }
-        #expect { try InvitationRules.invite(InviteUser(email: "x@y.example", role: .viewer, expiresInDays: 31), by: owner(), invitee: .init(), context: context) }
-            throws: { ($0 as! Rejection).field == "expires_in_days" }
-        #expect { try InvitationRules.invite(InviteUser(email: "x@y.example", role: .viewer), by: owner(), invitee: .init(isMember: true), context: context) }
-            throws: { ($0 as! Rejection).code == .alreadyMember }
+        #expect {
+            try InvitationRules.invite(InviteUser(email: "x@y.example", role: .owner), by: owner(role: .admin), invitee: .init(), context: context)
+        } throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).field == "role" }
+        #expect {
+            try InvitationRules.invite(
+                InviteUser(email: "x@y.example", role: .viewer),
+                by: owner(role: .operator),
+                invitee: .init(),
+                context: context
+            )
+        } throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try InvitationRules.invite(InviteUser(email: "nope", role: .viewer), by: owner(), invitee: .init(), context: context) } throws: {
+            ($0 as! Rejection).field == "email"
+        }
+        #expect {
+            try InvitationRules.invite(
+                InviteUser(email: "x@y.example", role: .viewer, expiresInDays: 31),
+                by: owner(),
+                invitee: .init(),
+                context: context
+            )
+        } throws: { ($0 as! Rejection).field == "expires_in_days" }
+        #expect {
+            try InvitationRules.invite(InviteUser(email: "x@y.example", role: .viewer), by: owner(), invitee: .init(isMember: true), context: context)
+        } throws: { ($0 as! Rejection).code == .alreadyMember }
     }
 
     @Test func bulkInviteDecidesEachItem() throws {
@@ -53,7 +101,12 @@ struct InvitationRulesTests {
             .init(email: "A@acme.example", role: .admin), .init(email: "m@acme.example", role: .viewer),
             .init(email: "c@acme.example", role: .operator),
         ])
-        let outcome = try InvitationRules.bulkInvite(command, by: owner(), invitees: ["m@acme.example": .init(isMember: true)], context: fixedContext(now: now))
+        let outcome = try InvitationRules.bulkInvite(
+            command,
+            by: owner(),
+            invitees: ["m@acme.example": .init(isMember: true)],
+            context: fixedContext(now: now)
+        )
         let items = try #require(outcome.items)
         #expect(items.map(\.status) == [.accepted, .rejected, .rejected, .rejected, .accepted])
         #expect(items[1].error?.field == "invitations.1.email")
@@ -65,11 +118,13 @@ struct InvitationRulesTests {
     }
 
     @Test func bulkNeedsOneToAHundredItems() {
-        #expect { try InvitationRules.bulkInvite(BulkInviteUsers(invitations: []), by: owner(), invitees: [:], context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).field == "invitations" }
+        #expect {
+            try InvitationRules.bulkInvite(BulkInviteUsers(invitations: []), by: owner(), invitees: [:], context: fixedContext(now: now))
+        } throws: { ($0 as! Rejection).field == "invitations" }
         let many = BulkInviteUsers(invitations: (0...100).map { .init(email: "u\($0)@acme.example", role: .viewer) })
-        #expect { try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).field == "invitations" }
+        #expect { try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], context: fixedContext(now: now)) } throws: {
+            ($0 as! Rejection).field == "invitations"
+        }
     }
 
     @Test func acceptingMakesAMemberWithAFirstKey() throws {
@@ -87,23 +142,40 @@ struct InvitationRulesTests {
         let context = fixedContext(now: now)
         let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")
         #expect { try InvitationRules.accept(command, invitation: nil, context: context) } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try InvitationRules.accept(AcceptInvitation(invitationID: command.invitationID, token: "guess"), invitation: pending(), context: context) }
-            throws: { ($0 as! Rejection).code == .unauthenticated }
-        #expect { try InvitationRules.accept(command, invitation: pending(status: .replaced), context: context) } throws: { ($0 as! Rejection).code == .notPending }
-        #expect { try InvitationRules.accept(command, invitation: pending(expiresIn: 0), context: context) }
-            throws: { ($0 as! Rejection).code == .notPending && ($0 as! Rejection).message.contains("expired") }
-        #expect { try InvitationRules.accept(command, invitation: pending(active: false), context: context) } throws: { ($0 as! Rejection).code == .workspaceInactive }
-        #expect { try InvitationRules.accept(command, invitation: pending(member: true), context: context) } throws: { ($0 as! Rejection).code == .alreadyMember }
+        #expect {
+            try InvitationRules.accept(AcceptInvitation(invitationID: command.invitationID, token: "guess"), invitation: pending(), context: context)
+        } throws: { ($0 as! Rejection).code == .unauthenticated }
+        #expect { try InvitationRules.accept(command, invitation: pending(status: .replaced), context: context) } throws: {
+            ($0 as! Rejection).code == .notPending
+        }
+        #expect { try InvitationRules.accept(command, invitation: pending(expiresIn: 0), context: context) } throws: {
+            ($0 as! Rejection).code == .notPending && ($0 as! Rejection).message.contains("expired")
+        }
+        #expect { try InvitationRules.accept(command, invitation: pending(active: false), context: context) } throws: {
+            ($0 as! Rejection).code == .workspaceInactive
+        }
+        #expect { try InvitationRules.accept(command, invitation: pending(member: true), context: context) } throws: {
+            ($0 as! Rejection).code == .alreadyMember
+        }
     }
 
     @Test func revokeOnlyPendingInvitationsOfTheCallersWorkspace() throws {
         let command = RevokeInvitation(invitationID: InvitationID(rawValue: "inv_1"))
         let context = fixedContext(now: now)
-        #expect(try InvitationRules.revoke(command, by: owner(), invitation: pending(), context: context).events(of: InvitationRevoked.self).first?.reason == .revoked)
-        #expect { try InvitationRules.revoke(command, by: owner(), invitation: pending(status: .accepted), context: context) } throws: { ($0 as! Rejection).code == .notPending }
+        #expect(
+            try InvitationRules.revoke(command, by: owner(), invitation: pending(), context: context).events(of: InvitationRevoked.self).first?.reason
+                == .revoked
+        )
+        #expect { try InvitationRules.revoke(command, by: owner(), invitation: pending(status: .accepted), context: context) } throws: {
+            ($0 as! Rejection).code == .notPending
+        }
         var elsewhere = pending()
         elsewhere.workspaceID = WorkspaceID(rawValue: "ws_other")
-        #expect { try InvitationRules.revoke(command, by: owner(), invitation: elsewhere, context: context) } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try InvitationRules.revoke(command, by: owner(role: .viewer), invitation: pending(), context: context) } throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try InvitationRules.revoke(command, by: owner(), invitation: elsewhere, context: context) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
+        #expect { try InvitationRules.revoke(command, by: owner(role: .viewer), invitation: pending(), context: context) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
     }
 }

@@ -1,17 +1,22 @@
 import Foundation
-@testable import Lifecycle
 import Hashing
 import Models
 import Pipeline
 import TestSupport
 import Testing
 
+@testable import Lifecycle
+
 @Suite("API key rules")
 struct KeyRulesTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func memberIssuesAKeyWithASubsetOfTheirScopes() throws {
-        let outcome = try KeyRules.issue(IssueAPIKey(scopes: [.workspaceRead, .workflowsWrite], expiresAt: now + 3_600), by: owner(), context: fixedContext(now: now))
+        let outcome = try KeyRules.issue(
+            IssueAPIKey(scopes: [.workspaceRead, .workflowsWrite], expiresAt: now + 3_600),
+            by: owner(),
+            context: fixedContext(now: now)
+        )
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(key.scopes == [.workflowsWrite, .workspaceRead].sorted() && key.expiresAt == now + 3_600)
         #expect(key.workspaceID == WorkspaceID(rawValue: "ws_home") && key.userID == UserID(rawValue: "usr_owner"))
@@ -33,43 +38,72 @@ struct KeyRulesTests {
     }
 
     @Test func badScopesAndExpiryNameTheField() {
-        #expect { try KeyRules.issue(IssueAPIKey(scopes: [Scope(rawValue: "root")]), by: owner(), context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).field == "scopes.0" }
-        #expect { try KeyRules.issue(IssueAPIKey(scopes: []), by: owner(), context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).field == "scopes" }
-        #expect { try KeyRules.issue(IssueAPIKey(expiresAt: now), by: owner(), context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).field == "expires_at" }
-        #expect { try KeyRules.issue(IssueAPIKey(), by: .operator, context: fixedContext(now: now)) }
-            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try KeyRules.issue(IssueAPIKey(scopes: [Scope(rawValue: "root")]), by: owner(), context: fixedContext(now: now)) } throws: {
+            ($0 as! Rejection).field == "scopes.0"
+        }
+        #expect { try KeyRules.issue(IssueAPIKey(scopes: []), by: owner(), context: fixedContext(now: now)) } throws: {
+            ($0 as! Rejection).field == "scopes"
+        }
+        #expect { try KeyRules.issue(IssueAPIKey(expiresAt: now), by: owner(), context: fixedContext(now: now)) } throws: {
+            ($0 as! Rejection).field == "expires_at"
+        }
+        #expect { try KeyRules.issue(IssueAPIKey(), by: .operator, context: fixedContext(now: now)) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
     }
 
     @Test func ownKeyIsRevokedByAnyRole() throws {
-        let outcome = try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_mine")), by: owner(role: .viewer), key: .init(userID: UserID(rawValue: "usr_owner"), revoked: false))
-        #expect(outcome.events(of: APIKeyRevoked.self) == [APIKeyRevoked(clientID: ClientID(rawValue: "key_mine"), workspaceID: WorkspaceID(rawValue: "ws_home"), userID: UserID(rawValue: "usr_owner"), revokedBy: UserID(rawValue: "usr_owner"))])
+        let outcome = try KeyRules.revoke(
+            RevokeAPIKey(clientID: ClientID(rawValue: "key_mine")),
+            by: owner(role: .viewer),
+            key: .init(userID: UserID(rawValue: "usr_owner"), revoked: false)
+        )
+        #expect(
+            outcome.events(of: APIKeyRevoked.self) == [
+                APIKeyRevoked(
+                    clientID: ClientID(rawValue: "key_mine"),
+                    workspaceID: WorkspaceID(rawValue: "ws_home"),
+                    userID: UserID(rawValue: "usr_owner"),
+                    revokedBy: UserID(rawValue: "usr_owner")
+                )
+            ]
+        )
     }
 
     @Test func othersKeysNeedWorkspaceWrite() throws {
         let other = KeyRules.KeyState(userID: UserID(rawValue: "usr_other"), revoked: false)
-        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .operator), key: other) }
-            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .operator), key: other) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
         #expect(try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .admin), key: other).events.count == 1)
     }
 
     @Test func unknownOrRevokedKeysAreRejected() {
-        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: nil) }
-            throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: .init(userID: UserID(rawValue: "usr_owner"), revoked: true)) }
-            throws: { ($0 as! Rejection).code == .alreadyRevoked }
+        #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(), key: nil) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
+        #expect {
+            try KeyRules.revoke(
+                RevokeAPIKey(clientID: ClientID(rawValue: "key_x")),
+                by: owner(),
+                key: .init(userID: UserID(rawValue: "usr_owner"), revoked: true)
+            )
+        } throws: { ($0 as! Rejection).code == .alreadyRevoked }
     }
 
     @Test func theOperatorIssuesFullOwnerKeysToOwnersOfActiveWorkspacesOnly() throws {
         let command = IssueOwnerKey(workspaceID: WorkspaceID(rawValue: "ws_back"), userID: UserID(rawValue: "usr_ana"))
         let outcome = try KeyRules.issueOwnerKey(command, by: .operator, target: .init(workspaceActive: true, role: .owner), context: fixedContext())
         let issued = try #require(outcome.events.first?.message as? APIKeyIssued)
-        #expect(issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all && issued.issuerRole == .owner)
+        #expect(
+            issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all
+                && issued.issuerRole == .owner
+        )
         #expect(outcome.secrets?["client_secret"] != nil && issued.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
         func rejects(_ expected: ErrorCode, by principal: Principal = .operator, _ target: KeyRules.OwnerKeyTarget?) {
-            #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: { ($0 as! Rejection).code == expected }
+            #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: {
+                ($0 as! Rejection).code == expected
+            }
         }
         rejects(.forbidden, by: owner(), .init(workspaceActive: true, role: .owner))
         rejects(.notFound, nil)

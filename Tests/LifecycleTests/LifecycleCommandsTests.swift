@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import Hashing
-@testable import Lifecycle
 import Models
 import Pipeline
 import Synchronization
 import Testing
+
+@testable import Lifecycle
 
 /// The command table handles exactly the commands the catalogue (and so the AsyncAPI document)
 /// promises on Lifecycle's topic, the handler decodes exactly those, and its two kinds of entry
@@ -54,14 +55,29 @@ struct LifecycleCommandsTests {
             CommandOutcome(events: [])
         }
         try store.writer.write { (db: Database) throws -> Void in
-            #expect { try table.handle(Tokened(token: "wrong"), request(authorization: nil, db: db)) } throws: { ($0 as? Rejection)?.code == .unauthenticated }
+            #expect { try table.handle(Tokened(token: "wrong"), request(authorization: nil, db: db)) } throws: {
+                ($0 as? Rejection)?.code == .unauthenticated
+            }
             #expect(try table.handle(Tokened(token: "right"), request(authorization: nil, db: db)).outcome.events.isEmpty)
         }
     }
 
     func request(authorization: String?, db: Database) -> CommandRequest {
-        let envelope = Envelope(id: "c-1", type: Unknown.messageType, source: "/t", time: now, subject: nil, authorization: authorization, payload: Data("{}".utf8))
-        return CommandRequest(envelope: envelope, context: .live(commandID: "c-1", now: now), db: db, authenticator: Authenticator(operatorTokenHash: nil))
+        let envelope = Envelope(
+            id: "c-1",
+            type: Unknown.messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            authorization: authorization,
+            payload: Data("{}".utf8)
+        )
+        return CommandRequest(
+            envelope: envelope,
+            context: .live(commandID: "c-1", now: now),
+            db: db,
+            authenticator: Authenticator(operatorTokenHash: nil)
+        )
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-@testable import Lifecycle
 import Hashing
 import Models
 import Pipeline
 import Testing
+
+@testable import Lifecycle
 
 /// The handler over a real (in-memory) SQLite database: authentication, state loading, projection.
 @Suite("Lifecycle handler with SQLite")
@@ -15,11 +16,22 @@ struct LifecycleHandlerTests {
 
     init() throws {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
-        handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")), secretBox: try SecretBox(base64Key: testSecretsKey))
+        handler = LifecycleHandler(
+            authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
+            secretBox: try SecretBox(base64Key: testSecretsKey)
+        )
     }
 
     func run<M: Message>(_ command: M, as credential: Credential?, id: String = UUID().uuidString) throws -> CommandOutcome {
-        let envelope = Envelope(id: id, type: M.messageType, source: "/t", time: now, subject: nil, authorization: credential?.headerValue, payload: JSONCoding.encode(command))
+        let envelope = Envelope(
+            id: id,
+            type: M.messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            authorization: credential?.headerValue,
+            payload: JSONCoding.encode(command)
+        )
         return try store.writer.write { db in
             try handler.handle(command, envelope: envelope, context: .live(commandID: id, now: now), db: db)
         }
@@ -33,12 +45,17 @@ struct LifecycleHandlerTests {
 
     @Test func provisioningStoryPersistsState() throws {
         let (organization, credential) = try bootstrap()
-        _ = try run(SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]), as: .operator(token: "op-token"))
+        _ = try run(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
+            as: .operator(token: "op-token")
+        )
         let created = try run(CreateWorkspace(name: "Staging"), as: credential)
         let workspaceID = created.created["workspace_id"]!
         try store.writer.read { db in
             #expect(try WorkspaceRecord.fetchCount(db) == 2)
-            let member = try #require(try MemberRecord.fetchOne(db, key: ["workspace_id": workspaceID, "user_id": (try String.fetchOne(db, sql: "SELECT id FROM user"))!]))
+            let member = try #require(
+                try MemberRecord.fetchOne(db, key: ["workspace_id": workspaceID, "user_id": (try String.fetchOne(db, sql: "SELECT id FROM user"))!])
+            )
             #expect(member.role == .owner)
             let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
             #expect(key.secretHash == Secret.hash(created.secrets!["client_secret"]!))
@@ -63,7 +80,10 @@ struct LifecycleHandlerTests {
 
     @Test func wrongSecretForARealClientIDIsUnauthenticatedWithTheSameMessage() throws {
         let (_, credential) = try bootstrap()
-        guard case .apiKey(let clientID, _) = credential else { Issue.record(); return }
+        guard case .apiKey(let clientID, _) = credential else {
+            Issue.record()
+            return
+        }
         #expect(throws: Rejection(.unauthenticated, "unknown client id or wrong client secret")) {
             try run(CreateWorkspace(), as: .apiKey(clientID: clientID, secret: "guess"))
         }
@@ -71,10 +91,17 @@ struct LifecycleHandlerTests {
 
     @Test func revokedAndExpiredKeysAreRefused() throws {
         let (_, credential) = try bootstrap()
-        guard case .apiKey(let clientID, _) = credential else { Issue.record(); return }
-        try store.writer.write { db in try db.execute(sql: "UPDATE api_key SET expires_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue]) }
+        guard case .apiKey(let clientID, _) = credential else {
+            Issue.record()
+            return
+        }
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE api_key SET expires_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue])
+        }
         #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("expired") }
-        try store.writer.write { db in try db.execute(sql: "UPDATE api_key SET expires_at = NULL, revoked_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue]) }
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE api_key SET expires_at = NULL, revoked_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue])
+        }
         #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("revoked") }
     }
 
@@ -89,7 +116,9 @@ struct LifecycleHandlerTests {
         // Another organization's owner gets not_found for this key, not a hint that it exists.
         let other = try run(CreateOrganization(name: "Other", ownerEmail: "o@other.example"), as: .operator(token: "op-token"))
         let outsider = Credential.apiKey(clientID: ClientID(rawValue: other.created["client_id"]!), secret: other.secrets!["client_secret"]!)
-        #expect { try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: outsider) } throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: outsider) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
     }
 
     @Test func invitationStoryThroughTheHandler() throws {
@@ -98,9 +127,15 @@ struct LifecycleHandlerTests {
         let second = try run(InviteUser(email: "DEV@acme.example", role: .admin), as: ownerKey)
         // The first token no longer works: re-inviting replaced it.
         #expect {
-            try run(AcceptInvitation(invitationID: InvitationID(rawValue: first.created["invitation_id"]!), token: first.secrets!["invitation_token"]!), as: nil)
+            try run(
+                AcceptInvitation(invitationID: InvitationID(rawValue: first.created["invitation_id"]!), token: first.secrets!["invitation_token"]!),
+                as: nil
+            )
         } throws: { ($0 as! Rejection).code == .notPending }
-        let accepted = try run(AcceptInvitation(invitationID: InvitationID(rawValue: second.created["invitation_id"]!), token: second.secrets!["invitation_token"]!), as: nil)
+        let accepted = try run(
+            AcceptInvitation(invitationID: InvitationID(rawValue: second.created["invitation_id"]!), token: second.secrets!["invitation_token"]!),
+            as: nil
+        )
         let devKey = Credential.apiKey(clientID: ClientID(rawValue: accepted.created["client_id"]!), secret: accepted.secrets!["client_secret"]!)
         let devID = UserID(rawValue: accepted.created["user_id"]!)
         // The new admin can invite, but not as Owner.
@@ -108,7 +143,9 @@ struct LifecycleHandlerTests {
         #expect { try run(InviteUser(email: "o@acme.example", role: .owner), as: devKey) } throws: { ($0 as! Rejection).code == .forbidden }
         // The only Owner cannot be demoted; once another Owner exists they can.
         let ownerID = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = 'ops@acme.example'")! }
-        #expect { try run(ChangeMemberRole(userID: UserID(rawValue: ownerID), role: .admin), as: ownerKey) } throws: { ($0 as! Rejection).code == .lastOwner }
+        #expect { try run(ChangeMemberRole(userID: UserID(rawValue: ownerID), role: .admin), as: ownerKey) } throws: {
+            ($0 as! Rejection).code == .lastOwner
+        }
         _ = try run(ChangeMemberRole(userID: devID, role: .owner), as: ownerKey)
         _ = try run(ChangeMemberRole(userID: UserID(rawValue: ownerID), role: .admin), as: devKey)
         // Removing the former owner revokes their key at once.
@@ -120,7 +157,10 @@ struct LifecycleHandlerTests {
 
     @Test func bulkInviteThroughTheHandlerRecordsEachAcceptedItem() throws {
         let (_, ownerKey) = try bootstrap()
-        let outcome = try run(BulkInviteUsers(invitations: [.init(email: "a@acme.example", role: .viewer), .init(email: "ops@acme.example", role: .viewer)]), as: ownerKey)
+        let outcome = try run(
+            BulkInviteUsers(invitations: [.init(email: "a@acme.example", role: .viewer), .init(email: "ops@acme.example", role: .viewer)]),
+            as: ownerKey
+        )
         #expect(outcome.items?.map(\.status) == [.accepted, .rejected])
         #expect(outcome.items?[1].error?.code == .alreadyMember)
         let pending = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM invitation WHERE status = 'pending'") }
@@ -129,7 +169,10 @@ struct LifecycleHandlerTests {
 
     @Test func ssoStoryThroughTheHandler() throws {
         let (organization, ownerKey) = try bootstrap()
-        _ = try run(SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]), as: .operator(token: "op-token"))
+        _ = try run(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
+            as: .operator(token: "op-token")
+        )
         _ = try run(ConfigureSSO(entityID: "urn:idp", ssoURL: "https://idp.example/sso", certificate: idpCertificate), as: ownerKey)
         let mapping = try run(CreateClaimMapping(claim: "groups", value: "admins", role: .admin), as: ownerKey)
         _ = try run(CreateClaimMapping(claim: "groups", value: "viewers", role: .viewer), as: ownerKey)
@@ -137,8 +180,10 @@ struct LifecycleHandlerTests {
         let copy = try run(CreateWorkspace(name: "Copied", copySSOConfig: true), as: ownerKey)
         let copied = copy.created["workspace_id"]!
         let (fingerprint, values) = try store.writer.read { db in
-            (try String.fetchOne(db, sql: "SELECT certificate_sha256 FROM sso_config WHERE workspace_id = ?", arguments: [copied]),
-             try String.fetchAll(db, sql: "SELECT value FROM claim_mapping WHERE workspace_id = ?", arguments: [copied]))
+            (
+                try String.fetchOne(db, sql: "SELECT certificate_sha256 FROM sso_config WHERE workspace_id = ?", arguments: [copied]),
+                try String.fetchAll(db, sql: "SELECT value FROM claim_mapping WHERE workspace_id = ?", arguments: [copied])
+            )
         }
         #expect(fingerprint == idpCertificateSHA256)
         #expect(values == ["viewers"])
@@ -146,7 +191,9 @@ struct LifecycleHandlerTests {
         let plain = try run(CreateWorkspace(name: "Plain"), as: ownerKey)
         let plainKey = Credential.apiKey(clientID: ClientID(rawValue: plain.created["client_id"]!), secret: plain.secrets!["client_secret"]!)
         _ = try run(CopySSOConfig(sourceWorkspaceID: WorkspaceID(rawValue: copied)), as: plainKey)
-        let entity = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT entity_id FROM sso_config WHERE workspace_id = ?", arguments: [plain.created["workspace_id"]!]) }
+        let entity = try store.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT entity_id FROM sso_config WHERE workspace_id = ?", arguments: [plain.created["workspace_id"]!])
+        }
         #expect(entity == "urn:idp")
     }
 
@@ -169,7 +216,10 @@ struct LifecycleHandlerTests {
         let id = IntegrationID(rawValue: created.created["integration_id"]!)
         let box = try SecretBox(base64Key: testSecretsKey)
         let (value, sealedBlobs) = try store.writer.read { db in
-            (try SecretStore.value(of: "password", integration: id, box: box, db: db), try Data.fetchAll(db, sql: "SELECT sealed FROM integration_secret"))
+            (
+                try SecretStore.value(of: "password", integration: id, box: box, db: db),
+                try Data.fetchAll(db, sql: "SELECT sealed FROM integration_secret")
+            )
         }
         #expect(value == "hunter2-plaintext")
         #expect(sealedBlobs.count == 1 && !sealedBlobs.contains { String(decoding: $0, as: UTF8.self).contains("hunter2") })
@@ -189,8 +239,15 @@ struct LifecycleHandlerTests {
         _ = try run(PublishWorkflow(workflowID: workflow), as: ownerKey)
         _ = try run(TagWorkflow(workflowID: workflow, add: ["soc"]), as: ownerKey)
         let started = try run(StartExecution(workflowID: workflow), as: ownerKey)
-        let row = try store.writer.read { db in try Row.fetchOne(db, sql: "SELECT current_revision_id, published_revision_id, tags FROM workflow WHERE id = ?", arguments: [workflow.rawValue])! }
-        let current: String = row["current_revision_id"], published: String = row["published_revision_id"]
+        let row = try store.writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT current_revision_id, published_revision_id, tags FROM workflow WHERE id = ?",
+                arguments: [workflow.rawValue]
+            )!
+        }
+        let current: String = row["current_revision_id"]
+        let published: String = row["published_revision_id"]
         #expect(current == published && current == revised.created["revision_id"])
         let running = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM execution WHERE status = 'running'") }
         #expect(running == [started.created["execution_id"]!])
@@ -207,7 +264,15 @@ struct LifecycleHandlerTests {
     @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
         let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
         let command = CreateOrganization(name: "Acme", ownerEmail: "a@b.co")
-        let envelope = Envelope(id: "x", type: CreateOrganization.messageType, source: "/t", time: now, subject: nil, authorization: Credential.operator(token: "op-token").headerValue, payload: JSONCoding.encode(command))
+        let envelope = Envelope(
+            id: "x",
+            type: CreateOrganization.messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            authorization: Credential.operator(token: "op-token").headerValue,
+            payload: JSONCoding.encode(command)
+        )
         #expect {
             try store.writer.write { db in try unconfigured.handle(command, envelope: envelope, context: .live(commandID: "x", now: now), db: db) }
         } throws: { ($0 as! Rejection).message.contains("no operator credential") }

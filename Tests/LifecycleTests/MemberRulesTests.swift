@@ -1,8 +1,9 @@
 import Foundation
-@testable import Lifecycle
 import Models
 import Pipeline
 import Testing
+
+@testable import Lifecycle
 
 @Suite("Member rules")
 struct MemberRulesTests {
@@ -14,34 +15,53 @@ struct MemberRulesTests {
 
     @Test func ownerChangesARole() throws {
         let outcome = try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .admin), by: owner(), member: member(.viewer))
-        #expect(outcome.events(of: MemberRoleChanged.self) == [MemberRoleChanged(workspaceID: WorkspaceID(rawValue: "ws_home"), userID: target, role: .admin, previousRole: .viewer, changedBy: UserID(rawValue: "usr_owner"))])
+        #expect(
+            outcome.events(of: MemberRoleChanged.self) == [
+                MemberRoleChanged(
+                    workspaceID: WorkspaceID(rawValue: "ws_home"),
+                    userID: target,
+                    role: .admin,
+                    previousRole: .viewer,
+                    changedBy: UserID(rawValue: "usr_owner")
+                )
+            ]
+        )
     }
 
     @Test func theLastOwnerKeepsTheRole() {
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .admin), by: owner(), member: member(.owner, owners: 1)) }
-            throws: { ($0 as! Rejection).code == .lastOwner }
-        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(), member: member(.owner, owners: 1)) }
-            throws: { ($0 as! Rejection).code == .lastOwner }
-        #expect { try MemberRules.remove(RemoveMember(userID: UserID(rawValue: "usr_owner")), by: owner(), member: member(.owner, owners: 1)) }
-            throws: { ($0 as! Rejection).code == .lastOwner }
+        #expect {
+            try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .admin), by: owner(), member: member(.owner, owners: 1))
+        } throws: { ($0 as! Rejection).code == .lastOwner }
+        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(), member: member(.owner, owners: 1)) } throws: {
+            ($0 as! Rejection).code == .lastOwner
+        }
+        #expect {
+            try MemberRules.remove(RemoveMember(userID: UserID(rawValue: "usr_owner")), by: owner(), member: member(.owner, owners: 1))
+        } throws: { ($0 as! Rejection).code == .lastOwner }
     }
 
     @Test func nobodyActsAboveTheirOwnRole() {
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .owner), by: owner(role: .admin), member: member(.viewer)) }
-            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).field == "role" }
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(role: .admin), member: member(.owner)) }
-            throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(role: .admin), member: member(.owner)) }
-            throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(role: .operator), member: member(.viewer)) }
-            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect {
+            try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .owner), by: owner(role: .admin), member: member(.viewer))
+        } throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).field == "role" }
+        #expect {
+            try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(role: .admin), member: member(.owner))
+        } throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(role: .admin), member: member(.owner)) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
+        #expect {
+            try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(role: .operator), member: member(.viewer))
+        } throws: { ($0 as! Rejection).code == .forbidden }
     }
 
     @Test func sameRoleAndUnknownMemberAreRejected() {
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(), member: member(.viewer)) }
-            throws: { ($0 as! Rejection).field == "role" }
-        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(), member: nil) }
-            throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(), member: member(.viewer)) } throws: {
+            ($0 as! Rejection).field == "role"
+        }
+        #expect { try MemberRules.changeRole(ChangeMemberRole(userID: target, role: .viewer), by: owner(), member: nil) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
     }
 
     @Test func removingAMemberRevokesTheirKeys() throws {
@@ -53,7 +73,8 @@ struct MemberRulesTests {
     @Test func anyoneMayLeave() throws {
         let outcome = try MemberRules.remove(RemoveMember(userID: UserID(rawValue: "usr_owner")), by: owner(role: .viewer), member: member(.viewer))
         #expect(outcome.events(of: MemberRemoved.self).count == 1)
-        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(role: .viewer), member: member(.viewer)) }
-            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try MemberRules.remove(RemoveMember(userID: target), by: owner(role: .viewer), member: member(.viewer)) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-@testable import Lifecycle
 import Hashing
 import Models
 import Pipeline
 import TestSupport
 import Testing
+
+@testable import Lifecycle
 
 @Suite("Organization rules")
 struct OrganizationRulesTests {
@@ -12,11 +13,16 @@ struct OrganizationRulesTests {
 
     @Test func operatorCreatesOrganizationWithWorkspaceOwnerAndKey() throws {
         let outcome = try OrganizationRules.create(
-            CreateOrganization(name: "  Acme  ", ownerEmail: "Ops@Acme.Example"), by: .operator, state: fresh, context: fixedContext()
+            CreateOrganization(name: "  Acme  ", ownerEmail: "Ops@Acme.Example"),
+            by: .operator,
+            state: fresh,
+            context: fixedContext()
         )
-        #expect(outcome.events.map { type(of: $0.message).messageType } == [
-            OrganizationCreated.messageType, WorkspaceCreated.messageType, MemberAdded.messageType, APIKeyIssued.messageType,
-        ])
+        #expect(
+            outcome.events.map { type(of: $0.message).messageType } == [
+                OrganizationCreated.messageType, WorkspaceCreated.messageType, MemberAdded.messageType, APIKeyIssued.messageType,
+            ]
+        )
         let organization = try #require(outcome.events(of: OrganizationCreated.self).first)
         #expect(organization.name == "Acme")
         let workspace = try #require(outcome.events(of: WorkspaceCreated.self).first)
@@ -28,18 +34,22 @@ struct OrganizationRulesTests {
         // The secret is returned once and only its hash is in the event.
         let secret = try #require(outcome.secrets?["client_secret"])
         #expect(key.secretHash == Secret.hash(secret) && key.secretHash != secret)
-        #expect(outcome.created == [
-            "organization_id": organization.organizationID.rawValue, "workspace_id": workspace.workspaceID.rawValue,
-            "user_id": member.userID.rawValue, "client_id": key.clientID.rawValue,
-        ])
+        #expect(
+            outcome.created == [
+                "organization_id": organization.organizationID.rawValue, "workspace_id": workspace.workspaceID.rawValue,
+                "user_id": member.userID.rawValue, "client_id": key.clientID.rawValue,
+            ]
+        )
         #expect(outcome.events(of: OrganizationCreated.self).first.map { _ in outcome.events[0].subject } == organization.organizationID.rawValue)
     }
 
     @Test func existingUserIsReusedAsOwner() throws {
         let existing = UserID(rawValue: "usr_known")
         let outcome = try OrganizationRules.create(
-            CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: .operator,
-            state: .init(nameTaken: false, existingOwner: existing), context: fixedContext()
+            CreateOrganization(name: "Acme", ownerEmail: "a@b.co"),
+            by: .operator,
+            state: .init(nameTaken: false, existingOwner: existing),
+            context: fixedContext()
         )
         #expect(outcome.events(of: MemberAdded.self).first?.userID == existing)
     }
@@ -52,13 +62,19 @@ struct OrganizationRulesTests {
 
     @Test func takenNameIsRejected() {
         #expect {
-            try OrganizationRules.create(CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: .operator, state: .init(nameTaken: true, existingOwner: nil), context: fixedContext())
+            try OrganizationRules.create(
+                CreateOrganization(name: "Acme", ownerEmail: "a@b.co"),
+                by: .operator,
+                state: .init(nameTaken: true, existingOwner: nil),
+                context: fixedContext()
+            )
         } throws: { ($0 as! Rejection).code == .nameTaken }
     }
 
     @Test(arguments: [
         ("", "a@b.co", "name"), ("   ", "a@b.co", "name"), (String(repeating: "x", count: 101), "a@b.co", "name"), ("A\u{7}B", "a@b.co", "name"),
-        ("Acme", "not-an-email", "owner_email"), ("Acme", "a@b", "owner_email"), ("Acme", "a b@c.de", "owner_email"), ("Acme", "@c.de", "owner_email"),
+        ("Acme", "not-an-email", "owner_email"), ("Acme", "a@b", "owner_email"), ("Acme", "a b@c.de", "owner_email"),
+        ("Acme", "@c.de", "owner_email"),
         ("Acme", "a@@c.de", "owner_email"), ("Acme", "a@c..de", "owner_email"),
     ])
     func invalidInputNamesTheField(name: String, email: String, field: String) {
@@ -72,26 +88,44 @@ struct OrganizationRulesTests {
 
     @Test func featuresAreMergedIntoTheCurrentSet() throws {
         let outcome = try OrganizationRules.setFeatures(
-            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: "org_acme"), features: ["workspace_creation": true, "cross_workspace_sharing": false]),
-            by: .operator, state: OrganizationState(enabledFeatures: [.crossWorkspaceSharing, .workspaceDeactivation])
+            SetOrganizationFeatures(
+                organizationID: OrganizationID(rawValue: "org_acme"),
+                features: ["workspace_creation": true, "cross_workspace_sharing": false]
+            ),
+            by: .operator,
+            state: OrganizationState(enabledFeatures: [.crossWorkspaceSharing, .workspaceDeactivation])
         )
-        #expect(outcome.events(of: OrganizationFeaturesChanged.self) == [
-            OrganizationFeaturesChanged(organizationID: OrganizationID(rawValue: "org_acme"), enabled: [.workspaceCreation, .workspaceDeactivation]),
-        ])
+        #expect(
+            outcome.events(of: OrganizationFeaturesChanged.self) == [
+                OrganizationFeaturesChanged(
+                    organizationID: OrganizationID(rawValue: "org_acme"),
+                    enabled: [.workspaceCreation, .workspaceDeactivation]
+                )
+            ]
+        )
     }
 
     @Test func featureRulesRejectEachBadForm() {
         let id = OrganizationID(rawValue: "org_acme")
         let state = OrganizationState(enabledFeatures: [])
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: owner(), state: state) }
-            throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator, state: nil) }
-            throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator, state: state) }
-            throws: { ($0 as! Rejection).field == "features.teleport" }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator, state: state) }
-            throws: { ($0 as! Rejection).field == "features" }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: OrganizationID(rawValue: "ws_x"), features: ["workspace_creation": true]), by: .operator, state: state) }
-            throws: { ($0 as! Rejection).field == "organization_id" }
+        #expect {
+            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: owner(), state: state)
+        } throws: { ($0 as! Rejection).code == .forbidden }
+        #expect {
+            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator, state: nil)
+        } throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator, state: state) } throws: {
+            ($0 as! Rejection).field == "features.teleport"
+        }
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator, state: state) } throws: {
+            ($0 as! Rejection).field == "features"
+        }
+        #expect {
+            try OrganizationRules.setFeatures(
+                .init(organizationID: OrganizationID(rawValue: "ws_x"), features: ["workspace_creation": true]),
+                by: .operator,
+                state: state
+            )
+        } throws: { ($0 as! Rejection).field == "organization_id" }
     }
 }

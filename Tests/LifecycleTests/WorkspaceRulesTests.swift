@@ -1,22 +1,37 @@
 import Foundation
-@testable import Lifecycle
 import Hashing
 import Models
 import Pipeline
 import TestSupport
 import Testing
 
+@testable import Lifecycle
+
 @Suite("Workspace rules")
 struct WorkspaceRulesTests {
     let enabled = WorkspaceRules.CreationState(
-        organization: OrganizationState(enabledFeatures: [.workspaceCreation]), takenNames: ["acme"], callerEmail: "owner@acme.example"
+        organization: OrganizationState(enabledFeatures: [.workspaceCreation]),
+        takenNames: ["acme"],
+        callerEmail: "owner@acme.example"
     )
 
     @Test func ownerCreatesWorkspaceBecomesOwnerAndGetsAKey() throws {
         let outcome = try WorkspaceRules.create(CreateWorkspace(name: "Staging"), by: owner(), state: enabled, context: fixedContext())
         let workspace = try #require(outcome.events(of: WorkspaceCreated.self).first)
-        #expect(workspace == WorkspaceCreated(workspaceID: workspace.workspaceID, organizationID: OrganizationID(rawValue: "org_acme"), name: "Staging", createdBy: UserID(rawValue: "usr_owner")))
-        #expect(outcome.events(of: MemberAdded.self) == [MemberAdded(workspaceID: workspace.workspaceID, userID: UserID(rawValue: "usr_owner"), email: "owner@acme.example", role: .owner)])
+        #expect(
+            workspace
+                == WorkspaceCreated(
+                    workspaceID: workspace.workspaceID,
+                    organizationID: OrganizationID(rawValue: "org_acme"),
+                    name: "Staging",
+                    createdBy: UserID(rawValue: "usr_owner")
+                )
+        )
+        #expect(
+            outcome.events(of: MemberAdded.self) == [
+                MemberAdded(workspaceID: workspace.workspaceID, userID: UserID(rawValue: "usr_owner"), email: "owner@acme.example", role: .owner)
+            ]
+        )
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(key.workspaceID == workspace.workspaceID && key.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
         #expect(outcome.created == ["workspace_id": workspace.workspaceID.rawValue, "client_id": key.clientID.rawValue])
@@ -46,23 +61,32 @@ struct WorkspaceRulesTests {
     @Test func featureMustBeEnabled() {
         var state = enabled
         state.organization.enabledFeatures = [.crossWorkspaceSharing]
-        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(), state: state, context: fixedContext()) }
-            throws: { ($0 as! Rejection).code == .featureDisabled }
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(), state: state, context: fixedContext()) } throws: {
+            ($0 as! Rejection).code == .featureDisabled
+        }
     }
 
     @Test(arguments: [Role.admin, .operator, .viewer])
     func onlyOwnersCreateWorkspaces(role: Role) {
-        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(role: role), state: enabled, context: fixedContext()) }
-            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("owner role") }
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(role: role), state: enabled, context: fixedContext()) } throws: {
+            ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("owner role")
+        }
     }
 
     @Test func keyWithoutOrganizationsWriteIsForbidden() {
-        #expect { try WorkspaceRules.create(CreateWorkspace(), by: owner(scopes: [.workspaceRead, .resourceShare]), state: enabled, context: fixedContext()) }
-            throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("organizations.write") }
+        #expect {
+            try WorkspaceRules.create(
+                CreateWorkspace(),
+                by: owner(scopes: [.workspaceRead, .resourceShare]),
+                state: enabled,
+                context: fixedContext()
+            )
+        } throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).message.contains("organizations.write") }
     }
 
     @Test func operatorCannotCreateWorkspaces() {
-        #expect { try WorkspaceRules.create(CreateWorkspace(), by: .operator, state: enabled, context: fixedContext()) }
-            throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: .operator, state: enabled, context: fixedContext()) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
     }
 }

@@ -10,14 +10,28 @@ struct EnvelopeRecordTests {
     static let payload = Data(#"{"name":"Åcme \"ö\" 🚀","note":"a\r\nb  "}  "#.utf8)
 
     static let full = Envelope(
-        id: "cmd-1", type: "tenancy.lifecycle.CreateWorkspace.v1", source: "/tests", time: Date(timeIntervalSince1970: 1_700_000_000.123),
-        subject: "ws_1", correlationID: "c-1", authorization: "Bearer key_abc:secret", payload: payload
+        id: "cmd-1",
+        type: "tenancy.lifecycle.CreateWorkspace.v1",
+        source: "/tests",
+        time: Date(timeIntervalSince1970: 1_700_000_000.123),
+        subject: "ws_1",
+        correlationID: "c-1",
+        authorization: "Bearer key_abc:secret",
+        payload: payload
     )
     static let minimal = Envelope(id: "e", type: "tenancy.x.Y.v2", source: "/s", time: nil, subject: nil, payload: payload)
 
     /// What a consumer is handed for a produced record.
     static func consumed(_ record: KafkaRecord) -> KafkaConsumedMessage {
-        KafkaConsumedMessage(topic: record.topic, partition: 3, offset: 42, key: record.key, value: record.value, headers: record.headers, timestampMilliseconds: 1)
+        KafkaConsumedMessage(
+            topic: record.topic,
+            partition: 3,
+            offset: 42,
+            key: record.key,
+            value: record.value,
+            headers: record.headers,
+            timestampMilliseconds: 1
+        )
     }
 
     @Test(arguments: [full, minimal])
@@ -34,17 +48,19 @@ struct EnvelopeRecordTests {
         #expect(record.topic == "tenancy.lifecycle.commands")
         #expect(record.partition == nil, "the partitioner picks the partition from the key")
         #expect(record.key == Data("ws_1".utf8))
-        #expect(record.headers == [
-            KafkaHeader(name: "ce_specversion", string: "1.0"),
-            KafkaHeader(name: "ce_id", string: "cmd-1"),
-            KafkaHeader(name: "ce_type", string: "tenancy.lifecycle.CreateWorkspace.v1"),
-            KafkaHeader(name: "ce_source", string: "/tests"),
-            KafkaHeader(name: "ce_time", string: "2023-11-14T22:13:20.123Z"),
-            KafkaHeader(name: "ce_subject", string: "ws_1"),
-            KafkaHeader(name: "ce_correlationid", string: "c-1"),
-            KafkaHeader(name: "content-type", string: "application/json"),
-            KafkaHeader(name: "authorization", string: "Bearer key_abc:secret"),
-        ])
+        #expect(
+            record.headers == [
+                KafkaHeader(name: "ce_specversion", string: "1.0"),
+                KafkaHeader(name: "ce_id", string: "cmd-1"),
+                KafkaHeader(name: "ce_type", string: "tenancy.lifecycle.CreateWorkspace.v1"),
+                KafkaHeader(name: "ce_source", string: "/tests"),
+                KafkaHeader(name: "ce_time", string: "2023-11-14T22:13:20.123Z"),
+                KafkaHeader(name: "ce_subject", string: "ws_1"),
+                KafkaHeader(name: "ce_correlationid", string: "c-1"),
+                KafkaHeader(name: "content-type", string: "application/json"),
+                KafkaHeader(name: "authorization", string: "Bearer key_abc:secret"),
+            ]
+        )
         let minimal = KafkaRecord(Self.minimal, topic: "t", key: "k")
         #expect(minimal.headers.map(\.name) == ["ce_specversion", "ce_id", "ce_type", "ce_source", "content-type"])
     }

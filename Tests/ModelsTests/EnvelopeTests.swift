@@ -12,8 +12,14 @@ struct EnvelopeTests {
 
     var sample: Envelope {
         Envelope(
-            id: "cmd-1", type: "tenancy.lifecycle.CreateWorkspace.v1", source: "/tests", time: Date(timeIntervalSince1970: 1_700_000_000.123),
-            subject: "ws_1", correlationID: "c-1", authorization: "Bearer key_abc:secret", payload: payload
+            id: "cmd-1",
+            type: "tenancy.lifecycle.CreateWorkspace.v1",
+            source: "/tests",
+            time: Date(timeIntervalSince1970: 1_700_000_000.123),
+            subject: "ws_1",
+            correlationID: "c-1",
+            authorization: "Bearer key_abc:secret",
+            payload: payload
         )
     }
 
@@ -31,7 +37,11 @@ struct EnvelopeTests {
 
     @Test func headersAreCloudEventsBinaryMode() {
         let names = sample.headers.map(\.name)
-        #expect(names == ["ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "ce_subject", "ce_correlationid", "content-type", "authorization"])
+        #expect(
+            names == [
+                "ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "ce_subject", "ce_correlationid", "content-type", "authorization",
+            ]
+        )
         #expect(sample.headers.first { $0.name == "ce_specversion" }?.value == "1.0")
         #expect(sample.headers.first { $0.name == "ce_time" }?.value == "2023-11-14T22:13:20.123Z")
     }

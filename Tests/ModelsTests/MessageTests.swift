@@ -38,9 +38,11 @@ struct MessageTests {
     }
 
     @Test func wireNamesAreVersionedAndWellFormed() {
-        for type in [CreateOrganization.messageType, SetOrganizationFeatures.messageType, CreateWorkspace.messageType,
-                     OrganizationCreated.messageType, OrganizationFeaturesChanged.messageType, WorkspaceCreated.messageType,
-                     MemberAdded.messageType, APIKeyIssued.messageType, CommandResult.messageType] {
+        for type in [
+            CreateOrganization.messageType, SetOrganizationFeatures.messageType, CreateWorkspace.messageType,
+            OrganizationCreated.messageType, OrganizationFeaturesChanged.messageType, WorkspaceCreated.messageType,
+            MemberAdded.messageType, APIKeyIssued.messageType, CommandResult.messageType,
+        ] {
             #expect(type.isWellFormed, "\(type)")
         }
         #expect(!MessageType(rawValue: "tenancy.lifecycle.CreateWorkspace").isWellFormed)
@@ -51,7 +53,10 @@ struct MessageTests {
     @Test func credentialsParse() {
         #expect(Credential.parse("Bearer key_abc123:s3cret") == .apiKey(clientID: ClientID(rawValue: "key_abc123"), secret: "s3cret"))
         #expect(Credential.parse("Bearer operator:tok:en") == .operator(token: "tok:en"))
-        for bad in [nil, "", "Basic abc", "Bearer key_abc", "Bearer key_abc:", "Bearer ws_abc:x", "Bearer key_a-b:x", "Bearer " + String(repeating: "k", count: 2_000)] {
+        for bad in [
+            nil, "", "Basic abc", "Bearer key_abc", "Bearer key_abc:", "Bearer ws_abc:x", "Bearer key_a-b:x",
+            "Bearer " + String(repeating: "k", count: 2_000),
+        ] {
             #expect(Credential.parse(bad) == nil, "\(String(describing: bad))")
         }
         let credential = Credential.apiKey(clientID: ClientID(rawValue: "key_1"), secret: "x")
@@ -59,7 +64,12 @@ struct MessageTests {
     }
 
     @Test func replayedResultDropsSecrets() throws {
-        let result = CommandResult.accepted("c", type: CreateWorkspace.messageType, created: ["workspace_id": "ws_1"], secrets: ["client_secret": "s"])
+        let result = CommandResult.accepted(
+            "c",
+            type: CreateWorkspace.messageType,
+            created: ["workspace_id": "ws_1"],
+            secrets: ["client_secret": "s"]
+        )
         let replay = result.forReplay
         #expect(replay.secrets == nil && replay.replayed == true && replay.created == result.created)
         let json = String(decoding: JSONCoding.encode(replay), as: UTF8.self)
@@ -70,7 +80,10 @@ struct MessageTests {
     @Test func resultJSONUsesSnakeCase() {
         let rejected = CommandResult.rejected("c-9", type: "tenancy.x.Y.v1", Rejection(.nameTaken, "taken", field: "name"))
         let json = String(decoding: JSONCoding.encode(rejected), as: UTF8.self)
-        #expect(json == #"{"command_id":"c-9","command_type":"tenancy.x.Y.v1","created":{},"error":{"code":"name_taken","field":"name","message":"taken"},"status":"rejected"}"#)
+        #expect(
+            json
+                == #"{"command_id":"c-9","command_type":"tenancy.x.Y.v1","created":{},"error":{"code":"name_taken","field":"name","message":"taken"},"status":"rejected"}"#
+        )
     }
 
     @Test func rolesGrantNestedScopes() {
@@ -94,7 +107,10 @@ struct MessageTests {
         #expect(!WorkspaceID(rawValue: "ws_a'b").isWellFormed)
         #expect(WorkspaceID(rawValue: "ws_AZaz09").isWellFormed)
         #expect(WorkspaceID(rawValue: "ws_" + String(repeating: "a", count: 64)).isWellFormed)
-        for malformed in ["ws_" + String(repeating: "a", count: 65), "wsx_abc", "WS_abc", "ws-abc", "ws", "", "ws_a b", "ws_a@", "ws_a[", "ws_é", "ws_Ａ", "ws_a\u{301}"] {
+        for malformed in [
+            "ws_" + String(repeating: "a", count: 65), "wsx_abc", "WS_abc", "ws-abc", "ws", "", "ws_a b", "ws_a@", "ws_a[", "ws_é", "ws_Ａ",
+            "ws_a\u{301}",
+        ] {
             #expect(!WorkspaceID(rawValue: malformed).isWellFormed, "\(malformed)")
         }
     }
@@ -114,7 +130,9 @@ struct UnknownFieldTests {
     }
 
     @Test func misspeltFieldIsNamed() {
-        #expect(throws: Rejection(.invalidArgument, "unknown field 'copy_sso_confg' for tenancy.lifecycle.CreateWorkspace.v1", field: "copy_sso_confg")) {
+        #expect(
+            throws: Rejection(.invalidArgument, "unknown field 'copy_sso_confg' for tenancy.lifecycle.CreateWorkspace.v1", field: "copy_sso_confg")
+        ) {
             try check(#"{"name":"Prod","copy_sso_confg":true}"#)
         }
     }

@@ -2,9 +2,10 @@ import Directory
 import Foundation
 import GRDB
 import Models
-@testable import Notifications
 import Pipeline
 import Testing
+
+@testable import Notifications
 
 @Suite("Notification templates, retries and the handler with SQLite")
 struct TemplateAndHandlerTests {
@@ -18,10 +19,13 @@ struct TemplateAndHandlerTests {
         let renderer = try await renderer()
         let values = [
             "share_id": "shr_1", "integration_name": "Slack <alerts>", "integration_kind": "step", "integration_id": "int_1",
-            "source_workspace": "Source & Co", "source_workspace_id": "ws_source", "destination_workspace": "Dest", "destination_workspace_id": "ws_dest",
-            "sharer": "sharer@acme.example", "decided_by": "boss@acme.example", "reason": "Not needed", "cause": "it was revoked", "removed_by": "x@acme.example",
+            "source_workspace": "Source & Co", "source_workspace_id": "ws_source", "destination_workspace": "Dest",
+            "destination_workspace_id": "ws_dest",
+            "sharer": "sharer@acme.example", "decided_by": "boss@acme.example", "reason": "Not needed", "cause": "it was revoked",
+            "removed_by": "x@acme.example",
             "expires_at": "2030-01-01T00:00:00.000Z", "accept_command": "tenancy share accept shr_1", "deny_command": "tenancy share deny shr_1",
-            "deactivated_workspace": "Source", "deactivated_workspace_id": "ws_source", "status_before": "accepted", "direction": "shared with your workspace",
+            "deactivated_workspace": "Source", "deactivated_workspace_id": "ws_source", "status_before": "accepted",
+            "direction": "shared with your workspace",
             "workspace": "Dest", "workspace_id": "ws_dest", "role": "admin", "invitation_id": "inv_1", "invited_by": "boss@acme.example",
             "operation_id": "op_1", "status_command": "tenancy workspace status ws_dest", "requested_by": "boss@acme.example",
         ]
@@ -61,7 +65,14 @@ struct TemplateAndHandlerTests {
         let store = try ServiceStore(path: nil, migrations: NotificationMigrations.register)
         let handler = NotificationsHandler(renderer: try await renderer(), deliversEmail: false)
         func apply(_ event: any Message, id: String = UUID().uuidString) throws -> [DomainEvent] {
-            let envelope = Envelope(id: id, type: type(of: event).messageType, source: "/t", time: now, subject: nil, payload: JSONCoding.encode(event))
+            let envelope = Envelope(
+                id: id,
+                type: type(of: event).messageType,
+                source: "/t",
+                time: now,
+                subject: nil,
+                payload: JSONCoding.encode(event)
+            )
             return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: id, now: now), db: db) }
         }
         _ = try apply(WorkspaceCreated(workspaceID: destination, organizationID: organization, name: "Dest", createdBy: nil))

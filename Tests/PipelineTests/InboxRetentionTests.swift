@@ -3,8 +3,9 @@ import GRDB
 import Logging
 import Metrics
 import Models
-@testable import Pipeline
 import Testing
+
+@testable import Pipeline
 
 /// Housekeeping forgets processed ids after the retention, and nothing younger.
 @Suite("Inbox retention")
@@ -29,9 +30,15 @@ struct InboxRetentionTests {
             }
         }
         let processor = BatchProcessor(
-            store: store, handler: Inert(), topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
-            source: "/t", limits: EnvelopeLimits(), logger: Logger(label: "test"), metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance),
-            inboxRetention: 7 * 86_400, clock: { now }
+            store: store,
+            handler: Inert(),
+            topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
+            source: "/t",
+            limits: EnvelopeLimits(),
+            logger: Logger(label: "test"),
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance),
+            inboxRetention: 7 * 86_400,
+            clock: { now }
         )
         #expect(try await processor.housekeep() == 0)
         let kept = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT message_id FROM inbox ORDER BY message_id") }

@@ -5,8 +5,9 @@ import Logging
 import Messaging
 import Metrics
 import Models
-@testable import Pipeline
 import Testing
+
+@testable import Pipeline
 
 /// Events published in reaction to another service's event get ids derived from that event's id
 /// and the publishing service: the same on every replay, different between two services.
@@ -27,19 +28,35 @@ struct ReactionIDTests {
     func reactionID(source: String) async throws -> String? {
         let store = try ServiceStore(path: nil, migrations: { _ in })
         let processor = BatchProcessor(
-            store: store, handler: Reacting(), topics: PipelineTopics(commands: nil, followedEvents: ["in"], events: "out", results: "r", deadLetter: "d"),
-            source: source, limits: EnvelopeLimits(), logger: Logger(label: "test"), metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
+            store: store,
+            handler: Reacting(),
+            topics: PipelineTopics(commands: nil, followedEvents: ["in"], events: "out", results: "r", deadLetter: "d"),
+            source: source,
+            limits: EnvelopeLimits(),
+            logger: Logger(label: "test"),
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
         )
         let incoming = Envelope(
-            id: "evt-cause", type: OrganizationCreated.messageType, source: "/tenancy/lifecycle", time: Date(timeIntervalSince1970: 1_800_000_000),
-            subject: "org_1", payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
+            id: "evt-cause",
+            type: OrganizationCreated.messageType,
+            source: "/tenancy/lifecycle",
+            time: Date(timeIntervalSince1970: 1_800_000_000),
+            subject: "org_1",
+            payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
         )
         let message = KafkaConsumedMessage(
-            topic: "in", partition: 0, offset: 0, key: Data("org_1".utf8), value: incoming.payload, headers: incoming.kafkaHeaders
+            topic: "in",
+            partition: 0,
+            offset: 0,
+            key: Data("org_1".utf8),
+            value: incoming.payload,
+            headers: incoming.kafkaHeaders
         )
         try await processor.process([message])
         let rows = try await store.writer.read { db in try Outbox.oldest(100, db: db) }
-        return rows.first { $0.record.topic == "out" }?.record.headers.first { $0.name == Envelope.Header.id }.map { String(decoding: $0.value, as: UTF8.self) }
+        return rows.first { $0.record.topic == "out" }?.record.headers.first { $0.name == Envelope.Header.id }.map {
+            String(decoding: $0.value, as: UTF8.self)
+        }
     }
 
     @Test func idsAreStablePerServiceAndDistinctBetweenServices() async throws {

@@ -1,16 +1,20 @@
 import Foundation
 import GRDB
 import Kafka
-@testable import Pipeline
 import Testing
+
+@testable import Pipeline
 
 /// The hand-written encodings of the pipeline's tables agree with what they replace.
 @Suite("Store encodings")
 struct StoreEncodingTests {
     @Test func storedTimestampsAreWhatGRDBWrites() throws {
         var generator = SystemRandomNumberGenerator()
-        let samples = [-62_135_596_800.0, -12_212_553_600.001, -12_212_553_600, -86_400.0001, -0.0005, 0, 0.0009, 951_782_400.5, 1_800_000_000.123, 4_102_444_799.999] +
-            (0 ..< 2_000).map { _ in Double.random(in: -5_000_000_000 ... 10_000_000_000, using: &generator) }
+        let samples =
+            [
+                -62_135_596_800.0, -12_212_553_600.001, -12_212_553_600, -86_400.0001, -0.0005, 0, 0.0009, 951_782_400.5, 1_800_000_000.123,
+                4_102_444_799.999,
+            ] + (0..<2_000).map { _ in Double.random(in: -5_000_000_000...10_000_000_000, using: &generator) }
         for seconds in samples {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(StoredTimestamp(date).databaseValue == date.databaseValue, "\(seconds)")
@@ -48,9 +52,15 @@ struct StoreEncodingTests {
         }
         try migrator.migrate(queue)
         let rows = try queue.read { db in try Outbox.oldest(10, db: db) }
-        #expect(rows.map(\.record) == [KafkaRecord(
-            topic: "t", key: Data("k".utf8), value: Data("{}".utf8),
-            headers: [KafkaHeader(name: "ce_id", string: "cmd-1"), KafkaHeader(name: "bin", value: Data([0, 255]))]
-        )])
+        #expect(
+            rows.map(\.record) == [
+                KafkaRecord(
+                    topic: "t",
+                    key: Data("k".utf8),
+                    value: Data("{}".utf8),
+                    headers: [KafkaHeader(name: "ce_id", string: "cmd-1"), KafkaHeader(name: "bin", value: Data([0, 255]))]
+                )
+            ]
+        )
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
-@testable import SMTP
 import Testing
+
+@testable import SMTP
 
 /// Decodes the base64 body of the part with `type` from a rendered message.
 func body(_ raw: String, type: String) -> String? {
@@ -15,8 +16,12 @@ func body(_ raw: String, type: String) -> String? {
 @Suite("Mail message and SMTP replies")
 struct MailMessageTests {
     let message = MailMessage(
-        from: "Tenancy <noreply@tenancy.example>", to: "owner@acme.example", subject: "Share request: Alerts",
-        text: "Line one\n.starts with a dot\nÜnïcode", html: "<p>Hello &amp; welcome</p>", messageID: "<ntf_1@tenancy>",
+        from: "Tenancy <noreply@tenancy.example>",
+        to: "owner@acme.example",
+        subject: "Share request: Alerts",
+        text: "Line one\n.starts with a dot\nÜnïcode",
+        html: "<p>Hello &amp; welcome</p>",
+        messageID: "<ntf_1@tenancy>",
         date: Date(timeIntervalSince1970: 1_800_000_000)
     )
 

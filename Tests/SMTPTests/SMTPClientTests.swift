@@ -1,13 +1,22 @@
 import Foundation
-@testable import SMTP
-import Testing
 import TestSupport
+import Testing
+
+@testable import SMTP
 
 /// The client against a real SMTP server (aiosmtpd) started on a free loopback port.
 @Suite("SMTP client against aiosmtpd", .serialized, .timeLimit(.minutes(3)))
 struct SMTPClientTests {
     func message(to recipient: String, id: String = "<\(UUID().uuidString)@tenancy>") -> MailMessage {
-        MailMessage(from: "Tenancy <noreply@tenancy.example>", to: recipient, subject: "Hello", text: "plain body", html: "<b>html body</b>", messageID: id, date: Date())
+        MailMessage(
+            from: "Tenancy <noreply@tenancy.example>",
+            to: recipient,
+            subject: "Hello",
+            text: "plain body",
+            html: "<b>html body</b>",
+            messageID: id,
+            date: Date()
+        )
     }
 
     @Test func deliversAndClassifiesRefusals() async throws {
@@ -34,14 +43,25 @@ struct SMTPClientTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let made = try await runToCompletion("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ])
+        let made = try await runToCompletion(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+                "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ]
+        )
         #expect(made.status == 0, "\(made.errors)")
         let server = try await TestSMTPServer.start(auth: "mailer:s3cret", tls: (certificate, key))
         defer { server.stop() }
-        var configuration = SMTPConfiguration(host: "localhost", port: server.port, security: .startTLS, username: "mailer", password: "s3cret", trustRootsFile: certificate, replyTimeout: 5)
+        var configuration = SMTPConfiguration(
+            host: "localhost",
+            port: server.port,
+            security: .startTLS,
+            username: "mailer",
+            password: "s3cret",
+            trustRootsFile: certificate,
+            replyTimeout: 5
+        )
         try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example"))
         #expect(server.messages().count == 1)
 

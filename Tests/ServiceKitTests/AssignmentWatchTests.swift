@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ServiceKit
 
 @Suite("When a consumer without partitions is looked at again")

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Kafka
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// The database cannot grow (its page limit lowered on the service's own writer connection, as a
 /// full disk would refuse pages): batches fail whole, nothing is acknowledged or published without
@@ -21,9 +21,11 @@ struct DatabaseFullTests {
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
 
             let ids = (1...300).map { "full-\($0)" }
-            try await harness.send(ids.enumerated().map { index, id in
-                harness.command(CreateNote(text: "Note number \(index)", author: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
-            })
+            try await harness.send(
+                ids.enumerated().map { index, id in
+                    harness.command(CreateNote(text: "Note number \(index)", author: "owner\(index)@acme.example"), id: id, key: "k\(index % 7)")
+                }
+            )
             let whileFull = try await results.drain(for: .seconds(6))
             let answeredWhileFull = Set(whileFull.compactMap { $0.header(Envelope.Header.subject) })
             #expect(!answeredWhileFull.contains("warm-up"), "the relay does not re-send what it published, though it cannot delete it")
@@ -34,10 +36,11 @@ struct DatabaseFullTests {
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
             var afterwards: [KafkaConsumedMessage] = []
             do {
-                afterwards = try await results.read { messages in
-                    let seen = Set((whileFull + messages).compactMap { $0.header(Envelope.Header.subject) })
-                    return ids.allSatisfy(seen.contains)
-                } + (try await results.drain(for: .seconds(1)))
+                afterwards =
+                    try await results.read { messages in
+                        let seen = Set((whileFull + messages).compactMap { $0.header(Envelope.Header.subject) })
+                        return ids.allSatisfy(seen.contains)
+                    } + (try await results.drain(for: .seconds(1)))
             } catch {
                 // Say where the missing results are: never applied, or applied and not published.
                 let state = try await writer.read { db in

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Kafka
 import Models
-import Testing
 import TestSupport
+import Testing
 
 /// Another process holding SQLite's write lock: the batch cannot commit, so nothing is acknowledged
 /// or published; once the lock is gone every command gets its one effect and one result.
@@ -19,8 +19,12 @@ struct DatabaseLockTests {
             let input = try makePipe()
             let output = try makePipe()
             let locker = try Subprocess(
-                executable: "/usr/bin/sqlite3", arguments: [harness.databasePath], environment: ProcessInfo.processInfo.environment,
-                input: input.read.fileDescriptor, output: output.write.fileDescriptor, error: output.write.fileDescriptor
+                executable: "/usr/bin/sqlite3",
+                arguments: [harness.databasePath],
+                environment: ProcessInfo.processInfo.environment,
+                input: input.read.fileDescriptor,
+                output: output.write.fileDescriptor,
+                error: output.write.fileDescriptor
             )
             defer { locker.send(SIGKILL) }
             try input.read.close()
@@ -41,9 +45,11 @@ struct DatabaseLockTests {
             guard answer.contains("locked") else { throw TestSupportError("sqlite3 ended before taking the lock: \(answer)") }
 
             let ids = (1...5).map { "locked-\($0)" }
-            try await harness.send(ids.enumerated().map { index, id in
-                harness.command(CreateNote(text: "Note \(index)", author: "o\(index)@acme.example"), id: id)
-            })
+            try await harness.send(
+                ids.enumerated().map { index, id in
+                    harness.command(CreateNote(text: "Note \(index)", author: "o\(index)@acme.example"), id: id)
+                }
+            )
             let whileLocked = try await results.drain(for: .seconds(8))
             #expect(ids.allSatisfy { whileLocked.results(for: $0).isEmpty }, "no command is answered while its batch cannot commit")
             // The relay cannot delete the warm-up's published result either, but it does not send it again.
@@ -52,7 +58,8 @@ struct DatabaseLockTests {
             input.write.write(Data("COMMIT;\n".utf8))
             try input.write.close()
             #expect(await locker.end(timeout: .seconds(30)) == .exited(0), "sqlite3 committed and ended")
-            let answered = try await results.read { messages in ids.allSatisfy { !messages.results(for: $0).isEmpty } } + results.drain(for: .seconds(1))
+            let answered =
+                try await results.read { messages in ids.allSatisfy { !messages.results(for: $0).isEmpty } } + results.drain(for: .seconds(1))
             for id in ids {
                 #expect(answered.results(for: id).map(\.status) == [.accepted], "\(id): one result")
             }

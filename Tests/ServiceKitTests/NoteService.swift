@@ -34,7 +34,11 @@ enum NoteService {
     static func topics(prefix: String) -> PipelineTopics {
         let shared = Topics(prefix: prefix)
         return PipelineTopics(
-            commands: "\(prefix).notes.commands", followedEvents: [], events: "\(prefix).notes.events", results: shared.commandResults, deadLetter: shared.deadLetter
+            commands: "\(prefix).notes.commands",
+            followedEvents: [],
+            events: "\(prefix).notes.events",
+            results: shared.commandResults,
+            deadLetter: shared.deadLetter
         )
     }
 }
@@ -67,7 +71,10 @@ struct NoteCreated: Message, Hashable {
     var author: String
     var tag: String?
 
-    enum CodingKeys: String, CodingKey { case noteID = "note_id", text, author, tag }
+    enum CodingKeys: String, CodingKey {
+        case noteID = "note_id"
+        case text, author, tag
+    }
 }
 
 /// A note's key: its id only, never its secret.
@@ -77,7 +84,10 @@ struct NoteKeyIssued: Message, Hashable {
     var noteID: NoteID
     var keyID: NoteKeyID
 
-    enum CodingKeys: String, CodingKey { case noteID = "note_id", keyID = "key_id" }
+    enum CodingKeys: String, CodingKey {
+        case noteID = "note_id"
+        case keyID = "key_id"
+    }
 }
 
 struct NoteHandler: MessageHandler {
@@ -99,7 +109,8 @@ struct NoteHandler: MessageHandler {
                     DomainEvent(NoteCreated(noteID: note, text: command.text, author: command.author, tag: command.tag), subject: note.rawValue),
                     DomainEvent(NoteKeyIssued(noteID: note, keyID: key), subject: note.rawValue),
                 ],
-                created: ["note_id": note.rawValue, "key_id": key.rawValue], secrets: ["key_secret": request.context.newSecret()]
+                created: ["note_id": note.rawValue, "key_id": key.rawValue],
+                secrets: ["key_secret": request.context.newSecret()]
             )
         }
 
@@ -111,7 +122,10 @@ struct NoteHandler: MessageHandler {
         for event in outcome.events {
             switch event.message {
             case let created as NoteCreated:
-                try db.execute(sql: "INSERT INTO note (id, text, author, tag) VALUES (?, ?, ?, ?)", arguments: [created.noteID, created.text, created.author, created.tag])
+                try db.execute(
+                    sql: "INSERT INTO note (id, text, author, tag) VALUES (?, ?, ?, ?)",
+                    arguments: [created.noteID, created.text, created.author, created.tag]
+                )
             case let issued as NoteKeyIssued:
                 try db.execute(sql: "UPDATE note SET key_id = ? WHERE id = ?", arguments: [issued.keyID, issued.noteID])
             default:

@@ -3,8 +3,8 @@ import GRDB
 import Kafka
 import Models
 import Pipeline
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Handler pipeline against Tansu and SQLite", .serialized, .timeLimit(.minutes(5)))
 struct PipelineTests {
@@ -20,7 +20,10 @@ struct PipelineTests {
             let result = try #require(read.results(for: "create-note").first)
             #expect(result.status == .accepted && result.secrets?["key_secret"] != nil)
             let record = try #require(read.first { $0.header(Envelope.Header.subject) == "create-note" })
-            #expect(record.key == Data("create-note".utf8) && record.header("ce_correlationid") == "create-note" && record.header("ce_type") == CommandResult.messageType.rawValue)
+            #expect(
+                record.key == Data("create-note".utf8) && record.header("ce_correlationid") == "create-note"
+                    && record.header("ce_type") == CommandResult.messageType.rawValue
+            )
             // A refused command gets its one result and leaves nothing behind.
             #expect(read.results(for: "refused").map { $0.error?.code } == [.invalidArgument])
 
@@ -33,7 +36,9 @@ struct PipelineTests {
 
             let reader = try await harness.reader(harness.eventTopic)
             let events = try await reader.read { $0.count >= 2 } + reader.drain(for: .seconds(1))
-            #expect(events.compactMap { $0.header("ce_type") } .sorted() == [NoteCreated.messageType, NoteKeyIssued.messageType].map(\.rawValue).sorted())
+            #expect(
+                events.compactMap { $0.header("ce_type") }.sorted() == [NoteCreated.messageType, NoteKeyIssued.messageType].map(\.rawValue).sorted()
+            )
             #expect(events.allSatisfy { $0.header("ce_correlationid") == "create-note" && $0.header("ce_source") == harness.definition.source })
             #expect(events.allSatisfy { $0.key.map { String(decoding: $0, as: UTF8.self) } == $0.header("ce_subject") })
             #expect(events.filter { $0.header("ce_type") == NoteCreated.messageType.rawValue }.first?.header("ce_subject") == noteID)
@@ -42,7 +47,6 @@ struct PipelineTests {
             #expect(events.allSatisfy { !String(decoding: $0.value ?? Data(), as: UTF8.self).contains(secret) })
         }
     }
-
 
     @Test func repeatedCommandIDHasOneEffectAndGetsTheOriginalResult() async throws {
         try await ServiceHarness.with { harness in
@@ -69,7 +73,6 @@ struct PipelineTests {
         }
     }
 
-
     @Test func reusedIDWithAnotherPayloadIsRejected() async throws {
         try await ServiceHarness.with { harness in
             try await harness.send([
@@ -85,7 +88,6 @@ struct PipelineTests {
         }
     }
 
-
     @Test func undecodableMessagesAreDeadLetteredAndTheNextIsProcessed() async throws {
         try await ServiceHarness.with { harness in
             let topic = harness.commandTopic
@@ -98,10 +100,14 @@ struct PipelineTests {
             let poison: [KafkaRecord] = [
                 KafkaRecord(topic: topic, key: Data("k".utf8), value: Data("garbage bytes \u{0}\u{1}".utf8)),
                 KafkaRecord(topic: topic, key: Data("k".utf8), value: nil),
-                variant(id: "unknown-type") { $0.headers = $0.headers.map { $0.name == "ce_type" ? KafkaHeader(name: "ce_type", string: "tenancy.test.Teleport.v1") : $0 } },
+                variant(id: "unknown-type") {
+                    $0.headers = $0.headers.map { $0.name == "ce_type" ? KafkaHeader(name: "ce_type", string: "tenancy.test.Teleport.v1") : $0 }
+                },
                 variant(id: "no-type") { $0.headers.removeAll { $0.name == "ce_type" } },
                 variant(id: "not-json") { $0.value = Data("{not json".utf8) },
-                variant(id: "old-spec") { $0.headers = $0.headers.map { $0.name == "ce_specversion" ? KafkaHeader(name: "ce_specversion", string: "0.3") : $0 } },
+                variant(id: "old-spec") {
+                    $0.headers = $0.headers.map { $0.name == "ce_specversion" ? KafkaHeader(name: "ce_specversion", string: "0.3") : $0 }
+                },
                 variant(id: "huge") { $0.value = Data(repeating: 0x20, count: 200_000) },
             ]
             // Decodable but with a misspelt field: refused with the field named, not dead-lettered.
@@ -110,7 +116,8 @@ struct PipelineTests {
             try await harness.send(poison + [misspelt, valid])
 
             let expected: [String: ErrorCode] = [
-                "unknown-type": .unknownType, "no-type": .malformedEnvelope, "not-json": .malformedPayload, "old-spec": .malformedEnvelope, "huge": .messageTooLarge,
+                "unknown-type": .unknownType, "no-type": .malformedEnvelope, "not-json": .malformedPayload, "old-spec": .malformedEnvelope,
+                "huge": .messageTooLarge,
             ]
             // Results are spread over the topic's partitions: wait for every answer, not only the last command's.
             let answered = Set(expected.keys).union(["misspelt", "valid"])
@@ -119,21 +126,31 @@ struct PipelineTests {
             for (id, code) in expected {
                 #expect(results.results(for: id).map { $0.error?.code } == [code], "\(id)")
             }
-            #expect(results.results(for: "misspelt").first?.error == Rejection(.invalidArgument, "unknown field 'tga' for tenancy.test.CreateNote.v1", field: "tga"))
+            #expect(
+                results.results(for: "misspelt").first?.error
+                    == Rejection(.invalidArgument, "unknown field 'tga' for tenancy.test.CreateNote.v1", field: "tga")
+            )
 
             let deadLetters = try await harness.reader(harness.topics.deadLetter)
             // Read past the seventh entry, so that a wrongly dead-lettered eighth (the misspelt command) would be seen.
             let dead = try await deadLetters.read { $0.count >= 7 } + deadLetters.drain(for: .seconds(2))
             #expect(dead.count == 7)
             #expect(dead.allSatisfy { $0.header(DeadLetterHeader.originalTopic) == topic && $0.header(DeadLetterHeader.originalOffset) != nil })
-            #expect(dead.allSatisfy { $0.header(DeadLetterHeader.service) == harness.definition.source && $0.header(DeadLetterHeader.errorMessage)?.isEmpty == false })
+            #expect(
+                dead.allSatisfy {
+                    $0.header(DeadLetterHeader.service) == harness.definition.source && $0.header(DeadLetterHeader.errorMessage)?.isEmpty == false
+                }
+            )
             // The caller's credential is never copied to the dead-letter topic.
             #expect(dead.allSatisfy { $0.header(Envelope.Header.authorization) == nil })
             #expect(dead.contains { $0.value == Data("garbage bytes \u{0}\u{1}".utf8) })
-            #expect(Set(dead.compactMap { $0.header(DeadLetterHeader.errorCode) }) == ["malformed_envelope", "malformed_payload", "unknown_type", "message_too_large"])
+            #expect(
+                Set(dead.compactMap { $0.header(DeadLetterHeader.errorCode) }) == [
+                    "malformed_envelope", "malformed_payload", "unknown_type", "message_too_large",
+                ]
+            )
         }
     }
-
 
     @Test func restartResumesFromStoredOffsetsWithoutReprocessing() async throws {
         try await ServiceHarness.with { harness in

@@ -47,7 +47,10 @@ final class ServiceHarness: Sendable {
         definition = NoteService.definition(prefix: prefix)
         var clientLogger = Logger(label: "test.client")
         clientLogger.logLevel = .critical
-        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)), logger: clientLogger)
+        producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: clientLogger
+        )
         running = LockedRuntime()
     }
 
@@ -56,7 +59,8 @@ final class ServiceHarness: Sendable {
         setenv("TENANCY_OPERATOR_TOKEN", operatorToken, 1)
         let options = try ServiceOptions.parse([
             "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", prefix,
-            "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3", "--max-payload-bytes", "100000",
+            "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3",
+            "--max-payload-bytes", "100000",
         ])
         var logger = Logger(label: "test.notes")
         logger.logLevel = .warning
@@ -106,7 +110,12 @@ private final class LockedRuntime: @unchecked Sendable {
     private let lock = NSLock()
 
     func set(_ runtime: ServiceRuntime, _ task: Task<Void, Error>) { lock.withLock { value = (runtime, task) } }
-    func take() -> (ServiceRuntime, Task<Void, Error>)? { lock.withLock { defer { value = nil }; return value } }
+    func take() -> (ServiceRuntime, Task<Void, Error>)? {
+        lock.withLock {
+            defer { value = nil }
+            return value
+        }
+    }
     var current: (ServiceRuntime, Task<Void, Error>)? { lock.withLock { value } }
 }
 

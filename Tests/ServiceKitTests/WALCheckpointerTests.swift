@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import Kafka
 import Logging
+import Testing
+
 @testable import Pipeline
 @testable import ServiceKit
-import Testing
 
 /// The checkpointer copies committed log pages into the database file while the writer does not.
 @Suite("WAL checkpointer")

@@ -1,9 +1,10 @@
 import Foundation
 import Models
 import Pipeline
-@testable import Sharing
 import TestSupport
 import Testing
+
+@testable import Sharing
 
 @Suite("Share decision rules")
 struct ShareDecisionRulesTests {
@@ -11,7 +12,12 @@ struct ShareDecisionRulesTests {
     let destinationOwner = member(destination, user: UserID(rawValue: "usr_boss"))
 
     @Test func aDestinationOwnerAccepts() throws {
-        let outcome = try ShareDecisionRules.accept(AcceptShareRequest(shareID: shareID), by: destinationOwner, share: shareState(), context: fixedContext())
+        let outcome = try ShareDecisionRules.accept(
+            AcceptShareRequest(shareID: shareID),
+            by: destinationOwner,
+            share: shareState(),
+            context: fixedContext()
+        )
         let accepted = try #require(outcome.events(of: ShareAccepted.self).first)
         #expect(!accepted.automatic && accepted.acceptedBy.rawValue == "usr_boss" && accepted.share == shareState().reference)
         #expect(outcome.events.first?.subject == source.rawValue)
@@ -19,18 +25,36 @@ struct ShareDecisionRulesTests {
     }
 
     @Test func aDestinationOwnerDeniesWithAReason() throws {
-        let outcome = try ShareDecisionRules.deny(DenyShareRequest(shareID: shareID, reason: "  We use PagerDuty.\n "), by: destinationOwner, share: shareState(), context: fixedContext())
+        let outcome = try ShareDecisionRules.deny(
+            DenyShareRequest(shareID: shareID, reason: "  We use PagerDuty.\n "),
+            by: destinationOwner,
+            share: shareState(),
+            context: fixedContext()
+        )
         let denied = try #require(outcome.events(of: ShareDenied.self).first)
         #expect(denied.reason == "We use PagerDuty." && denied.deniedBy.rawValue == "usr_boss")
-        let silent = try ShareDecisionRules.deny(DenyShareRequest(shareID: shareID, reason: "   "), by: destinationOwner, share: shareState(), context: fixedContext())
+        let silent = try ShareDecisionRules.deny(
+            DenyShareRequest(shareID: shareID, reason: "   "),
+            by: destinationOwner,
+            share: shareState(),
+            context: fixedContext()
+        )
         #expect(silent.events(of: ShareDenied.self).first?.reason == nil)
     }
 
     @Test func onlyAPendingRequestOfTheCallersWorkspaceCanBeDecided() {
         let context = fixedContext()
-        func rejects(_ expected: ErrorCode, by principal: Principal? = nil, share: ShareState? = shareState(), id: ShareID? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        func rejects(
+            _ expected: ErrorCode,
+            by principal: Principal? = nil,
+            share: ShareState? = shareState(),
+            id: ShareID? = nil,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             let command = AcceptShareRequest(shareID: id ?? shareID)
-            #expect(sourceLocation: sourceLocation) { try ShareDecisionRules.accept(command, by: principal ?? destinationOwner, share: share, context: context) } throws: { code($0) == expected }
+            #expect(sourceLocation: sourceLocation) {
+                try ShareDecisionRules.accept(command, by: principal ?? destinationOwner, share: share, context: context)
+            } throws: { code($0) == expected }
         }
         rejects(.invalidArgument, id: ShareID(rawValue: "1"))
         rejects(.notFound, share: nil)
@@ -47,7 +71,14 @@ struct ShareDecisionRulesTests {
 
     @Test func denialReasonsAreChecked() {
         for reason in [String(repeating: "x", count: 501), "bad\u{7}bell"] {
-            #expect { try ShareDecisionRules.deny(DenyShareRequest(shareID: shareID, reason: reason), by: destinationOwner, share: shareState(), context: fixedContext()) } throws: {
+            #expect {
+                try ShareDecisionRules.deny(
+                    DenyShareRequest(shareID: shareID, reason: reason),
+                    by: destinationOwner,
+                    share: shareState(),
+                    context: fixedContext()
+                )
+            } throws: {
                 ($0 as! Rejection).field == "reason"
             }
         }

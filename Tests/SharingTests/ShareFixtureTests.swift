@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 import Models
 import Pipeline
-@testable import Sharing
 import Testing
+
+@testable import Sharing
 
 /// The bench's fixture: copies of the accepted shares, written by Sharing's own projection.
 @Suite("Share fixture")
@@ -18,11 +19,22 @@ struct ShareFixtureTests {
         try await ServiceStore(path: path, migrations: SharingMigrations.register).write { db in
             for share in [accepted, pending] {
                 let workspace = share.reference.destinationWorkspaceID
-                try DirectoryProjection.apply(WorkspaceCreated(workspaceID: workspace, organizationID: organization, name: workspace.rawValue, createdBy: nil), db: db)
-                try SharingProjection.apply(ShareRequested(share: share.reference, needsApproval: true, expiresAt: share.expiresAt), at: requested, db: db)
+                try DirectoryProjection.apply(
+                    WorkspaceCreated(workspaceID: workspace, organizationID: organization, name: workspace.rawValue, createdBy: nil),
+                    db: db
+                )
+                try SharingProjection.apply(
+                    ShareRequested(share: share.reference, needsApproval: true, expiresAt: share.expiresAt),
+                    at: requested,
+                    db: db
+                )
             }
             let copy = try #require(accepted.copyIntegrationID)
-            try SharingProjection.apply(ShareAccepted(share: accepted.reference, copyIntegrationID: copy, acceptedBy: sharer, automatic: false), at: requested, db: db)
+            try SharingProjection.apply(
+                ShareAccepted(share: accepted.reference, copyIntegrationID: copy, acceptedBy: sharer, automatic: false),
+                at: requested,
+                db: db
+            )
         }
 
         let growth = try await ShareFixture.grow(database: path, to: 5)

@@ -1,7 +1,8 @@
 import Models
 import Pipeline
-@testable import Sharing
 import Testing
+
+@testable import Sharing
 
 /// The command table handles exactly the commands the catalogue (and so the AsyncAPI document)
 /// promises on Sharing's topic, and the handler decodes exactly those.

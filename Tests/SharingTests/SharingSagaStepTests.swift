@@ -2,23 +2,46 @@ import Foundation
 import GRDB
 import Models
 import Pipeline
-@testable import Sharing
 import Testing
+
+@testable import Sharing
 
 /// Sharing's step of the deactivation and reactivation sagas.
 extension SharingHandlerTests {
     @Test func deactivationEndsSharesInBothDirectionsAndConfirms() throws {
         try seed()
-        try lifecycle(IntegrationCreated(integration: IntegrationSnapshot(
-            workspaceID: destination, integrationID: IntegrationID(rawValue: "int_theirs"), kind: .secret, vendor: "vault", name: "Vault", parameters: [:], secretFields: ["token"], refreshState: nil
-        )))
-        let outgoing = try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source).created["share_id"]!
+        try lifecycle(
+            IntegrationCreated(
+                integration: IntegrationSnapshot(
+                    workspaceID: destination,
+                    integrationID: IntegrationID(rawValue: "int_theirs"),
+                    kind: .secret,
+                    vendor: "vault",
+                    name: "Vault",
+                    parameters: [:],
+                    secretFields: ["token"],
+                    refreshState: nil
+                )
+            )
+        )
+        let outgoing = try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source).created[
+            "share_id"
+        ]!
         try lifecycle(MemberAdded(workspaceID: source, userID: destinationOwner, email: "boss@acme.example", role: .owner))
-        let incoming = try run(CreateShareRequest(integrationID: IntegrationID(rawValue: "int_theirs"), destinationWorkspaceID: source), as: destinationOwner, in: destination)
+        let incoming = try run(
+            CreateShareRequest(integrationID: IntegrationID(rawValue: "int_theirs"), destinationWorkspaceID: source),
+            as: destinationOwner,
+            in: destination
+        )
         #expect(incoming.created["status"] == "accepted")
 
         let preview = try store.reader.read { db in try SharingReads.deactivationPreview(of: source, db: db) }
-        let operation = OperationReference(operationID: OperationID(rawValue: "op_1"), kind: .deactivation, workspaceID: source, organizationID: organization)
+        let operation = OperationReference(
+            operationID: OperationID(rawValue: "op_1"),
+            kind: .deactivation,
+            workspaceID: source,
+            organizationID: organization
+        )
         let events = try lifecycle(DeactivationStarted(operation: operation, requestedBy: owner, steps: [.lifecycle, .sharing]))
         let confirmation = try #require(events.last?.message as? SharingStepCompleted)
         #expect(preview?.sharesToEnd == confirmation.endedShares, "the preview names exactly what the saga step then ends")
@@ -29,7 +52,9 @@ extension SharingHandlerTests {
         #expect(events.contains { ($0.message as? ShareRevoked)?.cause == .workspaceDeactivated })
         #expect(try status(outgoing) == "cancelled" && (try status(incoming.created["share_id"]!)) == "revoked")
         // The workspace is inactive here too: its keys are refused at once.
-        #expect { try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source) } throws: { code($0) == .workspaceInactive }
+        #expect { try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source) } throws: {
+            code($0) == .workspaceInactive
+        }
 
         let retried = try lifecycle(SagaStepRetried(operation: operation, step: .sharing, attempt: 2))
         #expect(retried.count == 1 && (retried.first?.message as? SharingStepCompleted)?.endedShares.isEmpty == true)
@@ -39,6 +64,9 @@ extension SharingHandlerTests {
         reactivation.kind = .reactivation
         let back = try lifecycle(ReactivationStarted(operation: reactivation, steps: [.lifecycle, .sharing]))
         #expect(back.count == 1 && back.first?.message is SharingStepCompleted)
-        #expect(try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source).created["share_id"] != nil)
+        #expect(
+            try run(CreateShareRequest(integrationID: integrationID, destinationWorkspaceID: destination), as: owner, in: source).created["share_id"]
+                != nil
+        )
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The test processes' own process handling: what a child inherits, how its end is seen, and that
 /// no wait is without a bound.
@@ -13,7 +13,12 @@ struct SubprocessTests {
         defer { close(leaked) }
         let null = try openForChild("/dev/null", O_RDWR)
         let child = try Subprocess(
-            executable: "/bin/sleep", arguments: ["30"], environment: [:], input: null.fileDescriptor, output: null.fileDescriptor, error: null.fileDescriptor
+            executable: "/bin/sleep",
+            arguments: ["30"],
+            environment: [:],
+            input: null.fileDescriptor,
+            output: null.fileDescriptor,
+            error: null.fileDescriptor
         )
         defer { child.send(SIGKILL) }
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/fd")
@@ -23,7 +28,14 @@ struct SubprocessTests {
     @Test func howAChildEndedIsReadFromItsStatus() async throws {
         let null = try openForChild("/dev/null", O_RDWR)
         func start(_ script: String) throws -> Subprocess {
-            try Subprocess(executable: "/bin/sh", arguments: ["-c", script], environment: [:], input: null.fileDescriptor, output: null.fileDescriptor, error: null.fileDescriptor)
+            try Subprocess(
+                executable: "/bin/sh",
+                arguments: ["-c", script],
+                environment: [:],
+                input: null.fileDescriptor,
+                output: null.fileDescriptor,
+                error: null.fileDescriptor
+            )
         }
         let lingering = try start("sleep 30")
         let quick = try start("exit 3")
@@ -51,7 +63,11 @@ struct SubprocessTests {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("grandchild-\(UUID().uuidString).pid")
         defer { try? FileManager.default.removeItem(at: pidFile) }
         await #expect(throws: TestSupportError.self) {
-            _ = try await runToCompletion("/bin/sh", ["-c", "/bin/sleep 60 > /dev/null 2>&1 & echo $! > '\(pidFile.path)'; wait"], timeout: .seconds(1))
+            _ = try await runToCompletion(
+                "/bin/sh",
+                ["-c", "/bin/sleep 60 > /dev/null 2>&1 & echo $! > '\(pidFile.path)'; wait"],
+                timeout: .seconds(1)
+            )
         }
         let written = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let grandchild = try #require(pid_t(written))
@@ -69,7 +85,7 @@ struct SubprocessTests {
 /// Whether `pid` runs: it exists and is not a zombie waiting for its parent.
 private func isAlive(_ pid: pid_t) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let afterName = stat.range(of: ") ", options: .backwards)
+        let afterName = stat.range(of: ") ", options: .backwards)
     else { return false }
     return stat[afterName.upperBound...].first != "Z"
 }

@@ -32,11 +32,17 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Where the tenancy-* executables are.") var binDir = ".build/release"
     @Option(help: "An existing broker; default: start Tansu on a free port.") var bootstrapServers: String?
     @Option(help: "JSON report file.") var output = "bench-results/latest.json"
-    @Option(name: .customLong("service-env"), help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them.")
+    @Option(
+        name: .customLong("service-env"),
+        help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them."
+    )
     var serviceEnvironment: [String] = ["MALLOC_ARENA_MAX=2"]
 
     func validate() throws {
-        for (name, value) in [("--commands", commands), ("--sources", sources), ("--destinations", destinations), ("--rate", rate), ("--latency-seconds", latencySeconds)] {
+        for (name, value) in [
+            ("--commands", commands), ("--sources", sources), ("--destinations", destinations), ("--rate", rate),
+            ("--latency-seconds", latencySeconds),
+        ] {
             guard value > 0 else { throw ValidationError("\(name) must be at least 1") }
         }
         guard lifecycleEvery >= 0, storedShares >= 0, partitions > 0 else {
@@ -63,7 +69,10 @@ struct BenchCommand: AsyncParsableCommand {
             lifecycle.stop(signal: SIGKILL)
             sharing.stop(signal: SIGKILL)
         }
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: servers, clientID: "tenancy-bench")), logger: Logger(label: "bench"))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: servers, clientID: "tenancy-bench")),
+            logger: Logger(label: "bench")
+        )
         defer { producer.close() }
         let results = try ResultWatcher(bootstrapServers: servers, topic: deployment.topics.commandResults)
         let watching = Task { await results.run() }
@@ -75,7 +84,13 @@ struct BenchCommand: AsyncParsableCommand {
         let pairsNeeded = commands + latencyCommands + afterRestart
         let integrationsPerSource = (pairsNeeded + sources * destinations - 1) / (sources * destinations)
         say("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
-        let world = try await BenchWorld.build(client: client, operatorToken: deployment.operatorToken, sources: sources, destinations: destinations, integrationsPerSource: integrationsPerSource)
+        let world = try await BenchWorld.build(
+            client: client,
+            operatorToken: deployment.operatorToken,
+            sources: sources,
+            destinations: destinations,
+            integrationsPerSource: integrationsPerSource
+        )
         try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
         let pairs = world.sharePairs()
 
@@ -89,15 +104,26 @@ struct BenchCommand: AsyncParsableCommand {
         try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
 
         say("latency: \(latencyCommands) share requests at \(rate)/s")
-        let latencyLoad = LoadPhases.mixedCommands(pairs: pairs[commands..<(commands + latencyCommands)], lifecycleEvery: 0, topics: deployment.topics)
+        let latencyLoad = LoadPhases.mixedCommands(
+            pairs: pairs[commands..<(commands + latencyCommands)],
+            lifecycleEvery: 0,
+            topics: deployment.topics
+        )
         let sharingMetricsBefore = await httpGet(port: sharingPort, path: "/metrics")?.body ?? ""
         let latency = try await LoadPhases.latency(latencyLoad, ratePerSecond: rate, client: client)
-        let latencyInSharing = ServiceLatencySplit(before: sharingMetricsBefore, after: await httpGet(port: sharingPort, path: "/metrics")?.body ?? "")
+        let latencyInSharing = ServiceLatencySplit(
+            before: sharingMetricsBefore,
+            after: await httpGet(port: sharingPort, path: "/metrics")?.body ?? ""
+        )
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
         say("raw latency: \(latencyLoad.count) records at \(rate)/s, two hops")
         let rawLatency = try await RawLatency.run(
-            records: latencyLoad.map(\.record), ratePerSecond: rate, bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions
+            records: latencyLoad.map(\.record),
+            ratePerSecond: rate,
+            bootstrapServers: servers,
+            prefix: deployment.prefix,
+            partitions: partitions
         )
 
         say("raw baseline: \(load.count) records, two hops")
@@ -110,9 +136,11 @@ struct BenchCommand: AsyncParsableCommand {
         let shares = try StoredShares.count(in: deployment.database("sharing"))
         var services = try zip(["lifecycle", "sharing"], zip(before, zip(after, peaks))).map { name, stats in
             BenchReport.Service(
-                name: name, peakResidentMegabytesDuringLoad: stats.1.1.peakResidentMegabytes,
+                name: name,
+                peakResidentMegabytesDuringLoad: stats.1.1.peakResidentMegabytes,
                 cpuSecondsPerThousandCommands: (stats.1.0.cpuSeconds - stats.0.cpuSeconds) / (Double(load.count) / 1_000),
-                databaseMegabytesPerHundredThousandShares: try StoredShares.megabytes(of: deployment.database(name)) / Double(max(shares, 1)) * 100_000
+                databaseMegabytesPerHundredThousandShares: try StoredShares.megabytes(of: deployment.database(name)) / Double(max(shares, 1))
+                    * 100_000
             )
         }
 
@@ -125,9 +153,13 @@ struct BenchCommand: AsyncParsableCommand {
                 let port = index == 0 ? lifecyclePort : sharingPort
                 let started = ContinuousClock.now
                 let process = try deployment.start(name, httpPort: port, environment: environment)
-                try await Wait.until("\(name) is live", timeout: .seconds(60), every: .milliseconds(10)) { await httpGet(port: port, path: "/health/live")?.status == 200 }
+                try await Wait.until("\(name) is live", timeout: .seconds(60), every: .milliseconds(10)) {
+                    await httpGet(port: port, path: "/health/live")?.status == 200
+                }
                 services[index].startupToLiveSeconds = (ContinuousClock.now - started).seconds
-                try await Wait.until("\(name) is ready", timeout: .seconds(60), every: .milliseconds(10)) { await httpGet(port: port, path: "/health/ready")?.status == 200 }
+                try await Wait.until("\(name) is ready", timeout: .seconds(60), every: .milliseconds(10)) {
+                    await httpGet(port: port, path: "/health/ready")?.status == 200
+                }
                 services[index].startupToReadySeconds = (ContinuousClock.now - started).seconds
                 processes.append(process)
             }
@@ -149,9 +181,18 @@ struct BenchCommand: AsyncParsableCommand {
 
         let report = BenchReport(
             command: (["tenancy-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-            date: Timestamp.format(Date()), machine: MachineFacts.current(), throughput: throughput, rawBaseline: raw,
-            throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond, throughputCPU: throughputCPU, rawBaselineCPU: rawCPU,
-            latency: latency, latencyInSharing: latencyInSharing, rawLatency: rawLatency, services: services, storedShares: stored
+            date: Timestamp.format(Date()),
+            machine: MachineFacts.current(),
+            throughput: throughput,
+            rawBaseline: raw,
+            throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond,
+            throughputCPU: throughputCPU,
+            rawBaselineCPU: rawCPU,
+            latency: latency,
+            latencyInSharing: latencyInSharing,
+            rawLatency: rawLatency,
+            services: services,
+            storedShares: stored
         )
         say("\n" + report.table)
         let file = URL(fileURLWithPath: output)

@@ -69,19 +69,26 @@ struct BenchReport: Codable {
                 + "p99 \(f(floor.p99Milliseconds)) ms, p99.9 \(f(floor.p999Milliseconds)) ms, max \(f(floor.maxMilliseconds)) ms"
         )
         if let stored = storedShares {
-            lines.append("at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms")
+            lines.append(
+                "at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms"
+            )
         }
         func cpu(_ use: CPUUse, per what: String) -> String {
-            (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "") + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
+            (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "")
+                + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
                 + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
         }
-        lines += ["cpu            throughput: " + cpu(throughputCPU, per: "commands"), "               raw baseline: " + cpu(rawBaselineCPU, per: "records")]
+        lines += [
+            "cpu            throughput: " + cpu(throughputCPU, per: "commands"),
+            "               raw baseline: " + cpu(rawBaselineCPU, per: "records"),
+        ]
         lines += ["", "service        peak RSS (load)  CPU s/1000 cmds  DB MB/100k shares  start-up live/ready  RSS / DB at stored shares"]
         for service in services {
             let startup = service.startupToLiveSeconds.map { "\(f($0, 2)) / \(f(service.startupToReadySeconds ?? 0, 2)) s" } ?? "-"
             let stored = service.residentMegabytesAtStoredShares.map { "\(f($0)) MB / \(f(service.databaseMegabytesAtStoredShares ?? 0)) MB" } ?? "-"
             lines.append(
-                service.name.padding(toLength: 15, withPad: " ", startingAt: 0) + "\(f(service.peakResidentMegabytesDuringLoad)) MB".padding(toLength: 17, withPad: " ", startingAt: 0)
+                service.name.padding(toLength: 15, withPad: " ", startingAt: 0)
+                    + "\(f(service.peakResidentMegabytesDuringLoad)) MB".padding(toLength: 17, withPad: " ", startingAt: 0)
                     + f(service.cpuSecondsPerThousandCommands, 2).padding(toLength: 17, withPad: " ", startingAt: 0)
                     + f(service.databaseMegabytesPerHundredThousandShares).padding(toLength: 19, withPad: " ", startingAt: 0)
                     + startup.padding(toLength: 21, withPad: " ", startingAt: 0) + stored

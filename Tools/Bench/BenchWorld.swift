@@ -16,29 +16,60 @@ struct BenchWorld: Sendable {
     var sources: [Workspace]
     var destinations: [Workspace]
 
-    static func build(client: CommandClient, operatorToken: String, sources: Int, destinations: Int, integrationsPerSource: Int) async throws -> BenchWorld {
+    static func build(
+        client: CommandClient,
+        operatorToken: String,
+        sources: Int,
+        destinations: Int,
+        integrationsPerSource: Int
+    ) async throws -> BenchWorld {
         let topic = client.topics.lifecycleCommands
         let asOperator = Credential.operator(token: operatorToken)
-        let organization = try await client.run([CommandClient.record(
-            CreateOrganization(name: "Bench \(UUID().uuidString.prefix(6))", ownerEmail: "owner@bench.example"), topic: topic, key: "bench", credential: asOperator
-        )], what: "create the organization")[0]
+        let organization = try await client.run(
+            [
+                CommandClient.record(
+                    CreateOrganization(name: "Bench \(UUID().uuidString.prefix(6))", ownerEmail: "owner@bench.example"),
+                    topic: topic,
+                    key: "bench",
+                    credential: asOperator
+                )
+            ],
+            what: "create the organization"
+        )[0]
         let organizationID = OrganizationID(rawValue: organization.created["organization_id"] ?? "")
         let owner = try credential(of: organization)
-        _ = try await client.run([CommandClient.record(
-            SetOrganizationFeatures(organizationID: organizationID, features: [Feature.workspaceCreation.rawValue: true, Feature.crossWorkspaceSharing.rawValue: true]),
-            topic: topic, key: organizationID.rawValue, credential: asOperator
-        )], what: "enable the features")
+        _ = try await client.run(
+            [
+                CommandClient.record(
+                    SetOrganizationFeatures(
+                        organizationID: organizationID,
+                        features: [Feature.workspaceCreation.rawValue: true, Feature.crossWorkspaceSharing.rawValue: true]
+                    ),
+                    topic: topic,
+                    key: organizationID.rawValue,
+                    credential: asOperator
+                )
+            ],
+            what: "enable the features"
+        )
 
-        let created = try await client.run((0..<(sources + destinations)).map { index in
-            CommandClient.record(CreateWorkspace(name: "ws-\(index)"), topic: topic, key: organizationID.rawValue, credential: owner)
-        }, what: "create workspaces")
-        var workspaces = try created.map { Workspace(id: WorkspaceID(rawValue: $0.created["workspace_id"] ?? ""), credential: try credential(of: $0)) }
+        let created = try await client.run(
+            (0..<(sources + destinations)).map { index in
+                CommandClient.record(CreateWorkspace(name: "ws-\(index)"), topic: topic, key: organizationID.rawValue, credential: owner)
+            },
+            what: "create workspaces"
+        )
+        var workspaces = try created.map {
+            Workspace(id: WorkspaceID(rawValue: $0.created["workspace_id"] ?? ""), credential: try credential(of: $0))
+        }
 
         let integrations = (0..<sources).flatMap { source in
             (0..<integrationsPerSource).map { index in
                 CommandClient.record(
                     CreateIntegration(kind: .step, vendor: "slack", name: "alerts-\(index)", parameters: ["channel": "#ops-\(index)"]),
-                    topic: topic, key: workspaces[source].id.rawValue, credential: workspaces[source].credential
+                    topic: topic,
+                    key: workspaces[source].id.rawValue,
+                    credential: workspaces[source].credential
                 )
             }
         }
@@ -50,7 +81,9 @@ struct BenchWorld: Sendable {
     }
 
     private static func credential(of result: CommandResult) throws -> Credential {
-        guard let id = result.created["client_id"], let secret = result.secrets?["client_secret"] else { throw TestSupportError("no key in the result of \(result.commandType)") }
+        guard let id = result.created["client_id"], let secret = result.secrets?["client_secret"] else {
+            throw TestSupportError("no key in the result of \(result.commandType)")
+        }
         return .apiKey(clientID: ClientID(rawValue: id), secret: secret)
     }
 

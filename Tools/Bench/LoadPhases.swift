@@ -31,17 +31,30 @@ enum LoadPhases {
     /// `CreateShareRequest` for each pair, with one Lifecycle command (`IssueAPIKey` in the source
     /// workspace) after every `lifecycleEvery` share requests, in that order.
     static func mixedCommands(
-        pairs: ArraySlice<(source: BenchWorld.Workspace, integration: IntegrationID, destination: WorkspaceID)>, lifecycleEvery: Int, topics: Topics
+        pairs: ArraySlice<(source: BenchWorld.Workspace, integration: IntegrationID, destination: WorkspaceID)>,
+        lifecycleEvery: Int,
+        topics: Topics
     ) -> [(id: String, record: KafkaRecord)] {
         var commands: [(id: String, record: KafkaRecord)] = []
         commands.reserveCapacity(pairs.count + pairs.count / max(lifecycleEvery, 1))
         for (index, pair) in pairs.enumerated() {
-            commands.append(CommandClient.record(
-                CreateShareRequest(integrationID: pair.integration, destinationWorkspaceID: pair.destination),
-                topic: topics.sharingCommands, key: pair.source.id.rawValue, credential: pair.source.credential
-            ))
+            commands.append(
+                CommandClient.record(
+                    CreateShareRequest(integrationID: pair.integration, destinationWorkspaceID: pair.destination),
+                    topic: topics.sharingCommands,
+                    key: pair.source.id.rawValue,
+                    credential: pair.source.credential
+                )
+            )
             if lifecycleEvery > 0, index % lifecycleEvery == lifecycleEvery - 1 {
-                commands.append(CommandClient.record(IssueAPIKey(scopes: [.workspaceRead]), topic: topics.lifecycleCommands, key: pair.source.id.rawValue, credential: pair.source.credential))
+                commands.append(
+                    CommandClient.record(
+                        IssueAPIKey(scopes: [.workspaceRead]),
+                        topic: topics.lifecycleCommands,
+                        key: pair.source.id.rawValue,
+                        credential: pair.source.credential
+                    )
+                )
             }
         }
         return commands
@@ -61,8 +74,12 @@ enum LoadPhases {
         let seconds = (end - start).seconds
         let shares = commands.filter { $0.record.topic == client.topics.sharingCommands }.count
         return Throughput(
-            commands: commands.count, shareRequests: shares, lifecycleCommands: commands.count - shares,
-            rejected: arrivals.values.filter { !$0.accepted }.count, seconds: seconds, commandsPerSecond: Double(commands.count) / seconds
+            commands: commands.count,
+            shareRequests: shares,
+            lifecycleCommands: commands.count - shares,
+            rejected: arrivals.values.filter { !$0.accepted }.count,
+            seconds: seconds,
+            commandsPerSecond: Double(commands.count) / seconds
         )
     }
 
@@ -77,9 +94,13 @@ enum LoadPhases {
         }.sorted()
         let total = Percentiles(sorted: milliseconds)
         return Latency(
-            commands: commands.count, ratePerSecond: ratePerSecond, rejected: arrivals.values.filter { !$0.accepted }.count,
-            p50Milliseconds: total.p50Milliseconds, p99Milliseconds: total.p99Milliseconds,
-            p999Milliseconds: total.p999Milliseconds, maxMilliseconds: total.maxMilliseconds,
+            commands: commands.count,
+            ratePerSecond: ratePerSecond,
+            rejected: arrivals.values.filter { !$0.accepted }.count,
+            p50Milliseconds: total.p50Milliseconds,
+            p99Milliseconds: total.p99Milliseconds,
+            p999Milliseconds: total.p999Milliseconds,
+            maxMilliseconds: total.maxMilliseconds,
             untilResultProducedP50Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.50, of: untilProduced),
             untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.99, of: untilProduced)
         )

@@ -37,8 +37,10 @@ struct CPUSnapshot {
         let total = ticks.reduce(0, +) / perSecond
         let idle = (ticks.count > 4 ? ticks[3] + ticks[4] : 0) / perSecond
         return CPUSnapshot(
-            brokerSeconds: try brokerPID.map { try ProcessStats.of(pid: $0).cpuSeconds }, loadGeneratorSeconds: try ProcessStats.of(pid: getpid()).cpuSeconds,
-            machineBusySeconds: total - idle, machineSeconds: total
+            brokerSeconds: try brokerPID.map { try ProcessStats.of(pid: $0).cpuSeconds },
+            loadGeneratorSeconds: try ProcessStats.of(pid: getpid()).cpuSeconds,
+            machineBusySeconds: total - idle,
+            machineSeconds: total
         )
     }
 
@@ -71,10 +73,18 @@ struct MachineFacts: Codable {
 
     static func current() -> MachineFacts {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown"
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces)
+            ?? "unknown"
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
         let kilobytes = Double(meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }?.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-        return MachineFacts(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, memoryGigabytes: (kilobytes / 1_048_576 * 10).rounded() / 10, kernel: kernel)
+        let kernel =
+            (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        return MachineFacts(
+            cpu: model,
+            cores: ProcessInfo.processInfo.activeProcessorCount,
+            memoryGigabytes: (kilobytes / 1_048_576 * 10).rounded() / 10,
+            kernel: kernel
+        )
     }
 }

@@ -19,8 +19,11 @@ enum RawBaseline {
         let logger = Logger(label: "bench.raw")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }
-        let first = "\(prefix).raw.first", second = "\(prefix).raw.second"
-        try producer.createTopicsIfMissing([TopicSpecification(name: first, partitions: partitions), TopicSpecification(name: second, partitions: partitions)])
+        let first = "\(prefix).raw.first"
+        let second = "\(prefix).raw.second"
+        try producer.createTopicsIfMissing([
+            TopicSpecification(name: first, partitions: partitions), TopicSpecification(name: second, partitions: partitions),
+        ])
         let relayIn = try await reader(of: first, connection: connection, partitions: partitions)
         let finalIn = try await reader(of: second, connection: connection, partitions: partitions)
         let retargeted = records.map { KafkaRecord(topic: first, key: $0.key, value: $0.value, headers: $0.headers) }
@@ -54,8 +57,15 @@ enum RawBaseline {
         await relay.value
         await relayIn.close()
         await finalIn.close()
-        let bytes = records.reduce(0) { $0 + ($1.value?.count ?? 0) + ($1.key?.count ?? 0) + $1.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count } }
-        return Result(messages: records.count, averageRecordBytes: bytes / max(records.count, 1), seconds: seconds, messagesPerSecond: Double(records.count) / seconds)
+        let bytes = records.reduce(0) {
+            $0 + ($1.value?.count ?? 0) + ($1.key?.count ?? 0) + $1.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
+        }
+        return Result(
+            messages: records.count,
+            averageRecordBytes: bytes / max(records.count, 1),
+            seconds: seconds,
+            messagesPerSecond: Double(records.count) / seconds
+        )
     }
 
     static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {

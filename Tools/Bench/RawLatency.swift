@@ -21,12 +21,20 @@ enum RawLatency {
         let connection = KafkaConnection(bootstrapServers: bootstrapServers, clientID: "tenancy-bench-raw-latency")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: Logger(label: "bench.raw"))
         defer { producer.close() }
-        let first = "\(prefix).raw.latency.first", second = "\(prefix).raw.latency.second"
-        try producer.createTopicsIfMissing([TopicSpecification(name: first, partitions: partitions), TopicSpecification(name: second, partitions: partitions)])
+        let first = "\(prefix).raw.latency.first"
+        let second = "\(prefix).raw.latency.second"
+        try producer.createTopicsIfMissing([
+            TopicSpecification(name: first, partitions: partitions), TopicSpecification(name: second, partitions: partitions),
+        ])
         let relayIn = try await RawBaseline.reader(of: first, connection: connection, partitions: partitions)
         let finalIn = try await RawBaseline.reader(of: second, connection: connection, partitions: partitions)
         let numbered = records.enumerated().map { index, record in
-            KafkaRecord(topic: first, key: record.key, value: record.value, headers: record.headers + [KafkaHeader(name: indexHeader, string: String(index))])
+            KafkaRecord(
+                topic: first,
+                key: record.key,
+                value: record.value,
+                headers: record.headers + [KafkaHeader(name: indexHeader, string: String(index))]
+            )
         }
 
         try await warmUp(producer: producer, relayIn: relayIn, finalIn: finalIn, first: first, second: second)
@@ -49,7 +57,9 @@ enum RawLatency {
             let deadline = ContinuousClock.now + .seconds(600)
             while count < records.count, ContinuousClock.now < deadline {
                 for message in try await finalIn.poll(maxMessages: 10_000, timeout: .milliseconds(50)) {
-                    guard let index = message.header(indexHeader).flatMap(Int.init), arrived.indices.contains(index), arrived[index] == nil else { continue }
+                    guard let index = message.header(indexHeader).flatMap(Int.init), arrived.indices.contains(index), arrived[index] == nil else {
+                        continue
+                    }
                     arrived[index] = .now
                     count += 1
                 }

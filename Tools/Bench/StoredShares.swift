@@ -20,9 +20,17 @@ enum StoredShares {
 
     /// Has both services grow their fixture to at least `target` shares; returns the shares stored.
     static func grow(deployment: Deployment, to target: Int) async throws -> Int {
-        let sharing = try await seed("sharing", ["seed-shares", "--database", deployment.database("sharing"), "--count", String(target)], deployment: deployment)
+        let sharing = try await seed(
+            "sharing",
+            ["seed-shares", "--database", deployment.database("sharing"), "--count", String(target)],
+            deployment: deployment
+        )
         let growth = try JSONDecoder().decode(Growth.self, from: Data(sharing.utf8))
-        _ = try await seed("lifecycle", ["seed-shared-copies", "--database", deployment.database("lifecycle"), "--copies", String(growth.copies)], deployment: deployment)
+        _ = try await seed(
+            "lifecycle",
+            ["seed-shared-copies", "--database", deployment.database("lifecycle"), "--copies", String(growth.copies)],
+            deployment: deployment
+        )
         return growth.shares
     }
 

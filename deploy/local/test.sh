@@ -13,6 +13,9 @@ cd "$TENANCY_ROOT"
 export TANSU_BIN="$(tansu_binary)"
 export TENANCY_PYTHON="$TENANCY_VENV/bin/python"
 
+# The code is formatted as .swift-format says (`swift format -i -r -p Package.swift Shared Services Clients Tools Tests` fixes it).
+swift format lint --strict -r -p Package.swift Shared Services Clients Tools Tests
+
 started=$(date +%s)
 swift build --build-tests
 echo "build: $(( $(date +%s) - started )) s"

@@ -4,7 +4,8 @@ import Models
 
 /// Where an operation is: running, done (every step confirmed), or failed (a step never confirmed).
 enum OperationStatus: String, Codable, Sendable {
-    case inProgress = "in_progress", completed, failed
+    case inProgress = "in_progress"
+    case completed, failed
 }
 
 /// A step of an operation as the saga rules see it.

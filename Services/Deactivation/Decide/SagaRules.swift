@@ -22,10 +22,13 @@ enum SagaRules {
             let late = operation.steps.filter { !$0.value.confirmed && $0.value.lastRequestedAt.addingTimeInterval(settings.stepTimeout) <= now }
                 .sorted { $0.key < $1.key }
             if let exhausted = late.first(where: { $0.value.attempts >= settings.maxAttempts }) {
-                let reason = "\(exhausted.key.rawValue) did not confirm within \(Int(settings.stepTimeout)) s after \(exhausted.value.attempts) attempts; it completes if the service confirms later"
+                let reason =
+                    "\(exhausted.key.rawValue) did not confirm within \(Int(settings.stepTimeout)) s after \(exhausted.value.attempts) attempts; it completes if the service confirms later"
                 return [DomainEvent(OperationFailed(operation: operation.reference, step: exhausted.key, reason: reason), subject: subject)]
             }
-            return late.map { DomainEvent(SagaStepRetried(operation: operation.reference, step: $0.key, attempt: $0.value.attempts + 1), subject: subject) }
+            return late.map {
+                DomainEvent(SagaStepRetried(operation: operation.reference, step: $0.key, attempt: $0.value.attempts + 1), subject: subject)
+            }
         }
     }
 }

@@ -11,7 +11,10 @@ enum DeactivationQueries {
             workspace: workspace,
             features: try Directory.features(of: workspace.organizationID, db: db),
             callerRole: try caller.flatMap { try Directory.role(of: $0.userID, in: id, db: db) },
-            running: try OperationID.fetchOne(db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = ?"), arguments: [id, OperationStatus.inProgress])
+            running: try OperationID.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = ?"),
+                arguments: [id, OperationStatus.inProgress]
+            )
         )
     }
 
@@ -25,12 +28,21 @@ enum DeactivationQueries {
 
     /// What the workspace had before its latest deactivation, from the steps' confirmations.
     static func stateBefore(_ workspace: WorkspaceID, db: Database) throws -> StateBefore {
-        guard let operation = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM operation WHERE workspace_id = ? AND kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1
-            """), arguments: [workspace, OperationKind.deactivation.rawValue])
+        guard
+            let operation = try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM operation WHERE workspace_id = ? AND kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1
+                        """
+                ),
+                arguments: [workspace, OperationKind.deactivation.rawValue]
+            )
         else { return StateBefore() }
         var before = StateBefore()
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT step, summary FROM operation_step WHERE operation_id = ? AND summary IS NOT NULL"), arguments: [operation]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT step, summary FROM operation_step WHERE operation_id = ? AND summary IS NOT NULL"),
+            arguments: [operation]
+        ) {
             let summary: Data = row["summary"]
             switch SagaStep(rawValue: row["step"]) {
             case .lifecycle: before.workflows = (try? JSONCoding.decode(WorkspaceDeactivated.self, from: summary))?.workflows ?? []
@@ -47,11 +59,21 @@ enum DeactivationQueries {
             var steps: [SagaStep: StepState] = [:]
             for step in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM operation_step WHERE operation_id = ?"), arguments: [id]) {
                 guard let name = SagaStep(rawValue: step["step"]) else { continue }
-                steps[name] = StepState(confirmed: !(step["confirmed_at"] as DatabaseValue).isNull, attempts: step["attempts"], lastRequestedAt: step["last_requested_at"])
+                steps[name] = StepState(
+                    confirmed: !(step["confirmed_at"] as DatabaseValue).isNull,
+                    attempts: step["attempts"],
+                    lastRequestedAt: step["last_requested_at"]
+                )
             }
             return OperationState(
-                reference: OperationReference(operationID: id, kind: OperationKind(rawValue: row["kind"]) ?? .deactivation, workspaceID: row["workspace_id"], organizationID: row["organization_id"]),
-                status: OperationStatus(rawValue: row["status"]) ?? .inProgress, steps: steps
+                reference: OperationReference(
+                    operationID: id,
+                    kind: OperationKind(rawValue: row["kind"]) ?? .deactivation,
+                    workspaceID: row["workspace_id"],
+                    organizationID: row["organization_id"]
+                ),
+                status: OperationStatus(rawValue: row["status"]) ?? .inProgress,
+                steps: steps
             )
         }
     }

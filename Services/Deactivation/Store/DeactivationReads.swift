@@ -18,7 +18,11 @@ enum DeactivationReads {
 
     private static func operations(_ condition: String, _ arguments: StatementArguments, db: Database) throws -> [OperationView] {
         try Row.fetchAll(db, sql: "SELECT * FROM operation WHERE " + condition, arguments: arguments).map { row in
-            let steps = try Row.fetchAll(db, sql: "SELECT * FROM operation_step WHERE operation_id = ? ORDER BY step", arguments: [row["id"] as String])
+            let steps = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM operation_step WHERE operation_id = ? ORDER BY step",
+                arguments: [row["id"] as String]
+            )
             return OperationView(row: row, steps: steps)
         }
     }

@@ -32,16 +32,23 @@ enum OperationProjection {
     /// Records a participant's confirmation once; returns false when the step was already confirmed
     /// or belongs to no known operation.
     static func confirm(_ operation: OperationID, step: SagaStep, summary: any Message, at time: Date, db: Database) throws -> Bool {
-        try db.cachedStatement(sql: """
-            UPDATE operation_step SET confirmed_at = ?, summary = ? WHERE operation_id = ? AND step = ? AND confirmed_at IS NULL
-            """).execute(arguments: [time, JSONCoding.encode(summary), operation, step.rawValue])
+        try db.cachedStatement(
+            sql: """
+                UPDATE operation_step SET confirmed_at = ?, summary = ? WHERE operation_id = ? AND step = ? AND confirmed_at IS NULL
+                """
+        ).execute(arguments: [time, JSONCoding.encode(summary), operation, step.rawValue])
         return db.changesCount > 0
     }
 
     private static func start(_ operation: OperationReference, requestedBy: UserID?, steps: [SagaStep], at time: Date, db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO operation (id, kind, workspace_id, organization_id, requested_by, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [operation.operationID, operation.kind.rawValue, operation.workspaceID, operation.organizationID, requestedBy, OperationStatus.inProgress, time])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO operation (id, kind, workspace_id, organization_id, requested_by, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            operation.operationID, operation.kind.rawValue, operation.workspaceID, operation.organizationID, requestedBy, OperationStatus.inProgress,
+            time,
+        ])
         for step in steps {
             try db.cachedStatement(sql: "INSERT INTO operation_step (operation_id, step, attempts, last_requested_at) VALUES (?, ?, 1, ?)")
                 .execute(arguments: [operation.operationID, step.rawValue, time])

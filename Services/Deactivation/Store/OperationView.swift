@@ -9,7 +9,10 @@ struct WorkspaceOperationsView: Encodable {
     var status: String
     var operations: [OperationView]
 
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", status, operations }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case status, operations
+    }
 }
 
 /// An operation: its status in words (`deactivating`, `deactivated`, `reactivating`, `reactivated`,
@@ -24,11 +27,17 @@ struct OperationView: Encodable {
         var report: StepReport?
 
         enum CodingKeys: String, CodingKey {
-            case step, status, attempts, lastRequestedAt = "last_requested_at", confirmedAt = "confirmed_at", report
+            case step, status, attempts
+            case lastRequestedAt = "last_requested_at"
+            case confirmedAt = "confirmed_at"
+            case report
         }
     }
 
-    struct Failure: Encodable { var step: String; var reason: String }
+    struct Failure: Encodable {
+        var step: String
+        var reason: String
+    }
 
     var operationID: String
     var kind: String
@@ -42,8 +51,15 @@ struct OperationView: Encodable {
     var steps: [Step]
 
     enum CodingKeys: String, CodingKey {
-        case operationID = "operation_id", kind, workspaceID = "workspace_id", organizationID = "organization_id", status
-        case requestedBy = "requested_by", startedAt = "started_at", finishedAt = "finished_at", failure, steps
+        case operationID = "operation_id"
+        case kind
+        case workspaceID = "workspace_id"
+        case organizationID = "organization_id"
+        case status
+        case requestedBy = "requested_by"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case failure, steps
     }
 
     /// A row of `operation` with the rows of its `operation_step`.
@@ -57,19 +73,24 @@ struct OperationView: Encodable {
         finishedAt = row["finished_at"]
         let operationKind = OperationKind(rawValue: kind)
         let state = OperationStatus(rawValue: row["status"]) ?? .inProgress
-        status = switch (state, operationKind) {
-        case (.inProgress, .reactivation): "reactivating"
-        case (.inProgress, _): "deactivating"
-        case (.completed, .reactivation): "reactivated"
-        case (.completed, _): "deactivated"
-        case (.failed, _): "failed"
-        }
+        status =
+            switch (state, operationKind) {
+            case (.inProgress, .reactivation): "reactivating"
+            case (.inProgress, _): "deactivating"
+            case (.completed, .reactivation): "reactivated"
+            case (.completed, _): "deactivated"
+            case (.failed, _): "failed"
+            }
         if let step: String = row["failed_step"] { failure = Failure(step: step, reason: row["failure_reason"] ?? "") }
         self.steps = steps.map { step in
             let confirmedAt: Date? = step["confirmed_at"]
             return Step(
-                step: step["step"], status: confirmedAt == nil ? "waiting" : "confirmed", attempts: step["attempts"], lastRequestedAt: step["last_requested_at"],
-                confirmedAt: confirmedAt, report: StepReport(step: SagaStep(rawValue: step["step"]), kind: operationKind, summary: step["summary"])
+                step: step["step"],
+                status: confirmedAt == nil ? "waiting" : "confirmed",
+                attempts: step["attempts"],
+                lastRequestedAt: step["last_requested_at"],
+                confirmedAt: confirmedAt,
+                report: StepReport(step: SagaStep(rawValue: step["step"]), kind: operationKind, summary: step["summary"])
             )
         }
     }
@@ -84,9 +105,15 @@ enum StepReport: Encodable {
     init?(step: SagaStep?, kind: OperationKind?, summary: Data?) {
         guard let summary else { return nil }
         switch (step, kind) {
-        case (.lifecycle, .reactivation): guard let event = try? JSONCoding.decode(WorkspaceReactivated.self, from: summary) else { return nil }; self = .reactivated(event)
-        case (.lifecycle, _): guard let event = try? JSONCoding.decode(WorkspaceDeactivated.self, from: summary) else { return nil }; self = .deactivated(event)
-        case (.sharing, _): guard let event = try? JSONCoding.decode(SharingStepCompleted.self, from: summary) else { return nil }; self = .sharing(event)
+        case (.lifecycle, .reactivation):
+            guard let event = try? JSONCoding.decode(WorkspaceReactivated.self, from: summary) else { return nil }
+            self = .reactivated(event)
+        case (.lifecycle, _):
+            guard let event = try? JSONCoding.decode(WorkspaceDeactivated.self, from: summary) else { return nil }
+            self = .deactivated(event)
+        case (.sharing, _):
+            guard let event = try? JSONCoding.decode(SharingStepCompleted.self, from: summary) else { return nil }
+            self = .sharing(event)
         case (nil, _): return nil
         }
     }

@@ -4,17 +4,24 @@ import Models
 /// seals and stores after the projection.
 enum IntegrationCommands {
     static let table = LifecycleCommandTable()
-        .authenticated(CreateIntegration.self, sealing: { command, request in
-            let taken = try IntegrationStore.names(in: request.principal.workspaceID, kind: command.kind, db: request.db)
-            return try IntegrationRules.create(command, by: request.principal, takenNames: taken, context: request.context)
-        })
-        .authenticated(UpdateIntegration.self, sealing: { command, request in
-            let (principal, db) = (request.principal, request.db)
-            let current = try IntegrationStore.integration(command.integrationID, db: db)
-            let taken = try current.map { try IntegrationStore.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
-            let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
-            return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
-        })
+        .authenticated(
+            CreateIntegration.self,
+            sealing: { command, request in
+                let taken = try IntegrationStore.names(in: request.principal.workspaceID, kind: command.kind, db: request.db)
+                return try IntegrationRules.create(command, by: request.principal, takenNames: taken, context: request.context)
+            }
+        )
+        .authenticated(
+            UpdateIntegration.self,
+            sealing: { command, request in
+                let (principal, db) = (request.principal, request.db)
+                let current = try IntegrationStore.integration(command.integrationID, db: db)
+                let taken =
+                    try current.map { try IntegrationStore.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
+                let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
+                return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
+            }
+        )
         .authenticated(DeleteIntegration.self) { command, request in
             let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: request.principal.workspaceID, db: request.db)
             let current = try IntegrationStore.integration(command.integrationID, db: request.db)

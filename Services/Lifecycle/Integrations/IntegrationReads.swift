@@ -31,14 +31,21 @@ struct IntegrationView: Encodable {
         var destinations: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case direction, shareID = "share_id", sourceWorkspaceID = "source_workspace_id", sourceIntegrationID = "source_integration_id", destinations
+            case direction
+            case shareID = "share_id"
+            case sourceWorkspaceID = "source_workspace_id"
+            case sourceIntegrationID = "source_integration_id"
+            case destinations
         }
     }
 
     var integration: IntegrationSnapshot
     var shared: Sharing?
 
-    private enum CodingKeys: String, CodingKey { case shared, readOnly = "read_only" }
+    private enum CodingKeys: String, CodingKey {
+        case shared
+        case readOnly = "read_only"
+    }
 
     func encode(to encoder: any Encoder) throws {
         try integration.encode(to: encoder)
@@ -67,29 +74,47 @@ enum IntegrationReads {
     }
 
     private static func local(in workspace: WorkspaceID, kind: IntegrationKind?, db: Database) throws -> [IntegrationView] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM integration WHERE workspace_id = ? AND (? IS NULL OR kind = ?) ORDER BY kind, name_key", arguments: [workspace, kind, kind])
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM integration WHERE workspace_id = ? AND (? IS NULL OR kind = ?) ORDER BY kind, name_key",
+            arguments: [workspace, kind, kind]
+        )
         return try rows.compactMap { row in
             guard let snapshot = try IntegrationStore.snapshot(row) else { return nil }
-            let destinations = try String.fetchAll(db, sql: "SELECT destination_workspace_id FROM shared_copy WHERE source_integration_id = ? ORDER BY destination_workspace_id", arguments: [snapshot.integrationID])
+            let destinations = try String.fetchAll(
+                db,
+                sql: "SELECT destination_workspace_id FROM shared_copy WHERE source_integration_id = ? ORDER BY destination_workspace_id",
+                arguments: [snapshot.integrationID]
+            )
             return IntegrationView(integration: snapshot, shared: destinations.isEmpty ? nil : .init(direction: .from, destinations: destinations))
         }
     }
 
     /// Copies show the source's current fields under the copy's id, in the destination workspace.
     private static func copies(in workspace: WorkspaceID, kind: IntegrationKind?, db: Database) throws -> [IntegrationView] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT integration.*, shared_copy.id AS copy_id, shared_copy.share_id, shared_copy.source_workspace_id
-            FROM shared_copy JOIN integration ON integration.id = shared_copy.source_integration_id
-            WHERE shared_copy.destination_workspace_id = ? AND (? IS NULL OR integration.kind = ?) ORDER BY integration.kind, integration.name_key
-            """, arguments: [workspace, kind, kind])
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT integration.*, shared_copy.id AS copy_id, shared_copy.share_id, shared_copy.source_workspace_id
+                FROM shared_copy JOIN integration ON integration.id = shared_copy.source_integration_id
+                WHERE shared_copy.destination_workspace_id = ? AND (? IS NULL OR integration.kind = ?) ORDER BY integration.kind, integration.name_key
+                """,
+            arguments: [workspace, kind, kind]
+        )
         return try rows.compactMap { row in
             guard var snapshot = try IntegrationStore.snapshot(row) else { return nil }
             let sourceID = snapshot.integrationID
             snapshot.integrationID = row["copy_id"]
             snapshot.workspaceID = workspace
-            return IntegrationView(integration: snapshot, shared: .init(
-                direction: .to, shareID: row["share_id"], sourceWorkspaceID: row["source_workspace_id"], sourceIntegrationID: sourceID.rawValue
-            ))
+            return IntegrationView(
+                integration: snapshot,
+                shared: .init(
+                    direction: .to,
+                    shareID: row["share_id"],
+                    sourceWorkspaceID: row["source_workspace_id"],
+                    sourceIntegrationID: sourceID.rawValue
+                )
+            )
         }
     }
 }

@@ -6,7 +6,10 @@ import Models
 /// workspace's own integrations and the copies shared into it, with secret field names, never values.
 enum IntegrationRoutes {
     static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        router.get("/workspaces/:id/integrations", from: reader, query: IntegrationFilter.init, notFound: LifecycleRoutes.workspaceNotFound) { id, filter, db in
+        router.get("/workspaces/:id/integrations", from: reader, query: IntegrationFilter.init, missing: "workspace") {
+            id,
+            filter,
+            db in
             try IntegrationReads.integrations(in: id, filter, db: db).map { ["integrations": $0] }
         }
     }

@@ -19,7 +19,12 @@ enum IntegrationRules {
         var secrets: SecretChanges
     }
 
-    static func create(_ command: CreateIntegration, by principal: Principal, takenNames: Set<String>, context: DecisionContext) throws(Rejection) -> Decision {
+    static func create(
+        _ command: CreateIntegration,
+        by principal: Principal,
+        takenNames: Set<String>,
+        context: DecisionContext
+    ) throws(Rejection) -> Decision {
         let caller = try requireWriter(principal)
         let vendor = try self.vendor(command.vendor)
         let name = try Validation.name(command.name, field: "name")
@@ -34,17 +39,32 @@ enum IntegrationRules {
         }
         let id: IntegrationID = context.newID("integration")
         let snapshot = IntegrationSnapshot(
-            workspaceID: caller.workspaceID, integrationID: id, kind: command.kind, vendor: vendor, name: name,
-            parameters: parameters, secretFields: secrets.keys.sorted(), refreshState: command.oauth == true ? .active : nil
+            workspaceID: caller.workspaceID,
+            integrationID: id,
+            kind: command.kind,
+            vendor: vendor,
+            name: name,
+            parameters: parameters,
+            secretFields: secrets.keys.sorted(),
+            refreshState: command.oauth == true ? .active : nil
         )
-        let outcome = CommandOutcome(events: [DomainEvent(IntegrationCreated(integration: snapshot), subject: caller.workspaceID.rawValue)], created: ["integration_id": id.rawValue])
+        let outcome = CommandOutcome(
+            events: [DomainEvent(IntegrationCreated(integration: snapshot), subject: caller.workspaceID.rawValue)],
+            created: ["integration_id": id.rawValue]
+        )
         return Decision(outcome: outcome, secrets: SecretChanges(integrationID: id, set: secrets))
     }
 
     /// - Parameters:
     ///   - takenNames: name keys of the workspace's other integrations of the same kind.
     ///   - isSharedCopy: the id names a copy shared into the caller's workspace, which is read-only.
-    static func update(_ command: UpdateIntegration, by principal: Principal, current: IntegrationSnapshot?, isSharedCopy: Bool, takenNames: Set<String>) throws(Rejection) -> Decision {
+    static func update(
+        _ command: UpdateIntegration,
+        by principal: Principal,
+        current: IntegrationSnapshot?,
+        isSharedCopy: Bool,
+        takenNames: Set<String>
+    ) throws(Rejection) -> Decision {
         let caller = try requireWriter(principal)
         var integration = try existing(current, command.integrationID, in: caller, isSharedCopy: isSharedCopy)
         guard command.name != nil || command.parameters != nil || command.secrets != nil || command.removeSecrets != nil else {
@@ -53,14 +73,20 @@ enum IntegrationRules {
         if let requested = command.name {
             let name = try Validation.name(requested, field: "name")
             guard !takenNames.contains(nameKey(name)) else {
-                throw Rejection(.nameTaken, "a \(integration.kind.rawValue) integration named '\(name)' already exists in this workspace", field: "name")
+                throw Rejection(
+                    .nameTaken,
+                    "a \(integration.kind.rawValue) integration named '\(name)' already exists in this workspace",
+                    field: "name"
+                )
             }
             integration.name = name
         }
         let secrets = try fields(command.secrets ?? [:], field: "secrets", maxValue: 8_192)
         let removed = command.removeSecrets ?? []
         for (index, field) in removed.enumerated() {
-            guard integration.secretFields.contains(field) else { throw .invalid("remove_secrets.\(index)", "the integration has no secret field '\(field.prefix(64))'") }
+            guard integration.secretFields.contains(field) else {
+                throw .invalid("remove_secrets.\(index)", "the integration has no secret field '\(field.prefix(64))'")
+            }
             guard secrets[field] == nil else { throw .invalid("remove_secrets.\(index)", "'\(field)' is both set and removed") }
         }
         let secretFields = Set(integration.secretFields).union(secrets.keys).subtracting(removed)
@@ -80,17 +106,32 @@ enum IntegrationRules {
         return Decision(outcome: outcome, secrets: SecretChanges(integrationID: integration.integrationID, set: secrets, remove: removed))
     }
 
-    static func delete(_ command: DeleteIntegration, by principal: Principal, current: IntegrationSnapshot?, isSharedCopy: Bool) throws(Rejection) -> CommandOutcome {
+    static func delete(
+        _ command: DeleteIntegration,
+        by principal: Principal,
+        current: IntegrationSnapshot?,
+        isSharedCopy: Bool
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try requireWriter(principal)
         _ = try existing(current, command.integrationID, in: caller, isSharedCopy: isSharedCopy)
-        return CommandOutcome(events: [DomainEvent(IntegrationDeleted(workspaceID: caller.workspaceID, integrationID: command.integrationID), subject: caller.workspaceID.rawValue)])
+        return CommandOutcome(events: [
+            DomainEvent(
+                IntegrationDeleted(workspaceID: caller.workspaceID, integrationID: command.integrationID),
+                subject: caller.workspaceID.rawValue
+            )
+        ])
     }
 
     private static func requireWriter(_ principal: Principal) throws(Rejection) -> Caller {
         try Authorization.requireMember(principal, role: .operator, scope: .integrationsWrite, to: "managing integrations")
     }
 
-    private static func existing(_ current: IntegrationSnapshot?, _ id: IntegrationID, in caller: Caller, isSharedCopy: Bool) throws(Rejection) -> IntegrationSnapshot {
+    private static func existing(
+        _ current: IntegrationSnapshot?,
+        _ id: IntegrationID,
+        in caller: Caller,
+        isSharedCopy: Bool
+    ) throws(Rejection) -> IntegrationSnapshot {
         if isSharedCopy {
             throw Rejection(
                 .sharedIntegrationReadOnly,

@@ -10,7 +10,8 @@ enum IntegrationStore {
     // MARK: The state the rules need
 
     static func integration(_ id: IntegrationID, db: Database) throws -> IntegrationSnapshot? {
-        guard id.isWellFormed, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM integration WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
+        guard id.isWellFormed, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM integration WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
         return try snapshot(row)
     }
 
@@ -18,8 +19,11 @@ enum IntegrationStore {
     static func snapshot(_ row: Row) throws -> IntegrationSnapshot? {
         guard let kind = IntegrationKind(rawValue: row["kind"]) else { return nil }
         return IntegrationSnapshot(
-            workspaceID: WorkspaceID(rawValue: row["workspace_id"]), integrationID: IntegrationID(rawValue: row["id"]), kind: kind,
-            vendor: row["vendor"], name: row["name"],
+            workspaceID: WorkspaceID(rawValue: row["workspace_id"]),
+            integrationID: IntegrationID(rawValue: row["id"]),
+            kind: kind,
+            vendor: row["vendor"],
+            name: row["name"],
             parameters: try JSONCoding.decode([String: String].self, from: row["parameters"]),
             secretFields: try JSONCoding.decode([String].self, from: row["secret_fields"]),
             refreshState: (row["refresh_state"] as String?).flatMap(RefreshState.init(rawValue:))
@@ -29,24 +33,37 @@ enum IntegrationStore {
     /// Whether the id names a copy shared into the workspace.
     static func isSharedCopy(_ id: IntegrationID, in workspace: WorkspaceID?, db: Database) throws -> Bool {
         guard let workspace else { return false }
-        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM shared_copy WHERE id = ? AND destination_workspace_id = ?)"), arguments: [id, workspace]) ?? false
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM shared_copy WHERE id = ? AND destination_workspace_id = ?)"),
+            arguments: [id, workspace]
+        ) ?? false
     }
 
     /// Name keys of a workspace's integrations of one kind, leaving one integration out (when renaming it).
     static func names(in workspace: WorkspaceID?, kind: IntegrationKind, except: IntegrationID? = nil, db: Database) throws -> Set<String> {
         guard let workspace else { return [] }
-        return Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name_key FROM integration WHERE workspace_id = ? AND kind = ? AND id != ?"),
-                                       arguments: [workspace.rawValue, kind.rawValue, except?.rawValue ?? ""]))
+        return Set(
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT name_key FROM integration WHERE workspace_id = ? AND kind = ? AND id != ?"),
+                arguments: [workspace.rawValue, kind.rawValue, except?.rawValue ?? ""]
+            )
+        )
     }
 
     /// OAuth integrations of the workspace still refreshing, which a deactivation stops.
     static func refreshing(in workspace: WorkspaceID, db: Database) throws -> [IntegrationID] {
-        try IntegrationID.fetchAll(db.cachedStatement(sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state = ? ORDER BY id"), arguments: [workspace, RefreshState.active.rawValue])
+        try IntegrationID.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state = ? ORDER BY id"),
+            arguments: [workspace, RefreshState.active.rawValue]
+        )
     }
 
     /// Every OAuth integration of the workspace, which a reactivation marks for reconfiguration.
     static func oauth(in workspace: WorkspaceID, db: Database) throws -> [IntegrationID] {
-        try IntegrationID.fetchAll(db.cachedStatement(sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state IS NOT NULL ORDER BY id"), arguments: [workspace])
+        try IntegrationID.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM integration WHERE workspace_id = ? AND refresh_state IS NOT NULL ORDER BY id"),
+            arguments: [workspace]
+        )
     }
 
     // MARK: Projection
@@ -54,12 +71,15 @@ enum IntegrationStore {
     /// Sharing's events that add and remove read-only copies of shared integrations.
     static let sharedCopies = MessageTable<ProjectionTarget, Void>()
         .on(ShareAccepted.self) { event, target in
-            try target.db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO shared_copy (id, share_id, source_integration_id, source_workspace_id, destination_workspace_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID, event.share.destinationWorkspaceID, target.time,
-                ])
+            try target.db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO shared_copy (id, share_id, source_integration_id, source_workspace_id, destination_workspace_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                event.copyIntegrationID, event.share.shareID, event.share.integrationID, event.share.sourceWorkspaceID,
+                event.share.destinationWorkspaceID, target.time,
+            ])
         }
         .on(ShareRevoked.self) { event, target in
             try target.db.cachedStatement(sql: "DELETE FROM shared_copy WHERE id = ?").execute(arguments: [event.copyIntegrationID])
@@ -91,16 +111,18 @@ enum IntegrationStore {
     }
 
     private static func upsert(_ integration: IntegrationSnapshot, at target: ProjectionTarget) throws {
-        try target.db.cachedStatement(sql: """
-            INSERT INTO integration (id, workspace_id, kind, vendor, name, name_key, parameters, secret_fields, refresh_state, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, vendor = excluded.vendor,
-                parameters = excluded.parameters, secret_fields = excluded.secret_fields, refresh_state = excluded.refresh_state,
-                updated_at = excluded.updated_at
-            """).execute(arguments: [
-                integration.integrationID.rawValue, integration.workspaceID.rawValue, integration.kind.rawValue, integration.vendor,
-                integration.name, nameKey(integration.name), JSONCoding.encode(integration.parameters), JSONCoding.encode(integration.secretFields),
-                integration.refreshState?.rawValue, target.time,
-            ])
+        try target.db.cachedStatement(
+            sql: """
+                INSERT INTO integration (id, workspace_id, kind, vendor, name, name_key, parameters, secret_fields, refresh_state, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, vendor = excluded.vendor,
+                    parameters = excluded.parameters, secret_fields = excluded.secret_fields, refresh_state = excluded.refresh_state,
+                    updated_at = excluded.updated_at
+                """
+        ).execute(arguments: [
+            integration.integrationID.rawValue, integration.workspaceID.rawValue, integration.kind.rawValue, integration.vendor,
+            integration.name, nameKey(integration.name), JSONCoding.encode(integration.parameters), JSONCoding.encode(integration.secretFields),
+            integration.refreshState?.rawValue, target.time,
+        ])
     }
 }

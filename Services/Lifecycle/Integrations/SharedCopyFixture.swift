@@ -18,19 +18,29 @@ public enum SharedCopyFixture {
     public static func grow(database path: String, copies: Int) async throws -> Int {
         let store = try ServiceStore(path: path, migrations: LifecycleMigrations.register)
         let templates = try await store.reader.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT shared_copy.*, integration.kind, integration.name, workspace.organization_id
-                FROM shared_copy
-                JOIN integration ON integration.id = shared_copy.source_integration_id
-                JOIN workspace ON workspace.id = shared_copy.source_workspace_id
-                WHERE shared_copy.destination_workspace_id IN (SELECT id FROM workspace)
-                ORDER BY shared_copy.id
-                """).map { row in
-                (share: ShareReference(
-                    shareID: row["share_id"], organizationID: row["organization_id"], integrationID: row["source_integration_id"],
-                    integrationKind: row["kind"], integrationName: row["name"],
-                    sourceWorkspaceID: row["source_workspace_id"], destinationWorkspaceID: row["destination_workspace_id"], requestedBy: fixtureUser
-                ), copyID: row["id"] as IntegrationID, createdAt: row["created_at"] as Date)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT shared_copy.*, integration.kind, integration.name, workspace.organization_id
+                    FROM shared_copy
+                    JOIN integration ON integration.id = shared_copy.source_integration_id
+                    JOIN workspace ON workspace.id = shared_copy.source_workspace_id
+                    WHERE shared_copy.destination_workspace_id IN (SELECT id FROM workspace)
+                    ORDER BY shared_copy.id
+                    """
+            ).map { row in
+                (
+                    share: ShareReference(
+                        shareID: row["share_id"],
+                        organizationID: row["organization_id"],
+                        integrationID: row["source_integration_id"],
+                        integrationKind: row["kind"],
+                        integrationName: row["name"],
+                        sourceWorkspaceID: row["source_workspace_id"],
+                        destinationWorkspaceID: row["destination_workspace_id"],
+                        requestedBy: fixtureUser
+                    ), copyID: row["id"] as IntegrationID, createdAt: row["created_at"] as Date
+                )
             }
         }
         // Copy n of template i is the (n - 1) * templates + i-th copy written.
@@ -42,7 +52,12 @@ public enum SharedCopyFixture {
                     var share = template.share
                     share.shareID = ShareID(rawValue: share.shareID.rawValue + suffix)
                     share.destinationWorkspaceID = WorkspaceID(rawValue: share.destinationWorkspaceID.rawValue + suffix)
-                    let accepted = ShareAccepted(share: share, copyIntegrationID: IntegrationID(rawValue: template.copyID.rawValue + suffix), acceptedBy: fixtureUser, automatic: true)
+                    let accepted = ShareAccepted(
+                        share: share,
+                        copyIntegrationID: IntegrationID(rawValue: template.copyID.rawValue + suffix),
+                        acceptedBy: fixtureUser,
+                        automatic: true
+                    )
                     try LifecycleProjection.apply(accepted, at: template.createdAt, db: db)
                 }
             }

@@ -16,7 +16,12 @@ enum InvitationCommands {
             return try InvitationRules.bulkInvite(command, by: request.principal, invitees: invitees, context: request.context)
         }
         .authenticated(RevokeInvitation.self) { command, request in
-            try InvitationRules.revoke(command, by: request.principal, invitation: InvitationStore.invitation(command.invitationID, db: request.db), context: request.context)
+            try InvitationRules.revoke(
+                command,
+                by: request.principal,
+                invitation: InvitationStore.invitation(command.invitationID, db: request.db),
+                context: request.context
+            )
         }
         .byToken(AcceptInvitation.self) { command, db in
             try InvitationStore.invitation(command.invitationID, db: db)

@@ -24,7 +24,11 @@ struct InvitationView: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitationID = "invitation_id", email, role, status, invitedBy = "invited_by", createdAt = "created_at", expiresAt = "expires_at"
+        case invitationID = "invitation_id"
+        case email, role, status
+        case invitedBy = "invited_by"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
     }
 }
 

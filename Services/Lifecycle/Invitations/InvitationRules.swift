@@ -1,6 +1,6 @@
 import Foundation
-import Models
 import Hashing
+import Models
 
 /// Invitations: members with `users.invite` invite addresses with a role no more powerful than
 /// their own; the invited person accepts with the token and becomes a member with a first key.
@@ -29,16 +29,35 @@ enum InvitationRules {
         var isMember: Bool
     }
 
-    static func invite(_ command: InviteUser, by principal: Principal, invitee: InviteeState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func invite(
+        _ command: InviteUser,
+        by principal: Principal,
+        invitee: InviteeState,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
         let days = try expiryDays(command.expiresInDays)
         let email = try Validation.email(command.email, field: "email")
-        let made = try invitation(email: email, role: command.role, field: "", caller: caller, invitee: invitee, days: days, label: "invitation", context: context)
+        let made = try invitation(
+            email: email,
+            role: command.role,
+            field: "",
+            caller: caller,
+            invitee: invitee,
+            days: days,
+            label: "invitation",
+            context: context
+        )
         return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue], secrets: ["invitation_token": made.token])
     }
 
     /// Each item is decided on its own: one bad address does not stop the others.
-    static func bulkInvite(_ command: BulkInviteUsers, by principal: Principal, invitees: [String: InviteeState], context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func bulkInvite(
+        _ command: BulkInviteUsers,
+        by principal: Principal,
+        invitees: [String: InviteeState],
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
         guard (1...maxBulk).contains(command.invitations.count) else {
             throw .invalid("invitations", "give 1 to \(maxBulk) invitations")
@@ -54,8 +73,14 @@ enum InvitationRules {
                 let email = try Validation.email(invitee.email, field: field + "email")
                 guard seen.insert(email).inserted else { throw .invalid(field + "email", "appears more than once in this request") }
                 let made = try invitation(
-                    email: email, role: invitee.role, field: field, caller: caller, invitee: invitees[email] ?? InviteeState(),
-                    days: days, label: "invitation.\(index)", context: context
+                    email: email,
+                    role: invitee.role,
+                    field: field,
+                    caller: caller,
+                    invitee: invitees[email] ?? InviteeState(),
+                    days: days,
+                    label: "invitation.\(index)",
+                    context: context
                 )
                 events += made.events
                 items.append(ItemResult(index: index, status: .accepted, created: ["invitation_id": made.id.rawValue]))
@@ -67,7 +92,8 @@ enum InvitationRules {
         return CommandOutcome(events: events, secrets: secrets, items: items)
     }
 
-    static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome
+    {
         guard let state else {
             throw Rejection(.notFound, "invitation '\(command.invitationID)' does not exist", field: "invitation_id")
         }
@@ -100,7 +126,12 @@ enum InvitationRules {
         )
     }
 
-    static func revoke(_ command: RevokeInvitation, by principal: Principal, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func revoke(
+        _ command: RevokeInvitation,
+        by principal: Principal,
+        invitation state: InvitationState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "revoking invitations")
         guard let state, state.workspaceID == caller.workspaceID else {
             throw Rejection(.notFound, "no invitation '\(command.invitationID)' in this workspace", field: "invitation_id")
@@ -113,7 +144,14 @@ enum InvitationRules {
     }
 
     private static func invitation(
-        email: String, role: Role, field: String, caller: Caller, invitee: InviteeState, days: Int, label: String, context: DecisionContext
+        email: String,
+        role: Role,
+        field: String,
+        caller: Caller,
+        invitee: InviteeState,
+        days: Int,
+        label: String,
+        context: DecisionContext
     ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID, token: String) {
         guard role >= caller.role else {
             throw Rejection(.forbidden, "you cannot invite with a role above your own (\(caller.role.rawValue))", field: field + "role")
@@ -124,13 +162,23 @@ enum InvitationRules {
         let subject = caller.workspaceID.rawValue
         var events: [DomainEvent] = []
         if let pending = invitee.pendingInvitation {
-            events.append(DomainEvent(InvitationRevoked(invitationID: pending, workspaceID: caller.workspaceID, reason: .replaced, revokedBy: caller.userID), subject: subject))
+            events.append(
+                DomainEvent(
+                    InvitationRevoked(invitationID: pending, workspaceID: caller.workspaceID, reason: .replaced, revokedBy: caller.userID),
+                    subject: subject
+                )
+            )
         }
         let id: InvitationID = context.newID(label)
         let token = context.newSecret()
         let sent = InvitationSent(
-            invitationID: id, workspaceID: caller.workspaceID, email: email, role: role,
-            expiresAt: context.now.addingTimeInterval(Double(days) * 86_400), invitedBy: caller.userID, tokenHash: Secret.hash(token)
+            invitationID: id,
+            workspaceID: caller.workspaceID,
+            email: email,
+            role: role,
+            expiresAt: context.now.addingTimeInterval(Double(days) * 86_400),
+            invitedBy: caller.userID,
+            tokenHash: Secret.hash(token)
         )
         events.append(DomainEvent(sent, subject: subject))
         return (events, id, token)

@@ -17,8 +17,14 @@ struct InvitationRecord: Codable, FetchableRecord, PersistableRecord {
     var acceptedBy: UserID?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, workspaceID = "workspace_id", email, role, status, tokenHash = "token_hash", invitedBy = "invited_by"
-        case createdAt = "created_at", expiresAt = "expires_at", acceptedBy = "accepted_by"
+        case id
+        case workspaceID = "workspace_id"
+        case email, role, status
+        case tokenHash = "token_hash"
+        case invitedBy = "invited_by"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case acceptedBy = "accepted_by"
     }
 }
 
@@ -33,12 +39,23 @@ enum InvitationStore {
         guard let workspace else { return states }
         for raw in emails {
             let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let isMember = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM member JOIN user ON user.id = member.user_id WHERE member.workspace_id = ? AND user.email = ?)
-                """), arguments: [workspace.rawValue, email]) ?? false
-            let pending = try String.fetchOne(db.cachedStatement(sql: """
-                SELECT id FROM invitation WHERE workspace_id = ? AND email = ? AND status = ? ORDER BY created_at DESC LIMIT 1
-                """), arguments: [workspace.rawValue, email, InvitationStatus.pending.rawValue])
+            let isMember =
+                try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM member JOIN user ON user.id = member.user_id WHERE member.workspace_id = ? AND user.email = ?)
+                            """
+                    ),
+                    arguments: [workspace.rawValue, email]
+                ) ?? false
+            let pending = try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM invitation WHERE workspace_id = ? AND email = ? AND status = ? ORDER BY created_at DESC LIMIT 1
+                        """
+                ),
+                arguments: [workspace.rawValue, email, InvitationStatus.pending.rawValue]
+            )
             states[email] = InvitationRules.InviteeState(isMember: isMember, pendingInvitation: pending.map(InvitationID.init(rawValue:)))
         }
         return states
@@ -46,13 +63,23 @@ enum InvitationStore {
 
     static func invitation(_ id: InvitationID, db: Database) throws -> InvitationRules.InvitationState? {
         guard id.isWellFormed, let record = try InvitationRecord.fetchOne(db, key: id.rawValue),
-              let workspace = try WorkspaceRecord.fetchOne(db, key: record.workspaceID.rawValue)
+            let workspace = try WorkspaceRecord.fetchOne(db, key: record.workspaceID.rawValue)
         else { return nil }
-        let user = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM user WHERE email = ?"), arguments: [record.email]).map(UserID.init(rawValue:))
-        let isMember = try user.map { try MemberRecord.exists(db, key: ["workspace_id": record.workspaceID.rawValue, "user_id": $0.rawValue]) } ?? false
+        let user = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM user WHERE email = ?"), arguments: [record.email]).map(
+            UserID.init(rawValue:)
+        )
+        let isMember =
+            try user.map { try MemberRecord.exists(db, key: ["workspace_id": record.workspaceID.rawValue, "user_id": $0.rawValue]) } ?? false
         return InvitationRules.InvitationState(
-            workspaceID: record.workspaceID, email: record.email, role: record.role, status: record.status, expiresAt: record.expiresAt,
-            tokenHash: record.tokenHash, workspaceActive: workspace.status == .active, existingUser: user, isMember: isMember
+            workspaceID: record.workspaceID,
+            email: record.email,
+            role: record.role,
+            status: record.status,
+            expiresAt: record.expiresAt,
+            tokenHash: record.tokenHash,
+            workspaceActive: workspace.status == .active,
+            existingUser: user,
+            isMember: isMember
         )
     }
 
@@ -61,8 +88,16 @@ enum InvitationStore {
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(InvitationSent.self) { event, target in
             try InvitationRecord(
-                id: event.invitationID, workspaceID: event.workspaceID, email: event.email, role: event.role, status: .pending,
-                tokenHash: event.tokenHash, invitedBy: event.invitedBy, createdAt: target.time, expiresAt: event.expiresAt, acceptedBy: nil
+                id: event.invitationID,
+                workspaceID: event.workspaceID,
+                email: event.email,
+                role: event.role,
+                status: .pending,
+                tokenHash: event.tokenHash,
+                invitedBy: event.invitedBy,
+                createdAt: target.time,
+                expiresAt: event.expiresAt,
+                acceptedBy: nil
             ).insert(target.db)
         }
         .on(InvitationRevoked.self) { event, target in

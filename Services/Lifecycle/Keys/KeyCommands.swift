@@ -7,7 +7,12 @@ enum KeyCommands {
             try KeyRules.issue(command, by: request.principal, context: request.context)
         }
         .authenticated(IssueOwnerKey.self) { command, request in
-            try KeyRules.issueOwnerKey(command, by: request.principal, target: KeyStore.ownerKeyTarget(command, db: request.db), context: request.context)
+            try KeyRules.issueOwnerKey(
+                command,
+                by: request.principal,
+                target: KeyStore.ownerKeyTarget(command, db: request.db),
+                context: request.context
+            )
         }
         .authenticated(RevokeAPIKey.self) { command, request in
             try KeyRules.revoke(command, by: request.principal, key: KeyStore.key(command.clientID, visibleTo: request.principal, db: request.db))

@@ -23,8 +23,13 @@ struct KeyView: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clientID = "client_id", userID = "user_id", scopes, issuerRole = "issuer_role"
-        case createdAt = "created_at", expiresAt = "expires_at", revokedAt = "revoked_at"
+        case clientID = "client_id"
+        case userID = "user_id"
+        case scopes
+        case issuerRole = "issuer_role"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
     }
 }
 
@@ -33,6 +38,8 @@ enum KeyReads {
     /// A workspace's keys, oldest first; nil when the workspace is unknown.
     static func keys(in workspace: WorkspaceID, db: Database) throws -> [KeyView]? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try APIKeyRecord.filter(APIKeyRecord.CodingKeys.workspaceID == workspace.rawValue).order(APIKeyRecord.CodingKeys.createdAt).fetchAll(db).map(KeyView.init)
+        return try APIKeyRecord.filter(APIKeyRecord.CodingKeys.workspaceID == workspace.rawValue).order(APIKeyRecord.CodingKeys.createdAt).fetchAll(
+            db
+        ).map(KeyView.init)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Models
 import Hashing
+import Models
 
 /// API keys: a member issues keys for themselves with a subset of their own key's scopes, and
 /// revokes their own keys; revoking another member's key needs `workspace.write`.
@@ -19,7 +19,14 @@ enum KeyRules {
         if let expiry = command.expiresAt, expiry <= context.now {
             throw .invalid("expires_at", "must be in the future")
         }
-        return newKey(in: caller.workspaceID, for: caller.userID, scopes: scopes, issuerRole: caller.role, expiresAt: command.expiresAt, context: context)
+        return newKey(
+            in: caller.workspaceID,
+            for: caller.userID,
+            scopes: scopes,
+            issuerRole: caller.role,
+            expiresAt: command.expiresAt,
+            context: context
+        )
     }
 
     /// What the operator's key issue needs to know about the workspace and the user.
@@ -29,27 +36,49 @@ enum KeyRules {
         var role: Role?
     }
 
-    static func issueOwnerKey(_ command: IssueOwnerKey, by principal: Principal, target: OwnerKeyTarget?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func issueOwnerKey(
+        _ command: IssueOwnerKey,
+        by principal: Principal,
+        target: OwnerKeyTarget?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         try Authorization.requireOperator(principal, to: "issue a key to a workspace Owner")
         guard let target else { throw Rejection(.notFound, "no workspace '\(command.workspaceID)'", field: "workspace_id") }
         guard target.workspaceActive else {
             throw Rejection(.workspaceInactive, "workspace '\(command.workspaceID)' is deactivated; reactivate it first")
         }
         guard target.role == .owner else {
-            throw Rejection(.failedPrecondition, "user '\(command.userID)' is not an Owner of '\(command.workspaceID)'; the operator issues keys to Owners only", field: "user_id")
+            throw Rejection(
+                .failedPrecondition,
+                "user '\(command.userID)' is not an Owner of '\(command.workspaceID)'; the operator issues keys to Owners only",
+                field: "user_id"
+            )
         }
         return newKey(in: command.workspaceID, for: command.userID, scopes: Scope.all.sorted(), issuerRole: .owner, expiresAt: nil, context: context)
     }
 
-    private static func newKey(in workspace: WorkspaceID, for user: UserID, scopes: [Scope], issuerRole: Role, expiresAt: Date?, context: DecisionContext) -> CommandOutcome {
+    private static func newKey(
+        in workspace: WorkspaceID,
+        for user: UserID,
+        scopes: [Scope],
+        issuerRole: Role,
+        expiresAt: Date?,
+        context: DecisionContext
+    ) -> CommandOutcome {
         let secret = context.newSecret()
         let event = APIKeyIssued(
-            clientID: context.newID("key"), workspaceID: workspace, userID: user, scopes: scopes,
-            secretHash: Secret.hash(secret), issuerRole: issuerRole, expiresAt: expiresAt
+            clientID: context.newID("key"),
+            workspaceID: workspace,
+            userID: user,
+            scopes: scopes,
+            secretHash: Secret.hash(secret),
+            issuerRole: issuerRole,
+            expiresAt: expiresAt
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: workspace.rawValue)],
-            created: ["client_id": event.clientID.rawValue], secrets: ["client_secret": secret]
+            created: ["client_id": event.clientID.rawValue],
+            secrets: ["client_secret": secret]
         )
     }
 
@@ -79,7 +108,11 @@ enum KeyRules {
         }
         let missing = Set(requested).subtracting(held)
         guard missing.isEmpty else {
-            throw Rejection(.forbidden, "a key can only carry scopes its issuer holds; yours lacks \(missing.sorted().map(\.rawValue).joined(separator: ", "))", field: "scopes")
+            throw Rejection(
+                .forbidden,
+                "a key can only carry scopes its issuer holds; yours lacks \(missing.sorted().map(\.rawValue).joined(separator: ", "))",
+                field: "scopes"
+            )
         }
         return Set(requested).sorted()
     }
@@ -94,8 +127,13 @@ struct KeyIssue {
     static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
         let secret = context.newSecret()
         let event = APIKeyIssued(
-            clientID: context.newID("key.\(workspaceID)"), workspaceID: workspaceID, userID: userID,
-            scopes: role.scopes.sorted(), secretHash: Secret.hash(secret), issuerRole: role, expiresAt: nil
+            clientID: context.newID("key.\(workspaceID)"),
+            workspaceID: workspaceID,
+            userID: userID,
+            scopes: role.scopes.sorted(),
+            secretHash: Secret.hash(secret),
+            issuerRole: role,
+            expiresAt: nil
         )
         return KeyIssue(event: event, secret: secret)
     }

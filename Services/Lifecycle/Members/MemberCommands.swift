@@ -4,9 +4,17 @@ import Models
 enum MemberCommands {
     static let table = LifecycleCommandTable()
         .authenticated(ChangeMemberRole.self) { command, request in
-            try MemberRules.changeRole(command, by: request.principal, member: MemberStore.member(command.userID, visibleTo: request.principal, db: request.db))
+            try MemberRules.changeRole(
+                command,
+                by: request.principal,
+                member: MemberStore.member(command.userID, visibleTo: request.principal, db: request.db)
+            )
         }
         .authenticated(RemoveMember.self) { command, request in
-            try MemberRules.remove(command, by: request.principal, member: MemberStore.member(command.userID, visibleTo: request.principal, db: request.db))
+            try MemberRules.remove(
+                command,
+                by: request.principal,
+                member: MemberStore.member(command.userID, visibleTo: request.principal, db: request.db)
+            )
         }
 }

@@ -27,7 +27,13 @@ enum MemberRules {
         if member.role == .owner, member.ownerCount <= 1 {
             throw Rejection(.lastOwner, "this is the workspace's last Owner; make another member Owner first")
         }
-        let event = MemberRoleChanged(workspaceID: caller.workspaceID, userID: command.userID, role: command.role, previousRole: member.role, changedBy: caller.userID)
+        let event = MemberRoleChanged(
+            workspaceID: caller.workspaceID,
+            userID: command.userID,
+            role: command.role,
+            previousRole: member.role,
+            changedBy: caller.userID
+        )
         return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
     }
 
@@ -48,9 +54,15 @@ enum MemberRules {
         }
         let subject = caller.workspaceID.rawValue
         let revocations = member.activeKeys.map {
-            DomainEvent(APIKeyRevoked(clientID: $0, workspaceID: caller.workspaceID, userID: command.userID, revokedBy: caller.userID), subject: subject)
+            DomainEvent(
+                APIKeyRevoked(clientID: $0, workspaceID: caller.workspaceID, userID: command.userID, revokedBy: caller.userID),
+                subject: subject
+            )
         }
-        return CommandOutcome(events: [DomainEvent(MemberRemoved(workspaceID: caller.workspaceID, userID: command.userID, removedBy: caller.userID), subject: subject)] + revocations)
+        return CommandOutcome(
+            events: [DomainEvent(MemberRemoved(workspaceID: caller.workspaceID, userID: command.userID, removedBy: caller.userID), subject: subject)]
+                + revocations
+        )
     }
 
     private static func existing(_ member: MemberState?, _ userID: UserID) throws(Rejection) -> MemberState {

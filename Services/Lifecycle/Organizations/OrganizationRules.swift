@@ -15,7 +15,12 @@ enum OrganizationRules {
         var existingOwner: UserID?
     }
 
-    static func create(_ command: CreateOrganization, by principal: Principal, state: CreationState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func create(
+        _ command: CreateOrganization,
+        by principal: Principal,
+        state: CreationState,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         try Authorization.requireOperator(principal, to: "create organizations")
         let name = try Validation.name(command.name, field: "name")
         let workspaceName = try Validation.name(command.workspaceName ?? name, field: "workspace_name")
@@ -30,7 +35,10 @@ enum OrganizationRules {
         return CommandOutcome(
             events: [
                 DomainEvent(OrganizationCreated(organizationID: organizationID, name: name), subject: organizationID.rawValue),
-                DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: organizationID, name: workspaceName, createdBy: nil), subject: workspaceID.rawValue),
+                DomainEvent(
+                    WorkspaceCreated(workspaceID: workspaceID, organizationID: organizationID, name: workspaceName, createdBy: nil),
+                    subject: workspaceID.rawValue
+                ),
                 DomainEvent(MemberAdded(workspaceID: workspaceID, userID: ownerID, email: email, role: .owner), subject: workspaceID.rawValue),
                 DomainEvent(key.event, subject: workspaceID.rawValue),
             ],
@@ -43,7 +51,11 @@ enum OrganizationRules {
     }
 
     /// Features not named keep their state. Rejected when nothing would change.
-    static func setFeatures(_ command: SetOrganizationFeatures, by principal: Principal, state: OrganizationState?) throws(Rejection) -> CommandOutcome {
+    static func setFeatures(
+        _ command: SetOrganizationFeatures,
+        by principal: Principal,
+        state: OrganizationState?
+    ) throws(Rejection) -> CommandOutcome {
         try Authorization.requireOperator(principal, to: "change organization features")
         try Validation.organizationID(command.organizationID, field: "organization_id")
         guard let state else {

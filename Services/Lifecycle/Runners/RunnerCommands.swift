@@ -8,7 +8,12 @@ extension RunnerRules.RunnerState: TokenHashHolder {}
 enum RunnerCommands {
     static let table = LifecycleCommandTable()
         .authenticated(CreateStepRunner.self) { command, request in
-            try RunnerRules.create(command, by: request.principal, takenNames: RunnerStore.names(in: request.principal.workspaceID, db: request.db), context: request.context)
+            try RunnerRules.create(
+                command,
+                by: request.principal,
+                takenNames: RunnerStore.names(in: request.principal.workspaceID, db: request.db),
+                context: request.context
+            )
         }
         .byToken(RegisterStepRunner.self) { command, db in
             try RunnerStore.runner(command.runnerID, db: db)

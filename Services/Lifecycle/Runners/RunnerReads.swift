@@ -11,7 +11,10 @@ struct RunnerView: Codable {
     var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case runnerID = "runner_id", name, platform, registeredAt = "registered_at", createdAt = "created_at"
+        case runnerID = "runner_id"
+        case name, platform
+        case registeredAt = "registered_at"
+        case createdAt = "created_at"
     }
 }
 
@@ -20,7 +23,13 @@ enum RunnerReads {
     /// A workspace's runners by name; nil when the workspace is unknown.
     static func runners(in workspace: WorkspaceID, db: Database) throws -> [RunnerView]? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try Row.fetchAll(db, sql: "SELECT id, name, platform, registered_at, created_at FROM step_runner WHERE workspace_id = ? ORDER BY name", arguments: [workspace])
-            .map { RunnerView(runnerID: $0["id"], name: $0["name"], platform: $0["platform"], registeredAt: $0["registered_at"], createdAt: $0["created_at"]) }
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT id, name, platform, registered_at, created_at FROM step_runner WHERE workspace_id = ? ORDER BY name",
+            arguments: [workspace]
+        )
+        .map {
+            RunnerView(runnerID: $0["id"], name: $0["name"], platform: $0["platform"], registeredAt: $0["registered_at"], createdAt: $0["created_at"])
+        }
     }
 }

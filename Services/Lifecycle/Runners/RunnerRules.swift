@@ -1,5 +1,5 @@
-import Models
 import Hashing
+import Models
 
 /// Step runners: members with `runners.write` create them (names unique per workspace) and delete
 /// them; the installed runner registers once with the token from its install command.
@@ -12,11 +12,16 @@ enum RunnerRules {
         var workspaceActive: Bool
     }
 
-    static func create(_ command: CreateStepRunner, by principal: Principal, takenNames: Set<String>, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func create(
+        _ command: CreateStepRunner,
+        by principal: Principal,
+        takenNames: Set<String>,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .operator, scope: .runnersWrite, to: "creating step runners")
         let name = command.name.trimmingCharacters(in: .whitespaces)
         guard (1...63).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }),
-              name.first != "-", name.last != "-"
+            name.first != "-", name.last != "-"
         else {
             throw .invalid("name", "use 1 to 63 lower-case letters, digits and inner dashes (it names containers and services)")
         }
@@ -26,8 +31,12 @@ enum RunnerRules {
         let id: RunnerID = context.newID("runner")
         let token = context.newSecret()
         let event = StepRunnerCreated(
-            workspaceID: caller.workspaceID, runnerID: id, name: name, platform: command.platform,
-            tokenHash: Secret.hash(token), createdBy: caller.userID
+            workspaceID: caller.workspaceID,
+            runnerID: id,
+            name: name,
+            platform: command.platform,
+            tokenHash: Secret.hash(token),
+            createdBy: caller.userID
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
@@ -67,13 +76,16 @@ enum RunnerRules {
         let image = "tenancy/step-runner:1"
         switch platform {
         case .docker:
-            return "docker run -d --restart unless-stopped --name tenancy-runner-\(name) -e TENANCY_RUNNER_ID=\(id) -e TENANCY_RUNNER_TOKEN=\(token) \(image)"
+            return
+                "docker run -d --restart unless-stopped --name tenancy-runner-\(name) -e TENANCY_RUNNER_ID=\(id) -e TENANCY_RUNNER_TOKEN=\(token) \(image)"
         case .kubernetes:
-            return "kubectl create secret generic tenancy-runner-\(name) --from-literal=TENANCY_RUNNER_ID=\(id) --from-literal=TENANCY_RUNNER_TOKEN=\(token)"
+            return
+                "kubectl create secret generic tenancy-runner-\(name) --from-literal=TENANCY_RUNNER_ID=\(id) --from-literal=TENANCY_RUNNER_TOKEN=\(token)"
                 + " && kubectl create deployment tenancy-runner-\(name) --image=\(image)"
                 + " && kubectl set env deployment/tenancy-runner-\(name) --from=secret/tenancy-runner-\(name)"
         case .linux:
-            return "sudo TENANCY_RUNNER_ID=\(id) TENANCY_RUNNER_TOKEN=\(token) tenancy-step-runner install --name \(name) && sudo systemctl enable --now tenancy-step-runner"
+            return
+                "sudo TENANCY_RUNNER_ID=\(id) TENANCY_RUNNER_TOKEN=\(token) tenancy-step-runner install --name \(name) && sudo systemctl enable --now tenancy-step-runner"
         }
     }
 }

@@ -7,7 +7,11 @@ enum SSOCommands {
             try SSORules.configure(command, by: request.principal)
         }
         .authenticated(CopySSOConfig.self) { command, request in
-            try SSORules.copy(command, by: request.principal, source: SSOStore.copySource(command.sourceWorkspaceID, for: request.principal, db: request.db))
+            try SSORules.copy(
+                command,
+                by: request.principal,
+                source: SSOStore.copySource(command.sourceWorkspaceID, for: request.principal, db: request.db)
+            )
         }
         .authenticated(CreateClaimMapping.self) { command, request in
             let existing = try request.principal.workspaceID.map { try SSOStore.claimMappings($0, db: request.db) } ?? []

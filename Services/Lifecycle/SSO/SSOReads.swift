@@ -11,8 +11,12 @@ struct SSOView: Codable {
     var copiedFrom: String?
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", entityID = "entity_id", ssoURL = "sso_url", certificate
-        case certificateSHA256 = "certificate_sha256", copiedFrom = "copied_from"
+        case workspaceID = "workspace_id"
+        case entityID = "entity_id"
+        case ssoURL = "sso_url"
+        case certificate
+        case certificateSHA256 = "certificate_sha256"
+        case copiedFrom = "copied_from"
     }
 }
 
@@ -24,7 +28,8 @@ struct MappingView: Codable {
     var role: String
 
     enum CodingKeys: String, CodingKey {
-        case mappingID = "mapping_id", claim, value, role
+        case mappingID = "mapping_id"
+        case claim, value, role
     }
 }
 
@@ -34,15 +39,23 @@ enum SSOReads {
     static func settings(of workspace: WorkspaceID, db: Database) throws -> SSOView? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sso_config WHERE workspace_id = ?", arguments: [workspace]) else { return nil }
         return SSOView(
-            workspaceID: workspace.rawValue, entityID: row["entity_id"], ssoURL: row["sso_url"], certificate: row["certificate"],
-            certificateSHA256: row["certificate_sha256"], copiedFrom: row["copied_from"]
+            workspaceID: workspace.rawValue,
+            entityID: row["entity_id"],
+            ssoURL: row["sso_url"],
+            certificate: row["certificate"],
+            certificateSHA256: row["certificate_sha256"],
+            copiedFrom: row["copied_from"]
         )
     }
 
     /// A workspace's claim mappings by claim and value; nil when the workspace is unknown.
     static func claimMappings(in workspace: WorkspaceID, db: Database) throws -> [MappingView]? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try Row.fetchAll(db, sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value", arguments: [workspace])
-            .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value",
+            arguments: [workspace]
+        )
+        .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
     }
 }

@@ -49,7 +49,12 @@ enum SSORules {
         return CommandOutcome(events: [configured(settings, in: caller.workspaceID, copiedFrom: command.sourceWorkspaceID)])
     }
 
-    static func createMapping(_ command: CreateClaimMapping, by principal: Principal, existing: Set<Mapping>, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func createMapping(
+        _ command: CreateClaimMapping,
+        by principal: Principal,
+        existing: Set<Mapping>,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .workspaceWrite, to: "mapping claims to roles")
         let claim = try SSOValidation.claimText(command.claim, field: "claim")
         let value = try SSOValidation.claimText(command.value, field: "value")
@@ -69,14 +74,28 @@ enum SSORules {
         guard exists else {
             throw Rejection(.notFound, "no claim mapping '\(command.mappingID)' in this workspace", field: "mapping_id")
         }
-        return CommandOutcome(events: [DomainEvent(ClaimMappingDeleted(workspaceID: caller.workspaceID, mappingID: command.mappingID), subject: caller.workspaceID.rawValue)])
+        return CommandOutcome(events: [
+            DomainEvent(ClaimMappingDeleted(workspaceID: caller.workspaceID, mappingID: command.mappingID), subject: caller.workspaceID.rawValue)
+        ])
     }
 
     /// The events that give a new workspace a copy of another's settings and claim mappings.
-    static func copied(settings: Settings?, mappings: [Mapping], into workspace: WorkspaceID, from source: WorkspaceID, context: DecisionContext) -> [DomainEvent] {
+    static func copied(
+        settings: Settings?,
+        mappings: [Mapping],
+        into workspace: WorkspaceID,
+        from source: WorkspaceID,
+        context: DecisionContext
+    ) -> [DomainEvent] {
         var events = settings.map { [configured($0, in: workspace, copiedFrom: source)] } ?? []
         for (index, mapping) in mappings.enumerated() {
-            let event = ClaimMappingCreated(workspaceID: workspace, mappingID: context.newID("claim-mapping.\(index)"), claim: mapping.claim, value: mapping.value, role: mapping.role)
+            let event = ClaimMappingCreated(
+                workspaceID: workspace,
+                mappingID: context.newID("claim-mapping.\(index)"),
+                claim: mapping.claim,
+                value: mapping.value,
+                role: mapping.role
+            )
             events.append(DomainEvent(event, subject: workspace.rawValue))
         }
         return events
@@ -84,8 +103,12 @@ enum SSORules {
 
     private static func configured(_ settings: Settings, in workspace: WorkspaceID, copiedFrom: WorkspaceID?) -> DomainEvent {
         let event = SSOConfigured(
-            workspaceID: workspace, entityID: settings.entityID, ssoURL: settings.ssoURL, certificate: settings.certificate,
-            certificateSHA256: settings.certificateSHA256, copiedFrom: copiedFrom
+            workspaceID: workspace,
+            entityID: settings.entityID,
+            ssoURL: settings.ssoURL,
+            certificate: settings.certificate,
+            certificateSHA256: settings.certificateSHA256,
+            copiedFrom: copiedFrom
         )
         return DomainEvent(event, subject: workspace.rawValue)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Models
 import Hashing
+import Models
 
 /// Checks of IdP settings. The certificate is checked structurally (PEM armour, base64, one DER
 /// SEQUENCE whose length matches), which catches pasted garbage and truncation.

@@ -9,16 +9,24 @@ public enum Lifecycle {
         defaultHTTPPort: 8081,
         topics: { topics in
             PipelineTopics(
-                commands: topics.lifecycleCommands, followedEvents: [topics.sharingEvents, topics.deactivationEvents], events: topics.lifecycleEvents,
-                results: topics.commandResults, deadLetter: topics.deadLetter
+                commands: topics.lifecycleCommands,
+                followedEvents: [topics.sharingEvents, topics.deactivationEvents],
+                events: topics.lifecycleEvents,
+                results: topics.commandResults,
+                deadLetter: topics.deadLetter
             )
         },
         migrations: LifecycleMigrations.register,
         makeHandler: { environment in
             guard let key = environment.secretsKey else {
-                throw SecretBoxError("Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)")
+                throw SecretBoxError(
+                    "Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)"
+                )
             }
-            return LifecycleHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), secretBox: try SecretBox(base64Key: key))
+            return LifecycleHandler(
+                authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
+                secretBox: try SecretBox(base64Key: key)
+            )
         },
         routes: LifecycleRoutes.register
     )

@@ -84,7 +84,10 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
 
     /// The same for a command whose rule also hands back secret values, which the handler seals
     /// and stores after the projection; they never leave the handler otherwise.
-    func authenticated<M: Message>(_ type: M.Type, sealing decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> IntegrationRules.Decision) -> Self {
+    func authenticated<M: Message>(
+        _ type: M.Type,
+        sealing decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> IntegrationRules.Decision
+    ) -> Self {
         on(type) { command, request in
             let decision = try decide(command, request.authenticate())
             return CommandDecision(decision.outcome, secrets: decision.secrets)
@@ -95,7 +98,8 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
     /// holding the token's hash and `decide` checks the token (with its own message); an outcome
     /// is kept only when the token matches that hash, so an entry cannot skip the check.
     func byToken<M: TokenCredential, State: TokenHashHolder>(
-        _ type: M.Type, load: @escaping @Sendable (M, Database) throws -> State?,
+        _ type: M.Type,
+        load: @escaping @Sendable (M, Database) throws -> State?,
         decide: @escaping @Sendable (M, State?, DecisionContext) throws -> CommandOutcome
     ) -> Self {
         on(type) { command, request in

@@ -18,33 +18,38 @@ enum LifecycleRoutes {
         WorkflowRoutes.register(on: router, reader: reader)
     }
 
-    /// The 404 message of a route under `/workspaces/:id`.
-    @Sendable static func workspaceNotFound(_ id: WorkspaceID) -> String { "workspace '\(id)' not found" }
 }
 
 extension Router where Context == BasicRequestContext {
     /// `GET path` on the read side: `query` checks the query parameters (a 400 when one is wrong),
     /// `read` finds the view for the path's `:id` in one read-only transaction, and the view is sent
-    /// as JSON; a 404 `not_found` saying `notFound(id)` when there is none.
+    /// as JSON; a 404 `not_found` saying "<missing> '<id>' not found" when there is none.
     func get<Kind, Query: Sendable, View: Encodable & Sendable>(
-        _ path: RouterPath, from reader: any DatabaseReader, query: @escaping @Sendable (Parameters) throws -> Query,
-        notFound: @escaping @Sendable (Identifier<Kind>) -> String, read: @escaping @Sendable (Identifier<Kind>, Query, Database) throws -> View?
+        _ path: RouterPath,
+        from reader: any DatabaseReader,
+        query: @escaping @Sendable (Parameters) throws -> Query,
+        missing: String,
+        read: @escaping @Sendable (Identifier<Kind>, Query, Database) throws -> View?
     ) {
         get(path) { request, context -> Response in
             let id = Identifier<Kind>(rawValue: try context.parameters.require("id"))
             let parsed = try query(request.uri.queryParameters)
             let view = try await reader.read { db in try read(id, parsed, db) }
-            return try JSONResponse.make(view, notFound: notFound(id))
+            return try JSONResponse.make(view, notFound: "\(missing) '\(id)' not found")
         }
     }
 
     /// The same for a route without query parameters.
     func get<Kind, View: Encodable & Sendable>(
-        _ path: RouterPath, from reader: any DatabaseReader,
-        notFound: @escaping @Sendable (Identifier<Kind>) -> String, read: @escaping @Sendable (Identifier<Kind>, Database) throws -> View?
+        _ path: RouterPath,
+        from reader: any DatabaseReader,
+        missing: String,
+        read: @escaping @Sendable (Identifier<Kind>, Database) throws -> View?
     ) {
-        get(path, from: reader, query: { _ in () }, notFound: notFound) { id, _, db in try read(id, db) }
+        get(path, from: reader, query: Self.noParameters, missing: missing) { id, _, db in try read(id, db) }
     }
+
+    @Sendable private static func noParameters(_: Parameters) {}
 }
 
 extension Parameters {

@@ -19,7 +19,12 @@ enum SecretStore {
 
     /// A secret value in clear, for the code that uses integrations (and tests).
     static func value(of field: String, integration: IntegrationID, box: SecretBox, db: Database) throws -> String? {
-        guard let sealed = try Data.fetchOne(db.cachedStatement(sql: "SELECT sealed FROM integration_secret WHERE integration_id = ? AND field = ?"), arguments: [integration.rawValue, field]) else { return nil }
+        guard
+            let sealed = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT sealed FROM integration_secret WHERE integration_id = ? AND field = ?"),
+                arguments: [integration.rawValue, field]
+            )
+        else { return nil }
         return try box.open(sealed, integration: integration, field: field)
     }
 }

@@ -4,10 +4,20 @@ import Models
 enum WorkflowCommands {
     static let table = LifecycleCommandTable()
         .authenticated(ImportWorkflow.self) { command, request in
-            try WorkflowRules.importWorkflow(command, by: request.principal, takenNames: WorkflowStore.names(in: request.principal.workspaceID, db: request.db), context: request.context)
+            try WorkflowRules.importWorkflow(
+                command,
+                by: request.principal,
+                takenNames: WorkflowStore.names(in: request.principal.workspaceID, db: request.db),
+                context: request.context
+            )
         }
         .authenticated(UpdateWorkflow.self) { command, request in
-            try WorkflowRules.update(command, by: request.principal, workflow: WorkflowStore.workflow(command.workflowID, db: request.db), context: request.context)
+            try WorkflowRules.update(
+                command,
+                by: request.principal,
+                workflow: WorkflowStore.workflow(command.workflowID, db: request.db),
+                context: request.context
+            )
         }
         .authenticated(PublishWorkflow.self) { command, request in
             try WorkflowRules.publish(command, by: request.principal, workflow: WorkflowStore.workflow(command.workflowID, db: request.db))
@@ -19,7 +29,12 @@ enum WorkflowCommands {
             try WorkflowRules.tag(command, by: request.principal, workflow: WorkflowStore.workflow(command.workflowID, db: request.db))
         }
         .authenticated(StartExecution.self) { command, request in
-            try WorkflowRules.start(command, by: request.principal, workflow: WorkflowStore.workflow(command.workflowID, db: request.db), context: request.context)
+            try WorkflowRules.start(
+                command,
+                by: request.principal,
+                workflow: WorkflowStore.workflow(command.workflowID, db: request.db),
+                context: request.context
+            )
         }
         .authenticated(FinishExecution.self) { command, request in
             try WorkflowRules.finish(command, by: request.principal, execution: WorkflowStore.execution(command.executionID, db: request.db))

@@ -22,8 +22,13 @@ struct WorkflowView: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workflowID = "workflow_id", name, currentRevisionID = "current_revision_id", publishedRevisionID = "published_revision_id"
-        case enabled, triggersEnabled = "triggers_enabled", tags
+        case workflowID = "workflow_id"
+        case name
+        case currentRevisionID = "current_revision_id"
+        case publishedRevisionID = "published_revision_id"
+        case enabled
+        case triggersEnabled = "triggers_enabled"
+        case tags
     }
 }
 
@@ -33,7 +38,11 @@ struct RevisionView: Codable {
     var workflowID: String
     var yaml: String
 
-    enum CodingKeys: String, CodingKey { case revisionID = "revision_id", workflowID = "workflow_id", yaml }
+    enum CodingKeys: String, CodingKey {
+        case revisionID = "revision_id"
+        case workflowID = "workflow_id"
+        case yaml
+    }
 }
 
 /// An execution in a workspace's list.
@@ -43,7 +52,12 @@ struct ExecutionView: Codable {
     var revisionID: String
     var status: String
 
-    enum CodingKeys: String, CodingKey { case executionID = "execution_id", workflowID = "workflow_id", revisionID = "revision_id", status }
+    enum CodingKeys: String, CodingKey {
+        case executionID = "execution_id"
+        case workflowID = "workflow_id"
+        case revisionID = "revision_id"
+        case status
+    }
 }
 
 /// The read side's queries over `workflow`, `workflow_revision` and `execution`.
@@ -53,8 +67,12 @@ enum WorkflowReads {
     static func workflows(in workspace: WorkspaceID, nameContaining: String?, db: Database) throws -> [WorkflowView]? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         let pattern = nameContaining.map { "%\($0.lowercased())%" }
-        return try Row.fetchAll(db, sql: "SELECT * FROM workflow WHERE workspace_id = ? AND (? IS NULL OR name_key LIKE ?) ORDER BY name_key", arguments: [workspace, pattern, pattern])
-            .map(WorkflowView.init)
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM workflow WHERE workspace_id = ? AND (? IS NULL OR name_key LIKE ?) ORDER BY name_key",
+            arguments: [workspace, pattern, pattern]
+        )
+        .map(WorkflowView.init)
     }
 
     static func workflow(_ id: WorkflowID, db: Database) throws -> WorkflowView? {
@@ -70,7 +88,12 @@ enum WorkflowReads {
     /// A workspace's executions, oldest first, all or those with one status; nil when the workspace is unknown.
     static func executions(in workspace: WorkspaceID, status: ExecutionStatus?, db: Database) throws -> [ExecutionView]? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try Row.fetchAll(db, sql: "SELECT id, workflow_id, revision_id, status FROM execution WHERE workspace_id = ? AND (? IS NULL OR status = ?) ORDER BY started_at", arguments: [workspace, status, status])
-            .map { ExecutionView(executionID: $0["id"], workflowID: $0["workflow_id"], revisionID: $0["revision_id"], status: $0["status"]) }
+        return try Row.fetchAll(
+            db,
+            sql:
+                "SELECT id, workflow_id, revision_id, status FROM execution WHERE workspace_id = ? AND (? IS NULL OR status = ?) ORDER BY started_at",
+            arguments: [workspace, status, status]
+        )
+        .map { ExecutionView(executionID: $0["id"], workflowID: $0["workflow_id"], revisionID: $0["revision_id"], status: $0["status"]) }
     }
 }

@@ -24,7 +24,12 @@ enum WorkflowRules {
         var running: Bool
     }
 
-    static func importWorkflow(_ command: ImportWorkflow, by principal: Principal, takenNames: Set<String>, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func importWorkflow(
+        _ command: ImportWorkflow,
+        by principal: Principal,
+        takenNames: Set<String>,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try requireWriter(principal)
         let name = try Validation.name(command.name, field: "name")
         guard !takenNames.contains(nameKey(name)) else {
@@ -34,10 +39,18 @@ enum WorkflowRules {
         let workflow: WorkflowID = context.newID("workflow")
         let revision: RevisionID = context.newID("revision")
         let event = WorkflowImported(workspaceID: caller.workspaceID, workflowID: workflow, name: name, revisionID: revision, yaml: command.yaml)
-        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)], created: ["workflow_id": workflow.rawValue, "revision_id": revision.rawValue])
+        return CommandOutcome(
+            events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
+            created: ["workflow_id": workflow.rawValue, "revision_id": revision.rawValue]
+        )
     }
 
-    static func update(_ command: UpdateWorkflow, by principal: Principal, workflow: WorkflowState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func update(
+        _ command: UpdateWorkflow,
+        by principal: Principal,
+        workflow: WorkflowState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try requireWriter(principal)
         _ = try existing(workflow, command.workflowID, in: caller)
         try validateYAML(command.yaml)
@@ -54,7 +67,10 @@ enum WorkflowRules {
             throw Rejection(.notFound, "workflow '\(command.workflowID)' has no revision '\(revision)'", field: "revision_id")
         }
         let event = WorkflowPublished(workspaceID: caller.workspaceID, workflowID: command.workflowID, revisionID: revision)
-        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)], created: ["published_revision_id": revision.rawValue])
+        return CommandOutcome(
+            events: [DomainEvent(event, subject: caller.workspaceID.rawValue)],
+            created: ["published_revision_id": revision.rawValue]
+        )
     }
 
     static func setEnabled(_ command: SetWorkflowEnabled, by principal: Principal, workflow: WorkflowState?) throws(Rejection) -> CommandOutcome {
@@ -64,7 +80,12 @@ enum WorkflowRules {
         guard command.enabled || !triggers else {
             throw .invalid("triggers_enabled", "triggers of a disabled workflow cannot be enabled")
         }
-        let event = WorkflowEnablementChanged(workspaceID: caller.workspaceID, workflowID: command.workflowID, enabled: command.enabled, triggersEnabled: triggers)
+        let event = WorkflowEnablementChanged(
+            workspaceID: caller.workspaceID,
+            workflowID: command.workflowID,
+            enabled: command.enabled,
+            triggersEnabled: triggers
+        )
         return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
     }
 
@@ -81,7 +102,12 @@ enum WorkflowRules {
         return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
     }
 
-    static func start(_ command: StartExecution, by principal: Principal, workflow: WorkflowState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func start(
+        _ command: StartExecution,
+        by principal: Principal,
+        workflow: WorkflowState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try requireWriter(principal)
         let workflow = try existing(workflow, command.workflowID, in: caller)
         guard workflow.enabled else { throw Rejection(.failedPrecondition, "workflow '\(command.workflowID)' is disabled") }

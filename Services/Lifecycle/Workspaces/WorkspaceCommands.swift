@@ -7,6 +7,11 @@ enum WorkspaceCommands {
             guard case .member(let caller) = request.principal else {
                 throw Rejection(.forbidden, "creating a workspace needs a workspace member's API key, not the operator credential")
             }
-            return try WorkspaceRules.create(command, by: request.principal, state: WorkspaceStore.creation(for: caller, db: request.db), context: request.context)
+            return try WorkspaceRules.create(
+                command,
+                by: request.principal,
+                state: WorkspaceStore.creation(for: caller, db: request.db),
+                context: request.context
+            )
         }
 }

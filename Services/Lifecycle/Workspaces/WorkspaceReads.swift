@@ -9,7 +9,11 @@ struct WorkspaceView: Codable {
     var status: String
     var members: [MemberView]
 
-    enum CodingKeys: String, CodingKey { case id, organizationID = "organization_id", name, status, members }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case organizationID = "organization_id"
+        case name, status, members
+    }
 }
 
 /// The read side's queries over `workspace`.
@@ -18,7 +22,10 @@ enum WorkspaceReads {
     static func workspace(_ id: WorkspaceID, db: Database) throws -> WorkspaceView? {
         guard let record = try WorkspaceRecord.fetchOne(db, key: id.rawValue) else { return nil }
         return WorkspaceView(
-            id: record.id.rawValue, organizationID: record.organizationID.rawValue, name: record.name, status: record.status.rawValue,
+            id: record.id.rawValue,
+            organizationID: record.organizationID.rawValue,
+            name: record.name,
+            status: record.status.rawValue,
             members: try MemberReads.members(of: id, db: db)
         )
     }

@@ -6,10 +6,10 @@ import Models
 /// what Lifecycle's step of a deactivation would change now (a ``LifecycleDeactivationPreview``).
 enum WorkspaceRoutes {
     static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        router.get("/workspaces/:id", from: reader, notFound: LifecycleRoutes.workspaceNotFound) { id, db in
+        router.get("/workspaces/:id", from: reader, missing: "workspace") { id, db in
             try WorkspaceReads.workspace(id, db: db)
         }
-        router.get("/workspaces/:id/deactivation-preview", from: reader, notFound: LifecycleRoutes.workspaceNotFound) { id, db in
+        router.get("/workspaces/:id/deactivation-preview", from: reader, missing: "workspace") { id, db in
             try WorkspaceReads.deactivationPreview(of: id, db: db)
         }
     }

@@ -15,7 +15,12 @@ enum WorkspaceRules {
         var callerClaimMappings: [SSORules.Mapping] = []
     }
 
-    static func create(_ command: CreateWorkspace, by principal: Principal, state: CreationState, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func create(
+        _ command: CreateWorkspace,
+        by principal: Principal,
+        state: CreationState,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .organizationsWrite, to: "creating a workspace")
         guard state.organization.enabledFeatures.contains(.workspaceCreation) else {
             throw Rejection(.featureDisabled, "workspace creation is not enabled for this organization; an operator can enable 'workspace_creation'")
@@ -33,15 +38,28 @@ enum WorkspaceRules {
         let member = MemberAdded(workspaceID: workspaceID, userID: caller.userID, email: state.callerEmail, role: .owner)
         let key = KeyIssue.make(workspaceID: workspaceID, userID: caller.userID, role: .owner, context: context)
         var events = [
-            DomainEvent(WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID), subject: workspaceID.rawValue),
+            DomainEvent(
+                WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID),
+                subject: workspaceID.rawValue
+            ),
             DomainEvent(member, subject: workspaceID.rawValue),
             DomainEvent(key.event, subject: workspaceID.rawValue),
         ]
         if command.copySSOConfig == true {
             guard state.callerSSO != nil || !state.callerClaimMappings.isEmpty else {
-                throw Rejection(.notFound, "copy_sso_config: workspace '\(caller.workspaceID)' has no SSO settings or claim mappings to copy", field: "copy_sso_config")
+                throw Rejection(
+                    .notFound,
+                    "copy_sso_config: workspace '\(caller.workspaceID)' has no SSO settings or claim mappings to copy",
+                    field: "copy_sso_config"
+                )
             }
-            events += SSORules.copied(settings: state.callerSSO, mappings: state.callerClaimMappings, into: workspaceID, from: caller.workspaceID, context: context)
+            events += SSORules.copied(
+                settings: state.callerSSO,
+                mappings: state.callerClaimMappings,
+                into: workspaceID,
+                from: caller.workspaceID,
+                context: context
+            )
         }
         return CommandOutcome(
             events: events,

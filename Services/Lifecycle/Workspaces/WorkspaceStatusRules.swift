@@ -45,9 +45,12 @@ enum WorkspaceStatusRules {
             DomainEvent(APIKeyRevoked(clientID: $0.clientID, workspaceID: workspace, userID: $0.userID, revokedBy: nil), subject: workspace.rawValue)
         }
         let deactivated = WorkspaceDeactivated(
-            workspaceID: workspace, operationID: operation.operationID,
-            workflows: selected.workflows, stoppedExecutions: selected.runningExecutions,
-            stoppedIntegrations: selected.refreshingIntegrations, revokedKeys: selected.liveKeys.map(\.clientID)
+            workspaceID: workspace,
+            operationID: operation.operationID,
+            workflows: selected.workflows,
+            stoppedExecutions: selected.runningExecutions,
+            stoppedIntegrations: selected.refreshingIntegrations,
+            revokedKeys: selected.liveKeys.map(\.clientID)
         )
         return revocations + [DomainEvent(deactivated, subject: workspace.rawValue)]
     }
@@ -56,15 +59,21 @@ enum WorkspaceStatusRules {
     static func preview(of workspace: WorkspaceID, status: WorkspaceStatus, state: DeactivationState) -> LifecycleDeactivationPreview {
         let selected = selection(state)
         return LifecycleDeactivationPreview(
-            workspaceID: workspace, workspaceStatus: status, workflowsToDisable: selected.workflows, executionsToStop: selected.runningExecutions,
-            integrationsToStop: selected.refreshingIntegrations, keysToRevoke: selected.liveKeys.map(\.clientID)
+            workspaceID: workspace,
+            workspaceStatus: status,
+            workflowsToDisable: selected.workflows,
+            executionsToStop: selected.runningExecutions,
+            integrationsToStop: selected.refreshingIntegrations,
+            keysToRevoke: selected.liveKeys.map(\.clientID)
         )
     }
 
     static func reactivate(_ operation: OperationReference, state: ReactivationState) -> [DomainEvent] {
         let reactivated = WorkspaceReactivated(
-            workspaceID: operation.workspaceID, operationID: operation.operationID,
-            workflowsBefore: state.workflowsBefore, integrationsToReconfigure: state.oauthIntegrations
+            workspaceID: operation.workspaceID,
+            operationID: operation.operationID,
+            workflowsBefore: state.workflowsBefore,
+            integrationsToReconfigure: state.oauthIntegrations
         )
         return [DomainEvent(reactivated, subject: operation.workspaceID.rawValue)]
     }

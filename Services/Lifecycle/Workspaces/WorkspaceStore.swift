@@ -14,7 +14,13 @@ struct WorkspaceRecord: Codable, FetchableRecord, PersistableRecord {
     var createdAt: Date
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, organizationID = "organization_id", name, nameKey = "name_key", status, createdBy = "created_by", createdAt = "created_at"
+        case id
+        case organizationID = "organization_id"
+        case name
+        case nameKey = "name_key"
+        case status
+        case createdBy = "created_by"
+        case createdAt = "created_at"
     }
 }
 
@@ -30,11 +36,17 @@ enum WorkspaceStore {
 
     static func creation(for caller: Caller, db: Database) throws -> WorkspaceRules.CreationState {
         let organization = try OrganizationStore.organization(caller.organizationID, db: db) ?? OrganizationState(enabledFeatures: [])
-        let names = try String.fetchAll(db.cachedStatement(sql: "SELECT name_key FROM workspace WHERE organization_id = ?"), arguments: [caller.organizationID.rawValue])
+        let names = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT name_key FROM workspace WHERE organization_id = ?"),
+            arguments: [caller.organizationID.rawValue]
+        )
         let email = try String.fetchOne(db.cachedStatement(sql: "SELECT email FROM user WHERE id = ?"), arguments: [caller.userID.rawValue]) ?? ""
         return WorkspaceRules.CreationState(
-            organization: organization, takenNames: Set(names), callerEmail: email,
-            callerSSO: try SSOStore.settings(caller.workspaceID, db: db), callerClaimMappings: try SSOStore.claimMappings(caller.workspaceID, db: db)
+            organization: organization,
+            takenNames: Set(names),
+            callerEmail: email,
+            callerSSO: try SSOStore.settings(caller.workspaceID, db: db),
+            callerClaimMappings: try SSOStore.claimMappings(caller.workspaceID, db: db)
         )
     }
 
@@ -59,8 +71,13 @@ enum WorkspaceStore {
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(WorkspaceCreated.self) { event, target in
             try WorkspaceRecord(
-                id: event.workspaceID, organizationID: event.organizationID, name: event.name, nameKey: nameKey(event.name),
-                status: .active, createdBy: event.createdBy, createdAt: target.time
+                id: event.workspaceID,
+                organizationID: event.organizationID,
+                name: event.name,
+                nameKey: nameKey(event.name),
+                status: .active,
+                createdBy: event.createdBy,
+                createdAt: target.time
             ).insert(target.db)
         }
         .on(WorkspaceDeactivated.self) { event, target in

@@ -65,7 +65,8 @@ enum NotificationRules {
             return sharer(event.share, .shareDenied, values, audience)
         case let event as ShareRevoked where event.cause != .workspaceDeactivated:
             var values = shareValues(event.share, audience)
-            values["cause"] = event.cause == .sourceIntegrationDeleted
+            values["cause"] =
+                event.cause == .sourceIntegrationDeleted
                 ? "the integration was deleted in \(audience.name(event.share.sourceWorkspaceID))"
                 : "\(audience.name(event.share.sourceWorkspaceID)) stopped sharing it"
             return owners(of: event.share.destinationWorkspaceID, .shareRevoked, values, audience)
@@ -107,13 +108,23 @@ enum NotificationRules {
         }
     }
 
-    private static func owners(of workspace: WorkspaceID, _ kind: NotificationKind, _ values: [String: String], _ audience: Audience) -> [PlannedNotification] {
+    private static func owners(
+        of workspace: WorkspaceID,
+        _ kind: NotificationKind,
+        _ values: [String: String],
+        _ audience: Audience
+    ) -> [PlannedNotification] {
         Set((audience.owners[workspace] ?? []).map(\.email)).sorted().map {
             PlannedNotification(kind: kind, workspaceID: workspace, recipient: $0, values: values)
         }
     }
 
-    private static func sharer(_ share: ShareReference, _ kind: NotificationKind, _ values: [String: String], _ audience: Audience) -> [PlannedNotification] {
+    private static func sharer(
+        _ share: ShareReference,
+        _ kind: NotificationKind,
+        _ values: [String: String],
+        _ audience: Audience
+    ) -> [PlannedNotification] {
         guard let email = audience.emails[share.requestedBy] else { return [] }
         return [PlannedNotification(kind: kind, workspaceID: share.sourceWorkspaceID, recipient: email, values: values)]
     }

@@ -5,9 +5,9 @@ import Logging
 import Metrics
 import Models
 import Pipeline
+import SMTP
 import ServiceKit
 import ServiceLifecycle
-import SMTP
 
 /// Sends pending emails one at a time and records each outcome in a transaction that also queues
 /// the settled notification for `tenancy.notifications`. An email is marked sent only after the
@@ -57,8 +57,13 @@ final class DeliveryWorker: Service, Sendable {
 
     private func deliver(_ notification: NotificationRecord) async throws {
         let mail = MailMessage(
-            from: from, to: notification.recipient, subject: notification.subject, text: notification.text, html: notification.html,
-            messageID: notification.messageID, date: notification.createdAt
+            from: from,
+            to: notification.recipient,
+            subject: notification.subject,
+            text: notification.text,
+            html: notification.html,
+            messageID: notification.messageID,
+            date: notification.createdAt
         )
         var failure: SMTPError?
         do {
@@ -91,18 +96,27 @@ final class DeliveryWorker: Service, Sendable {
             try settled.update(db)
             if settled.status != .pending {
                 let envelope = Envelope(
-                    id: "evt_" + DerivedID.make(from: settled.id.rawValue, label: "settled"), type: NotificationSettled.messageType,
-                    source: context.source, time: now, subject: settled.workspaceID.rawValue, correlationID: settled.causeEventID,
+                    id: "evt_" + DerivedID.make(from: settled.id.rawValue, label: "settled"),
+                    type: NotificationSettled.messageType,
+                    source: context.source,
+                    time: now,
+                    subject: settled.workspaceID.rawValue,
+                    correlationID: settled.causeEventID,
                     payload: JSONCoding.encode(settled.settled)
                 )
                 try Outbox.enqueue(envelope, topic: context.topics.events ?? "", key: settled.workspaceID.rawValue, now: now, db: db)
             }
         }
         context.notifyOutbox()
-        Counter(label: "tenancy_emails_total", dimensions: [("status", settled.status == .pending ? "retrying" : settled.status.rawValue)]).increment()
-        context.logger.log(level: failure == nil ? .debug : .warning, "email \(settled.status.rawValue)", metadata: [
-            "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
-            "error": "\(failure.map { "\($0)" } ?? "")",
-        ])
+        Counter(label: "tenancy_emails_total", dimensions: [("status", settled.status == .pending ? "retrying" : settled.status.rawValue)])
+            .increment()
+        context.logger.log(
+            level: failure == nil ? .debug : .warning,
+            "email \(settled.status.rawValue)",
+            metadata: [
+                "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
+                "error": "\(failure.map { "\($0)" } ?? "")",
+            ]
+        )
     }
 }

@@ -12,11 +12,15 @@ struct NotificationFilter: Sendable {
 enum NotificationReads {
     /// A workspace's notifications, newest first, at most 500, without their bodies.
     static func workspaceNotifications(_ workspace: WorkspaceID, _ filter: NotificationFilter, db: Database) throws -> [NotificationView] {
-        try NotificationRecord.fetchAll(db, sql: """
-            SELECT * FROM notification
-            WHERE workspace_id = :ws AND (:recipient IS NULL OR recipient = :recipient COLLATE NOCASE) AND (:status IS NULL OR status = :status)
-            ORDER BY created_at DESC, id LIMIT 500
-            """, arguments: ["ws": workspace, "recipient": filter.recipient, "status": filter.status]).map { NotificationView($0) }
+        try NotificationRecord.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM notification
+                WHERE workspace_id = :ws AND (:recipient IS NULL OR recipient = :recipient COLLATE NOCASE) AND (:status IS NULL OR status = :status)
+                ORDER BY created_at DESC, id LIMIT 500
+                """,
+            arguments: ["ws": workspace, "recipient": filter.recipient, "status": filter.status]
+        ).map { NotificationView($0) }
     }
 
     /// One notification with its bodies; nil when there is none with that id.

@@ -29,21 +29,41 @@ struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     var settledAt: Date?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, kind, workspaceID = "workspace_id", recipient, subject, text, html, causeEventID = "cause_event_id"
-        case causeEventType = "cause_event_type", messageID = "message_id", status, attempts, nextAttemptAt = "next_attempt_at"
-        case lastError = "last_error", createdAt = "created_at", settledAt = "settled_at"
+        case id, kind
+        case workspaceID = "workspace_id"
+        case recipient, subject, text, html
+        case causeEventID = "cause_event_id"
+        case causeEventType = "cause_event_type"
+        case messageID = "message_id"
+        case status, attempts
+        case nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error"
+        case createdAt = "created_at"
+        case settledAt = "settled_at"
     }
 
     /// The event published on `tenancy.notifications` once the delivery is settled.
     var settled: NotificationSettled {
-        let delivery: DeliveryState = switch status {
-        case .sent: .sent
-        case .notSent: .notSent
-        case .failed, .pending: .failed
-        }
+        let delivery: DeliveryState =
+            switch status {
+            case .sent: .sent
+            case .notSent: .notSent
+            case .failed, .pending: .failed
+            }
         return NotificationSettled(
-            notificationID: id, kind: kind, workspaceID: workspaceID, recipient: recipient, subject: subject, text: text, html: html,
-            causeEventID: causeEventID, causeEventType: causeEventType, messageID: messageID, delivery: delivery, attempts: attempts, error: lastError
+            notificationID: id,
+            kind: kind,
+            workspaceID: workspaceID,
+            recipient: recipient,
+            subject: subject,
+            text: text,
+            html: html,
+            causeEventID: causeEventID,
+            causeEventType: causeEventType,
+            messageID: messageID,
+            delivery: delivery,
+            attempts: attempts,
+            error: lastError
         )
     }
 }

@@ -38,8 +38,16 @@ struct NotificationView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case notificationID = "notification_id", kind, workspaceID = "workspace_id", recipient, subject, status, attempts
-        case lastError = "last_error", messageID = "message_id", causeEventID = "cause_event_id", causeEventType = "cause_event_type"
-        case createdAt = "created_at", settledAt = "settled_at", text, html
+        case notificationID = "notification_id"
+        case kind
+        case workspaceID = "workspace_id"
+        case recipient, subject, status, attempts
+        case lastError = "last_error"
+        case messageID = "message_id"
+        case causeEventID = "cause_event_id"
+        case causeEventType = "cause_event_type"
+        case createdAt = "created_at"
+        case settledAt = "settled_at"
+        case text, html
     }
 }

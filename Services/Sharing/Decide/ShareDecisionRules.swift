@@ -6,7 +6,12 @@ import Models
 enum ShareDecisionRules {
     static let maxReasonLength = 500
 
-    static func accept(_ command: AcceptShareRequest, by principal: Principal, share: ShareState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func accept(
+        _ command: AcceptShareRequest,
+        by principal: Principal,
+        share: ShareState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .resourceShare, to: "accepting a share request")
         let share = try pending(command.shareID, share, decidedBy: caller, now: context.now)
         let copyID: IntegrationID = context.newID("copy")
@@ -17,12 +22,22 @@ enum ShareDecisionRules {
         )
     }
 
-    static func deny(_ command: DenyShareRequest, by principal: Principal, share: ShareState?, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func deny(
+        _ command: DenyShareRequest,
+        by principal: Principal,
+        share: ShareState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .resourceShare, to: "denying a share request")
         let reason = try reasonText(command.reason)
         let share = try pending(command.shareID, share, decidedBy: caller, now: context.now)
         return CommandOutcome(
-            events: [DomainEvent(ShareDenied(share: share.reference, deniedBy: caller.userID, reason: reason), subject: share.reference.sourceWorkspaceID.rawValue)],
+            events: [
+                DomainEvent(
+                    ShareDenied(share: share.reference, deniedBy: caller.userID, reason: reason),
+                    subject: share.reference.sourceWorkspaceID.rawValue
+                )
+            ],
             created: ["share_id": command.shareID.rawValue, "status": ShareStatus.denied.rawValue]
         )
     }
@@ -30,11 +45,15 @@ enum ShareDecisionRules {
     /// The share, when the caller's workspace is its destination and it still awaits a decision.
     private static func pending(_ id: ShareID, _ share: ShareState?, decidedBy caller: Caller, now: Date) throws(Rejection) -> ShareState {
         guard id.isWellFormed else { throw .invalid("share_id", "is not a share id (shr_...)") }
-        guard let share, share.reference.destinationWorkspaceID == caller.workspaceID || share.reference.sourceWorkspaceID == caller.workspaceID else {
+        guard let share, share.reference.destinationWorkspaceID == caller.workspaceID || share.reference.sourceWorkspaceID == caller.workspaceID
+        else {
             throw Rejection(.notFound, "no share request '\(id)' involves this workspace", field: "share_id")
         }
         guard share.reference.destinationWorkspaceID == caller.workspaceID else {
-            throw Rejection(.forbidden, "only an Owner of the destination workspace '\(share.reference.destinationWorkspaceID)' can decide, with a key of that workspace")
+            throw Rejection(
+                .forbidden,
+                "only an Owner of the destination workspace '\(share.reference.destinationWorkspaceID)' can decide, with a key of that workspace"
+            )
         }
         guard share.status == .pending else {
             throw Rejection(.notPending, "share request '\(id)' is already \(share.status.rawValue)")

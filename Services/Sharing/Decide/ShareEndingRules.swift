@@ -22,10 +22,14 @@ enum ShareEndingRules {
         }
         let events = end(affected, by: caller.userID, cause: .revokedBySource)
         let items = zip(affected.indices, affected).map { index, share in
-            ItemResult(index: index, status: .accepted, created: [
-                "share_id": share.reference.shareID.rawValue, "destination_workspace_id": share.reference.destinationWorkspaceID.rawValue,
-                "status": (share.status == .accepted ? ShareStatus.revoked : ShareStatus.cancelled).rawValue,
-            ])
+            ItemResult(
+                index: index,
+                status: .accepted,
+                created: [
+                    "share_id": share.reference.shareID.rawValue, "destination_workspace_id": share.reference.destinationWorkspaceID.rawValue,
+                    "status": (share.status == .accepted ? ShareStatus.revoked : ShareStatus.cancelled).rawValue,
+                ]
+            )
         }
         return CommandOutcome(events: events, items: items)
     }
@@ -34,7 +38,8 @@ enum ShareEndingRules {
     static func remove(_ command: RemoveSharedIntegration, by principal: Principal, share: ShareState?) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .resourceShare, to: "removing a shared integration")
         guard command.integrationID.isWellFormed else { throw .invalid("integration_id", "is not an integration id (int_...)") }
-        guard let share, share.status == .accepted, share.reference.destinationWorkspaceID == caller.workspaceID, let copyID = share.copyIntegrationID else {
+        guard let share, share.status == .accepted, share.reference.destinationWorkspaceID == caller.workspaceID, let copyID = share.copyIntegrationID
+        else {
             throw Rejection(.notFound, "no integration shared into this workspace has the id '\(command.integrationID)'", field: "integration_id")
         }
         let removed = ShareRemoved(share: share.reference, copyIntegrationID: copyID, removedBy: caller.userID)

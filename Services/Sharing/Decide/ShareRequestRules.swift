@@ -10,14 +10,35 @@ enum ShareRequestRules {
     static let maxExpiryDays = 30
     static let maxBulk = 50
 
-    static func create(_ command: CreateShareRequest, by principal: Principal, source: ShareSource, destination: ShareDestination, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func create(
+        _ command: CreateShareRequest,
+        by principal: Principal,
+        source: ShareSource,
+        destination: ShareDestination,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let (caller, integration, days) = try checkSource(command.integrationID, command.expiresInDays, by: principal, source: source)
-        let made = try share(integration, with: command.destinationWorkspaceID, destination, field: "destination_workspace_id", by: caller, days: days, label: "share", context: context)
+        let made = try share(
+            integration,
+            with: command.destinationWorkspaceID,
+            destination,
+            field: "destination_workspace_id",
+            by: caller,
+            days: days,
+            label: "share",
+            context: context
+        )
         return CommandOutcome(events: made.events, created: made.created)
     }
 
     /// Each destination is decided on its own: one that is refused does not stop the others.
-    static func bulkCreate(_ command: BulkCreateShareRequests, by principal: Principal, source: ShareSource, destinations: [WorkspaceID: ShareDestination], context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    static func bulkCreate(
+        _ command: BulkCreateShareRequests,
+        by principal: Principal,
+        source: ShareSource,
+        destinations: [WorkspaceID: ShareDestination],
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         let (caller, integration, days) = try checkSource(command.integrationID, command.expiresInDays, by: principal, source: source)
         guard (1...maxBulk).contains(command.destinationWorkspaceIDs.count) else {
             throw .invalid("destination_workspace_ids", "give 1 to \(maxBulk) destination workspaces")
@@ -30,8 +51,14 @@ enum ShareRequestRules {
             do throws(Rejection) {
                 guard seen.insert(destinationID).inserted else { throw .invalid(field, "appears more than once in this request") }
                 let made = try share(
-                    integration, with: destinationID, destinations[destinationID] ?? ShareDestination(), field: field,
-                    by: caller, days: days, label: "share.\(index)", context: context
+                    integration,
+                    with: destinationID,
+                    destinations[destinationID] ?? ShareDestination(),
+                    field: field,
+                    by: caller,
+                    days: days,
+                    label: "share.\(index)",
+                    context: context
                 )
                 events += made.events
                 items.append(ItemResult(index: index, status: .accepted, created: made.created))
@@ -42,16 +69,28 @@ enum ShareRequestRules {
         return CommandOutcome(events: events, items: items)
     }
 
-    private static func checkSource(_ integrationID: IntegrationID, _ expiresInDays: Int?, by principal: Principal, source: ShareSource) throws(Rejection) -> (Caller, IntegrationState, Int) {
+    private static func checkSource(
+        _ integrationID: IntegrationID,
+        _ expiresInDays: Int?,
+        by principal: Principal,
+        source: ShareSource
+    ) throws(Rejection) -> (Caller, IntegrationState, Int) {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .resourceShare, to: "sharing an integration")
         guard source.features.contains(.crossWorkspaceSharing) else {
-            throw Rejection(.featureDisabled, "cross-workspace sharing is not enabled for this organization; an operator can enable 'cross_workspace_sharing'")
+            throw Rejection(
+                .featureDisabled,
+                "cross-workspace sharing is not enabled for this organization; an operator can enable 'cross_workspace_sharing'"
+            )
         }
         let days = expiresInDays ?? defaultExpiryDays
         guard (1...maxExpiryDays).contains(days) else { throw .invalid("expires_in_days", "must be 1 to \(maxExpiryDays)") }
         guard integrationID.isWellFormed else { throw .invalid("integration_id", "is not an integration id (int_...)") }
         if source.isSharedCopy {
-            throw Rejection(.cannotShareASharedCopy, "integration '\(integrationID)' is shared into this workspace from another; only its source workspace can share it", field: "integration_id")
+            throw Rejection(
+                .cannotShareASharedCopy,
+                "integration '\(integrationID)' is shared into this workspace from another; only its source workspace can share it",
+                field: "integration_id"
+            )
         }
         guard let integration = source.integration, integration.workspaceID == caller.workspaceID else {
             throw Rejection(.notFound, "no integration '\(integrationID)' in this workspace", field: "integration_id")
@@ -60,8 +99,14 @@ enum ShareRequestRules {
     }
 
     private static func share(
-        _ integration: IntegrationState, with destinationID: WorkspaceID, _ destination: ShareDestination, field: String,
-        by caller: Caller, days: Int, label: String, context: DecisionContext
+        _ integration: IntegrationState,
+        with destinationID: WorkspaceID,
+        _ destination: ShareDestination,
+        field: String,
+        by caller: Caller,
+        days: Int,
+        label: String,
+        context: DecisionContext
     ) throws(Rejection) -> (events: [DomainEvent], created: [String: String]) {
         guard destinationID.isWellFormed else { throw .invalid(field, "is not a workspace id (ws_...)") }
         guard destinationID != caller.workspaceID else { throw .invalid(field, "is the integration's own workspace") }
@@ -72,23 +117,43 @@ enum ShareRequestRules {
             throw Rejection(.workspaceInactive, "workspace '\(destinationID)' is deactivated and cannot receive shares", field: field)
         }
         guard let role = destination.callerRole else {
-            throw Rejection(.notAMember, "you can only share with workspaces you are a member of; you are not a member of '\(destinationID)'", field: field)
+            throw Rejection(
+                .notAMember,
+                "you can only share with workspaces you are a member of; you are not a member of '\(destinationID)'",
+                field: field
+            )
         }
         if let open = destination.openShare {
-            throw Rejection(.alreadyShared, "integration '\(integration.id)' is already shared with '\(destinationID)' (share '\(open)')", field: field)
+            throw Rejection(
+                .alreadyShared,
+                "integration '\(integration.id)' is already shared with '\(destinationID)' (share '\(open)')",
+                field: field
+            )
         }
         let reference = ShareReference(
-            shareID: context.newID(label), organizationID: caller.organizationID, integrationID: integration.id,
-            integrationKind: integration.kind, integrationName: integration.name,
-            sourceWorkspaceID: caller.workspaceID, destinationWorkspaceID: destinationID, requestedBy: caller.userID
+            shareID: context.newID(label),
+            organizationID: caller.organizationID,
+            integrationID: integration.id,
+            integrationKind: integration.kind,
+            integrationName: integration.name,
+            sourceWorkspaceID: caller.workspaceID,
+            destinationWorkspaceID: destinationID,
+            requestedBy: caller.userID
         )
         let automatic = role == .owner
         let expiresAt = context.now.addingTimeInterval(TimeInterval(days) * 86_400)
-        var events = [DomainEvent(ShareRequested(share: reference, needsApproval: !automatic, expiresAt: expiresAt), subject: caller.workspaceID.rawValue)]
+        var events = [
+            DomainEvent(ShareRequested(share: reference, needsApproval: !automatic, expiresAt: expiresAt), subject: caller.workspaceID.rawValue)
+        ]
         var created = ["share_id": reference.shareID.rawValue, "status": ShareStatus.pending.rawValue]
         if automatic {
             let copyID: IntegrationID = context.newID(label + ".copy")
-            events.append(DomainEvent(ShareAccepted(share: reference, copyIntegrationID: copyID, acceptedBy: caller.userID, automatic: true), subject: caller.workspaceID.rawValue))
+            events.append(
+                DomainEvent(
+                    ShareAccepted(share: reference, copyIntegrationID: copyID, acceptedBy: caller.userID, automatic: true),
+                    subject: caller.workspaceID.rawValue
+                )
+            )
             created["status"] = ShareStatus.accepted.rawValue
             created["copy_integration_id"] = copyID.rawValue
         }

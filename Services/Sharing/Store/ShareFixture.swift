@@ -48,14 +48,24 @@ public enum ShareFixture {
         guard target > stored else { return Growth(copies: 0, shares: stored) }
         // Destinations the directory does not know are the fixture's own.
         let grown = try await store.reader.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM share WHERE destination_workspace_id NOT IN (SELECT id FROM directory_workspace))") ?? false
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM share WHERE destination_workspace_id NOT IN (SELECT id FROM directory_workspace))"
+            ) ?? false
         }
         guard !grown else { throw FixtureError(description: "\(path) already holds fixture shares; grow a database once, from the run that made it") }
         let templates = try await store.reader.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM share WHERE status = ? ORDER BY id", arguments: [ShareStatus.accepted]).compactMap { row -> Template? in
+            try Row.fetchAll(db, sql: "SELECT * FROM share WHERE status = ? ORDER BY id", arguments: [ShareStatus.accepted]).compactMap {
+                row -> Template? in
                 let state = SharingQueries.shareState(row)
                 guard let copy = state.copyIntegrationID else { return nil }
-                return Template(share: state.reference, expiresAt: state.expiresAt, copyIntegrationID: copy, requestedAt: row["requested_at"], acceptedAt: row["updated_at"])
+                return Template(
+                    share: state.reference,
+                    expiresAt: state.expiresAt,
+                    copyIntegrationID: copy,
+                    requestedAt: row["requested_at"],
+                    acceptedAt: row["updated_at"]
+                )
             }
         }
         guard !templates.isEmpty else { return Growth(copies: 0, shares: stored) }

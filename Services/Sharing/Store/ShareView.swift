@@ -35,9 +35,16 @@ struct ShareView: Codable {
     var history: [Transition]?
 
     enum CodingKeys: String, CodingKey {
-        case shareID = "share_id", status, direction, integration, sourceWorkspaceID = "source_workspace_id"
-        case destinationWorkspaceID = "destination_workspace_id", requestedBy = "requested_by", requestedAt = "requested_at"
-        case expiresAt = "expires_at", copyIntegrationID = "copy_integration_id", updatedAt = "updated_at", history
+        case shareID = "share_id"
+        case status, direction, integration
+        case sourceWorkspaceID = "source_workspace_id"
+        case destinationWorkspaceID = "destination_workspace_id"
+        case requestedBy = "requested_by"
+        case requestedAt = "requested_at"
+        case expiresAt = "expires_at"
+        case copyIntegrationID = "copy_integration_id"
+        case updatedAt = "updated_at"
+        case history
     }
 
     /// A row of `share` joined (left) with `sharing_integration` as `current_name` and `vendor`.
@@ -48,7 +55,12 @@ struct ShareView: Codable {
         destinationWorkspaceID = row["destination_workspace_id"]
         let source: WorkspaceID = row["source_workspace_id"]
         direction = workspace.map { $0 == source ? ShareFilter.Direction.from.rawValue : ShareFilter.Direction.to.rawValue }
-        integration = Integration(id: row["integration_id"], kind: row["integration_kind"], name: row["current_name"] ?? row["integration_name"], vendor: row["vendor"])
+        integration = Integration(
+            id: row["integration_id"],
+            kind: row["integration_kind"],
+            name: row["current_name"] ?? row["integration_name"],
+            vendor: row["vendor"]
+        )
         requestedBy = row["requested_by"]
         requestedAt = row["requested_at"]
         expiresAt = row["expires_at"]

@@ -32,10 +32,12 @@ enum SharingMigrations {
             try db.create(index: "share_by_destination", on: "share", columns: ["destination_workspace_id", "status"])
             try db.create(index: "share_by_status_expiry", on: "share", columns: ["status", "expires_at"])
             // The rules refuse a second open share; the index makes it impossible.
-            try db.execute(sql: """
-                CREATE UNIQUE INDEX share_open_once ON share (integration_id, destination_workspace_id)
-                WHERE status IN ('pending', 'accepted')
-                """)
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX share_open_once ON share (integration_id, destination_workspace_id)
+                    WHERE status IN ('pending', 'accepted')
+                    """
+            )
             try db.create(table: "share_history") { t in
                 t.autoIncrementedPrimaryKey("seq")
                 t.column("share_id", .text).notNull().references("share").indexed()

@@ -14,14 +14,16 @@ enum SharingProjection {
         switch event {
         case let event as ShareRequested:
             let share = event.share
-            try db.cachedStatement(sql: """
-                INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
-                    destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
-                    share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), ShareStatus.pending, time,
-                ])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
+                        destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
+                share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), ShareStatus.pending, time,
+            ])
             try record(share, .pending, by: share.requestedBy, at: time, db: db)
         case let event as ShareAccepted:
             try db.cachedStatement(sql: "UPDATE share SET status = ?, copy_integration_id = ?, updated_at = ? WHERE id = ?")
@@ -44,29 +46,45 @@ enum SharingProjection {
         case let event as IntegrationDeleted:
             try db.cachedStatement(sql: "DELETE FROM sharing_integration WHERE id = ?").execute(arguments: [event.integrationID])
         case is SharingStepCompleted:
-            break // a confirmation for Deactivation; each ended share has its own event
+            break  // a confirmation for Deactivation; each ended share has its own event
         default:
             throw UnhandledMessage(type: type(of: event).messageType)
         }
     }
 
-    private static func transition(_ share: ShareReference, to status: ShareStatus, by user: UserID?, cause: ShareEndCause? = nil, reason: String? = nil, at time: StoredTimestamp, db: Database) throws {
+    private static func transition(
+        _ share: ShareReference,
+        to status: ShareStatus,
+        by user: UserID?,
+        cause: ShareEndCause? = nil,
+        reason: String? = nil,
+        at time: StoredTimestamp,
+        db: Database
+    ) throws {
         try db.cachedStatement(sql: "UPDATE share SET status = ?, updated_at = ? WHERE id = ?").execute(arguments: [status, time, share.shareID])
         try record(share, status, by: user, cause: cause, reason: reason, at: time, db: db)
     }
 
     private static func record(
-        _ share: ShareReference, _ status: ShareStatus, by user: UserID?, automatic: Bool = false, cause: ShareEndCause? = nil, reason: String? = nil,
-        at time: StoredTimestamp, db: Database
+        _ share: ShareReference,
+        _ status: ShareStatus,
+        by user: UserID?,
+        automatic: Bool = false,
+        cause: ShareEndCause? = nil,
+        reason: String? = nil,
+        at time: StoredTimestamp,
+        db: Database
     ) throws {
         try db.cachedStatement(sql: "INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
     }
 
     private static func upsert(_ integration: IntegrationSnapshot, db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO sharing_integration (id, workspace_id, kind, vendor, name) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, vendor = excluded.vendor, name = excluded.name
-            """).execute(arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO sharing_integration (id, workspace_id, kind, vendor, name) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, vendor = excluded.vendor, name = excluded.name
+                """
+        ).execute(arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
     }
 }

@@ -12,23 +12,42 @@ enum SharingQueries {
     static func source(_ integrationID: IntegrationID, for caller: Caller, db: Database) throws -> ShareSource {
         let features = try Directory.features(of: caller.organizationID, db: db)
         guard integrationID.isWellFormed else { return ShareSource(features: features, integration: nil, isSharedCopy: false) }
-        let integration = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sharing_integration WHERE id = ?"), arguments: [integrationID]).map {
+        let integration = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sharing_integration WHERE id = ?"), arguments: [integrationID]).map
+        {
             IntegrationState(id: $0["id"], workspaceID: $0["workspace_id"], kind: $0["kind"], name: $0["name"])
         }
-        let isCopy = try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM share WHERE copy_integration_id = ? AND destination_workspace_id = ? AND status = ?)
-            """), arguments: [integrationID, caller.workspaceID, ShareStatus.accepted]) ?? false
+        let isCopy =
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM share WHERE copy_integration_id = ? AND destination_workspace_id = ? AND status = ?)
+                        """
+                ),
+                arguments: [integrationID, caller.workspaceID, ShareStatus.accepted]
+            ) ?? false
         return ShareSource(features: features, integration: integration, isSharedCopy: isCopy)
     }
 
-    static func destinations(_ ids: [WorkspaceID], of integrationID: IntegrationID, for caller: Caller, db: Database) throws -> [WorkspaceID: ShareDestination] {
+    static func destinations(
+        _ ids: [WorkspaceID],
+        of integrationID: IntegrationID,
+        for caller: Caller,
+        db: Database
+    ) throws -> [WorkspaceID: ShareDestination] {
         var destinations: [WorkspaceID: ShareDestination] = [:]
         for id in Set(ids) where id.isWellFormed {
-            let open = try ShareID.fetchOne(db.cachedStatement(sql: """
-                SELECT id FROM share WHERE integration_id = ? AND destination_workspace_id = ? AND \(isOpen)
-                """), arguments: [integrationID, id])
+            let open = try ShareID.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM share WHERE integration_id = ? AND destination_workspace_id = ? AND \(isOpen)
+                        """
+                ),
+                arguments: [integrationID, id]
+            )
             destinations[id] = ShareDestination(
-                workspace: try Directory.workspace(id, db: db), callerRole: try Directory.role(of: caller.userID, in: id, db: db), openShare: open
+                workspace: try Directory.workspace(id, db: db),
+                callerRole: try Directory.role(of: caller.userID, in: id, db: db),
+                openShare: open
             )
         }
         return destinations
@@ -52,7 +71,11 @@ enum SharingQueries {
 
     /// Pending and accepted shares from or to a workspace.
     static func openShares(involving workspace: WorkspaceID, db: Database) throws -> [ShareState] {
-        try shares("(source_workspace_id = ? OR destination_workspace_id = ?) AND \(isOpen) ORDER BY requested_at, id", [workspace, workspace], db: db)
+        try shares(
+            "(source_workspace_id = ? OR destination_workspace_id = ?) AND \(isOpen) ORDER BY requested_at, id",
+            [workspace, workspace],
+            db: db
+        )
     }
 
     /// Pending requests past their expiry, oldest first.
@@ -67,11 +90,18 @@ enum SharingQueries {
     static func shareState(_ row: Row) -> ShareState {
         ShareState(
             reference: ShareReference(
-                shareID: row["id"], organizationID: row["organization_id"], integrationID: row["integration_id"],
-                integrationKind: row["integration_kind"], integrationName: row["integration_name"],
-                sourceWorkspaceID: row["source_workspace_id"], destinationWorkspaceID: row["destination_workspace_id"], requestedBy: row["requested_by"]
+                shareID: row["id"],
+                organizationID: row["organization_id"],
+                integrationID: row["integration_id"],
+                integrationKind: row["integration_kind"],
+                integrationName: row["integration_name"],
+                sourceWorkspaceID: row["source_workspace_id"],
+                destinationWorkspaceID: row["destination_workspace_id"],
+                requestedBy: row["requested_by"]
             ),
-            status: row["status"], expiresAt: row["expires_at"], copyIntegrationID: row["copy_integration_id"]
+            status: row["status"],
+            expiresAt: row["expires_at"],
+            copyIntegrationID: row["copy_integration_id"]
         )
     }
 }

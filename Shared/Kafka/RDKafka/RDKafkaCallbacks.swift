@@ -27,7 +27,8 @@ final class RDKafkaCallbacks: Sendable {
 
     /// Errors meaning the broker does not know a topic or partition the client uses.
     static let topicGone: [rd_kafka_resp_err_t] = [
-        RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_ID,
+        RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION,
+        RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_ID,
     ]
 
     init(logger: Logger, startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])? = nil) {
@@ -84,12 +85,13 @@ final class RDKafkaCallbacks: Sendable {
     }
 
     private func log(level: Int32, facility: String, message: String) {
-        let swiftLevel: Logger.Level = switch level {
-        case 0...3: .error
-        case 4: .warning
-        case 5, 6: .info
-        default: .debug
-        }
+        let swiftLevel: Logger.Level =
+            switch level {
+            case 0...3: .error
+            case 4: .warning
+            case 5, 6: .info
+            default: .debug
+            }
         logger.log(level: swiftLevel, "\(message)", metadata: ["kafka.facility": "\(facility)"])
     }
 
@@ -118,14 +120,18 @@ final class RDKafkaCallbacks: Sendable {
             do {
                 let offsets = try startOffsets?(list) ?? [:]
                 RDKafkaPartitionList.setOffsets(in: partitions, offsets: offsets, default: Int64(RD_KAFKA_OFFSET_BEGINNING))
-                let assignError = cooperative
+                let assignError =
+                    cooperative
                     ? rd_kafka_error_code(rd_kafka_incremental_assign(handle, partitions))
                     : rd_kafka_assign(handle, partitions)
                 guard assignError == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     throw KafkaError(.assignment, assignError)
                 }
                 state.withLock { $0.assignment.formUnion(list) }
-                logger.info("partitions assigned", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"])
+                logger.info(
+                    "partitions assigned",
+                    metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"]
+                )
             } catch {
                 // Without stored offsets the consumer would re-read from the start: stop instead.
                 let failure = KafkaError(.assignment, "cannot resume partitions: \(error)")

@@ -7,7 +7,7 @@ extension RDKafkaClient {
     func createTopics(_ topics: [TopicSpecification], timeoutMilliseconds: Int32) throws(KafkaError) {
         var reason = [CChar](repeating: 0, count: 512)
         var newTopics: [OpaquePointer?] = []
-        defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
+        defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
         for topic in topics {
             guard let newTopic = rd_kafka_NewTopic_new(topic.name, topic.partitions, topic.replicationFactor, &reason, reason.count) else {
                 throw KafkaError(.admin, "topic '\(topic.name)': \(String(cString: reason))")

@@ -23,7 +23,7 @@ extension RDKafkaClient {
         }
         defer { rd_kafka_metadata_destroy(metadata) }
         guard metadata.pointee.topic_cnt == 1, let topicMetadata = metadata.pointee.topics?.pointee,
-              topicMetadata.err == RD_KAFKA_RESP_ERR_NO_ERROR
+            topicMetadata.err == RD_KAFKA_RESP_ERR_NO_ERROR
         else {
             throw KafkaError(.metadata, "topic '\(topic)' does not exist")
         }

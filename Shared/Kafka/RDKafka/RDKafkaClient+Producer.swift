@@ -93,6 +93,6 @@ private struct CBuffers {
     }
 
     func free() {
-        pointers.forEach { Foundation.free($0) }
+        for pointer in pointers { Foundation.free(pointer) }
     }
 }

@@ -9,7 +9,8 @@ enum RDKafkaPartitionList {
         }
     }
 
-    static func setOffsets(in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, offsets: [TopicPartition: Int64], default fallback: Int64) {
+    static func setOffsets(in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, offsets: [TopicPartition: Int64], default fallback: Int64)
+    {
         guard let list, let elements = list.pointee.elems else { return }
         for index in 0..<Int(list.pointee.cnt) {
             let partition = TopicPartition(topic: String(cString: elements[index].topic), partition: elements[index].partition)
@@ -20,7 +21,8 @@ enum RDKafkaPartitionList {
     /// Runs `body` with a new list of these partitions, destroyed when it returns. A partition
     /// without an offset is added without one (a subscription takes topics only).
     static func withList<Result>(
-        _ entries: [(partition: TopicPartition, offset: Int64?)], _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Result
+        _ entries: [(partition: TopicPartition, offset: Int64?)],
+        _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Result
     ) -> Result {
         let list = rd_kafka_topic_partition_list_new(Int32(entries.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }

@@ -23,7 +23,14 @@ public struct CreateIntegration: Message, Hashable {
     /// An OAuth integration, which refreshes its tokens. Default: false.
     public var oauth: Bool?
 
-    public init(kind: IntegrationKind, vendor: String, name: String, parameters: [String: String]? = nil, secrets: [String: String]? = nil, oauth: Bool? = nil) {
+    public init(
+        kind: IntegrationKind,
+        vendor: String,
+        name: String,
+        parameters: [String: String]? = nil,
+        secrets: [String: String]? = nil,
+        oauth: Bool? = nil
+    ) {
         self.kind = kind
         self.vendor = vendor
         self.name = name
@@ -44,7 +51,13 @@ public struct UpdateIntegration: Message, Hashable {
     public var secrets: [String: String]?
     public var removeSecrets: [String]?
 
-    public init(integrationID: IntegrationID, name: String? = nil, parameters: [String: String]? = nil, secrets: [String: String]? = nil, removeSecrets: [String]? = nil) {
+    public init(
+        integrationID: IntegrationID,
+        name: String? = nil,
+        parameters: [String: String]? = nil,
+        secrets: [String: String]? = nil,
+        removeSecrets: [String]? = nil
+    ) {
         self.integrationID = integrationID
         self.name = name
         self.parameters = parameters
@@ -53,7 +66,9 @@ public struct UpdateIntegration: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case integrationID = "integration_id", name, parameters, secrets, removeSecrets = "remove_secrets"
+        case integrationID = "integration_id"
+        case name, parameters, secrets
+        case removeSecrets = "remove_secrets"
     }
 }
 

@@ -14,7 +14,8 @@ public struct IssueAPIKey: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scopes, expiresAt = "expires_at"
+        case scopes
+        case expiresAt = "expires_at"
     }
 }
 
@@ -47,6 +48,7 @@ public struct IssueOwnerKey: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", userID = "user_id"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
     }
 }

@@ -14,7 +14,9 @@ public struct CreateOrganization: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, ownerEmail = "owner_email", workspaceName = "workspace_name"
+        case name
+        case ownerEmail = "owner_email"
+        case workspaceName = "workspace_name"
     }
 }
 
@@ -32,7 +34,8 @@ public struct SetOrganizationFeatures: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case organizationID = "organization_id", features
+        case organizationID = "organization_id"
+        case features
     }
 }
 
@@ -51,6 +54,7 @@ public struct CreateWorkspace: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, copySSOConfig = "copy_sso_config"
+        case name
+        case copySSOConfig = "copy_sso_config"
     }
 }

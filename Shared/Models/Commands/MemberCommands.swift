@@ -15,7 +15,8 @@ public struct InviteUser: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case email, role, expiresInDays = "expires_in_days"
+        case email, role
+        case expiresInDays = "expires_in_days"
     }
 }
 
@@ -42,7 +43,8 @@ public struct BulkInviteUsers: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitations, expiresInDays = "expires_in_days"
+        case invitations
+        case expiresInDays = "expires_in_days"
     }
 }
 
@@ -60,7 +62,8 @@ public struct AcceptInvitation: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitationID = "invitation_id", token
+        case invitationID = "invitation_id"
+        case token
     }
 }
 
@@ -92,7 +95,8 @@ public struct ChangeMemberRole: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", role
+        case userID = "user_id"
+        case role
     }
 }
 

@@ -31,7 +31,8 @@ public struct RegisterStepRunner: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case runnerID = "runner_id", token
+        case runnerID = "runner_id"
+        case token
     }
 }
 

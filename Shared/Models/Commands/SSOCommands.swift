@@ -14,7 +14,9 @@ public struct ConfigureSSO: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case entityID = "entity_id", ssoURL = "sso_url", certificate
+        case entityID = "entity_id"
+        case ssoURL = "sso_url"
+        case certificate
     }
 }
 

@@ -17,7 +17,9 @@ public struct CreateShareRequest: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case integrationID = "integration_id", destinationWorkspaceID = "destination_workspace_id", expiresInDays = "expires_in_days"
+        case integrationID = "integration_id"
+        case destinationWorkspaceID = "destination_workspace_id"
+        case expiresInDays = "expires_in_days"
     }
 }
 
@@ -36,7 +38,9 @@ public struct BulkCreateShareRequests: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case integrationID = "integration_id", destinationWorkspaceIDs = "destination_workspace_ids", expiresInDays = "expires_in_days"
+        case integrationID = "integration_id"
+        case destinationWorkspaceIDs = "destination_workspace_ids"
+        case expiresInDays = "expires_in_days"
     }
 }
 
@@ -69,7 +73,8 @@ public struct DenyShareRequest: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case shareID = "share_id", reason
+        case shareID = "share_id"
+        case reason
     }
 }
 
@@ -87,7 +92,8 @@ public struct RevokeShare: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case integrationID = "integration_id", destinationWorkspaceID = "destination_workspace_id"
+        case integrationID = "integration_id"
+        case destinationWorkspaceID = "destination_workspace_id"
     }
 }
 

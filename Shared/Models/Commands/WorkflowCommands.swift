@@ -4,7 +4,10 @@ public struct ImportWorkflow: Message, Hashable {
     /// Unique in the workspace.
     public var name: String
     public var yaml: String
-    public init(name: String, yaml: String) { self.name = name; self.yaml = yaml }
+    public init(name: String, yaml: String) {
+        self.name = name
+        self.yaml = yaml
+    }
 }
 
 /// Adds a revision, which becomes the current one; the published revision stays until published again.
@@ -12,8 +15,14 @@ public struct UpdateWorkflow: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.UpdateWorkflow.v1"
     public var workflowID: WorkflowID
     public var yaml: String
-    public init(workflowID: WorkflowID, yaml: String) { self.workflowID = workflowID; self.yaml = yaml }
-    enum CodingKeys: String, CodingKey { case workflowID = "workflow_id", yaml }
+    public init(workflowID: WorkflowID, yaml: String) {
+        self.workflowID = workflowID
+        self.yaml = yaml
+    }
+    enum CodingKeys: String, CodingKey {
+        case workflowID = "workflow_id"
+        case yaml
+    }
 }
 
 /// Publishes a revision of the workflow. Default: the current revision.
@@ -21,8 +30,14 @@ public struct PublishWorkflow: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.PublishWorkflow.v1"
     public var workflowID: WorkflowID
     public var revisionID: RevisionID?
-    public init(workflowID: WorkflowID, revisionID: RevisionID? = nil) { self.workflowID = workflowID; self.revisionID = revisionID }
-    enum CodingKeys: String, CodingKey { case workflowID = "workflow_id", revisionID = "revision_id" }
+    public init(workflowID: WorkflowID, revisionID: RevisionID? = nil) {
+        self.workflowID = workflowID
+        self.revisionID = revisionID
+    }
+    enum CodingKeys: String, CodingKey {
+        case workflowID = "workflow_id"
+        case revisionID = "revision_id"
+    }
 }
 
 /// Enables or disables a workflow and, separately, its triggers (default: like the workflow).
@@ -36,7 +51,11 @@ public struct SetWorkflowEnabled: Message, Hashable {
         self.enabled = enabled
         self.triggersEnabled = triggersEnabled
     }
-    enum CodingKeys: String, CodingKey { case workflowID = "workflow_id", enabled, triggersEnabled = "triggers_enabled" }
+    enum CodingKeys: String, CodingKey {
+        case workflowID = "workflow_id"
+        case enabled
+        case triggersEnabled = "triggers_enabled"
+    }
 }
 
 /// Adds and removes tags of a workflow.
@@ -45,8 +64,15 @@ public struct TagWorkflow: Message, Hashable {
     public var workflowID: WorkflowID
     public var add: [String]?
     public var remove: [String]?
-    public init(workflowID: WorkflowID, add: [String]? = nil, remove: [String]? = nil) { self.workflowID = workflowID; self.add = add; self.remove = remove }
-    enum CodingKeys: String, CodingKey { case workflowID = "workflow_id", add, remove }
+    public init(workflowID: WorkflowID, add: [String]? = nil, remove: [String]? = nil) {
+        self.workflowID = workflowID
+        self.add = add
+        self.remove = remove
+    }
+    enum CodingKeys: String, CodingKey {
+        case workflowID = "workflow_id"
+        case add, remove
+    }
 }
 
 /// Starts an execution of the published revision of an enabled workflow.
@@ -66,6 +92,12 @@ public struct FinishExecution: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.FinishExecution.v1"
     public var executionID: ExecutionID
     public var outcome: ExecutionOutcome
-    public init(executionID: ExecutionID, outcome: ExecutionOutcome) { self.executionID = executionID; self.outcome = outcome }
-    enum CodingKeys: String, CodingKey { case executionID = "execution_id", outcome }
+    public init(executionID: ExecutionID, outcome: ExecutionOutcome) {
+        self.executionID = executionID
+        self.outcome = outcome
+    }
+    enum CodingKeys: String, CodingKey {
+        case executionID = "execution_id"
+        case outcome
+    }
 }

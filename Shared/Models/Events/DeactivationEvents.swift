@@ -25,7 +25,10 @@ public struct OperationReference: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case operationID = "operation_id", kind, workspaceID = "workspace_id", organizationID = "organization_id"
+        case operationID = "operation_id"
+        case kind
+        case workspaceID = "workspace_id"
+        case organizationID = "organization_id"
     }
 }
 
@@ -45,7 +48,9 @@ public struct DeactivationStarted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case operation, requestedBy = "requested_by", steps
+        case operation
+        case requestedBy = "requested_by"
+        case steps
     }
 }
 

@@ -11,7 +11,16 @@ public struct IntegrationSnapshot: Codable, Sendable, Hashable {
     /// Set for OAuth integrations only.
     public var refreshState: RefreshState?
 
-    public init(workspaceID: WorkspaceID, integrationID: IntegrationID, kind: IntegrationKind, vendor: String, name: String, parameters: [String: String], secretFields: [String], refreshState: RefreshState?) {
+    public init(
+        workspaceID: WorkspaceID,
+        integrationID: IntegrationID,
+        kind: IntegrationKind,
+        vendor: String,
+        name: String,
+        parameters: [String: String],
+        secretFields: [String],
+        refreshState: RefreshState?
+    ) {
         self.workspaceID = workspaceID
         self.integrationID = integrationID
         self.kind = kind
@@ -23,8 +32,11 @@ public struct IntegrationSnapshot: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", integrationID = "integration_id", kind, vendor, name, parameters
-        case secretFields = "secret_fields", refreshState = "refresh_state"
+        case workspaceID = "workspace_id"
+        case integrationID = "integration_id"
+        case kind, vendor, name, parameters
+        case secretFields = "secret_fields"
+        case refreshState = "refresh_state"
     }
 }
 
@@ -53,6 +65,7 @@ public struct IntegrationDeleted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", integrationID = "integration_id"
+        case workspaceID = "workspace_id"
+        case integrationID = "integration_id"
     }
 }

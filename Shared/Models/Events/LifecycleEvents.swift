@@ -12,7 +12,8 @@ public struct OrganizationCreated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case organizationID = "organization_id", name
+        case organizationID = "organization_id"
+        case name
     }
 }
 
@@ -29,7 +30,8 @@ public struct OrganizationFeaturesChanged: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case organizationID = "organization_id", enabled
+        case organizationID = "organization_id"
+        case enabled
     }
 }
 
@@ -50,7 +52,10 @@ public struct WorkspaceCreated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", organizationID = "organization_id", name, createdBy = "created_by"
+        case workspaceID = "workspace_id"
+        case organizationID = "organization_id"
+        case name
+        case createdBy = "created_by"
     }
 }
 
@@ -71,7 +76,9 @@ public struct MemberAdded: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", userID = "user_id", email, role
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
+        case email, role
     }
 }
 
@@ -90,7 +97,8 @@ public struct APIKeyIssued: Message, Hashable {
     public var issuerRole: Role
     public var expiresAt: Date?
 
-    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, scopes: [Scope], secretHash: String, issuerRole: Role, expiresAt: Date?) {
+    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, scopes: [Scope], secretHash: String, issuerRole: Role, expiresAt: Date?)
+    {
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.userID = userID
@@ -101,8 +109,13 @@ public struct APIKeyIssued: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clientID = "client_id", workspaceID = "workspace_id", userID = "user_id", scopes
-        case secretHash = "secret_hash", issuerRole = "issuer_role", expiresAt = "expires_at"
+        case clientID = "client_id"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
+        case scopes
+        case secretHash = "secret_hash"
+        case issuerRole = "issuer_role"
+        case expiresAt = "expires_at"
     }
 }
 
@@ -124,6 +137,9 @@ public struct APIKeyRevoked: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clientID = "client_id", workspaceID = "workspace_id", userID = "user_id", revokedBy = "revoked_by"
+        case clientID = "client_id"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
+        case revokedBy = "revoked_by"
     }
 }

@@ -12,7 +12,15 @@ public struct InvitationSent: Message, Hashable {
     public var invitedBy: UserID
     public var tokenHash: String
 
-    public init(invitationID: InvitationID, workspaceID: WorkspaceID, email: String, role: Role, expiresAt: Date, invitedBy: UserID, tokenHash: String) {
+    public init(
+        invitationID: InvitationID,
+        workspaceID: WorkspaceID,
+        email: String,
+        role: Role,
+        expiresAt: Date,
+        invitedBy: UserID,
+        tokenHash: String
+    ) {
         self.invitationID = invitationID
         self.workspaceID = workspaceID
         self.email = email
@@ -23,8 +31,12 @@ public struct InvitationSent: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitationID = "invitation_id", workspaceID = "workspace_id", email, role, expiresAt = "expires_at"
-        case invitedBy = "invited_by", tokenHash = "token_hash"
+        case invitationID = "invitation_id"
+        case workspaceID = "workspace_id"
+        case email, role
+        case expiresAt = "expires_at"
+        case invitedBy = "invited_by"
+        case tokenHash = "token_hash"
     }
 }
 
@@ -49,7 +61,10 @@ public struct InvitationRevoked: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitationID = "invitation_id", workspaceID = "workspace_id", reason, revokedBy = "revoked_by"
+        case invitationID = "invitation_id"
+        case workspaceID = "workspace_id"
+        case reason
+        case revokedBy = "revoked_by"
     }
 }
 
@@ -67,7 +82,9 @@ public struct InvitationAccepted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case invitationID = "invitation_id", workspaceID = "workspace_id", userID = "user_id"
+        case invitationID = "invitation_id"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
     }
 }
 
@@ -89,7 +106,11 @@ public struct MemberRoleChanged: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", userID = "user_id", role, previousRole = "previous_role", changedBy = "changed_by"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
+        case role
+        case previousRole = "previous_role"
+        case changedBy = "changed_by"
     }
 }
 
@@ -107,6 +128,8 @@ public struct MemberRemoved: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", userID = "user_id", removedBy = "removed_by"
+        case workspaceID = "workspace_id"
+        case userID = "user_id"
+        case removedBy = "removed_by"
     }
 }

@@ -45,8 +45,19 @@ public struct NotificationSettled: Message, Hashable {
     public var error: String?
 
     public init(
-        notificationID: NotificationID, kind: NotificationKind, workspaceID: WorkspaceID, recipient: String, subject: String, text: String, html: String,
-        causeEventID: String, causeEventType: String, messageID: String, delivery: DeliveryState, attempts: Int, error: String?
+        notificationID: NotificationID,
+        kind: NotificationKind,
+        workspaceID: WorkspaceID,
+        recipient: String,
+        subject: String,
+        text: String,
+        html: String,
+        causeEventID: String,
+        causeEventType: String,
+        messageID: String,
+        delivery: DeliveryState,
+        attempts: Int,
+        error: String?
     ) {
         self.notificationID = notificationID
         self.kind = kind
@@ -64,7 +75,13 @@ public struct NotificationSettled: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case notificationID = "notification_id", kind, workspaceID = "workspace_id", recipient, subject, text, html
-        case causeEventID = "cause_event_id", causeEventType = "cause_event_type", messageID = "message_id", delivery, attempts, error
+        case notificationID = "notification_id"
+        case kind
+        case workspaceID = "workspace_id"
+        case recipient, subject, text, html
+        case causeEventID = "cause_event_id"
+        case causeEventType = "cause_event_type"
+        case messageID = "message_id"
+        case delivery, attempts, error
     }
 }

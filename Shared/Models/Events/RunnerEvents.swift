@@ -19,7 +19,11 @@ public struct StepRunnerCreated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", runnerID = "runner_id", name, platform, tokenHash = "token_hash", createdBy = "created_by"
+        case workspaceID = "workspace_id"
+        case runnerID = "runner_id"
+        case name, platform
+        case tokenHash = "token_hash"
+        case createdBy = "created_by"
     }
 }
 
@@ -35,7 +39,8 @@ public struct StepRunnerRegistered: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", runnerID = "runner_id"
+        case workspaceID = "workspace_id"
+        case runnerID = "runner_id"
     }
 }
 
@@ -53,6 +58,8 @@ public struct StepRunnerDeleted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", runnerID = "runner_id", deletedBy = "deleted_by"
+        case workspaceID = "workspace_id"
+        case runnerID = "runner_id"
+        case deletedBy = "deleted_by"
     }
 }

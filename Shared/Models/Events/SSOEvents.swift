@@ -12,7 +12,8 @@ public struct SSOConfigured: Message, Hashable {
     /// The workspace they were copied from, if copied.
     public var copiedFrom: WorkspaceID?
 
-    public init(workspaceID: WorkspaceID, entityID: String, ssoURL: String, certificate: String, certificateSHA256: String, copiedFrom: WorkspaceID?) {
+    public init(workspaceID: WorkspaceID, entityID: String, ssoURL: String, certificate: String, certificateSHA256: String, copiedFrom: WorkspaceID?)
+    {
         self.workspaceID = workspaceID
         self.entityID = entityID
         self.ssoURL = ssoURL
@@ -22,8 +23,12 @@ public struct SSOConfigured: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", entityID = "entity_id", ssoURL = "sso_url", certificate
-        case certificateSHA256 = "certificate_sha256", copiedFrom = "copied_from"
+        case workspaceID = "workspace_id"
+        case entityID = "entity_id"
+        case ssoURL = "sso_url"
+        case certificate
+        case certificateSHA256 = "certificate_sha256"
+        case copiedFrom = "copied_from"
     }
 }
 
@@ -45,7 +50,9 @@ public struct ClaimMappingCreated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", mappingID = "mapping_id", claim, value, role
+        case workspaceID = "workspace_id"
+        case mappingID = "mapping_id"
+        case claim, value, role
     }
 }
 
@@ -61,6 +68,7 @@ public struct ClaimMappingDeleted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", mappingID = "mapping_id"
+        case workspaceID = "workspace_id"
+        case mappingID = "mapping_id"
     }
 }

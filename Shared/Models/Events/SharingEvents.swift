@@ -14,8 +14,14 @@ public struct ShareReference: Codable, Sendable, Hashable {
     public var requestedBy: UserID
 
     public init(
-        shareID: ShareID, organizationID: OrganizationID, integrationID: IntegrationID, integrationKind: IntegrationKind, integrationName: String,
-        sourceWorkspaceID: WorkspaceID, destinationWorkspaceID: WorkspaceID, requestedBy: UserID
+        shareID: ShareID,
+        organizationID: OrganizationID,
+        integrationID: IntegrationID,
+        integrationKind: IntegrationKind,
+        integrationName: String,
+        sourceWorkspaceID: WorkspaceID,
+        destinationWorkspaceID: WorkspaceID,
+        requestedBy: UserID
     ) {
         self.shareID = shareID
         self.organizationID = organizationID
@@ -28,9 +34,14 @@ public struct ShareReference: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case shareID = "share_id", organizationID = "organization_id", integrationID = "integration_id"
-        case integrationKind = "integration_kind", integrationName = "integration_name"
-        case sourceWorkspaceID = "source_workspace_id", destinationWorkspaceID = "destination_workspace_id", requestedBy = "requested_by"
+        case shareID = "share_id"
+        case organizationID = "organization_id"
+        case integrationID = "integration_id"
+        case integrationKind = "integration_kind"
+        case integrationName = "integration_name"
+        case sourceWorkspaceID = "source_workspace_id"
+        case destinationWorkspaceID = "destination_workspace_id"
+        case requestedBy = "requested_by"
     }
 }
 
@@ -60,7 +71,9 @@ public struct ShareRequested: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, needsApproval = "needs_approval", expiresAt = "expires_at"
+        case share
+        case needsApproval = "needs_approval"
+        case expiresAt = "expires_at"
     }
 }
 
@@ -82,7 +95,10 @@ public struct ShareAccepted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, copyIntegrationID = "copy_integration_id", acceptedBy = "accepted_by", automatic
+        case share
+        case copyIntegrationID = "copy_integration_id"
+        case acceptedBy = "accepted_by"
+        case automatic
     }
 }
 
@@ -100,7 +116,9 @@ public struct ShareDenied: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, deniedBy = "denied_by", reason
+        case share
+        case deniedBy = "denied_by"
+        case reason
     }
 }
 
@@ -131,7 +149,9 @@ public struct ShareCancelled: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, cancelledBy = "cancelled_by", cause
+        case share
+        case cancelledBy = "cancelled_by"
+        case cause
     }
 }
 
@@ -153,7 +173,10 @@ public struct ShareRevoked: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, copyIntegrationID = "copy_integration_id", revokedBy = "revoked_by", cause
+        case share
+        case copyIntegrationID = "copy_integration_id"
+        case revokedBy = "revoked_by"
+        case cause
     }
 }
 
@@ -172,7 +195,9 @@ public struct ShareRemoved: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, copyIntegrationID = "copy_integration_id", removedBy = "removed_by"
+        case share
+        case copyIntegrationID = "copy_integration_id"
+        case removedBy = "removed_by"
     }
 }
 
@@ -196,7 +221,8 @@ public struct EndedShare: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case share, statusBefore = "status_before"
+        case share
+        case statusBefore = "status_before"
     }
 }
 
@@ -214,6 +240,7 @@ public struct SharingStepCompleted: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case operation, endedShares = "ended_shares"
+        case operation
+        case endedShares = "ended_shares"
     }
 }

@@ -13,7 +13,13 @@ public struct WorkflowImported: Message, Hashable {
         self.revisionID = revisionID
         self.yaml = yaml
     }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", workflowID = "workflow_id", name, revisionID = "revision_id", yaml }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case workflowID = "workflow_id"
+        case name
+        case revisionID = "revision_id"
+        case yaml
+    }
 }
 
 /// A new revision, now the current one.
@@ -29,7 +35,12 @@ public struct WorkflowRevised: Message, Hashable {
         self.revisionID = revisionID
         self.yaml = yaml
     }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", workflowID = "workflow_id", revisionID = "revision_id", yaml }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case workflowID = "workflow_id"
+        case revisionID = "revision_id"
+        case yaml
+    }
 }
 
 public struct WorkflowPublished: Message, Hashable {
@@ -42,7 +53,11 @@ public struct WorkflowPublished: Message, Hashable {
         self.workflowID = workflowID
         self.revisionID = revisionID
     }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", workflowID = "workflow_id", revisionID = "revision_id" }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case workflowID = "workflow_id"
+        case revisionID = "revision_id"
+    }
 }
 
 public struct WorkflowEnablementChanged: Message, Hashable {
@@ -57,7 +72,12 @@ public struct WorkflowEnablementChanged: Message, Hashable {
         self.enabled = enabled
         self.triggersEnabled = triggersEnabled
     }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", workflowID = "workflow_id", enabled, triggersEnabled = "triggers_enabled" }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case workflowID = "workflow_id"
+        case enabled
+        case triggersEnabled = "triggers_enabled"
+    }
 }
 
 /// The workflow's complete tag set.
@@ -66,8 +86,16 @@ public struct WorkflowTagsChanged: Message, Hashable {
     public var workspaceID: WorkspaceID
     public var workflowID: WorkflowID
     public var tags: [String]
-    public init(workspaceID: WorkspaceID, workflowID: WorkflowID, tags: [String]) { self.workspaceID = workspaceID; self.workflowID = workflowID; self.tags = tags }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", workflowID = "workflow_id", tags }
+    public init(workspaceID: WorkspaceID, workflowID: WorkflowID, tags: [String]) {
+        self.workspaceID = workspaceID
+        self.workflowID = workflowID
+        self.tags = tags
+    }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case workflowID = "workflow_id"
+        case tags
+    }
 }
 
 public struct ExecutionStarted: Message, Hashable {
@@ -82,7 +110,12 @@ public struct ExecutionStarted: Message, Hashable {
         self.workflowID = workflowID
         self.revisionID = revisionID
     }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", executionID = "execution_id", workflowID = "workflow_id", revisionID = "revision_id" }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case executionID = "execution_id"
+        case workflowID = "workflow_id"
+        case revisionID = "revision_id"
+    }
 }
 
 public struct ExecutionFinished: Message, Hashable {
@@ -90,6 +123,14 @@ public struct ExecutionFinished: Message, Hashable {
     public var workspaceID: WorkspaceID
     public var executionID: ExecutionID
     public var outcome: ExecutionOutcome
-    public init(workspaceID: WorkspaceID, executionID: ExecutionID, outcome: ExecutionOutcome) { self.workspaceID = workspaceID; self.executionID = executionID; self.outcome = outcome }
-    enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", executionID = "execution_id", outcome }
+    public init(workspaceID: WorkspaceID, executionID: ExecutionID, outcome: ExecutionOutcome) {
+        self.workspaceID = workspaceID
+        self.executionID = executionID
+        self.outcome = outcome
+    }
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspace_id"
+        case executionID = "execution_id"
+        case outcome
+    }
 }

@@ -13,7 +13,9 @@ public struct WorkflowSwitches: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workflowID = "workflow_id", name, enabled, triggersEnabled = "triggers_enabled"
+        case workflowID = "workflow_id"
+        case name, enabled
+        case triggersEnabled = "triggers_enabled"
     }
 }
 
@@ -30,7 +32,14 @@ public struct WorkspaceDeactivated: Message, Hashable {
     public var stoppedIntegrations: [IntegrationID]
     public var revokedKeys: [ClientID]
 
-    public init(workspaceID: WorkspaceID, operationID: OperationID, workflows: [WorkflowSwitches], stoppedExecutions: [ExecutionID], stoppedIntegrations: [IntegrationID], revokedKeys: [ClientID]) {
+    public init(
+        workspaceID: WorkspaceID,
+        operationID: OperationID,
+        workflows: [WorkflowSwitches],
+        stoppedExecutions: [ExecutionID],
+        stoppedIntegrations: [IntegrationID],
+        revokedKeys: [ClientID]
+    ) {
         self.workspaceID = workspaceID
         self.operationID = operationID
         self.workflows = workflows
@@ -40,8 +49,12 @@ public struct WorkspaceDeactivated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", operationID = "operation_id", workflows, stoppedExecutions = "stopped_executions"
-        case stoppedIntegrations = "stopped_integrations", revokedKeys = "revoked_keys"
+        case workspaceID = "workspace_id"
+        case operationID = "operation_id"
+        case workflows
+        case stoppedExecutions = "stopped_executions"
+        case stoppedIntegrations = "stopped_integrations"
+        case revokedKeys = "revoked_keys"
     }
 }
 
@@ -64,7 +77,9 @@ public struct WorkspaceReactivated: Message, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", operationID = "operation_id", workflowsBefore = "workflows_before"
+        case workspaceID = "workspace_id"
+        case operationID = "operation_id"
+        case workflowsBefore = "workflows_before"
         case integrationsToReconfigure = "integrations_to_reconfigure"
     }
 }

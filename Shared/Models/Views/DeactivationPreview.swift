@@ -12,8 +12,12 @@ public struct LifecycleDeactivationPreview: Codable, Sendable, Hashable {
     public var keysToRevoke: [ClientID]
 
     public init(
-        workspaceID: WorkspaceID, workspaceStatus: WorkspaceStatus, workflowsToDisable: [WorkflowSwitches], executionsToStop: [ExecutionID],
-        integrationsToStop: [IntegrationID], keysToRevoke: [ClientID]
+        workspaceID: WorkspaceID,
+        workspaceStatus: WorkspaceStatus,
+        workflowsToDisable: [WorkflowSwitches],
+        executionsToStop: [ExecutionID],
+        integrationsToStop: [IntegrationID],
+        keysToRevoke: [ClientID]
     ) {
         self.workspaceID = workspaceID
         self.workspaceStatus = workspaceStatus
@@ -24,8 +28,12 @@ public struct LifecycleDeactivationPreview: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", workspaceStatus = "workspace_status", workflowsToDisable = "workflows_to_disable"
-        case executionsToStop = "executions_to_stop", integrationsToStop = "integrations_to_stop", keysToRevoke = "keys_to_revoke"
+        case workspaceID = "workspace_id"
+        case workspaceStatus = "workspace_status"
+        case workflowsToDisable = "workflows_to_disable"
+        case executionsToStop = "executions_to_stop"
+        case integrationsToStop = "integrations_to_stop"
+        case keysToRevoke = "keys_to_revoke"
     }
 }
 
@@ -42,6 +50,7 @@ public struct SharingDeactivationPreview: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workspaceID = "workspace_id", sharesToEnd = "shares_to_end"
+        case workspaceID = "workspace_id"
+        case sharesToEnd = "shares_to_end"
     }
 }

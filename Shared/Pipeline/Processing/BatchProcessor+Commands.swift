@@ -6,7 +6,13 @@ import Models
 
 extension BatchProcessor {
     func processCommand(
-        _ envelope: Envelope, fingerprint: Data, decoded: Result<any Message, Rejection>, unknownField: Rejection?, message: KafkaConsumedMessage, now: Date, db: Database
+        _ envelope: Envelope,
+        fingerprint: Data,
+        decoded: Result<any Message, Rejection>,
+        unknownField: Rejection?,
+        message: KafkaConsumedMessage,
+        now: Date,
+        db: Database
     ) throws {
         if let seen = try Inbox.entry(envelope.id, db: db) {
             try answerRepeated(envelope, seen: seen, fingerprint: fingerprint, now: now, db: db)
@@ -55,7 +61,11 @@ extension BatchProcessor {
         } catch {
             // A bug or an unexpected constraint: refuse this command, keep the partition moving.
             logger.error("command failed", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
-            return .rejected(envelope.id, type: envelope.type.rawValue, Rejection(.internalError, "the service could not process this command; it had no effect"))
+            return .rejected(
+                envelope.id,
+                type: envelope.type.rawValue,
+                Rejection(.internalError, "the service could not process this command; it had no effect")
+            )
         }
         guard let outcome else { preconditionFailure("savepoint committed without an outcome") }
         return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets, items: outcome.items)
@@ -82,7 +92,7 @@ extension DatabaseError {
     var isEnvironmental: Bool {
         switch resultCode.primaryResultCode {
         case .SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_READONLY,
-             .SQLITE_CANTOPEN, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_INTERRUPT:
+            .SQLITE_CANTOPEN, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_INTERRUPT:
             true
         default:
             false

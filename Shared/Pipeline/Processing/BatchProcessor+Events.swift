@@ -23,7 +23,10 @@ extension BatchProcessor {
         } catch let error as DatabaseError where error.isEnvironmental {
             throw error
         } catch {
-            logger.error("event could not be applied", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"])
+            logger.error(
+                "event could not be applied",
+                metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "error": "\(error)"]
+            )
             try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
         }
         try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)

@@ -13,8 +13,13 @@ extension BatchProcessor {
         }
         let eventID: EventID = context.newID("\(source).event.\(index)")
         let envelope = Envelope(
-            id: eventID.rawValue, type: type(of: event.message).messageType, source: source, time: context.now,
-            subject: event.subject, correlationID: cause, payload: JSONCoding.encode(event.message)
+            id: eventID.rawValue,
+            type: type(of: event.message).messageType,
+            source: source,
+            time: context.now,
+            subject: event.subject,
+            correlationID: cause,
+            payload: JSONCoding.encode(event.message)
         )
         try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
@@ -29,8 +34,12 @@ extension BatchProcessor {
         }
         let envelope = Envelope(
             id: id ?? "res_" + DerivedID.make(from: result.commandID, label: "result"),
-            type: CommandResult.messageType, source: source, time: now, subject: result.commandID,
-            correlationID: result.commandID, payload: JSONCoding.encode(result)
+            type: CommandResult.messageType,
+            source: source,
+            time: now,
+            subject: result.commandID,
+            correlationID: result.commandID,
+            payload: JSONCoding.encode(result)
         )
         try enqueue(envelope, topic: topics.results, key: result.commandID, now: now, db: db)
         return envelope.payload
@@ -44,10 +53,13 @@ extension BatchProcessor {
     /// The caller's `authorization` header is dropped: credentials never reach another topic.
     func deadLetter(_ message: KafkaConsumedMessage, _ rejection: Rejection, now: Date, db: Database) throws {
         metrics.deadLettered()
-        logger.warning("dead-lettered a message", metadata: [
-            "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-            "error.code": "\(rejection.code)", "error.message": "\(rejection.message)",
-        ])
+        logger.warning(
+            "dead-lettered a message",
+            metadata: [
+                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                "error.code": "\(rejection.code)", "error.message": "\(rejection.message)",
+            ]
+        )
         var headers = message.headers.filter { $0.name.lowercased() != Envelope.Header.authorization }
         headers += [
             KafkaHeader(name: DeadLetterHeader.errorCode, string: rejection.code.rawValue),

@@ -23,8 +23,14 @@ public final class BatchProcessor: Sendable {
     let inboxRetention: TimeInterval
 
     package init(
-        store: ServiceStore, handler: any MessageHandler, topics: PipelineTopics, source: String,
-        limits: EnvelopeLimits, logger: Logger, metrics: PipelineMetrics, inboxRetention: TimeInterval = 7 * 86_400,
+        store: ServiceStore,
+        handler: any MessageHandler,
+        topics: PipelineTopics,
+        source: String,
+        limits: EnvelopeLimits,
+        logger: Logger,
+        metrics: PipelineMetrics,
+        inboxRetention: TimeInterval = 7 * 86_400,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         writer = store.writer

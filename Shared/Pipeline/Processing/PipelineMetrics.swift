@@ -51,7 +51,8 @@ package final class PipelineMetrics: Sendable {
     /// Time one command spent in its handler (authenticate, decide, apply).
     package func handled(type: String, seconds: Double) {
         let dimensions = [("type", type)]
-        Self.cached(handlerTimers, dimensions) { Timer(label: "tenancy_handler_duration_seconds", dimensions: dimensions, factory: factory) }.recordSeconds(seconds)
+        Self.cached(handlerTimers, dimensions) { Timer(label: "tenancy_handler_duration_seconds", dimensions: dimensions, factory: factory) }
+            .recordSeconds(seconds)
     }
 
     /// Metric objects are looked up by their label set so each is created once.

@@ -37,7 +37,10 @@ extension BatchProcessor {
             return .undecodable(error)
         }
         guard message.topic == topics.commands else {
-            return .event(envelope, decoded: handler.events.knows(envelope.type) ? Result { () throws(Rejection) in try handler.events.decode(envelope) } : nil)
+            return .event(
+                envelope,
+                decoded: handler.events.knows(envelope.type) ? Result { () throws(Rejection) in try handler.events.decode(envelope) } : nil
+            )
         }
         let decoded = Result { () throws(Rejection) in try handler.commands.decode(envelope) }
         var unknownField: Rejection?

@@ -18,8 +18,16 @@ public struct StoredKey: Sendable {
     public var revoked: Bool
 
     public init(
-        clientID: ClientID, secretHash: String, workspaceID: WorkspaceID, organizationID: OrganizationID, workspaceStatus: WorkspaceStatus,
-        userID: UserID, role: Role?, scopes: Set<Scope>, expiresAt: Date?, revoked: Bool
+        clientID: ClientID,
+        secretHash: String,
+        workspaceID: WorkspaceID,
+        organizationID: OrganizationID,
+        workspaceStatus: WorkspaceStatus,
+        userID: UserID,
+        role: Role?,
+        scopes: Set<Scope>,
+        expiresAt: Date?,
+        revoked: Bool
     ) {
         self.clientID = clientID
         self.secretHash = secretHash
@@ -76,9 +84,15 @@ public struct Authenticator: Sendable {
         guard let role = key.role else {
             throw Rejection(.forbidden, "the key's user is no longer a member of workspace '\(key.workspaceID)'")
         }
-        return .member(Caller(
-            userID: key.userID, clientID: key.clientID, workspaceID: key.workspaceID,
-            organizationID: key.organizationID, role: role, scopes: key.scopes.intersection(role.scopes)
-        ))
+        return .member(
+            Caller(
+                userID: key.userID,
+                clientID: key.clientID,
+                workspaceID: key.workspaceID,
+                organizationID: key.organizationID,
+                role: role,
+                scopes: key.scopes.intersection(role.scopes)
+            )
+        )
     }
 }

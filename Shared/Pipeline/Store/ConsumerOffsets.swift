@@ -17,10 +17,12 @@ enum ConsumerOffsets {
 
     static func store(_ offsets: [TopicPartition: Int64], db: Database) throws {
         for (partition, offset) in offsets {
-            try db.cachedStatement(sql: """
-                INSERT INTO consumer_offset (topic, partition, next_offset) VALUES (?, ?, ?)
-                ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset
-                """).execute(arguments: [partition.topic, partition.partition, offset])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO consumer_offset (topic, partition, next_offset) VALUES (?, ?, ?)
+                    ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset
+                    """
+            ).execute(arguments: [partition.topic, partition.partition, offset])
         }
     }
 }

@@ -27,7 +27,7 @@ enum HeaderCoding {
         var headers: [KafkaHeader] = []
         while !reader.isAtEnd {
             guard let nameLength = reader.integer(2), let name = reader.take(nameLength),
-                  let valueLength = reader.integer(4), let value = reader.take(valueLength)
+                let valueLength = reader.integer(4), let value = reader.take(valueLength)
             else { return nil }
             headers.append(KafkaHeader(name: String(decoding: name, as: UTF8.self), value: Data(value)))
         }
@@ -47,7 +47,7 @@ enum HeaderCoding {
         mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
             guard count <= bytes.count - position else { return nil }
             defer { position += count }
-            return bytes[position ..< position + count]
+            return bytes[position..<position + count]
         }
 
         mutating func integer(_ width: Int) -> Int? {

@@ -11,8 +11,12 @@ public final class ChildProcess: Sendable {
         let log = try openForChild(logFile.path, O_WRONLY | O_APPEND | O_CREAT)
         let input = try openForChild("/dev/null", O_RDONLY)
         subprocess = try Subprocess(
-            executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
-            input: input.fileDescriptor, output: log.fileDescriptor, error: log.fileDescriptor
+            executable: executable,
+            arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            input: input.fileDescriptor,
+            output: log.fileDescriptor,
+            error: log.fileDescriptor
         )
         self.logFile = logFile
     }
@@ -54,14 +58,22 @@ public final class ChildProcess: Sendable {
 /// its standard output and error. A command still running after `timeout` is killed with everything
 /// it started (a grandchild holding its output would keep the reads waiting), and that throws.
 public func runToCompletion(
-    _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
+    _ executable: String,
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    timeout: Duration = .seconds(300)
 ) async throws -> (status: Int32, output: String, errors: String) {
     let output = try makePipe()
     let errors = try makePipe()
     let input = try openForChild("/dev/null", O_RDONLY)
     let process = try Subprocess(
-        executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
-        input: input.fileDescriptor, output: output.write.fileDescriptor, error: errors.write.fileDescriptor, ownGroup: true
+        executable: executable,
+        arguments: arguments,
+        environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+        input: input.fileDescriptor,
+        output: output.write.fileDescriptor,
+        error: errors.write.fileDescriptor,
+        ownGroup: true
     )
     try output.write.close()
     try errors.write.close()
@@ -80,7 +92,9 @@ public func runToCompletion(
     let errorText = String(decoding: errData, as: UTF8.self)
     guard let ended, !timedOut.load(ordering: .relaxed) else {
         process.sendToGroup(SIGKILL)
-        throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout); its errors: \(errorText.suffix(2_000))")
+        throw TestSupportError(
+            "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout); its errors: \(errorText.suffix(2_000))"
+        )
     }
     return (ended.status, String(decoding: outData, as: UTF8.self), errorText)
 }
@@ -89,10 +103,14 @@ public func runToCompletion(
 /// not end within `timeout` (it is killed then). Synchronous, for checks such as `.enabled(if:)`.
 public func exitStatus(of executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) -> Int32? {
     guard let null = try? openForChild("/dev/null", O_RDWR),
-          let process = try? Subprocess(
-              executable: executable, arguments: arguments, environment: ProcessInfo.processInfo.environment,
-              input: null.fileDescriptor, output: null.fileDescriptor, error: null.fileDescriptor
-          )
+        let process = try? Subprocess(
+            executable: executable,
+            arguments: arguments,
+            environment: ProcessInfo.processInfo.environment,
+            input: null.fileDescriptor,
+            output: null.fileDescriptor,
+            error: null.fileDescriptor
+        )
     else { return nil }
     guard let ended = process.waitForEnd(timeout: timeout) else {
         process.send(SIGKILL)

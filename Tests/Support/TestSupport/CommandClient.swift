@@ -16,7 +16,13 @@ public struct CommandClient: Sendable {
     }
 
     /// A command record with its id: a CloudEvents envelope in headers, keyed by the workspace it acts in.
-    public static func record<M: Message>(_ command: M, topic: String, key: String, credential: Credential, id: String = UUID().uuidString.lowercased()) -> (id: String, record: KafkaRecord) {
+    public static func record<M: Message>(
+        _ command: M,
+        topic: String,
+        key: String,
+        credential: Credential,
+        id: String = UUID().uuidString.lowercased()
+    ) -> (id: String, record: KafkaRecord) {
         (id, CommandFactory.record(command, topic: topic, id: id, key: key, credential: credential))
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import Models
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Models
 
 /// Starts the built executables as real processes, each with its own database and HTTP port, on
 /// topics of their own (a fresh prefix), against one broker.
@@ -70,7 +71,11 @@ public struct Deployment: Sendable {
 
     /// Runs the `tenancy` CLI against this deployment.
     public func cli(
-        _ arguments: [String], environment: [String: String] = [:], lifecyclePort: Int? = nil, sharingPort: Int? = nil, deactivationPort: Int? = nil,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        lifecyclePort: Int? = nil,
+        sharingPort: Int? = nil,
+        deactivationPort: Int? = nil,
         notificationsPort: Int? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
         var base = ["TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
@@ -85,8 +90,8 @@ public struct Deployment: Sendable {
 /// GET on 127.0.0.1; nil when nothing answers.
 public func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
     guard let url = URL(string: "http://127.0.0.1:\(port)\(path)"),
-          let (data, response) = try? await URLSession.shared.data(from: url),
-          let http = response as? HTTPURLResponse
+        let (data, response) = try? await URLSession.shared.data(from: url),
+        let http = response as? HTTPURLResponse
     else { return nil }
     return (http.statusCode, String(decoding: data, as: UTF8.self))
 }

@@ -5,7 +5,8 @@ import Models
 public func fixedContext(now: Date = Date(timeIntervalSince1970: 1_800_000_000), commandID: String = "cmd-1") -> DecisionContext {
     let counter = Counter()
     return DecisionContext(
-        now: now, commandID: commandID,
+        now: now,
+        commandID: commandID,
         deriveID: { label in label.filter { $0.isLetter || $0.isNumber } },
         makeSecret: { "secret\(counter.next())" }
     )
@@ -18,5 +19,10 @@ public final class Counter: @unchecked Sendable {
 
     public init() {}
 
-    public func next() -> Int { lock.withLock { value += 1; return value } }
+    public func next() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
 }

@@ -36,7 +36,10 @@ public final class ResultWatcher: Sendable {
     private let stopped = Atomic<Bool>(false)
 
     public init(bootstrapServers: String, topic: String) throws {
-        consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: bootstrapServers)), logger: Logger(label: "bench.results"))
+        consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: bootstrapServers)),
+            logger: Logger(label: "bench.results")
+        )
         let partitions = try consumer.partitionCount(of: topic)
         try consumer.assign(Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), Int64(-2)) }))
     }
@@ -63,8 +66,13 @@ public final class ResultWatcher: Sendable {
                     let accepted = message.value.map { Self.isAccepted($0) } ?? false
                     let keep = !accepted || state.keepValues.contains(id)
                     state.arrivals[id] = Arrival(
-                        at: now, accepted: accepted, value: keep ? message.value : nil, producedAtMilliseconds: message.timestampMilliseconds, copies: 1,
-                        copiesIdentical: true, replays: 0
+                        at: now,
+                        accepted: accepted,
+                        value: keep ? message.value : nil,
+                        producedAtMilliseconds: message.timestampMilliseconds,
+                        copies: 1,
+                        copiesIdentical: true,
+                        replays: 0
                     )
                     state.firstDigests[id] = digest
                     state.firstArrivals.append(id)
@@ -100,7 +108,9 @@ public final class ResultWatcher: Sendable {
                     return found
                 }
             }
-            guard ContinuousClock.now < deadline else { throw TestSupportError("\(remaining.count) of \(ids.count) results did not arrive within \(timeout)") }
+            guard ContinuousClock.now < deadline else {
+                throw TestSupportError("\(remaining.count) of \(ids.count) results did not arrive within \(timeout)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

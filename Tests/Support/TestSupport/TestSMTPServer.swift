@@ -13,14 +13,20 @@ public final class TestSMTPServer: Sendable {
     ///   - port: a fixed port, to start a server again where clients expect it.
     ///   - delay: how long it waits before accepting each message (a slow server).
     public static func start(
-        auth: String? = nil, tls: (certificate: String, key: String)? = nil, port fixed: Int? = nil, directory existing: URL? = nil, delay: Duration = .zero
+        auth: String? = nil,
+        tls: (certificate: String, key: String)? = nil,
+        port fixed: Int? = nil,
+        directory existing: URL? = nil,
+        delay: Duration = .zero
     ) async throws -> TestSMTPServer {
         let port = try fixed ?? FreePort.next()
         let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(port)-\(UUID().uuidString.prefix(8))")
         var arguments = [script, "--port", String(port), "--directory", directory.path]
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
-        if delay > .zero { arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)] }
+        if delay > .zero {
+            arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)]
+        }
         let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? venvPython
         let child = try ChildProcess(executable: python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
         do {

@@ -10,7 +10,10 @@ public final class TopicReader: Sendable {
 
     public init(bootstrapServers: String, topic: String) async throws {
         self.topic = topic
-        consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: bootstrapServers)), logger: Logger(label: "test.reader"))
+        consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(connection: KafkaConnection(bootstrapServers: bootstrapServers)),
+            logger: Logger(label: "test.reader")
+        )
         var partitions: Int32 = 0
         try await Wait.until("topic \(topic) exists", timeout: .seconds(30)) {
             partitions = (try? consumer.partitionCount(of: topic, timeoutMilliseconds: 1_000)) ?? 0
