@@ -48,7 +48,7 @@ public struct ServiceRuntime: Sendable {
         )
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
-        let metrics = PipelineMetrics(factory: metricsFactory)
+        let metrics = PipelineMetrics(factory: metricsFactory, knownTypes: handler.commands.types.union(handler.events.types))
         let processor = BatchProcessor(
             store: store,
             handler: handler,

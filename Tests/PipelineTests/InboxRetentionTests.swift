@@ -36,7 +36,7 @@ struct InboxRetentionTests {
             source: "/t",
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance),
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),
             inboxRetention: 7 * 86_400,
             clock: { now }
         )

@@ -34,7 +34,7 @@ struct ReactionIDTests {
             source: source,
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: [])
         )
         let incoming = Envelope(
             id: "evt-cause",

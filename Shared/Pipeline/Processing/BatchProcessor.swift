@@ -101,7 +101,9 @@ public final class BatchProcessor: Sendable {
         case .undecodable(let error):
             try deadLetter(message, error.rejection, now: now, db: db)
             if message.topic == topics.commands, let id = error.recoveredID {
-                try publish(result: .rejected(id, type: message.header(Envelope.Header.type) ?? "", error.rejection), now: now, db: db)
+                // The sender's type is echoed only when it is a well-formed name (bounded, printable).
+                let type = message.header(Envelope.Header.type).flatMap { MessageType(rawValue: $0).isWellFormed ? $0 : nil }
+                try publish(result: .rejected(id, type: type ?? "", error.rejection), now: now, db: db)
             }
         case .command(let envelope, let fingerprint, let decoded, let unknownField):
             try processCommand(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField, message: message, now: now, db: db)

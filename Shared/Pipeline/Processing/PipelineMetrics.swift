@@ -27,8 +27,14 @@ package final class PipelineMetrics: Sendable {
     package static let durationBuckets: [Duration] = [1, 2.5, 5, 10, 15, 20, 25, 35, 50, 75, 100, 150, 250, 500, 1_000, 2_500, 5_000, 10_000]
         .map { Duration.microseconds(Int64($0 * 1_000)) }
 
-    package init(factory: any MetricsFactory) {
+    /// Labels only these types; any other is counted as ``unknownType``, so that what a sender
+    /// writes in `ce_type` can never make a new series.
+    private let knownTypes: Set<String>
+    package static let unknownType = "unknown"
+
+    package init(factory: any MetricsFactory, knownTypes: Set<MessageType>) {
         self.factory = factory
+        self.knownTypes = Set(knownTypes.map(\.rawValue))
         deadLetters = Counter(label: "tenancy_dead_letters_total", factory: factory)
         duplicates = Counter(label: "tenancy_duplicate_commands_total", factory: factory)
         eventsApplied = Counter(label: "tenancy_events_applied_total", factory: factory)
@@ -43,16 +49,20 @@ package final class PipelineMetrics: Sendable {
     }
 
     package func command(type: String, status: CommandResult.Status, code: ErrorCode?) {
-        var dimensions = [("type", type), ("status", status.rawValue)]
+        var dimensions = [("type", label(type)), ("status", status.rawValue)]
         if let code { dimensions.append(("code", code.rawValue)) }
         Self.cached(commandCounters, dimensions) { Counter(label: "tenancy_commands_total", dimensions: dimensions, factory: factory) }.increment()
     }
 
     /// Time one command spent in its handler (authenticate, decide, apply).
     package func handled(type: String, seconds: Double) {
-        let dimensions = [("type", type)]
+        let dimensions = [("type", label(type))]
         Self.cached(handlerTimers, dimensions) { Timer(label: "tenancy_handler_duration_seconds", dimensions: dimensions, factory: factory) }
             .recordSeconds(seconds)
+    }
+
+    private func label(_ type: String) -> String {
+        knownTypes.contains(type) ? type : Self.unknownType
     }
 
     /// Metric objects are looked up by their label set so each is created once.
