@@ -169,5 +169,11 @@ enum LifecycleMigrations {
                 t.column("triggers_enabled", .boolean).notNull()
             }
         }
+        migrator.registerMigration("lifecycle.v9: key limits") { db in
+            // The longest a key issued in the organization may live, in days.
+            try db.alter(table: "organization") { t in
+                t.add(column: "max_key_lifetime_days", .integer).notNull().defaults(to: 365)
+            }
+        }
     }
 }

@@ -1,5 +1,14 @@
 import Foundation
 
+/// How long API keys may live. Every key issued now expires: no later than the key that issued it,
+/// and no later than its organization's maximum lifetime from its issue.
+public enum KeyLifetime {
+    /// An organization's maximum key lifetime unless an operator sets another.
+    public static let defaultMaximumDays = 365
+    /// The maximum lifetimes an operator may set.
+    public static let allowedMaximumDays = 1...3_650
+}
+
 /// A member issues an API key for themselves in the key's workspace. The new key carries the
 /// requested scopes, which must all be held by the caller's own key (default: all of them).
 public struct IssueAPIKey: Message, Hashable {

@@ -5,15 +5,38 @@ public struct OrganizationCreated: Message, Hashable {
 
     public var organizationID: OrganizationID
     public var name: String
+    /// The longest an API key issued in it may live; nil (events before it was settable):
+    /// ``KeyLifetime/defaultMaximumDays``.
+    public var maxKeyLifetimeDays: Int?
 
-    public init(organizationID: OrganizationID, name: String) {
+    public init(organizationID: OrganizationID, name: String, maxKeyLifetimeDays: Int? = nil) {
         self.organizationID = organizationID
         self.name = name
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
     }
 
     enum CodingKeys: String, CodingKey {
         case organizationID = "organization_id"
         case name
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
+    }
+}
+
+/// The longest an API key issued in the organization from now on may live.
+public struct OrganizationKeyLifetimeChanged: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.OrganizationKeyLifetimeChanged.v1"
+
+    public var organizationID: OrganizationID
+    public var maxKeyLifetimeDays: Int
+
+    public init(organizationID: OrganizationID, maxKeyLifetimeDays: Int) {
+        self.organizationID = organizationID
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id"
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
     }
 }
 
