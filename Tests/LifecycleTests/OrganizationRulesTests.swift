@@ -137,6 +137,14 @@ struct OrganizationRulesTests {
         }
         #expect(try lifetime(nil) == KeyLifetime.defaultMaximumDays && KeyLifetime.defaultMaximumDays == 365)
         #expect(try lifetime(30) == 30)
+        // The first Owner key lives the organization's maximum.
+        let outcome = try OrganizationRules.create(
+            CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example", maxKeyLifetimeDays: 30),
+            by: .operator,
+            state: fresh,
+            context: fixedContext()
+        )
+        #expect(outcome.events(of: APIKeyIssued.self).first?.expiresAt == fixedContext().now + 30 * 86_400)
         for days in [0, -1, 3_651] {
             #expect { try lifetime(days) } throws: { ($0 as! Rejection).field == "max_key_lifetime_days" }
         }

@@ -2,8 +2,9 @@ import Foundation
 import Hashing
 import Models
 
-/// API keys: a member issues keys for themselves with a subset of their own key's scopes, and
-/// revokes their own keys; revoking another member's key needs `workspace.write`.
+/// API keys: a member issues keys for themselves with a subset of their own key's scopes, expiring
+/// no later than their own key and the organization's maximum key lifetime, and revokes their own
+/// keys; revoking another member's key needs `workspace.write`.
 enum KeyRules {
     /// What the revoke rule needs to know about the key; nil when it is not in the caller's workspace.
     struct KeyState: Sendable {
@@ -11,20 +12,25 @@ enum KeyRules {
         var revoked: Bool
     }
 
-    static func issue(_ command: IssueAPIKey, by principal: Principal, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    /// `maxLifetimeDays` is the caller's organization's maximum key lifetime.
+    static func issue(
+        _ command: IssueAPIKey,
+        by principal: Principal,
+        maxLifetimeDays: Int,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         guard case .member(let caller) = principal else {
             throw Rejection(.forbidden, "API keys belong to workspace members; the operator cannot issue them")
         }
         let scopes = try requestedScopes(command.scopes, holding: caller.scopes)
-        if let expiry = command.expiresAt, expiry <= context.now {
-            throw .invalid("expires_at", "must be in the future")
-        }
+        let limit = ExpiryLimit(issuerExpiry: caller.keyExpiresAt, maxLifetimeDays: maxLifetimeDays, now: context.now)
         return newKey(
             in: caller.workspaceID,
             for: caller.userID,
             scopes: scopes,
             issuerRole: caller.role,
-            expiresAt: command.expiresAt,
+            expiresAt: try limit.expiry(requested: command.expiresAt),
+            issuedBy: caller.clientID,
             context: context
         )
     }
@@ -34,6 +40,8 @@ enum KeyRules {
         var workspaceActive: Bool
         /// The user's role there; nil when not a member.
         var role: Role?
+        /// The workspace's organization's maximum key lifetime.
+        var maxKeyLifetimeDays = KeyLifetime.defaultMaximumDays
     }
 
     static func issueOwnerKey(
@@ -54,7 +62,16 @@ enum KeyRules {
                 field: "user_id"
             )
         }
-        return newKey(in: command.workspaceID, for: command.userID, scopes: Scope.all.sorted(), issuerRole: .owner, expiresAt: nil, context: context)
+        let limit = ExpiryLimit(issuerExpiry: nil, maxLifetimeDays: target.maxKeyLifetimeDays, now: context.now)
+        return newKey(
+            in: command.workspaceID,
+            for: command.userID,
+            scopes: Scope.all.sorted(),
+            issuerRole: .owner,
+            expiresAt: limit.latest,
+            issuedBy: nil,
+            context: context
+        )
     }
 
     private static func newKey(
@@ -62,7 +79,8 @@ enum KeyRules {
         for user: UserID,
         scopes: [Scope],
         issuerRole: Role,
-        expiresAt: Date?,
+        expiresAt: Date,
+        issuedBy: ClientID?,
         context: DecisionContext
     ) -> CommandOutcome {
         let secret = context.newSecret()
@@ -73,7 +91,8 @@ enum KeyRules {
             scopes: scopes,
             secretHash: Secret.hash(secret),
             issuerRole: issuerRole,
-            expiresAt: expiresAt
+            expiresAt: expiresAt,
+            issuedBy: issuedBy
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: workspace.rawValue)],
@@ -118,22 +137,63 @@ enum KeyRules {
     }
 }
 
-/// A new member's first API key, with all the scopes of their role: its event (with the secret's
-/// hash) and the secret to show once.
+/// How long a key issued now may live: until the key that issues it expires, and at most the
+/// organization's maximum key lifetime; the sooner of the two.
+struct ExpiryLimit {
+    /// The issuing key's expiry; nil for a key without one, and for the operator or an invitation.
+    var issuerExpiry: Date?
+    var maxLifetimeDays: Int
+    var now: Date
+
+    var latest: Date {
+        let organizationLimit = now.addingTimeInterval(Double(maxLifetimeDays) * 86_400)
+        return issuerExpiry.map { min($0, organizationLimit) } ?? organizationLimit
+    }
+
+    /// The requested expiry when it is within the limit; the latest allowed when none is requested.
+    func expiry(requested: Date?) throws(Rejection) -> Date {
+        guard let requested else { return latest }
+        guard requested > now else { throw .invalid("expires_at", "must be in the future") }
+        guard requested <= latest else {
+            let reason =
+                if let issuerExpiry, issuerExpiry <= latest {
+                    "a key cannot outlive the key that issues it, which expires at \(Timestamp.format(issuerExpiry))"
+                } else {
+                    "keys of this organization live at most \(maxLifetimeDays) days, so until \(Timestamp.format(latest))"
+                }
+            throw Rejection(.forbidden, reason + "; ask for an earlier expires_at or leave it out", field: "expires_at")
+        }
+        return requested
+    }
+}
+
+/// A first API key with all the scopes of a role (a new member's, or a new workspace's Owner's, with
+/// those of the caller's key that the role grants): its event (with the secret's hash) and the
+/// secret to show once.
 struct KeyIssue {
     var event: APIKeyIssued
     var secret: String
 
-    static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
+    /// `scopes`, when given, are narrowed to the role's; `issuedBy` is the key that asked for it.
+    static func make(
+        workspaceID: WorkspaceID,
+        userID: UserID,
+        role: Role,
+        scopes: Set<Scope>? = nil,
+        expiresAt: Date? = nil,
+        issuedBy: ClientID? = nil,
+        context: DecisionContext
+    ) -> KeyIssue {
         let secret = context.newSecret()
         let event = APIKeyIssued(
             clientID: context.newID("key.\(workspaceID)"),
             workspaceID: workspaceID,
             userID: userID,
-            scopes: role.scopes.sorted(),
+            scopes: (scopes ?? role.scopes).intersection(role.scopes).sorted(),
             secretHash: Secret.hash(secret),
             issuerRole: role,
-            expiresAt: nil
+            expiresAt: expiresAt,
+            issuedBy: issuedBy
         )
         return KeyIssue(event: event, secret: secret)
     }

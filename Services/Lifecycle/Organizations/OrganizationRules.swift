@@ -34,7 +34,8 @@ enum OrganizationRules {
         let organizationID: OrganizationID = context.newID("organization")
         let workspaceID: WorkspaceID = context.newID("workspace")
         let ownerID = state.existingOwner ?? context.newID("user")
-        let key = KeyIssue.make(workspaceID: workspaceID, userID: ownerID, role: .owner, context: context)
+        let limit = ExpiryLimit(issuerExpiry: nil, maxLifetimeDays: maxKeyLifetimeDays, now: context.now)
+        let key = KeyIssue.make(workspaceID: workspaceID, userID: ownerID, role: .owner, expiresAt: limit.latest, context: context)
         return CommandOutcome(
             events: [
                 DomainEvent(

@@ -174,6 +174,11 @@ enum LifecycleMigrations {
             try db.alter(table: "organization") { t in
                 t.add(column: "max_key_lifetime_days", .integer).notNull().defaults(to: 365)
             }
+            // The key that issued a key; nil for keys issued before.
+            try db.alter(table: "api_key") { t in
+                t.add(column: "issued_by", .text)
+            }
+            try db.create(index: "api_key_by_issuer", on: "api_key", columns: ["issued_by"])
         }
     }
 }

@@ -10,11 +10,14 @@ public enum KeyLifetime {
 }
 
 /// A member issues an API key for themselves in the key's workspace. The new key carries the
-/// requested scopes, which must all be held by the caller's own key (default: all of them).
+/// requested scopes, which must all be held by the caller's own key (default: all of them), and
+/// expires no later than the caller's key and the organization's maximum key lifetime.
 public struct IssueAPIKey: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.IssueAPIKey.v1"
 
     public var scopes: [Scope]?
+    /// Default: when the caller's key expires or the organization's maximum lifetime from now,
+    /// whichever is sooner.
     public var expiresAt: Date?
 
     public init(scopes: [Scope]? = nil, expiresAt: Date? = nil) {
@@ -44,7 +47,8 @@ public struct RevokeAPIKey: Message, Hashable {
 }
 
 /// The operator issues a key with all Owner scopes to an Owner of a workspace: the way back in after
-/// a reactivation, which leaves every old key revoked, or when an Owner has lost every key.
+/// a reactivation, which leaves every old key revoked, or when an Owner has lost every key. It
+/// expires after the organization's maximum key lifetime.
 public struct IssueOwnerKey: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.IssueOwnerKey.v1"
 

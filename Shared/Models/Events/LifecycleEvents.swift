@@ -119,9 +119,20 @@ public struct APIKeyIssued: Message, Hashable {
     /// The role its user held when it was issued.
     public var issuerRole: Role
     public var expiresAt: Date?
+    /// The key that issued it (with `IssueAPIKey` or `CreateWorkspace`); nil for a key issued by the
+    /// operator or an invitation.
+    public var issuedBy: ClientID?
 
-    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, scopes: [Scope], secretHash: String, issuerRole: Role, expiresAt: Date?)
-    {
+    public init(
+        clientID: ClientID,
+        workspaceID: WorkspaceID,
+        userID: UserID,
+        scopes: [Scope],
+        secretHash: String,
+        issuerRole: Role,
+        expiresAt: Date?,
+        issuedBy: ClientID? = nil
+    ) {
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.userID = userID
@@ -129,6 +140,7 @@ public struct APIKeyIssued: Message, Hashable {
         self.secretHash = secretHash
         self.issuerRole = issuerRole
         self.expiresAt = expiresAt
+        self.issuedBy = issuedBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -139,6 +151,7 @@ public struct APIKeyIssued: Message, Hashable {
         case secretHash = "secret_hash"
         case issuerRole = "issuer_role"
         case expiresAt = "expires_at"
+        case issuedBy = "issued_by"
     }
 }
 
