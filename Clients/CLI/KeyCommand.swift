@@ -35,8 +35,11 @@ struct KeyCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke an API key of your workspace.",
-            discussion: "Example: tenancy key revoke key_0123abcd"
+            abstract: "Revoke an API key of your workspace, and every key it issued, down the chain.",
+            discussion: """
+                The keys it issued with `key issue` or `workspace create`, in any workspace, and those they issued, are
+                revoked with it. Example: tenancy key revoke key_0123abcd
+                """
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Client id of the key (key_...).") var clientID: String

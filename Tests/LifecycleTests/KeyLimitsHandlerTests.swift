@@ -7,8 +7,8 @@ import Testing
 @testable import Lifecycle
 
 /// The limits on what a key issues, through the handler over SQLite: the organization's maximum key
-/// lifetime as stored and shown, and the caps that the authenticated key's own expiry and scopes put
-/// on the keys it issues.
+/// lifetime as stored and shown, the caps that the authenticated key's own expiry and scopes put on
+/// the keys it issues, and revocation down the chain of keys a key issued.
 extension LifecycleHandlerTests {
     @Test func theOrganizationsMaximumKeyLifetimeIsStoredAndShown() throws {
         let (organization, _) = try bootstrap()
@@ -72,5 +72,36 @@ extension LifecycleHandlerTests {
         #expect(try stored(try run(owner, as: .operator(token: "op-token"))).expiresAt == now + 7 * 86_400)
         // Keys already issued keep their expiry.
         #expect(try stored(created).expiresAt == now + 365 * 86_400)
+    }
+
+    @Test func revokingAKeyRevokesEveryKeyDownItsChainInAnyWorkspace() throws {
+        let (organization, ownerKey) = try bootstrap()
+        _ = try run(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
+            as: .operator(token: "op-token")
+        )
+        let parent = try run(IssueAPIKey(), as: ownerKey)
+        let child = try run(IssueAPIKey(), as: credential(parent))
+        let grandchild = try run(IssueAPIKey(), as: credential(child))
+        let lab = try run(CreateWorkspace(name: "Lab"), as: credential(parent))
+        let sibling = try run(IssueAPIKey(), as: ownerKey)
+        // A key revoked without its own keys (as a removed member's are) does not stop the walk.
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE client_id = ?", arguments: [now, child.created["client_id"]!])
+        }
+
+        let revoked = try run(RevokeAPIKey(clientID: ClientID(rawValue: parent.created["client_id"]!)), as: ownerKey)
+        #expect(
+            Set(revoked.events(of: APIKeyRevoked.self).map(\.clientID.rawValue))
+                == [parent.created["client_id"]!, grandchild.created["client_id"]!, lab.created["client_id"]!]
+        )
+        for key in [parent, child, grandchild, lab] {
+            #expect(try stored(key).revokedAt != nil)
+            #expect { try run(IssueAPIKey(), as: credential(key)) } throws: { ($0 as! Rejection).message.contains("revoked") }
+        }
+        // The issuer's own key and keys it did not issue keep working.
+        for key in [ownerKey, credential(sibling)] {
+            #expect(try run(IssueAPIKey(scopes: [.workspaceRead]), as: key).created["client_id"] != nil)
+        }
     }
 }

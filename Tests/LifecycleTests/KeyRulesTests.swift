@@ -115,6 +115,32 @@ struct KeyRulesTests {
         )
     }
 
+    @Test func revokingAKeyRevokesTheKeysItIssuedWhereverTheyAre() throws {
+        let issued = [
+            KeyRules.IssuedKey(
+                clientID: ClientID(rawValue: "key_child"),
+                workspaceID: WorkspaceID(rawValue: "ws_home"),
+                userID: UserID(rawValue: "usr_owner")
+            ),
+            KeyRules.IssuedKey(
+                clientID: ClientID(rawValue: "key_lab"),
+                workspaceID: WorkspaceID(rawValue: "ws_lab"),
+                userID: UserID(rawValue: "usr_owner")
+            ),
+        ]
+        let outcome = try KeyRules.revoke(
+            RevokeAPIKey(clientID: ClientID(rawValue: "key_parent")),
+            by: owner(),
+            key: .init(userID: UserID(rawValue: "usr_owner"), revoked: false, issued: issued)
+        )
+        let revoked = outcome.events(of: APIKeyRevoked.self)
+        #expect(revoked.map(\.clientID.rawValue) == ["key_parent", "key_child", "key_lab"])
+        #expect(revoked.map(\.revokedWith?.rawValue) == [nil, "key_parent", "key_parent"])
+        #expect(revoked.allSatisfy { $0.revokedBy == UserID(rawValue: "usr_owner") })
+        // Each event is keyed by its key's own workspace, where replicas keep it.
+        #expect(outcome.events.map(\.subject) == ["ws_home", "ws_home", "ws_lab"])
+    }
+
     @Test func othersKeysNeedWorkspaceWrite() throws {
         let other = KeyRules.KeyState(userID: UserID(rawValue: "usr_other"), revoked: false)
         #expect { try KeyRules.revoke(RevokeAPIKey(clientID: ClientID(rawValue: "key_x")), by: owner(role: .operator), key: other) } throws: {

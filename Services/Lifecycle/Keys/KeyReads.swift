@@ -11,7 +11,7 @@ struct KeyView: Codable {
     var createdAt: Date
     var expiresAt: Date?
     var revokedAt: Date?
-    /// The key that issued it; nil when the operator or an invitation did.
+    /// The key that issued it, whose revocation revokes it too; nil when the operator or an invitation did.
     var issuedBy: String?
 
     init(_ record: APIKeyRecord) {

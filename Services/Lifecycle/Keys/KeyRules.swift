@@ -4,12 +4,22 @@ import Models
 
 /// API keys: a member issues keys for themselves with a subset of their own key's scopes, expiring
 /// no later than their own key and the organization's maximum key lifetime, and revokes their own
-/// keys; revoking another member's key needs `workspace.write`.
+/// keys; revoking another member's key needs `workspace.write`. Revoking a key revokes the keys it
+/// issued, down the whole chain.
 enum KeyRules {
     /// What the revoke rule needs to know about the key; nil when it is not in the caller's workspace.
     struct KeyState: Sendable {
         var userID: UserID
         var revoked: Bool
+        /// The keys not yet revoked that it issued, and that those issued, in any workspace.
+        var issued: [IssuedKey] = []
+    }
+
+    /// A key issued, directly or down a chain, by the key being revoked.
+    struct IssuedKey: Sendable, Hashable {
+        var clientID: ClientID
+        var workspaceID: WorkspaceID
+        var userID: UserID
     }
 
     /// `maxLifetimeDays` is the caller's organization's maximum key lifetime.
@@ -115,7 +125,17 @@ enum KeyRules {
             throw Rejection(.alreadyRevoked, "API key '\(command.clientID)' is already revoked", field: "client_id")
         }
         let event = APIKeyRevoked(clientID: command.clientID, workspaceID: caller.workspaceID, userID: key.userID, revokedBy: caller.userID)
-        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
+        // One event per key, so that every replica revokes each from the event it already applies.
+        let issued = key.issued.map {
+            APIKeyRevoked(
+                clientID: $0.clientID,
+                workspaceID: $0.workspaceID,
+                userID: $0.userID,
+                revokedBy: caller.userID,
+                revokedWith: command.clientID
+            )
+        }
+        return CommandOutcome(events: ([event] + issued).map { DomainEvent($0, subject: $0.workspaceID.rawValue) })
     }
 
     /// The requested scopes, known and held by the caller; all of the caller's when none are named.

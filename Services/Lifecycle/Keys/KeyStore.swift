@@ -75,7 +75,27 @@ enum KeyStore {
         guard case .member(let caller) = principal, clientID.isWellFormed,
             let record = try APIKeyRecord.fetchOne(db, key: clientID.rawValue), record.workspaceID == caller.workspaceID
         else { return nil }
-        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil)
+        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil, issued: try issuedKeys(by: clientID, db: db))
+    }
+
+    /// The keys not yet revoked that `clientID` issued, and that those issued, in any workspace. The
+    /// walk passes through revoked keys, whose own keys may still be live.
+    static func issuedKeys(by clientID: ClientID, db: Database) throws -> [KeyRules.IssuedKey] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    WITH RECURSIVE issued(client_id) AS (
+                        SELECT client_id FROM api_key WHERE issued_by = ?
+                        UNION
+                        SELECT api_key.client_id FROM api_key JOIN issued ON api_key.issued_by = issued.client_id
+                    )
+                    SELECT api_key.client_id, api_key.workspace_id, api_key.user_id FROM api_key JOIN issued USING (client_id)
+                    WHERE api_key.revoked_at IS NULL ORDER BY api_key.client_id
+                    """
+            ),
+            arguments: [clientID.rawValue]
+        )
+        .map { KeyRules.IssuedKey(clientID: $0["client_id"], workspaceID: $0["workspace_id"], userID: $0["user_id"]) }
     }
 
     static func ownerKeyTarget(_ command: IssueOwnerKey, db: Database) throws -> KeyRules.OwnerKeyTarget? {

@@ -174,7 +174,7 @@ enum LifecycleMigrations {
             try db.alter(table: "organization") { t in
                 t.add(column: "max_key_lifetime_days", .integer).notNull().defaults(to: 365)
             }
-            // The key that issued a key; nil for keys issued before.
+            // The key that issued a key, whose revocation revokes it; nil for keys issued before.
             try db.alter(table: "api_key") { t in
                 t.add(column: "issued_by", .text)
             }

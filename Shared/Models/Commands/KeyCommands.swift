@@ -31,7 +31,8 @@ public struct IssueAPIKey: Message, Hashable {
     }
 }
 
-/// Revokes a key of the caller's workspace: one's own, or anyone's with `workspace.write`.
+/// Revokes a key of the caller's workspace: one's own, or anyone's with `workspace.write`. The keys
+/// it issued, and the keys those issued, are revoked with it.
 public struct RevokeAPIKey: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.RevokeAPIKey.v1"
 

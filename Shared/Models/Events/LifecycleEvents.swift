@@ -119,8 +119,8 @@ public struct APIKeyIssued: Message, Hashable {
     /// The role its user held when it was issued.
     public var issuerRole: Role
     public var expiresAt: Date?
-    /// The key that issued it (with `IssueAPIKey` or `CreateWorkspace`); nil for a key issued by the
-    /// operator or an invitation.
+    /// The key that issued it (with `IssueAPIKey` or `CreateWorkspace`), whose revocation revokes it
+    /// too; nil for a key issued by the operator or an invitation.
     public var issuedBy: ClientID?
 
     public init(
@@ -164,12 +164,15 @@ public struct APIKeyRevoked: Message, Hashable {
     public var userID: UserID
     /// Who revoked it; nil when it was revoked as a consequence (member removed).
     public var revokedBy: UserID?
+    /// Set when it went with the revocation of a key up its issuing chain: that key's client id.
+    public var revokedWith: ClientID?
 
-    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, revokedBy: UserID?) {
+    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, revokedBy: UserID?, revokedWith: ClientID? = nil) {
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.userID = userID
         self.revokedBy = revokedBy
+        self.revokedWith = revokedWith
     }
 
     enum CodingKeys: String, CodingKey {
@@ -177,5 +180,6 @@ public struct APIKeyRevoked: Message, Hashable {
         case workspaceID = "workspace_id"
         case userID = "user_id"
         case revokedBy = "revoked_by"
+        case revokedWith = "revoked_with"
     }
 }
