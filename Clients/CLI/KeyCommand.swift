@@ -12,11 +12,16 @@ struct KeyCommand: AsyncParsableCommand {
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a new API key for yourself; its secret is shown once.",
-            discussion: "Example: tenancy key issue --scope workspace.read --scope workflows.write --expires-in-days 30"
+            discussion: """
+                The new key carries only scopes your key holds and expires no later than your key and the organization's
+                maximum key lifetime (`tenancy org show`); asking for more is refused (forbidden). `tenancy key list WS`
+                shows its expiry. Example: tenancy key issue --scope workspace.read --scope workflows.write --expires-in-days 30
+                """
         )
         @OptionGroup var options: ClientOptions
         @Option(name: .customLong("scope"), help: "Scope to grant, repeatable. Default: all of your key's scopes.") var scopes: [String] = []
-        @Option(help: "Days until the key expires. Default: never.") var expiresInDays: Int?
+        @Option(help: "Days until the key expires. Default: when your key expires or the organization's maximum lifetime, whichever is sooner.")
+        var expiresInDays: Int?
 
         func run() async throws {
             let expiry = try expiresInDays.map { days in
@@ -30,8 +35,11 @@ struct KeyCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke an API key of your workspace.",
-            discussion: "Example: tenancy key revoke key_0123abcd"
+            abstract: "Revoke an API key of your workspace, and every key it issued, down the chain.",
+            discussion: """
+                The keys it issued with `key issue` or `workspace create`, in any workspace, and those they issued, are
+                revoked with it. Example: tenancy key revoke key_0123abcd
+                """
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Client id of the key (key_...).") var clientID: String
@@ -54,8 +62,8 @@ struct KeyCommand: AsyncParsableCommand {
     struct IssueOwner: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "issue-owner",
-            abstract: "Operator: issue a key with all Owner scopes to an Owner of a workspace (e.g. after a reactivation).",
-            discussion: "Example: tenancy key issue-owner ws_... usr_... --as-operator"
+            abstract: "Operator: issue a key with all Owner scopes, for the organization's maximum key lifetime, to an Owner of a workspace.",
+            discussion: "The way back in after a reactivation. Example: tenancy key issue-owner ws_... usr_... --as-operator"
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String

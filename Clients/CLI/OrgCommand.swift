@@ -6,7 +6,7 @@ struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Organizations (operator).",
-        subcommands: [Create.self, Features.self, Show.self]
+        subcommands: [Create.self, Features.self, KeyLifetimeCommand.self, Show.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -18,9 +18,11 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Organization name, unique.") var name: String
         @Option(help: "Email of the first Owner.") var ownerEmail: String
         @Option(help: "Name of the first workspace. Default: the organization's name.") var workspaceName: String?
+        @Option(help: "Longest an API key of the organization may live, in days. Default: \(KeyLifetime.defaultMaximumDays).")
+        var maxKeyLifetimeDays: Int?
 
         func run() async throws {
-            let command = CreateOrganization(name: name, ownerEmail: ownerEmail, workspaceName: workspaceName)
+            let command = CreateOrganization(name: name, ownerEmail: ownerEmail, workspaceName: workspaceName, maxKeyLifetimeDays: maxKeyLifetimeDays)
             try await sendAndReport(command, topic: \.lifecycleCommands, key: name, options: options)
         }
     }
@@ -47,8 +49,27 @@ struct OrgCommand: AsyncParsableCommand {
         }
     }
 
+    struct KeyLifetimeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key-lifetime",
+            abstract: "Set the longest an API key issued in the organization from now on may live.",
+            discussion: """
+                Keys already issued keep their expiry. A key without a requested expiry gets this lifetime, or its
+                issuer's expiry if that is sooner. Example: tenancy org key-lifetime org_123 --days 90 --as-operator
+                """
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Organization id (org_...).") var organizationID: String
+        @Option(help: "Days, from \(KeyLifetime.allowedMaximumDays.lowerBound) to \(KeyLifetime.allowedMaximumDays.upperBound).") var days: Int
+
+        func run() async throws {
+            let command = SetOrganizationKeyLifetime(organizationID: OrganizationID(rawValue: organizationID), maxKeyLifetimeDays: days)
+            try await sendAndReport(command, topic: \.lifecycleCommands, key: organizationID, options: options)
+        }
+    }
+
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an organization: features and workspaces.")
+        static let configuration = CommandConfiguration(abstract: "Show an organization: features, maximum key lifetime and workspaces.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Organization id (org_...).") var organizationID: String
 

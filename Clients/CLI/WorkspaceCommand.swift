@@ -12,8 +12,11 @@ struct WorkspaceCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a workspace; you become its Owner and get a new API key for it.",
-            discussion:
-                "Needs an Owner key with organizations.write and the org's workspace_creation feature. Example: tenancy workspace create --name Staging"
+            discussion: """
+                Needs an Owner key with organizations.write and the org's workspace_creation feature. The new key has your
+                key's scopes and expires with it (or after the organization's maximum key lifetime, if sooner).
+                Example: tenancy workspace create --name Staging
+                """
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "Name, unique in the organization. Default: the first free 'Workspace N'.") var name: String?

@@ -24,7 +24,7 @@ public enum MessageCatalogue {
     }
 
     public static let lifecycleCommands: [any Message.Type] = [
-        CreateOrganization.self, SetOrganizationFeatures.self, CreateWorkspace.self,
+        CreateOrganization.self, SetOrganizationFeatures.self, SetOrganizationKeyLifetime.self, CreateWorkspace.self,
         IssueAPIKey.self, RevokeAPIKey.self, IssueOwnerKey.self,
         InviteUser.self, BulkInviteUsers.self, AcceptInvitation.self, RevokeInvitation.self, ChangeMemberRole.self, RemoveMember.self,
         ConfigureSSO.self, CopySSOConfig.self, CreateClaimMapping.self, DeleteClaimMapping.self,
@@ -42,7 +42,7 @@ public enum MessageCatalogue {
     public static let deactivationCommands: [any Message.Type] = [DeactivateWorkspace.self, ReactivateWorkspace.self]
 
     public static let lifecycleEvents: [any Message.Type] = [
-        OrganizationCreated.self, OrganizationFeaturesChanged.self, WorkspaceCreated.self,
+        OrganizationCreated.self, OrganizationFeaturesChanged.self, OrganizationKeyLifetimeChanged.self, WorkspaceCreated.self,
         MemberAdded.self, MemberRoleChanged.self, MemberRemoved.self, APIKeyIssued.self, APIKeyRevoked.self,
         InvitationSent.self, InvitationAccepted.self, InvitationRevoked.self,
         SSOConfigured.self, ClaimMappingCreated.self, ClaimMappingDeleted.self,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who sent a command, as established from its credential against the service's own data.
 public enum Principal: Sendable, Hashable {
     /// The support operator, holding the credential from configuration.
@@ -6,8 +8,9 @@ public enum Principal: Sendable, Hashable {
     case member(Caller)
 }
 
-/// A member acting through an API key: their current role in the key's workspace and the key's
-/// effective scopes (those of the key that the role still grants).
+/// A member acting through an API key: their current role in the key's workspace, the key's
+/// effective scopes (those of the key that the role still grants) and its expiry, which caps the
+/// keys it issues.
 public struct Caller: Sendable, Hashable {
     public var userID: UserID
     public var clientID: ClientID
@@ -15,14 +18,25 @@ public struct Caller: Sendable, Hashable {
     public var organizationID: OrganizationID
     public var role: Role
     public var scopes: Set<Scope>
+    /// When the key expires; nil for a key issued without an expiry.
+    public var keyExpiresAt: Date?
 
-    public init(userID: UserID, clientID: ClientID, workspaceID: WorkspaceID, organizationID: OrganizationID, role: Role, scopes: Set<Scope>) {
+    public init(
+        userID: UserID,
+        clientID: ClientID,
+        workspaceID: WorkspaceID,
+        organizationID: OrganizationID,
+        role: Role,
+        scopes: Set<Scope>,
+        keyExpiresAt: Date? = nil
+    ) {
         self.userID = userID
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.organizationID = organizationID
         self.role = role
         self.scopes = scopes
+        self.keyExpiresAt = keyExpiresAt
     }
 }
 

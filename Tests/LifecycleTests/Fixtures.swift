@@ -4,7 +4,7 @@ import Pipeline
 
 @testable import Lifecycle
 
-func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner) -> Principal {
+func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner, keyExpiresAt: Date? = nil) -> Principal {
     .member(
         Caller(
             userID: UserID(rawValue: "usr_owner"),
@@ -12,7 +12,8 @@ func owner(scopes: Set<Scope> = Role.owner.scopes, role: Role = .owner) -> Princ
             workspaceID: WorkspaceID(rawValue: "ws_home"),
             organizationID: OrganizationID(rawValue: "org_acme"),
             role: role,
-            scopes: scopes.intersection(role.scopes)
+            scopes: scopes.intersection(role.scopes),
+            keyExpiresAt: keyExpiresAt
         )
     )
 }

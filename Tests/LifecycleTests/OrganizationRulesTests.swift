@@ -128,4 +128,43 @@ struct OrganizationRulesTests {
             )
         } throws: { ($0 as! Rejection).field == "organization_id" }
     }
+
+    @Test func anOrganizationHasAMaximumKeyLifetimeDefaultOrChosen() throws {
+        func lifetime(_ days: Int?) throws -> Int? {
+            let command = CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example", maxKeyLifetimeDays: days)
+            let outcome = try OrganizationRules.create(command, by: .operator, state: fresh, context: fixedContext())
+            return outcome.events(of: OrganizationCreated.self).first?.maxKeyLifetimeDays
+        }
+        #expect(try lifetime(nil) == KeyLifetime.defaultMaximumDays && KeyLifetime.defaultMaximumDays == 365)
+        #expect(try lifetime(30) == 30)
+        // The first Owner key lives the organization's maximum.
+        let outcome = try OrganizationRules.create(
+            CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example", maxKeyLifetimeDays: 30),
+            by: .operator,
+            state: fresh,
+            context: fixedContext()
+        )
+        #expect(outcome.events(of: APIKeyIssued.self).first?.expiresAt == fixedContext().now + 30 * 86_400)
+        for days in [0, -1, 3_651] {
+            #expect { try lifetime(days) } throws: { ($0 as! Rejection).field == "max_key_lifetime_days" }
+        }
+    }
+
+    @Test func theOperatorSetsTheMaximumKeyLifetime() throws {
+        let id = OrganizationID(rawValue: "org_acme")
+        let state = OrganizationState(enabledFeatures: [])
+        let outcome = try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator, state: state)
+        #expect(
+            outcome.events(of: OrganizationKeyLifetimeChanged.self) == [OrganizationKeyLifetimeChanged(organizationID: id, maxKeyLifetimeDays: 90)]
+        )
+        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: owner(), state: state) } throws: {
+            ($0 as! Rejection).code == .forbidden
+        }
+        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator, state: nil) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
+        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 0), by: .operator, state: state) } throws: {
+            ($0 as! Rejection).field == "max_key_lifetime_days"
+        }
+    }
 }

@@ -89,4 +89,19 @@ struct WorkspaceRulesTests {
             ($0 as! Rejection).code == .forbidden
         }
     }
+
+    @Test func aNarrowKeyCreatesAWorkspaceAndGetsANarrowKey() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let narrow = owner(scopes: [.organizationsWrite, .workspaceRead], keyExpiresAt: now + 86_400)
+        let outcome = try WorkspaceRules.create(CreateWorkspace(name: "Lab"), by: narrow, state: enabled, context: fixedContext(now: now))
+        let key = try #require(outcome.events(of: APIKeyIssued.self).first)
+        #expect(key.scopes == [.organizationsWrite, .workspaceRead] && key.expiresAt == now + 86_400)
+        #expect(key.issuedBy == ClientID(rawValue: "key_owner") && key.issuerRole == .owner)
+        // A full key without an expiry gets every Owner scope, for the organization's maximum lifetime.
+        var brief = enabled
+        brief.organization.maxKeyLifetimeDays = 30
+        let full = try WorkspaceRules.create(CreateWorkspace(name: "Lab"), by: owner(), state: brief, context: fixedContext(now: now))
+        let fullKey = try #require(full.events(of: APIKeyIssued.self).first)
+        #expect(Set(fullKey.scopes) == Role.owner.scopes && fullKey.expiresAt == now + 30 * 86_400)
+    }
 }

@@ -4,7 +4,12 @@ import Models
 enum KeyCommands {
     static let table = LifecycleCommandTable()
         .authenticated(IssueAPIKey.self) { command, request in
-            try KeyRules.issue(command, by: request.principal, context: request.context)
+            try KeyRules.issue(
+                command,
+                by: request.principal,
+                maxLifetimeDays: KeyStore.maxKeyLifetimeDays(for: request.principal, db: request.db),
+                context: request.context
+            )
         }
         .authenticated(IssueOwnerKey.self) { command, request in
             try KeyRules.issueOwnerKey(

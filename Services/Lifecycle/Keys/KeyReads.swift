@@ -11,6 +11,8 @@ struct KeyView: Codable {
     var createdAt: Date
     var expiresAt: Date?
     var revokedAt: Date?
+    /// The key that issued it, whose revocation revokes it too; nil when the operator or an invitation did.
+    var issuedBy: String?
 
     init(_ record: APIKeyRecord) {
         clientID = record.clientID.rawValue
@@ -20,6 +22,7 @@ struct KeyView: Codable {
         createdAt = record.createdAt
         expiresAt = record.expiresAt
         revokedAt = record.revokedAt
+        issuedBy = record.issuedBy?.rawValue
     }
 
     enum CodingKeys: String, CodingKey {
@@ -30,6 +33,7 @@ struct KeyView: Codable {
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
+        case issuedBy = "issued_by"
     }
 }
 

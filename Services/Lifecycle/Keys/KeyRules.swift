@@ -2,29 +2,45 @@ import Foundation
 import Hashing
 import Models
 
-/// API keys: a member issues keys for themselves with a subset of their own key's scopes, and
-/// revokes their own keys; revoking another member's key needs `workspace.write`.
+/// API keys: a member issues keys for themselves with a subset of their own key's scopes, expiring
+/// no later than their own key and the organization's maximum key lifetime, and revokes their own
+/// keys; revoking another member's key needs `workspace.write`. Revoking a key revokes the keys it
+/// issued, down the whole chain.
 enum KeyRules {
     /// What the revoke rule needs to know about the key; nil when it is not in the caller's workspace.
     struct KeyState: Sendable {
         var userID: UserID
         var revoked: Bool
+        /// The keys not yet revoked that it issued, and that those issued, in any workspace.
+        var issued: [IssuedKey] = []
     }
 
-    static func issue(_ command: IssueAPIKey, by principal: Principal, context: DecisionContext) throws(Rejection) -> CommandOutcome {
+    /// A key issued, directly or down a chain, by the key being revoked.
+    struct IssuedKey: Sendable, Hashable {
+        var clientID: ClientID
+        var workspaceID: WorkspaceID
+        var userID: UserID
+    }
+
+    /// `maxLifetimeDays` is the caller's organization's maximum key lifetime.
+    static func issue(
+        _ command: IssueAPIKey,
+        by principal: Principal,
+        maxLifetimeDays: Int,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         guard case .member(let caller) = principal else {
             throw Rejection(.forbidden, "API keys belong to workspace members; the operator cannot issue them")
         }
         let scopes = try requestedScopes(command.scopes, holding: caller.scopes)
-        if let expiry = command.expiresAt, expiry <= context.now {
-            throw .invalid("expires_at", "must be in the future")
-        }
+        let limit = ExpiryLimit(issuerExpiry: caller.keyExpiresAt, maxLifetimeDays: maxLifetimeDays, now: context.now)
         return newKey(
             in: caller.workspaceID,
             for: caller.userID,
             scopes: scopes,
             issuerRole: caller.role,
-            expiresAt: command.expiresAt,
+            expiresAt: try limit.expiry(requested: command.expiresAt),
+            issuedBy: caller.clientID,
             context: context
         )
     }
@@ -34,6 +50,8 @@ enum KeyRules {
         var workspaceActive: Bool
         /// The user's role there; nil when not a member.
         var role: Role?
+        /// The workspace's organization's maximum key lifetime.
+        var maxKeyLifetimeDays = KeyLifetime.defaultMaximumDays
     }
 
     static func issueOwnerKey(
@@ -54,7 +72,16 @@ enum KeyRules {
                 field: "user_id"
             )
         }
-        return newKey(in: command.workspaceID, for: command.userID, scopes: Scope.all.sorted(), issuerRole: .owner, expiresAt: nil, context: context)
+        let limit = ExpiryLimit(issuerExpiry: nil, maxLifetimeDays: target.maxKeyLifetimeDays, now: context.now)
+        return newKey(
+            in: command.workspaceID,
+            for: command.userID,
+            scopes: Scope.all.sorted(),
+            issuerRole: .owner,
+            expiresAt: limit.latest,
+            issuedBy: nil,
+            context: context
+        )
     }
 
     private static func newKey(
@@ -62,7 +89,8 @@ enum KeyRules {
         for user: UserID,
         scopes: [Scope],
         issuerRole: Role,
-        expiresAt: Date?,
+        expiresAt: Date,
+        issuedBy: ClientID?,
         context: DecisionContext
     ) -> CommandOutcome {
         let secret = context.newSecret()
@@ -73,7 +101,8 @@ enum KeyRules {
             scopes: scopes,
             secretHash: Secret.hash(secret),
             issuerRole: issuerRole,
-            expiresAt: expiresAt
+            expiresAt: expiresAt,
+            issuedBy: issuedBy
         )
         return CommandOutcome(
             events: [DomainEvent(event, subject: workspace.rawValue)],
@@ -96,7 +125,17 @@ enum KeyRules {
             throw Rejection(.alreadyRevoked, "API key '\(command.clientID)' is already revoked", field: "client_id")
         }
         let event = APIKeyRevoked(clientID: command.clientID, workspaceID: caller.workspaceID, userID: key.userID, revokedBy: caller.userID)
-        return CommandOutcome(events: [DomainEvent(event, subject: caller.workspaceID.rawValue)])
+        // One event per key, so that every replica revokes each from the event it already applies.
+        let issued = key.issued.map {
+            APIKeyRevoked(
+                clientID: $0.clientID,
+                workspaceID: $0.workspaceID,
+                userID: $0.userID,
+                revokedBy: caller.userID,
+                revokedWith: command.clientID
+            )
+        }
+        return CommandOutcome(events: ([event] + issued).map { DomainEvent($0, subject: $0.workspaceID.rawValue) })
     }
 
     /// The requested scopes, known and held by the caller; all of the caller's when none are named.
@@ -118,22 +157,63 @@ enum KeyRules {
     }
 }
 
-/// A new member's first API key, with all the scopes of their role: its event (with the secret's
-/// hash) and the secret to show once.
+/// How long a key issued now may live: until the key that issues it expires, and at most the
+/// organization's maximum key lifetime; the sooner of the two.
+struct ExpiryLimit {
+    /// The issuing key's expiry; nil for a key without one, and for the operator or an invitation.
+    var issuerExpiry: Date?
+    var maxLifetimeDays: Int
+    var now: Date
+
+    var latest: Date {
+        let organizationLimit = now.addingTimeInterval(Double(maxLifetimeDays) * 86_400)
+        return issuerExpiry.map { min($0, organizationLimit) } ?? organizationLimit
+    }
+
+    /// The requested expiry when it is within the limit; the latest allowed when none is requested.
+    func expiry(requested: Date?) throws(Rejection) -> Date {
+        guard let requested else { return latest }
+        guard requested > now else { throw .invalid("expires_at", "must be in the future") }
+        guard requested <= latest else {
+            let reason =
+                if let issuerExpiry, issuerExpiry <= latest {
+                    "a key cannot outlive the key that issues it, which expires at \(Timestamp.format(issuerExpiry))"
+                } else {
+                    "keys of this organization live at most \(maxLifetimeDays) days, so until \(Timestamp.format(latest))"
+                }
+            throw Rejection(.forbidden, reason + "; ask for an earlier expires_at or leave it out", field: "expires_at")
+        }
+        return requested
+    }
+}
+
+/// A first API key with all the scopes of a role (a new member's, or a new workspace's Owner's, with
+/// those of the caller's key that the role grants): its event (with the secret's hash) and the
+/// secret to show once.
 struct KeyIssue {
     var event: APIKeyIssued
     var secret: String
 
-    static func make(workspaceID: WorkspaceID, userID: UserID, role: Role, context: DecisionContext) -> KeyIssue {
+    /// `scopes`, when given, are narrowed to the role's; `issuedBy` is the key that asked for it.
+    static func make(
+        workspaceID: WorkspaceID,
+        userID: UserID,
+        role: Role,
+        scopes: Set<Scope>? = nil,
+        expiresAt: Date? = nil,
+        issuedBy: ClientID? = nil,
+        context: DecisionContext
+    ) -> KeyIssue {
         let secret = context.newSecret()
         let event = APIKeyIssued(
             clientID: context.newID("key.\(workspaceID)"),
             workspaceID: workspaceID,
             userID: userID,
-            scopes: role.scopes.sorted(),
+            scopes: (scopes ?? role.scopes).intersection(role.scopes).sorted(),
             secretHash: Secret.hash(secret),
             issuerRole: role,
-            expiresAt: nil
+            expiresAt: expiresAt,
+            issuedBy: issuedBy
         )
         return KeyIssue(event: event, secret: secret)
     }

@@ -16,6 +16,8 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     var createdAt: Date
     var expiresAt: Date?
     var revokedAt: Date?
+    /// The key that issued it; nil for keys issued by the operator, an invitation, or before keys recorded it.
+    var issuedBy: ClientID?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case clientID = "client_id"
@@ -27,6 +29,7 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
+        case issuedBy = "issued_by"
     }
 
     var scopeSet: Set<Scope> { Set(scopes.split(separator: " ").map { Scope(rawValue: String($0)) }) }
@@ -72,13 +75,38 @@ enum KeyStore {
         guard case .member(let caller) = principal, clientID.isWellFormed,
             let record = try APIKeyRecord.fetchOne(db, key: clientID.rawValue), record.workspaceID == caller.workspaceID
         else { return nil }
-        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil)
+        return KeyRules.KeyState(userID: record.userID, revoked: record.revokedAt != nil, issued: try issuedKeys(by: clientID, db: db))
+    }
+
+    /// The keys not yet revoked that `clientID` issued, and that those issued, in any workspace. The
+    /// walk passes through revoked keys, whose own keys may still be live.
+    static func issuedKeys(by clientID: ClientID, db: Database) throws -> [KeyRules.IssuedKey] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    WITH RECURSIVE issued(client_id) AS (
+                        SELECT client_id FROM api_key WHERE issued_by = ?
+                        UNION
+                        SELECT api_key.client_id FROM api_key JOIN issued ON api_key.issued_by = issued.client_id
+                    )
+                    SELECT api_key.client_id, api_key.workspace_id, api_key.user_id FROM api_key JOIN issued USING (client_id)
+                    WHERE api_key.revoked_at IS NULL ORDER BY api_key.client_id
+                    """
+            ),
+            arguments: [clientID.rawValue]
+        )
+        .map { KeyRules.IssuedKey(clientID: $0["client_id"], workspaceID: $0["workspace_id"], userID: $0["user_id"]) }
     }
 
     static func ownerKeyTarget(_ command: IssueOwnerKey, db: Database) throws -> KeyRules.OwnerKeyTarget? {
         guard command.workspaceID.isWellFormed,
-            let status = try WorkspaceStatus.fetchOne(
-                db.cachedStatement(sql: "SELECT status FROM workspace WHERE id = ?"),
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT workspace.status, organization.max_key_lifetime_days
+                        FROM workspace JOIN organization ON organization.id = workspace.organization_id WHERE workspace.id = ?
+                        """
+                ),
                 arguments: [command.workspaceID]
             )
         else { return nil }
@@ -86,7 +114,15 @@ enum KeyStore {
             db.cachedStatement(sql: "SELECT role FROM member WHERE workspace_id = ? AND user_id = ?"),
             arguments: [command.workspaceID, command.userID]
         )
-        return KeyRules.OwnerKeyTarget(workspaceActive: status == .active, role: role)
+        let status: WorkspaceStatus = row["status"]
+        return KeyRules.OwnerKeyTarget(workspaceActive: status == .active, role: role, maxKeyLifetimeDays: row["max_key_lifetime_days"])
+    }
+
+    /// The maximum key lifetime of the organization of the caller's key (the default for the
+    /// operator, whom the rule refuses anyway).
+    static func maxKeyLifetimeDays(for principal: Principal, db: Database) throws -> Int {
+        guard case .member(let caller) = principal else { return KeyLifetime.defaultMaximumDays }
+        return try OrganizationStore.maxKeyLifetimeDays(caller.organizationID, db: db) ?? KeyLifetime.defaultMaximumDays
     }
 
     /// The workspace's keys not yet revoked, which a deactivation revokes.
@@ -111,7 +147,8 @@ enum KeyStore {
                 issuerRole: event.issuerRole,
                 createdAt: target.time,
                 expiresAt: event.expiresAt,
-                revokedAt: nil
+                revokedAt: nil,
+                issuedBy: event.issuedBy
             ).insert(target.db)
         }
         .on(APIKeyRevoked.self) { event, target in

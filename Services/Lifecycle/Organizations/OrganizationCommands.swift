@@ -11,4 +11,8 @@ enum OrganizationCommands {
             let state = command.organizationID.isWellFormed ? try OrganizationStore.organization(command.organizationID, db: request.db) : nil
             return try OrganizationRules.setFeatures(command, by: request.principal, state: state)
         }
+        .authenticated(SetOrganizationKeyLifetime.self) { command, request in
+            let state = command.organizationID.isWellFormed ? try OrganizationStore.organization(command.organizationID, db: request.db) : nil
+            return try OrganizationRules.setKeyLifetime(command, by: request.principal, state: state)
+        }
 }

@@ -12,7 +12,13 @@ struct OrganizationView: Codable {
     var id: String
     var name: String
     var features: [String]
+    var maxKeyLifetimeDays: Int
     var workspaces: [Workspace]
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, features, workspaces
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
+    }
 }
 
 /// The read side's queries over the organization tables.
@@ -31,6 +37,7 @@ enum OrganizationReads {
             id: record.id.rawValue,
             name: record.name,
             features: features,
+            maxKeyLifetimeDays: record.maxKeyLifetimeDays,
             workspaces: workspaces.map { .init(id: $0.id.rawValue, name: $0.name, status: $0.status.rawValue) }
         )
     }

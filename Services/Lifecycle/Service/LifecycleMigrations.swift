@@ -169,5 +169,16 @@ enum LifecycleMigrations {
                 t.column("triggers_enabled", .boolean).notNull()
             }
         }
+        migrator.registerMigration("lifecycle.v9: key limits") { db in
+            // The longest a key issued in the organization may live, in days.
+            try db.alter(table: "organization") { t in
+                t.add(column: "max_key_lifetime_days", .integer).notNull().defaults(to: 365)
+            }
+            // The key that issued a key, whose revocation revokes it; nil for keys issued before.
+            try db.alter(table: "api_key") { t in
+                t.add(column: "issued_by", .text)
+            }
+            try db.create(index: "api_key_by_issuer", on: "api_key", columns: ["issued_by"])
+        }
     }
 }

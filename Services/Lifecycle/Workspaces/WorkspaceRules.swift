@@ -1,7 +1,8 @@
 import Models
 
 /// Creating workspaces: an Owner with `organizations.write`, in an organization that has the
-/// `workspace_creation` feature, becomes Owner of the new workspace and receives a key for it.
+/// `workspace_creation` feature, becomes Owner of the new workspace and receives a key for it, with
+/// no more scopes and no later expiry than the key that asked for it.
 enum WorkspaceRules {
     /// What creating a workspace depends on.
     struct CreationState: Sendable {
@@ -36,7 +37,16 @@ enum WorkspaceRules {
         }
         let workspaceID: WorkspaceID = context.newID("workspace")
         let member = MemberAdded(workspaceID: workspaceID, userID: caller.userID, email: state.callerEmail, role: .owner)
-        let key = KeyIssue.make(workspaceID: workspaceID, userID: caller.userID, role: .owner, context: context)
+        let limit = ExpiryLimit(issuerExpiry: caller.keyExpiresAt, maxLifetimeDays: state.organization.maxKeyLifetimeDays, now: context.now)
+        let key = KeyIssue.make(
+            workspaceID: workspaceID,
+            userID: caller.userID,
+            role: .owner,
+            scopes: caller.scopes,
+            expiresAt: limit.latest,
+            issuedBy: caller.clientID,
+            context: context
+        )
         var events = [
             DomainEvent(
                 WorkspaceCreated(workspaceID: workspaceID, organizationID: caller.organizationID, name: name, createdBy: caller.userID),

@@ -6,17 +6,42 @@ public struct CreateOrganization: Message, Hashable {
     public var ownerEmail: String
     /// Name of the first workspace. Default: the organization's name.
     public var workspaceName: String?
+    /// The longest, in days, that an API key issued in the organization may live (the first Owner
+    /// key included). Default: ``KeyLifetime/defaultMaximumDays``.
+    public var maxKeyLifetimeDays: Int?
 
-    public init(name: String, ownerEmail: String, workspaceName: String? = nil) {
+    public init(name: String, ownerEmail: String, workspaceName: String? = nil, maxKeyLifetimeDays: Int? = nil) {
         self.name = name
         self.ownerEmail = ownerEmail
         self.workspaceName = workspaceName
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
     }
 
     enum CodingKeys: String, CodingKey {
         case name
         case ownerEmail = "owner_email"
         case workspaceName = "workspace_name"
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
+    }
+}
+
+/// Operator only: the longest an API key issued in the organization from now on may live. Keys
+/// already issued keep their expiry.
+public struct SetOrganizationKeyLifetime: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.SetOrganizationKeyLifetime.v1"
+
+    public var organizationID: OrganizationID
+    /// Days, within ``KeyLifetime/allowedMaximumDays``.
+    public var maxKeyLifetimeDays: Int
+
+    public init(organizationID: OrganizationID, maxKeyLifetimeDays: Int) {
+        self.organizationID = organizationID
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id"
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
     }
 }
 

@@ -5,15 +5,38 @@ public struct OrganizationCreated: Message, Hashable {
 
     public var organizationID: OrganizationID
     public var name: String
+    /// The longest an API key issued in it may live; nil (events before it was settable):
+    /// ``KeyLifetime/defaultMaximumDays``.
+    public var maxKeyLifetimeDays: Int?
 
-    public init(organizationID: OrganizationID, name: String) {
+    public init(organizationID: OrganizationID, name: String, maxKeyLifetimeDays: Int? = nil) {
         self.organizationID = organizationID
         self.name = name
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
     }
 
     enum CodingKeys: String, CodingKey {
         case organizationID = "organization_id"
         case name
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
+    }
+}
+
+/// The longest an API key issued in the organization from now on may live.
+public struct OrganizationKeyLifetimeChanged: Message, Hashable {
+    public static let messageType: MessageType = "tenancy.lifecycle.OrganizationKeyLifetimeChanged.v1"
+
+    public var organizationID: OrganizationID
+    public var maxKeyLifetimeDays: Int
+
+    public init(organizationID: OrganizationID, maxKeyLifetimeDays: Int) {
+        self.organizationID = organizationID
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case organizationID = "organization_id"
+        case maxKeyLifetimeDays = "max_key_lifetime_days"
     }
 }
 
@@ -96,9 +119,20 @@ public struct APIKeyIssued: Message, Hashable {
     /// The role its user held when it was issued.
     public var issuerRole: Role
     public var expiresAt: Date?
+    /// The key that issued it (with `IssueAPIKey` or `CreateWorkspace`), whose revocation revokes it
+    /// too; nil for a key issued by the operator or an invitation.
+    public var issuedBy: ClientID?
 
-    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, scopes: [Scope], secretHash: String, issuerRole: Role, expiresAt: Date?)
-    {
+    public init(
+        clientID: ClientID,
+        workspaceID: WorkspaceID,
+        userID: UserID,
+        scopes: [Scope],
+        secretHash: String,
+        issuerRole: Role,
+        expiresAt: Date?,
+        issuedBy: ClientID? = nil
+    ) {
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.userID = userID
@@ -106,6 +140,7 @@ public struct APIKeyIssued: Message, Hashable {
         self.secretHash = secretHash
         self.issuerRole = issuerRole
         self.expiresAt = expiresAt
+        self.issuedBy = issuedBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -116,6 +151,7 @@ public struct APIKeyIssued: Message, Hashable {
         case secretHash = "secret_hash"
         case issuerRole = "issuer_role"
         case expiresAt = "expires_at"
+        case issuedBy = "issued_by"
     }
 }
 
@@ -128,12 +164,15 @@ public struct APIKeyRevoked: Message, Hashable {
     public var userID: UserID
     /// Who revoked it; nil when it was revoked as a consequence (member removed).
     public var revokedBy: UserID?
+    /// Set when it went with the revocation of a key up its issuing chain: that key's client id.
+    public var revokedWith: ClientID?
 
-    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, revokedBy: UserID?) {
+    public init(clientID: ClientID, workspaceID: WorkspaceID, userID: UserID, revokedBy: UserID?, revokedWith: ClientID? = nil) {
         self.clientID = clientID
         self.workspaceID = workspaceID
         self.userID = userID
         self.revokedBy = revokedBy
+        self.revokedWith = revokedWith
     }
 
     enum CodingKeys: String, CodingKey {
@@ -141,5 +180,6 @@ public struct APIKeyRevoked: Message, Hashable {
         case workspaceID = "workspace_id"
         case userID = "user_id"
         case revokedBy = "revoked_by"
+        case revokedWith = "revoked_with"
     }
 }

@@ -91,7 +91,8 @@ public struct Authenticator: Sendable {
                 workspaceID: key.workspaceID,
                 organizationID: key.organizationID,
                 role: role,
-                scopes: key.scopes.intersection(role.scopes)
+                scopes: key.scopes.intersection(role.scopes),
+                keyExpiresAt: key.expiresAt
             )
         )
     }
