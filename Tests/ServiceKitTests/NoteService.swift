@@ -6,7 +6,7 @@ import ServiceKit
 
 /// A service of the tests' own, as small as a service can be, so that the runtime tests check the
 /// pipeline's guarantees without depending on any real service: the operator creates notes; each
-/// note is a row whose id derives from the command id, announced by two events, and its key's
+/// note is a row with a new id, announced by two events, and its key's
 /// secret is shown once, in the result. A note without text is refused.
 enum NoteService {
     static func definition(prefix: String) -> ServiceDefinition {

@@ -9,7 +9,7 @@ extension BatchProcessor {
         guard try !Inbox.contains(envelope.id, db: db) else { return }
         do {
             let event = try decoded.get()
-            let context = DecisionContext.live(commandID: envelope.id, now: now)
+            let context = DecisionContext.reacting(to: envelope.id, now: now)
             try db.inSavepoint {
                 let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
                 for (index, reaction) in reactions.enumerated() {

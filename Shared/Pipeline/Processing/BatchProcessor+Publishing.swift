@@ -5,8 +5,9 @@ import Kafka
 import Models
 
 extension BatchProcessor {
-    /// Queues one of this service's events. Its id is derived from the cause's id, this service and
-    /// the event's position: services reacting to the same event never publish the same id.
+    /// Queues one of this service's events. Its id comes from `context`: new for a command's events;
+    /// for a reaction, derived from the cause's id, this service and the event's position, so that
+    /// services reacting to the same event never publish the same id.
     func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
         guard let topic = topics.events else {
             preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
