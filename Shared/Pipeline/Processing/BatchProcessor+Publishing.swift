@@ -25,9 +25,9 @@ extension BatchProcessor {
         try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
 
-    /// Queues the command's result, keyed by the command id. Its event id is derived from the
-    /// command id, so every copy of one result carries the same `ce_id`.
-    /// Returns the published payload.
+    /// Queues the command's result, keyed by the command id. Its `ce_id` is `id` (derived from the
+    /// command id and its sender), or for a command that could not be read, derived from the command
+    /// id alone: every copy of one result carries the same `ce_id`. Returns the published payload.
     @discardableResult
     func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
         if counted {
