@@ -156,6 +156,14 @@ struct SenderScopeTests {
         #expect(fingerprints.count == 2 && fingerprints[0] != fingerprints[1])
     }
 
+    @Test func aRowThatExistsAlreadyIsRefusedAsAlreadyExists() async throws {
+        #expect(try await send(CreateThing(name: "x", id: "thing_1"), id: "c-4", as: "key_a").status == .accepted)
+        let collided = try await send(CreateThing(name: "x", id: "thing_1"), id: "c-5", as: "key_b")
+        #expect(collided.error?.code == .alreadyExists)
+        let owners = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT owner FROM thing") }
+        #expect(owners == ["key_a"])
+    }
+
     /// `pipeline.v4` keeps events under '', commands recorded without a sender under '*' (replayed
     /// only for exactly the same command, to a sender with a valid credential), and drops stored
     /// refusals of a credential.

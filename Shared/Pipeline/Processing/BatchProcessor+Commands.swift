@@ -113,6 +113,14 @@ extension BatchProcessor {
             return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         } catch let error as DatabaseError where error.isEnvironmental {
             throw error
+        } catch let error as DatabaseError where error.isUniquenessViolation {
+            // A row this command would create exists already: refused, never written over.
+            logger.warning("command collided", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
+            return .rejected(
+                envelope.id,
+                type: envelope.type.rawValue,
+                Rejection(.alreadyExists, "something this command would create exists already; it had no effect")
+            )
         } catch {
             // A bug or an unexpected constraint: refuse this command, keep the partition moving.
             logger.error("command failed", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
@@ -152,5 +160,10 @@ extension DatabaseError {
         default:
             false
         }
+    }
+
+    /// A primary key or unique index refused a row: what it would create exists already.
+    var isUniquenessViolation: Bool {
+        extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
     }
 }
