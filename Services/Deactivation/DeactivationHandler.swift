@@ -14,8 +14,14 @@ struct DeactivationHandler: MessageHandler {
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
 
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+        Sender(try authenticator.authenticate(envelope.authorization, now: now) { try Directory.storedKey($0, db: db) })
+    }
+
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        guard let principal = sender.principal else {
+            throw Rejection(.unauthenticated, "deactivation commands need an API key or the operator credential")
+        }
         let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
         let outcome = try DeactivationCommands.table.handle(
             command,

@@ -21,7 +21,11 @@ struct NotificationsHandler: MessageHandler {
         ]
     )
 
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+        throw Rejection(.unknownType, "Notifications takes no commands")
+    }
+
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         throw Rejection(.unknownType, "Notifications takes no commands")
     }
 

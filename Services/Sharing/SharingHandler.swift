@@ -16,8 +16,12 @@ struct SharingHandler: MessageHandler {
 
     let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes + [SagaStepRetried.self])
 
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+        Sender(try authenticator.authenticate(envelope.authorization, now: now) { try Directory.storedKey($0, db: db) })
+    }
+
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        guard let principal = sender.principal else { throw Rejection(.unauthenticated, "sharing commands need an API key") }
         let outcome = try decide(command, by: principal, context: context, db: db)
         try project(outcome.events, at: context.now, db: db)
         return outcome

@@ -2,8 +2,9 @@ import GRDB
 import Models
 
 /// Keeps the replica equal to the fold of Lifecycle's identity events and the status changes that
-/// Deactivation's sagas announce. Each write is an upsert or a conditional update, so applying an
-/// event twice changes nothing.
+/// Deactivation's sagas announce. Each write is an insert that keeps an existing row, an update of
+/// the row's own fields, or a conditional update, so applying an event twice changes nothing and no
+/// event replaces a row that belongs to someone else.
 public enum DirectoryProjection {
     /// The events the replica is built from (Lifecycle's, and the start of each saga).
     public static let eventTypes: [any Message.Type] = [
@@ -30,9 +31,15 @@ public enum DirectoryProjection {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory_workspace (id, organization_id, name, status) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [event.workspaceID, event.organizationID, event.name, WorkspaceStatus.active])
         case let event as MemberAdded:
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [event.workspaceID, event.userID, event.email, event.role])
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory_user (id, email) VALUES (?, ?)")
+            // A member row is the workspace's: added again, only its role changes. A user row is the
+            // user's: the first email stays, an event naming the id with another never replaces it.
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO directory_member (workspace_id, user_id, email, role) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role
+                    """
+            ).execute(arguments: [event.workspaceID, event.userID, event.email, event.role])
+            try db.cachedStatement(sql: "INSERT INTO directory_user (id, email) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
                 .execute(arguments: [event.userID, event.email])
         case let event as MemberRoleChanged:
             try db.cachedStatement(sql: "UPDATE directory_member SET role = ? WHERE workspace_id = ? AND user_id = ?")

@@ -73,7 +73,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Largest command or event payload accepted, in bytes; larger ones are rejected and dead-lettered. Env: TENANCY_MAX_PAYLOAD_BYTES.")
     public var maxPayloadBytes: Int = Setting.environment("TENANCY_MAX_PAYLOAD_BYTES") ?? 1 << 20
 
-    @Option(help: "Days a processed command id is remembered: a repeat within them gets the original result. Env: TENANCY_INBOX_RETENTION_DAYS.")
+    @Option(
+        help:
+            "Days a processed command id is remembered for its sender: a repeat from that sender within them gets the original result. Env: TENANCY_INBOX_RETENTION_DAYS."
+    )
     public var inboxRetentionDays: Double = Setting.environment("TENANCY_INBOX_RETENTION_DAYS") ?? 7
 
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")

@@ -64,7 +64,8 @@ struct DeactivationHandlerTests {
             payload: JSONCoding.encode(command)
         )
         return try store.writer.write { db in
-            try handler.handle(command, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
+            let sender = try handler.authenticate(command, envelope: envelope, now: now, db: db)
+            return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
         }
     }
 

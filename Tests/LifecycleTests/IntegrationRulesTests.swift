@@ -31,19 +31,41 @@ struct IntegrationRulesTests {
     }
 
     @Test func createdIntegrationNamesSecretFieldsButNeverTheirValues() throws {
-        let decision = try IntegrationRules.create(create, by: owner(role: .operator), takenNames: [], context: fixedContext())
+        let decision = try IntegrationRules.create(
+            create,
+            by: owner(role: .operator),
+            id: IntegrationID(rawValue: "int_new"),
+            idInUse: false,
+            takenNames: []
+        )
         let event = try #require(decision.outcome.events.first?.message as? IntegrationCreated)
         #expect(event.integration.vendor == "slack" && event.integration.secretFields == ["token"] && event.integration.refreshState == .active)
         #expect(!String(decoding: JSONCoding.encode(event), as: UTF8.self).contains("xoxb-very-secret"))
-        #expect(decision.secrets == .init(integrationID: event.integration.integrationID, set: ["token": "xoxb-very-secret"]))
+        #expect(event.integration.integrationID.rawValue == "int_new" && event.integration.workspaceID == owner(role: .operator).workspaceID)
+        #expect(
+            decision.secrets
+                == .init(
+                    integrationID: event.integration.integrationID,
+                    workspaceID: event.integration.workspaceID,
+                    set: ["token": "xoxb-very-secret"]
+                )
+        )
         #expect(decision.outcome.secrets == nil, "secret values are never in the result")
     }
 
     @Test func createRulesRejectEachBadCase() {
-        let context = fixedContext()
-        func rejects(_ command: CreateIntegration, by principal: Principal = owner(), taken: Set<String> = [], _ check: (Rejection) -> Bool) {
-            #expect { try IntegrationRules.create(command, by: principal, takenNames: taken, context: context) } throws: { check($0 as! Rejection) }
+        func rejects(
+            _ command: CreateIntegration,
+            by principal: Principal = owner(),
+            idInUse: Bool = false,
+            taken: Set<String> = [],
+            _ check: (Rejection) -> Bool
+        ) {
+            #expect {
+                try IntegrationRules.create(command, by: principal, id: IntegrationID(rawValue: "int_new"), idInUse: idInUse, takenNames: taken)
+            } throws: { check($0 as! Rejection) }
         }
+        rejects(create, idInUse: true) { $0.code == .alreadyExists }
         rejects(create, taken: ["alerts"]) { $0.code == .nameTaken }
         rejects(create, by: owner(role: .viewer)) { $0.code == .forbidden }
         rejects(CreateIntegration(kind: .secret, vendor: "vault", name: "S", parameters: ["a": "b"])) { $0.field == "secrets" }
@@ -68,7 +90,15 @@ struct IntegrationRulesTests {
         let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
         let event = try #require(decision.outcome.events.first?.message as? IntegrationUpdated)
         #expect(event.integration.name == "Pager" && event.integration.parameters == ["service": "p1"] && event.integration.secretFields == ["key"])
-        #expect(decision.secrets == .init(integrationID: IntegrationID(rawValue: "int_1"), set: ["key": "k"], remove: ["token"]))
+        #expect(
+            decision.secrets
+                == .init(
+                    integrationID: IntegrationID(rawValue: "int_1"),
+                    workspaceID: WorkspaceID(rawValue: "ws_home"),
+                    set: ["key": "k"],
+                    remove: ["token"]
+                )
+        )
     }
 
     @Test func updateRulesRejectEachBadCase() {

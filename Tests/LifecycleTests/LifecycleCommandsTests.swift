@@ -41,7 +41,11 @@ struct LifecycleCommandsTests {
             return CommandOutcome(events: [])
         }
         try store.writer.write { (db: Database) throws -> Void in
-            #expect { try table.handle(Unknown(), request(authorization: nil, db: db)) } throws: { ($0 as? Rejection)?.code == .unauthenticated }
+            #expect { try table.authenticate(Unknown(), check(authorization: nil, db: db)) } throws: { ($0 as? Rejection)?.code == .unauthenticated }
+            // A token holder is no principal: an entry that needs one refuses it.
+            #expect { try table.handle(Unknown(), request(from: .tokenHolder("inv_1"), db: db)) } throws: {
+                ($0 as? Rejection)?.code == .unauthenticated
+            }
         }
         #expect(!decided.withLock { $0 })
     }
@@ -55,14 +59,22 @@ struct LifecycleCommandsTests {
             CommandOutcome(events: [])
         }
         try store.writer.write { (db: Database) throws -> Void in
-            #expect { try table.handle(Tokened(token: "wrong"), request(authorization: nil, db: db)) } throws: {
+            #expect { try table.authenticate(Tokened(token: "wrong"), check(authorization: nil, db: db)) } throws: {
                 ($0 as? Rejection)?.code == .unauthenticated
             }
-            #expect(try table.handle(Tokened(token: "right"), request(authorization: nil, db: db)).outcome.events.isEmpty)
+            #expect(try table.authenticate(Tokened(token: "right"), check(authorization: nil, db: db)) == .tokenHolder("inv_held"))
+            // Decided without that check, or for another sender, the outcome is not kept.
+            #expect { try table.handle(Tokened(token: "wrong"), request(from: .tokenHolder("inv_held"), db: db)) } throws: {
+                ($0 as? Rejection)?.code == .unauthenticated
+            }
+            #expect { try table.handle(Tokened(token: "right"), request(from: .tokenHolder("inv_other"), db: db)) } throws: {
+                ($0 as? Rejection)?.code == .unauthenticated
+            }
+            #expect(try table.handle(Tokened(token: "right"), request(from: .tokenHolder("inv_held"), db: db)).outcome.events.isEmpty)
         }
     }
 
-    func request(authorization: String?, db: Database) -> CommandRequest {
+    func check(authorization: String?, db: Database) -> CredentialCheck {
         let envelope = Envelope(
             id: "c-1",
             type: Unknown.messageType,
@@ -72,12 +84,11 @@ struct LifecycleCommandsTests {
             authorization: authorization,
             payload: Data("{}".utf8)
         )
-        return CommandRequest(
-            envelope: envelope,
-            context: .live(commandID: "c-1", now: now),
-            db: db,
-            authenticator: Authenticator(operatorTokenHash: nil)
-        )
+        return CredentialCheck(envelope: envelope, now: now, db: db, authenticator: Authenticator(operatorTokenHash: nil))
+    }
+
+    func request(from sender: Sender, db: Database) -> CommandRequest {
+        CommandRequest(sender: sender, context: .live(commandID: "c-1", now: now), db: db)
     }
 }
 
@@ -88,6 +99,7 @@ private struct Unknown: Message {
 private struct Tokened: TokenCredential {
     static let messageType: MessageType = "tenancy.test.Tokened.v1"
     var token: String
+    var tokenHolder: String { "inv_held" }
 }
 
 private struct Held: TokenHashHolder {

@@ -33,7 +33,8 @@ struct LifecycleHandlerTests {
             payload: JSONCoding.encode(command)
         )
         return try store.writer.write { db in
-            try handler.handle(command, envelope: envelope, context: .live(commandID: id, now: now), db: db)
+            let sender = try handler.authenticate(command, envelope: envelope, now: now, db: db)
+            return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: id, now: now), db: db)
         }
     }
 
@@ -274,7 +275,7 @@ struct LifecycleHandlerTests {
             payload: JSONCoding.encode(command)
         )
         #expect {
-            try store.writer.write { db in try unconfigured.handle(command, envelope: envelope, context: .live(commandID: "x", now: now), db: db) }
+            try store.writer.write { db in try unconfigured.authenticate(command, envelope: envelope, now: now, db: db) }
         } throws: { ($0 as! Rejection).message.contains("no operator credential") }
     }
 }

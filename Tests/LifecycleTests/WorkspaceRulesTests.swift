@@ -38,12 +38,16 @@ struct WorkspaceRulesTests {
         #expect(outcome.events.allSatisfy { $0.subject == workspace.workspaceID.rawValue })
     }
 
-    @Test func sameCommandGivesSameIDs() throws {
+    /// A command id is its sender's and anyone may send it again, so nothing is derived from it.
+    @Test func everyDecisionMakesNewIDsEvenForTheSameCommandID() throws {
         let first = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-7", now: Date()))
         let again = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-7", now: Date()))
-        let other = try WorkspaceRules.create(CreateWorkspace(name: "S"), by: owner(), state: enabled, context: .live(commandID: "c-8", now: Date()))
-        #expect(first.created == again.created && first.created != other.created)
-        #expect(first.secrets != again.secrets, "secrets are random, never derived")
+        #expect(first.created["workspace_id"] != again.created["workspace_id"] && first.created["client_id"] != again.created["client_id"])
+        for outcome in [first, again] {
+            #expect(WorkspaceID(rawValue: try #require(outcome.created["workspace_id"])).isWellFormed)
+            #expect(ClientID(rawValue: try #require(outcome.created["client_id"])).isWellFormed)
+        }
+        #expect(first.secrets != again.secrets, "secrets are random")
     }
 
     @Test func nameIsUniqueInTheOrganizationIgnoringCase() {

@@ -12,7 +12,11 @@ import Testing
 struct InboxRetentionTests {
     struct Inert: MessageHandler {
         let commands = MessageRegistry()
-        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+            throw Rejection(.unauthenticated, "none")
+        }
+        func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+        {
             throw Rejection(.unknownType, "none")
         }
     }
@@ -24,7 +28,7 @@ struct InboxRetentionTests {
             for (id, age) in [("old", 8.0), ("edge", 7.0), ("recent", 6.9)] {
                 // Written with GRDB's own date format, as rows from before `StoredTimestamp` were.
                 try db.execute(
-                    sql: "INSERT INTO inbox (message_id, message_type, fingerprint, processed_at) VALUES (?, 't', x'', ?)",
+                    sql: "INSERT INTO inbox (message_id, sender, message_type, fingerprint, processed_at) VALUES (?, '', 't', x'', ?)",
                     arguments: [id, now.addingTimeInterval(-age * 86_400)]
                 )
             }

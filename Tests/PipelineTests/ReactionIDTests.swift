@@ -16,7 +16,11 @@ struct ReactionIDTests {
     struct Reacting: MessageHandler {
         let commands = MessageRegistry()
         let events = MessageRegistry([OrganizationCreated.self])
-        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+            throw Rejection(.unauthenticated, "none")
+        }
+        func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+        {
             throw Rejection(.unknownType, "none")
         }
         func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {

@@ -6,7 +6,7 @@ import ServiceKit
 
 /// A service of the tests' own, as small as a service can be, so that the runtime tests check the
 /// pipeline's guarantees without depending on any real service: the operator creates notes; each
-/// note is a row whose id derives from the command id, announced by two events, and its key's
+/// note is a row with a new id, announced by two events, and its key's
 /// secret is shown once, in the result. A note without text is refused.
 enum NoteService {
     static func definition(prefix: String) -> ServiceDefinition {
@@ -116,8 +116,12 @@ struct NoteHandler: MessageHandler {
 
     let commands = NoteHandler.table.registry
 
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { _ in nil }
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+        Sender(try authenticator.authenticate(envelope.authorization, now: now) { _ in nil })
+    }
+
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        guard let principal = sender.principal else { throw Rejection(.unauthenticated, "notes need the operator credential") }
         let outcome = try Self.table.handle(command, Request(principal: principal, context: context))
         for event in outcome.events {
             switch event.message {

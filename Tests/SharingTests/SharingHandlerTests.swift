@@ -48,7 +48,9 @@ struct SharingHandlerTests {
             authorization: credential.headerValue,
             payload: JSONCoding.encode(command)
         )
-        return try store.writer.write { db in try handler.handle(command, envelope: envelope, context: .live(commandID: id, now: time ?? now), db: db)
+        return try store.writer.write { db in
+            let sender = try handler.authenticate(command, envelope: envelope, now: time ?? now, db: db)
+            return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: id, now: time ?? now), db: db)
         }
     }
 

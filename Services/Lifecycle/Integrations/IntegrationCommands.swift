@@ -7,8 +7,10 @@ enum IntegrationCommands {
         .authenticated(
             CreateIntegration.self,
             sealing: { command, request in
-                let taken = try IntegrationStore.names(in: request.principal.workspaceID, kind: command.kind, db: request.db)
-                return try IntegrationRules.create(command, by: request.principal, takenNames: taken, context: request.context)
+                let id: IntegrationID = request.context.newID("integration")
+                let (db, principal) = (request.db, request.principal)
+                let taken = try IntegrationStore.names(in: principal.workspaceID, kind: command.kind, db: db)
+                return try IntegrationRules.create(command, by: principal, id: id, idInUse: IntegrationStore.exists(id, db: db), takenNames: taken)
             }
         )
         .authenticated(

@@ -6,9 +6,10 @@ import Models
 enum IntegrationRules {
     static let maxFields = 50
 
-    /// Secret values of one integration to store (encrypted) and field names to drop.
+    /// Secret values of one integration of one workspace to store (encrypted) and field names to drop.
     struct SecretChanges: Sendable, Hashable {
         var integrationID: IntegrationID
+        var workspaceID: WorkspaceID
         var set: [String: String] = [:]
         var remove: [String] = []
     }
@@ -19,13 +20,21 @@ enum IntegrationRules {
         var secrets: SecretChanges
     }
 
+    /// - Parameters:
+    ///   - id: the new integration's id; `idInUse` says whether any integration or shared copy, of
+    ///     any workspace, has it already: then the command is refused, nothing is written over.
+    ///   - takenNames: name keys of the workspace's integrations of the same kind.
     static func create(
         _ command: CreateIntegration,
         by principal: Principal,
-        takenNames: Set<String>,
-        context: DecisionContext
+        id: IntegrationID,
+        idInUse: Bool,
+        takenNames: Set<String>
     ) throws(Rejection) -> Decision {
         let caller = try requireWriter(principal)
+        guard !idInUse else {
+            throw Rejection(.alreadyExists, "integration id '\(id)' is in use; send the command again with a new command id")
+        }
         let vendor = try self.vendor(command.vendor)
         let name = try Validation.name(command.name, field: "name")
         guard !takenNames.contains(nameKey(name)) else {
@@ -37,7 +46,6 @@ enum IntegrationRules {
         if command.kind == .secret, secrets.isEmpty {
             throw .invalid("secrets", "a secret integration needs at least one secret field")
         }
-        let id: IntegrationID = context.newID("integration")
         let snapshot = IntegrationSnapshot(
             workspaceID: caller.workspaceID,
             integrationID: id,
@@ -52,7 +60,7 @@ enum IntegrationRules {
             events: [DomainEvent(IntegrationCreated(integration: snapshot), subject: caller.workspaceID.rawValue)],
             created: ["integration_id": id.rawValue]
         )
-        return Decision(outcome: outcome, secrets: SecretChanges(integrationID: id, set: secrets))
+        return Decision(outcome: outcome, secrets: SecretChanges(integrationID: id, workspaceID: caller.workspaceID, set: secrets))
     }
 
     /// - Parameters:
@@ -103,7 +111,10 @@ enum IntegrationRules {
             integration.refreshState = .active
         }
         let outcome = CommandOutcome(events: [DomainEvent(IntegrationUpdated(integration: integration), subject: caller.workspaceID.rawValue)])
-        return Decision(outcome: outcome, secrets: SecretChanges(integrationID: integration.integrationID, set: secrets, remove: removed))
+        return Decision(
+            outcome: outcome,
+            secrets: SecretChanges(integrationID: integration.integrationID, workspaceID: caller.workspaceID, set: secrets, remove: removed)
+        )
     }
 
     static func delete(

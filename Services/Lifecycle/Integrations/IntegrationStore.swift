@@ -30,6 +30,14 @@ enum IntegrationStore {
         )
     }
 
+    /// Whether any integration or shared copy, of any workspace, has the id.
+    static func exists(_ id: IntegrationID, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM integration WHERE id = ?) OR EXISTS (SELECT 1 FROM shared_copy WHERE id = ?)"),
+            arguments: [id.rawValue, id.rawValue]
+        ) ?? false
+    }
+
     /// Whether the id names a copy shared into the workspace.
     static func isSharedCopy(_ id: IntegrationID, in workspace: WorkspaceID?, db: Database) throws -> Bool {
         guard let workspace else { return false }
@@ -90,10 +98,10 @@ enum IntegrationStore {
 
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(IntegrationCreated.self) { event, target in
-            try upsert(event.integration, at: target)
+            try insert(event.integration, at: target)
         }
         .on(IntegrationUpdated.self) { event, target in
-            try upsert(event.integration, at: target)
+            try update(event.integration, at: target)
         }
         .on(IntegrationDeleted.self) { event, target in
             try target.db.cachedStatement(sql: "DELETE FROM integration WHERE id = ? AND workspace_id = ?")
@@ -110,19 +118,34 @@ enum IntegrationStore {
         }
     }
 
-    private static func upsert(_ integration: IntegrationSnapshot, at target: ProjectionTarget) throws {
+    /// A new integration: a plain insert, so that an id in use is refused rather than written over.
+    private static func insert(_ integration: IntegrationSnapshot, at target: ProjectionTarget) throws {
         try target.db.cachedStatement(
             sql: """
                 INSERT INTO integration (id, workspace_id, kind, vendor, name, name_key, parameters, secret_fields, refresh_state, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, vendor = excluded.vendor,
-                    parameters = excluded.parameters, secret_fields = excluded.secret_fields, refresh_state = excluded.refresh_state,
-                    updated_at = excluded.updated_at
                 """
         ).execute(arguments: [
             integration.integrationID.rawValue, integration.workspaceID.rawValue, integration.kind.rawValue, integration.vendor,
             integration.name, nameKey(integration.name), JSONCoding.encode(integration.parameters), JSONCoding.encode(integration.secretFields),
             integration.refreshState?.rawValue, target.time,
         ])
+    }
+
+    /// A changed integration, only in the workspace the event names: never another workspace's row.
+    private static func update(_ integration: IntegrationSnapshot, at target: ProjectionTarget) throws {
+        try target.db.cachedStatement(
+            sql: """
+                UPDATE integration SET name = ?, name_key = ?, vendor = ?, parameters = ?, secret_fields = ?, refresh_state = ?, updated_at = ?
+                WHERE id = ? AND workspace_id = ?
+                """
+        ).execute(arguments: [
+            integration.name, nameKey(integration.name), integration.vendor, JSONCoding.encode(integration.parameters),
+            JSONCoding.encode(integration.secretFields), integration.refreshState?.rawValue, target.time, integration.integrationID.rawValue,
+            integration.workspaceID.rawValue,
+        ])
+        guard target.db.changesCount == 1 else {
+            throw Rejection(.notFound, "no integration '\(integration.integrationID)' in workspace '\(integration.workspaceID)'")
+        }
     }
 }

@@ -1,6 +1,8 @@
 import Models
 
-extension AcceptInvitation: TokenCredential {}
+extension AcceptInvitation: TokenCredential {
+    var tokenHolder: String { invitationID.rawValue }
+}
 extension InvitationRules.InvitationState: TokenHashHolder {}
 
 /// The invitation commands. Accepting carries the invitation's token as its credential: the

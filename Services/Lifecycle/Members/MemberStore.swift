@@ -39,8 +39,13 @@ enum MemberStore {
 
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(MemberAdded.self) { event, target in
-            try target.db.cachedStatement(sql: "INSERT OR IGNORE INTO user (id, email) VALUES (?, ?)")
+            // A new user, or one that exists with this email; a user id of someone else's is refused.
+            try target.db.cachedStatement(sql: "INSERT INTO user (id, email) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
                 .execute(arguments: [event.userID.rawValue, event.email])
+            let email = try String.fetchOne(target.db.cachedStatement(sql: "SELECT email FROM user WHERE id = ?"), arguments: [event.userID.rawValue])
+            guard email?.lowercased() == event.email.lowercased() else {
+                throw Rejection(.alreadyExists, "user id '\(event.userID)' is someone else's; nothing was changed")
+            }
             try MemberRecord(workspaceID: event.workspaceID, userID: event.userID, role: event.role).upsert(target.db)
         }
         .on(MemberRoleChanged.self) { event, target in

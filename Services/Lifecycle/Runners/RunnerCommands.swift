@@ -1,6 +1,8 @@
 import Models
 
-extension RegisterStepRunner: TokenCredential {}
+extension RegisterStepRunner: TokenCredential {
+    var tokenHolder: String { runnerID.rawValue }
+}
 extension RunnerRules.RunnerState: TokenHashHolder {}
 
 /// The step-runner commands. Registering carries the runner's one-time registration token as its

@@ -1,13 +1,15 @@
+import Foundation
 import GRDB
 import Hashing
 import Models
 import Pipeline
 
-/// Every Lifecycle command registered with what decides it: each feature's table, merged. The
-/// handler's registry is derived from it, so what Lifecycle decodes and what it handles are one list.
+/// Every Lifecycle command registered with how its sender is established and what decides it: each
+/// feature's table, merged. The handler's registry is derived from it, so what Lifecycle decodes,
+/// authenticates and handles are one list.
 ///
-/// An entry is added in one of two ways, and only these reach the database: ``MessageTable/authenticated(_:_:)``
-/// for a command sent with an API key or the operator credential, or ``MessageTable/byToken(_:load:decide:)``
+/// An entry is added in one of two ways, and only these reach the database: ``LifecycleCommandTable/authenticated(_:_:)``
+/// for a command sent with an API key or the operator credential, or ``LifecycleCommandTable/byToken(_:load:decide:)``
 /// for a command whose own one-time token is the credential.
 enum LifecycleCommands {
     static let table = OrganizationCommands.table
@@ -21,20 +23,62 @@ enum LifecycleCommands {
         .merging(WorkflowCommands.table)
 }
 
-/// The Lifecycle command table: commands in, decisions out.
-typealias LifecycleCommandTable = MessageTable<CommandRequest, CommandDecision>
+/// The Lifecycle command table: for each command, how its credential is checked (before the
+/// pipeline looks its id up) and how it is decided once its sender is known.
+struct LifecycleCommandTable: Sendable {
+    private var credentials = MessageTable<CredentialCheck, Sender>()
+    private var decisions = MessageTable<CommandRequest, CommandDecision>()
 
-/// A command's envelope, decision context and transaction, as the handler gives them to the table.
-/// Its parts are private to this file, so an entry cannot read the database or make a decision
-/// except through the builders below, which authenticate first.
-struct CommandRequest {
+    init() {}
+
+    /// The registered types, in registration order.
+    var types: [any Message.Type] { decisions.types }
+
+    /// Decodes exactly the registered types.
+    var registry: MessageRegistry { decisions.registry }
+
+    /// This table with the entries of `other` added (a service's feature tables put together).
+    func merging(_ other: Self) -> Self {
+        var table = self
+        table.credentials = credentials.merging(other.credentials)
+        table.decisions = decisions.merging(other.decisions)
+        return table
+    }
+
+    /// The sender of `command`, as its entry establishes it; throws a ``Rejection`` when the credential does not hold.
+    func authenticate(_ command: any Message, _ check: CredentialCheck) throws -> Sender {
+        try credentials.handle(command, check)
+    }
+
+    /// Decides `command` of the sender that ``authenticate(_:_:)`` established.
+    func handle(_ command: any Message, _ request: CommandRequest) throws -> CommandDecision {
+        try decisions.handle(command, request)
+    }
+}
+
+/// A command's credential, as the handler gives it to the table to establish the sender. Its parts
+/// are private to this file: only the builders below check credentials.
+struct CredentialCheck {
     fileprivate let envelope: Envelope
-    fileprivate let context: DecisionContext
+    fileprivate let now: Date
     fileprivate let db: Database
     fileprivate let authenticator: Authenticator
 
-    init(envelope: Envelope, context: DecisionContext, db: Database, authenticator: Authenticator) {
-        (self.envelope, self.context, self.db, self.authenticator) = (envelope, context, db, authenticator)
+    init(envelope: Envelope, now: Date, db: Database, authenticator: Authenticator) {
+        (self.envelope, self.now, self.db, self.authenticator) = (envelope, now, db, authenticator)
+    }
+}
+
+/// A command's sender, decision context and transaction, as the handler gives them to the table.
+/// Its parts are private to this file, so an entry cannot read the database or make a decision
+/// except through the builders below, which require the sender their credential check establishes.
+struct CommandRequest {
+    fileprivate let sender: Sender
+    fileprivate let context: DecisionContext
+    fileprivate let db: Database
+
+    init(sender: Sender, context: DecisionContext, db: Database) {
+        (self.sender, self.context, self.db) = (sender, context, db)
     }
 }
 
@@ -66,6 +110,9 @@ struct CommandDecision {
 /// registration token) rather than an API key.
 protocol TokenCredential: Message {
     var token: String { get }
+    /// The id of what the token belongs to (the invitation, the runner): the command's sender, whose
+    /// command ids are kept apart from everyone else's.
+    var tokenHolder: String { get }
 }
 
 /// Stored state holding the hash that a ``TokenCredential`` command's token must match.
@@ -73,12 +120,12 @@ protocol TokenHashHolder: Sendable {
     var tokenHash: String { get }
 }
 
-extension MessageTable where Input == CommandRequest, Output == CommandDecision {
+extension LifecycleCommandTable {
     /// `type`, sent with an API key or the operator credential: `decide` runs only once that
     /// credential is authenticated, and gets the sender as `request.principal`.
     func authenticated<M: Message>(_ type: M.Type, _ decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> CommandOutcome) -> Self {
-        on(type) { command, request in
-            CommandDecision(try decide(command, request.authenticate()))
+        byCredential(type) { command, request in
+            CommandDecision(try decide(command, request))
         }
     }
 
@@ -88,21 +135,32 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
         _ type: M.Type,
         sealing decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> IntegrationRules.Decision
     ) -> Self {
-        on(type) { command, request in
-            let decision = try decide(command, request.authenticate())
+        byCredential(type) { command, request in
+            let decision = try decide(command, request)
             return CommandDecision(decision.outcome, secrets: decision.secrets)
         }
     }
 
-    /// `type`, whose own token is the credential: there is no principal. `load` finds the state
-    /// holding the token's hash and `decide` checks the token (with its own message); an outcome
+    /// `type`, whose own token is the credential: there is no principal, the sender is the token's
+    /// holder. `load` finds the state holding the token's hash, and the token must match it before
+    /// anything else happens; `decide` checks the token too (with its own message), and an outcome
     /// is kept only when the token matches that hash, so an entry cannot skip the check.
     func byToken<M: TokenCredential, State: TokenHashHolder>(
         _ type: M.Type,
         load: @escaping @Sendable (M, Database) throws -> State?,
         decide: @escaping @Sendable (M, State?, DecisionContext) throws -> CommandOutcome
     ) -> Self {
-        on(type) { command, request in
+        var table = self
+        table.credentials = credentials.on(type) { command, check in
+            guard let state = try load(command, check.db), Secret.matches(command.token, hash: state.tokenHash) else {
+                throw Rejection(.unauthenticated, "the token is wrong", field: "token")
+            }
+            return .tokenHolder(command.tokenHolder)
+        }
+        table.decisions = decisions.on(type) { command, request in
+            guard request.sender == .tokenHolder(command.tokenHolder) else {
+                throw Rejection(.unauthenticated, "this command's credential is its token", field: "token")
+            }
             let state = try load(command, request.db)
             let outcome = try decide(command, state, request.context)
             guard let state, Secret.matches(command.token, hash: state.tokenHash) else {
@@ -110,13 +168,22 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
             }
             return CommandDecision(outcome)
         }
+        return table
     }
-}
 
-extension CommandRequest {
-    fileprivate func authenticate() throws -> AuthenticatedRequest {
-        let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try KeyStore.storedKey($0, db: db) }
-        return AuthenticatedRequest(principal: principal, context: context, db: db)
+    /// Registers `type` as authenticated by the `authorization` header, decided by `decide` with the principal.
+    private func byCredential<M: Message>(_ type: M.Type, _ decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> CommandDecision) -> Self {
+        var table = self
+        table.credentials = credentials.on(type) { _, check in
+            Sender(try check.authenticator.authenticate(check.envelope.authorization, now: check.now) { try KeyStore.storedKey($0, db: check.db) })
+        }
+        table.decisions = decisions.on(type) { command, request in
+            guard let principal = request.sender.principal else {
+                throw Rejection(.unauthenticated, "this command needs an API key or the operator credential")
+            }
+            return try decide(command, AuthenticatedRequest(principal: principal, context: request.context, db: request.db))
+        }
+        return table
     }
 }
 

@@ -3,8 +3,8 @@ import GRDB
 import Models
 import Pipeline
 
-/// Lifecycle's part of the pipeline: a command is decided by its entry in ``LifecycleCommands``
-/// (which authenticates it), its events are applied by ``LifecycleProjection``, and any secret
+/// Lifecycle's part of the pipeline: a command is authenticated and decided by its entry in
+/// ``LifecycleCommands``, its events are applied by ``LifecycleProjection``, and any secret
 /// values it set are sealed and stored last; followed events keep the shared copies current and
 /// run Lifecycle's step of Deactivation's sagas.
 struct LifecycleHandler: MessageHandler {
@@ -17,9 +17,12 @@ struct LifecycleHandler: MessageHandler {
     /// Deactivation events that ask for Lifecycle's step of a saga.
     let events = MessageRegistry(IntegrationStore.sharedCopies.types + WorkspaceStatusSaga.table.types)
 
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let request = CommandRequest(envelope: envelope, context: context, db: db, authenticator: authenticator)
-        let decision = try LifecycleCommands.table.handle(command, request)
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+        try LifecycleCommands.table.authenticate(command, CredentialCheck(envelope: envelope, now: now, db: db, authenticator: authenticator))
+    }
+
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        let decision = try LifecycleCommands.table.handle(command, CommandRequest(sender: sender, context: context, db: db))
         try project(decision.outcome.events, at: context.now, db: db)
         // After the projection: a secret belongs to an integration row, which must exist first.
         if let secrets = decision.secrets {

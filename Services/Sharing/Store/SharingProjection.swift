@@ -40,9 +40,9 @@ enum SharingProjection {
         case let event as ShareRemoved:
             try transition(event.share, to: .removed, by: event.removedBy, at: time, db: db)
         case let event as IntegrationCreated:
-            try upsert(event.integration, db: db)
+            try replicate(event.integration, db: db)
         case let event as IntegrationUpdated:
-            try upsert(event.integration, db: db)
+            try replicate(event.integration, db: db)
         case let event as IntegrationDeleted:
             try db.cachedStatement(sql: "DELETE FROM sharing_integration WHERE id = ?").execute(arguments: [event.integrationID])
         case is SharingStepCompleted:
@@ -79,11 +79,14 @@ enum SharingProjection {
             .execute(arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
     }
 
-    private static func upsert(_ integration: IntegrationSnapshot, db: Database) throws {
+    /// Adds or changes the replica's row of an integration, never a row of another workspace's
+    /// integration with the same id.
+    private static func replicate(_ integration: IntegrationSnapshot, db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO sharing_integration (id, workspace_id, kind, vendor, name) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, vendor = excluded.vendor, name = excluded.name
+                WHERE sharing_integration.workspace_id = excluded.workspace_id
                 """
         ).execute(arguments: [integration.integrationID, integration.workspaceID, integration.kind, integration.vendor, integration.name])
     }

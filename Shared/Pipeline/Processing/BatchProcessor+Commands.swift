@@ -5,19 +5,18 @@ import Kafka
 import Models
 
 extension BatchProcessor {
+    /// Decodes, authenticates, then looks the command up under its id and sender: a repeat gets the
+    /// stored answer; anything else is decided, answered and recorded. A command refused for its
+    /// credential has no sender: it is answered and not recorded, so it takes no id from anyone.
     func processCommand(
         _ envelope: Envelope,
-        fingerprint: Data,
+        fingerprint payloadFingerprint: Data,
         decoded: Result<any Message, Rejection>,
         unknownField: Rejection?,
         message: KafkaConsumedMessage,
         now: Date,
         db: Database
     ) throws {
-        if let seen = try Inbox.entry(envelope.id, db: db) {
-            try answerRepeated(envelope, seen: seen, fingerprint: fingerprint, now: now, db: db)
-            return
-        }
         let command: any Message
         switch decoded {
         case .success(let decoded):
@@ -27,27 +26,83 @@ extension BatchProcessor {
             try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db)
             return
         }
+        guard let sender = try authenticate(command, envelope: envelope, fingerprint: payloadFingerprint, now: now, db: db) else { return }
+        let fingerprint = SHA256Digest.of([Data(sender.scope.utf8), payloadFingerprint])
+        let seen = try Inbox.entries(envelope.id, sender: sender.scope, db: db)
+        if let own = seen.own {
+            try answerRepeated(envelope, sender: sender, seen: own, fingerprint: fingerprint, now: now, db: db)
+            return
+        }
+        // Recorded before the inbox kept senders: replayed only to a sender with a valid credential
+        // who sends exactly the same command, until the retention forgets it.
+        if let unattributed = seen.unattributed, unattributed.fingerprint == payloadFingerprint {
+            try answerRepeated(envelope, sender: sender, seen: unattributed, fingerprint: payloadFingerprint, now: now, db: db)
+            return
+        }
         let context = DecisionContext.live(commandID: envelope.id, now: now)
         let result: CommandResult
         if let unknownField {
             result = .rejected(envelope.id, type: envelope.type.rawValue, unknownField)
         } else {
-            result = try decide(command, envelope: envelope, context: context, db: db)
+            result = try decide(command, from: sender, envelope: envelope, context: context, db: db)
         }
-        let published = try publish(result: result, now: now, db: db)
+        let published = try publish(result: result, now: now, db: db, id: Self.resultID(of: envelope.id, from: sender))
         // Stored as published unless it carries one-time secrets; a replay marks it replayed.
         let stored = result.secrets == nil ? published : JSONCoding.encode(result.forReplay)
-        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: fingerprint, result: stored, at: now, db: db)
+        try Inbox.record(
+            envelope.id,
+            sender: sender.scope,
+            type: envelope.type.rawValue,
+            fingerprint: fingerprint,
+            result: stored,
+            at: now,
+            db: db
+        )
+    }
+
+    /// The `ce_id` of the result of `sender`'s command `commandID`: the same for every copy of that
+    /// result, another for the same id from another sender.
+    static func resultID(of commandID: String, from sender: Sender) -> String {
+        "res_" + DerivedID.make(from: commandID, label: "result.sender." + sender.scope)
+    }
+
+    /// The command's sender, or nil when its credential is refused: then the refusal is published
+    /// (with a `ce_id` of its own, as it is not recorded) and nothing else happens.
+    private func authenticate(_ command: any Message, envelope: Envelope, fingerprint: Data, now: Date, db: Database) throws -> Sender? {
+        let rejection: Rejection
+        do {
+            return try handler.authenticate(command, envelope: envelope, now: now, db: db)
+        } catch let refused as Rejection {
+            rejection = refused
+        } catch let error as DatabaseError where error.isEnvironmental {
+            throw error
+        } catch {
+            logger.error(
+                "authentication failed",
+                metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"]
+            )
+            rejection = Rejection(.internalError, "the service could not check this command's credential; it had no effect")
+        }
+        let refusal = SHA256Digest.of([fingerprint, Data(rejection.code.rawValue.utf8), Data(rejection.message.utf8)])
+        let resultID = "res_" + DerivedID.make(from: envelope.id, label: "refused." + Hex.encode(refusal))
+        try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
+        return nil
     }
 
     /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.
-    private func decide(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandResult {
+    private func decide(
+        _ command: any Message,
+        from sender: Sender,
+        envelope: Envelope,
+        context: DecisionContext,
+        db: Database
+    ) throws -> CommandResult {
         var outcome: CommandOutcome?
         let started = ContinuousClock.now
         defer { metrics.handled(type: envelope.type.rawValue, seconds: (ContinuousClock.now - started).inSeconds) }
         do {
             try db.inSavepoint {
-                let decided = try handler.handle(command, envelope: envelope, context: context, db: db)
+                let decided = try handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
                 for (index, event) in decided.events.enumerated() {
                     try publish(event, index: index, cause: envelope.id, context: context, db: db)
                 }
@@ -58,6 +113,14 @@ extension BatchProcessor {
             return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         } catch let error as DatabaseError where error.isEnvironmental {
             throw error
+        } catch let error as DatabaseError where error.isUniquenessViolation {
+            // A row this command would create exists already: refused, never written over.
+            logger.warning("command collided", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
+            return .rejected(
+                envelope.id,
+                type: envelope.type.rawValue,
+                Rejection(.alreadyExists, "something this command would create exists already; it had no effect")
+            )
         } catch {
             // A bug or an unexpected constraint: refuse this command, keep the partition moving.
             logger.error("command failed", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
@@ -71,11 +134,11 @@ extension BatchProcessor {
         return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets, items: outcome.items)
     }
 
-    private func answerRepeated(_ envelope: Envelope, seen: Inbox.Entry, fingerprint: Data, now: Date, db: Database) throws {
+    private func answerRepeated(_ envelope: Envelope, sender: Sender, seen: Inbox.Entry, fingerprint: Data, now: Date, db: Database) throws {
         metrics.duplicate()
         if seen.fingerprint == fingerprint, let stored = seen.result {
             let original = try JSONCoding.decode(CommandResult.self, from: stored)
-            try publish(result: original.forReplay, now: now, db: db, counted: false)
+            try publish(result: original.forReplay, now: now, db: db, counted: false, id: Self.resultID(of: envelope.id, from: sender))
             return
         }
         let rejection = Rejection(
@@ -97,5 +160,10 @@ extension DatabaseError {
         default:
             false
         }
+    }
+
+    /// A primary key or unique index refused a row: what it would create exists already.
+    var isUniquenessViolation: Bool {
+        extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
     }
 }

@@ -6,10 +6,10 @@ import Models
 extension BatchProcessor {
     func processEvent(_ envelope: Envelope, decoded: Result<any Message, Rejection>?, message: KafkaConsumedMessage, now: Date, db: Database) throws {
         guard let decoded else { return }
-        guard try !Inbox.contains(envelope.id, db: db) else { return }
+        guard try !Inbox.containsEvent(envelope.id, db: db) else { return }
         do {
             let event = try decoded.get()
-            let context = DecisionContext.live(commandID: envelope.id, now: now)
+            let context = DecisionContext.reacting(to: envelope.id, now: now)
             try db.inSavepoint {
                 let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
                 for (index, reaction) in reactions.enumerated() {
@@ -29,6 +29,6 @@ extension BatchProcessor {
             )
             try deadLetter(message, Rejection(.internalError, "the event could not be applied: \(error)"), now: now, db: db)
         }
-        try Inbox.record(envelope.id, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
+        try Inbox.record(envelope.id, sender: Inbox.eventSender, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
     }
 }

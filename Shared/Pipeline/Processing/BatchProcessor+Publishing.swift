@@ -5,8 +5,9 @@ import Kafka
 import Models
 
 extension BatchProcessor {
-    /// Queues one of this service's events. Its id is derived from the cause's id, this service and
-    /// the event's position: services reacting to the same event never publish the same id.
+    /// Queues one of this service's events. Its id comes from `context`: new for a command's events;
+    /// for a reaction, derived from the cause's id, this service and the event's position, so that
+    /// services reacting to the same event never publish the same id.
     func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
         guard let topic = topics.events else {
             preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
@@ -24,9 +25,9 @@ extension BatchProcessor {
         try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
 
-    /// Queues the command's result, keyed by the command id. Its event id is derived from the
-    /// command id, so every copy of one result carries the same `ce_id`.
-    /// Returns the published payload.
+    /// Queues the command's result, keyed by the command id. Its `ce_id` is `id` (derived from the
+    /// command id and its sender), or for a command that could not be read, derived from the command
+    /// id alone: every copy of one result carries the same `ce_id`. Returns the published payload.
     @discardableResult
     func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
         if counted {

@@ -3,12 +3,24 @@ import Hashing
 import Models
 
 extension DecisionContext {
-    /// The production context: ids derived from the command id with SHA-256, random secrets.
+    /// The context a command is decided in: every new id random and ordered by time, random secrets.
+    /// Nothing is derived from the command id, which its sender chose and anyone may send again.
     public static func live(commandID: String, now: Date) -> DecisionContext {
         DecisionContext(
             now: now,
             commandID: commandID,
-            deriveID: { DerivedID.make(from: commandID, label: $0) },
+            makeID: { _ in TimeOrderedID.make(at: now) },
+            makeSecret: Secret.generate
+        )
+    }
+
+    /// The context another service's event is applied in: ids derived from the event's id (which
+    /// Tenancy made unique) and the label, so that applying the event again gives the same ids.
+    public static func reacting(to eventID: String, now: Date) -> DecisionContext {
+        DecisionContext(
+            now: now,
+            commandID: eventID,
+            makeID: { DerivedID.make(from: eventID, label: $0) },
             makeSecret: Secret.generate
         )
     }

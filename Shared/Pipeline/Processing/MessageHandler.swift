@@ -1,9 +1,10 @@
+import Foundation
 import GRDB
 import Models
 
 /// What a service plugs into the pipeline: the messages it understands and what it does with them.
 ///
-/// Both methods run inside the batch's write transaction (each message in its own savepoint), so
+/// Its methods run inside the batch's write transaction (each message in its own savepoint), so
 /// whatever they write commits together with the inbox, outbox and consumed offsets, or not at all.
 public protocol MessageHandler: Sendable {
     /// Commands accepted on the service's command topic.
@@ -11,8 +12,14 @@ public protocol MessageHandler: Sendable {
     /// Events of other services applied to this service's replicas; others are skipped.
     var events: MessageRegistry { get }
 
-    /// Authenticates, authorizes, decides and applies one command. Throws a ``Rejection`` to refuse it.
-    func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+    /// Establishes who sent a command from its credential, and nothing more: the pipeline calls it
+    /// before it looks the command's id up, because that id is the sender's own idempotency key.
+    /// Throws a ``Rejection`` when the credential does not hold; that answer is never remembered.
+    func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender
+
+    /// Authorizes, decides and applies one command of `sender`'s (as ``authenticate(_:envelope:now:db:)``
+    /// established). Throws a ``Rejection`` to refuse it.
+    func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
 
     /// Applies one event read from another topic; returns the events the service publishes in
     /// reaction (a share revoked because its integration was deleted). Ids come from `context`,

@@ -1,28 +1,48 @@
 import Foundation
 import GRDB
 
-/// The processed message ids. For commands it keeps the payload's fingerprint and the result
-/// (without one-time secrets), so a repeated id gets the original answer.
+/// The processed message ids. A command is kept under its id and its sender (its idempotency key
+/// is the sender's own), with the fingerprint of what was sent and the result (without one-time
+/// secrets), so that a repeat from that sender gets the original answer. An event is kept under
+/// its id alone.
 enum Inbox {
+    /// The sender events are kept under: an event's id is unique by itself.
+    static let eventSender = ""
+    /// The sender of a command recorded before the inbox kept senders (`pipeline.v4`).
+    static let unknownSender = "*"
+
     /// What is remembered of a processed command.
     struct Entry {
+        /// The sender's scope, or ``unknownSender``.
+        var sender: String
         var fingerprint: Data
         /// JSON of the command's result without its one-time secrets; nil for events.
         var result: Data?
     }
 
-    static func entry(_ messageID: String, db: Database) throws -> Entry? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT fingerprint, result FROM inbox WHERE message_id = ?"), arguments: [messageID])
-            .map { Entry(fingerprint: $0["fingerprint"], result: $0["result"]) }
+    /// What is remembered of command `messageID`: from `sender`, and from a sender that was not
+    /// recorded (``unknownSender``).
+    static func entries(_ messageID: String, sender: String, db: Database) throws -> (own: Entry?, unattributed: Entry?) {
+        let entries = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT sender, fingerprint, result FROM inbox WHERE message_id = ? AND sender IN (?, ?)"),
+            arguments: [messageID, sender, unknownSender]
+        )
+        .map { Entry(sender: $0["sender"], fingerprint: $0["fingerprint"], result: $0["result"]) }
+        return (entries.first { $0.sender == sender }, entries.first { $0.sender == unknownSender })
     }
 
-    static func contains(_ messageID: String, db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = ?)"), arguments: [messageID]) ?? false
+    static func containsEvent(_ eventID: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = ? AND sender = ?)"),
+            arguments: [eventID, eventSender]
+        ) ?? false
     }
 
-    static func record(_ messageID: String, type: String, fingerprint: Data, result: Data?, at time: Date, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO inbox (message_id, message_type, fingerprint, result, processed_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [messageID, type, fingerprint, result, StoredTimestamp(time)])
+    static func record(_ messageID: String, sender: String, type: String, fingerprint: Data, result: Data?, at time: Date, db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO inbox (message_id, sender, message_type, fingerprint, result, processed_at) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [messageID, sender, type, fingerprint, result, StoredTimestamp(time)])
     }
 
     /// Forgets ids processed before `cutoff`, at most `limit` of them.

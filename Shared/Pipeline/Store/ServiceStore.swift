@@ -81,6 +81,32 @@ public final class ServiceStore: Sendable {
                 try db.execute(sql: "UPDATE outbox SET headers = ? WHERE sequence = ?", arguments: [Data(compact), row["sequence"]])
             }
         }
+        migrator.registerMigration("pipeline.v4: inbox keyed by sender") { db in
+            // A command id is its sender's idempotency key: the inbox keeps a command under its id and
+            // its sender (`Sender.scope`), an event under its id and ''. Commands recorded before kept
+            // no sender: they move under '*' until the retention forgets them. A refusal of a
+            // command's credential is nobody's command and is no longer kept: it is dropped here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbox_v4 (
+                        message_id TEXT NOT NULL,
+                        sender TEXT NOT NULL,
+                        message_type TEXT NOT NULL,
+                        fingerprint BLOB NOT NULL,
+                        result BLOB,
+                        processed_at DATETIME NOT NULL,
+                        PRIMARY KEY (message_id, sender)
+                    );
+                    INSERT INTO inbox_v4 (message_id, sender, message_type, fingerprint, result, processed_at)
+                        SELECT message_id, CASE WHEN result IS NULL THEN '' ELSE '*' END, message_type, fingerprint, result, processed_at
+                        FROM inbox
+                        WHERE result IS NULL OR json_extract(CAST(result AS TEXT), '$.error.code') IS NOT 'unauthenticated';
+                    DROP TABLE inbox;
+                    ALTER TABLE inbox_v4 RENAME TO inbox;
+                    CREATE INDEX inbox_by_time ON inbox (processed_at);
+                    """
+            )
+        }
     }
 
     /// Runs `updates` in a transaction of its own, for work outside the pipeline (email delivery).

@@ -7,7 +7,7 @@ public func fixedContext(now: Date = Date(timeIntervalSince1970: 1_800_000_000),
     return DecisionContext(
         now: now,
         commandID: commandID,
-        deriveID: { label in label.filter { $0.isLetter || $0.isNumber } },
+        makeID: { label in label.filter { $0.isLetter || $0.isNumber } },
         makeSecret: { "secret\(counter.next())" }
     )
 }
