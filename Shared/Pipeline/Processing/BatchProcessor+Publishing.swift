@@ -24,14 +24,18 @@ extension BatchProcessor {
         try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
 
-    /// Queues the command's result, keyed by the command id. Its event id is derived from the
-    /// command id, so every copy of one result carries the same `ce_id`.
+    /// Queues the command's result, keyed by the command id and naming this service. Its event id
+    /// is derived from the command id, so every copy of one result carries the same `ce_id`.
     /// Returns the published payload.
     @discardableResult
     func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
         if counted {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
         }
+        // A command id is scoped to its service: the same id sent to another service is another
+        // command, with another result that its `service` tells apart from this one.
+        var result = result
+        result.service = String(source.split(separator: "/").last ?? Substring(source))
         let envelope = Envelope(
             id: id ?? "res_" + DerivedID.make(from: result.commandID, label: "result"),
             type: CommandResult.messageType,
