@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hashing
 import Kafka
+import Messaging
 import Models
 
 extension BatchProcessor {
@@ -49,11 +50,28 @@ extension BatchProcessor {
         return envelope.payload
     }
 
+    /// Queues a record, or parks it when it is larger than the producer may send: the outbox never
+    /// holds a record that cannot go out.
     func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        try Outbox.enqueue(envelope, topic: topic, key: key, now: now, db: db)
+        let record = KafkaRecord(envelope, topic: topic, key: key)
+        let size = RecordLimits.size(of: record)
+        guard size <= recordLimits.maxRecordBytes else {
+            let reason = "the record is \(size) bytes; the producer sends at most \(recordLimits.maxRecordBytes)"
+            metrics.outboxParked.increment()
+            logger.error(
+                "outbox record parked: it can never be published",
+                metadata: ["kafka.topic": "\(topic)", "ce_id": "\(envelope.id)", "ce_type": "\(envelope.type)", "error": "\(reason)"]
+            )
+            let deadLetter = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
+                .undeliverable(record, reason: reason)
+            try Outbox.park(record, reason: reason, deadLetter: deadLetter, now: now, db: db)
+            return
+        }
+        try Outbox.insert(record, now: now, db: db)
     }
 
-    /// Copies an unusable record to the dead-letter topic with why and where it came from.
+    /// Copies an unusable record to the dead-letter topic with why and where it came from: at most
+    /// a bounded prefix of its value, with the whole value's size and SHA-256 (``DeadLetters``).
     /// The caller's `authorization` header is dropped: credentials never reach another topic.
     func deadLetter(_ message: KafkaConsumedMessage, _ rejection: Rejection, now: Date, db: Database) throws {
         metrics.deadLettered()
@@ -64,15 +82,7 @@ extension BatchProcessor {
                 "error.code": "\(rejection.code)", "error.message": "\(rejection.message)",
             ]
         )
-        var headers = message.headers.filter { $0.name.lowercased() != Envelope.Header.authorization }
-        headers += [
-            KafkaHeader(name: DeadLetterHeader.errorCode, string: rejection.code.rawValue),
-            KafkaHeader(name: DeadLetterHeader.errorMessage, string: rejection.message),
-            KafkaHeader(name: DeadLetterHeader.originalTopic, string: message.topic),
-            KafkaHeader(name: DeadLetterHeader.originalPartition, string: String(message.partition)),
-            KafkaHeader(name: DeadLetterHeader.originalOffset, string: String(message.offset)),
-            KafkaHeader(name: DeadLetterHeader.service, string: source),
-        ]
-        try Outbox.insert(KafkaRecord(topic: topics.deadLetter, key: message.key, value: message.value, headers: headers), now: now, db: db)
+        let deadLetters = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
+        try Outbox.insert(deadLetters.unusable(message, rejection), now: now, db: db)
     }
 }
