@@ -7,7 +7,9 @@ import Models
 /// Produces one command and waits for its result on the results topic.
 ///
 /// It starts reading every partition of the results topic at its current end *before* producing,
-/// so the result cannot slip by, and keeps the one whose subject is the command id.
+/// so the result cannot slip by, and keeps the one whose subject is the command id and that comes
+/// from the service it sent to: a command id is scoped to its caller and its service, so the same
+/// id sent to another service is another command, whose result is not this one.
 struct CommandSender {
     let options: ClientOptions
     let logger: Logger
@@ -57,15 +59,35 @@ struct CommandSender {
         // The consumer only has an assignment, no group to leave: releasing it is enough.
         guard let consumer else { return .sent(commandID: commandID) }
         let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))
+        let service = service(answering: topic)
         while ContinuousClock.now < deadline {
             for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200))
             where message.header(Envelope.Header.subject) == commandID {
-                if let value = message.value, let result = try? JSONCoding.decode(CommandResult.self, from: value) {
+                if let value = message.value, let result = try? JSONCoding.decode(CommandResult.self, from: value),
+                    Self.comes(result, source: message.header(Envelope.Header.source), from: service)
+                {
                     return .result(result)
                 }
             }
         }
         throw Timeout(commandID: commandID, seconds: options.timeout)
+    }
+
+    /// The service that executes commands sent to `topic`; nil for a topic of no known service.
+    private func service(answering topic: String) -> String? {
+        switch topic {
+        case options.topics.lifecycleCommands: "lifecycle"
+        case options.topics.sharingCommands: "sharing"
+        case options.topics.deactivationCommands: "deactivation"
+        default: nil
+        }
+    }
+
+    /// Whether a result comes from `service` (any result when nil): by its `service`, or by its
+    /// `ce_source` (`/tenancy/<service>`) when it has none.
+    static func comes(_ result: CommandResult, source: String?, from service: String?) -> Bool {
+        guard let service else { return true }
+        return (result.service ?? source?.split(separator: "/").last.map(String.init)) == service
     }
 
     private func resultConsumer(connection: KafkaConnection) throws -> KafkaConsumer {

@@ -33,6 +33,13 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// A record that was not acknowledged within the producer's `message.timeout.ms`.
     public var isMessageTimeout: Bool { code == .delivery && rdKafkaError == RDKafkaError.messageTimedOut }
 
+    /// The record was refused for good, by librdkafka before sending (larger than the producer's
+    /// `message.max.bytes`) or by the broker (too large for the topic, an invalid record, a topic this
+    /// client may not write): sending the same record again cannot succeed.
+    public var isPermanentRecordRefusal: Bool {
+        (code == .produce || code == .delivery) && rdKafkaError.map(RDKafkaError.permanentRecordRefusals.contains) == true
+    }
+
     /// librdkafka's local queue was full: the record may be enqueued again once deliveries drain it.
     var isQueueFull: Bool { rdKafkaError == RDKafkaError.queueFull }
 }

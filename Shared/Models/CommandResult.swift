@@ -1,4 +1,6 @@
-/// The one answer every command gets on the results topic, correlated by ``commandID``.
+/// The one answer every command gets on the results topic, correlated by ``commandID`` and named by
+/// the ``service`` that executed it: a command id is scoped to its caller and its service, so the
+/// same id sent to two services is two commands with two results, told apart by ``service``.
 public struct CommandResult: Message, Hashable {
     public static let messageType: MessageType = "tenancy.CommandResult.v1"
 
@@ -8,6 +10,10 @@ public struct CommandResult: Message, Hashable {
 
     public var commandID: String
     public var commandType: String
+    /// The service that executed the command and published this result: `lifecycle`, `sharing` or
+    /// `deactivation` (the last part of the result's `ce_source`). Set on every result a service
+    /// publishes; nil only in a result built by hand.
+    public var service: String?
     public var status: Status
     /// Ids of what the command created, by name (`workspace_id`, `client_id`, ...).
     public var created: [String: String]
@@ -22,7 +28,7 @@ public struct CommandResult: Message, Hashable {
     enum CodingKeys: String, CodingKey {
         case commandID = "command_id"
         case commandType = "command_type"
-        case status, created, secrets, error, replayed, items
+        case service, status, created, secrets, error, replayed, items
     }
 
     public static func accepted(

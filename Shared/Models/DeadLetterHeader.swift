@@ -1,4 +1,4 @@
-/// Headers a dead-letter entry adds to the original record's.
+/// Headers of a dead-letter entry, added to what it keeps of the original record's own.
 public enum DeadLetterHeader {
     public static let errorCode = "dlq_error_code"
     public static let errorMessage = "dlq_error_message"
@@ -6,4 +6,15 @@ public enum DeadLetterHeader {
     public static let originalPartition = "dlq_original_partition"
     public static let originalOffset = "dlq_original_offset"
     public static let service = "dlq_service"
+    /// Size in bytes of the whole original value; the entry keeps at most a bounded prefix of it.
+    public static let originalSize = "dlq_original_size"
+    /// Lower-case hex SHA-256 of the whole original value.
+    public static let originalSHA256 = "dlq_original_sha256"
+    /// How many of the original record's headers were left out for their size; absent when none
+    /// was. (The `authorization` header is always left out, and not counted.)
+    public static let headersDropped = "dlq_headers_dropped"
+
+    /// `dlq_error_code` of a record the service itself could not publish: one the producer or the
+    /// broker refused for good, which the service parked (kept in its database, out of the send path).
+    public static let undeliverable = "undeliverable"
 }

@@ -6,12 +6,20 @@ import Pipeline
 import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
+///
+/// Ready means: the database answers, the broker answers, the consumer has partitions, and the
+/// outbox relay is not stuck (its passes have not kept failing for ``relayStallLimit`` while the
+/// broker answers). Parked records do not make a service unready - they are out of the send path,
+/// and alerted on through `tenancy_outbox_parked_total` - but the answer counts them.
 enum HealthRoutes {
+    static let relayStallLimit = Duration.seconds(60)
+
     static func register(
         on router: Router<BasicRequestContext>,
         store: ServiceStore,
         producer: KafkaProducer,
         consumer: KafkaConsumer,
+        relay: OutboxRelay,
         registry: PrometheusCollectorRegistry
     ) {
         router.get("/health/live") { _, _ in
@@ -21,8 +29,13 @@ enum HealthRoutes {
             let database = (try? await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
             let broker = await reachable(producer)
             let assigned = consumer.assignment.count
-            let ready = database && broker && assigned > 0
-            let body = #"{"ready":\#(ready),"database":\#(database),"broker":\#(broker),"partitions_assigned":\#(assigned)}"# + "\n"
+            let failing = relay.failingFor.map { Int($0.inSeconds) } ?? 0
+            let stalled = relay.failingFor.map { $0 >= relayStallLimit } ?? false
+            let parked = (try? await store.reader.read { db in try Outbox.parkedCount(db: db) }) ?? -1
+            let ready = database && broker && assigned > 0 && !stalled
+            let body =
+                #"{"ready":\#(ready),"database":\#(database),"broker":\#(broker),"partitions_assigned":\#(assigned),"#
+                + #""outbox_failing_seconds":\#(failing),"outbox_parked":\#(parked)}"# + "\n"
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Kafka
 import Logging
+import Models
 import Pipeline
 import ServiceLifecycle
 import Synchronization
@@ -13,6 +14,13 @@ import Synchronization
 /// on from an in-memory cursor, and rows the broker acknowledged are deleted by a separate loop.
 /// A row is sent again only when it was not acknowledged, or when the service stopped before
 /// deleting it; every copy has the same bytes and `ce_id`, which consumers dedupe.
+///
+/// A row the producer or the broker refuses for good (``KafkaError/isPermanentRecordRefusal``:
+/// too large, invalid, a topic this service may not write) is parked: moved out of the outbox into
+/// the `parked` table in one transaction with a dead letter describing it, counted in
+/// `tenancy_outbox_parked_total` and logged as an error. The relay goes on with the rows after
+/// it, so per key the order holds among the rows that are delivered; a parked row is never sent
+/// unless an operator queues it again.
 ///
 /// On graceful shutdown it makes a last pass, bounded by `drainTimeout`, and deletes what was
 /// acknowledged; rows still unpublished stay in the database and go out after the next start.
@@ -39,6 +47,9 @@ public final class OutboxRelay: Service, Sendable {
     private let deletion: AsyncStream<Void>.Continuation
     private let batchSize: Int
     private let drainTimeout: Duration
+    private let deadLetters: DeadLetters
+    /// Since when passes have ended with records not delivered; nil after a pass that delivered everything.
+    private let failingSince = Mutex<ContinuousClock.Instant?>(nil)
 
     /// `makeProducer` builds a replacement when the producer cannot go on: a broker that lost its
     /// state (a restarted in-memory broker) refuses the old producer's id or sequence for good.
@@ -48,6 +59,7 @@ public final class OutboxRelay: Service, Sendable {
         makeProducer: @escaping @Sendable () throws -> KafkaProducer,
         logger: Logger,
         metrics: PipelineMetrics,
+        deadLetters: DeadLetters,
         batchSize: Int = 2_000,
         drainTimeout: Duration = .seconds(10)
     ) {
@@ -57,6 +69,7 @@ public final class OutboxRelay: Service, Sendable {
         self.makeProducer = makeProducer
         self.logger = logger
         self.metrics = metrics
+        self.deadLetters = deadLetters
         self.batchSize = batchSize
         self.drainTimeout = drainTimeout
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -66,6 +79,11 @@ public final class OutboxRelay: Service, Sendable {
     /// Asks for a publishing pass soon; calls coalesce.
     public func notify() {
         wakeup.yield()
+    }
+
+    /// How long passes have been ending with records not delivered; nil while the relay keeps up.
+    public var failingFor: Duration? {
+        failingSince.withLock { since in since.map { ContinuousClock.now - $0 } }
     }
 
     public func run() async throws {
@@ -103,6 +121,12 @@ public final class OutboxRelay: Service, Sendable {
     /// One pass over everything pending, in order. Returns false when a record could not be delivered.
     @discardableResult
     func publishPending() async -> Bool {
+        let delivered = await deliverPending()
+        failingSince.withLock { since in since = delivered ? nil : (since ?? .now) }
+        return delivered
+    }
+
+    private func deliverPending() async -> Bool {
         do {
             while true {
                 let (limit, after) = (batchSize, cursor.withLock { $0 })
@@ -116,8 +140,14 @@ public final class OutboxRelay: Service, Sendable {
                 let delivered = deliveredRows.map(\.sequence)
                 let acknowledgedAt = Date().timeIntervalSince1970
                 for row in deliveredRows { metrics.outboxAgeAtDelivery.recordSeconds(max(0, acknowledgedAt - row.queuedAt)) }
-                let firstFailed = zip(pending, results).first { (try? $0.1.get()) == nil }?.0.sequence
-                // Every row up to the new cursor is acknowledged: the run before the first failure.
+                let refused = zip(pending, results).compactMap { row, result -> (OutboxRecord, KafkaError)? in
+                    guard case .failure(let error) = result, error.isPermanentRecordRefusal else { return nil }
+                    return (row, error)
+                }
+                let parked = await park(refused)
+                let firstFailed = zip(pending, results).first { row, result in (try? result.get()) == nil && !parked.contains(row.sequence) }?
+                    .0.sequence
+                // Every row up to the new cursor is acknowledged or parked: the run before the first failure.
                 let reached = firstFailed.map { failed in rows.last { $0.sequence < failed }?.sequence ?? after } ?? rows[rows.count - 1].sequence
                 cursor.withLock { $0 = reached }
                 acknowledgedAhead.withLock { ahead in
@@ -130,29 +160,73 @@ public final class OutboxRelay: Service, Sendable {
                     metrics.outboxPublished.increment(by: delivered.count)
                 }
                 if let firstFailed {
-                    let failure = results.lazy.compactMap { if case .failure(let error) = $0 { error } else { nil } }.first
-                    metrics.outboxFailures.increment(by: pending.count - delivered.count)
+                    let failed = pending.count - delivered.count - parked.count
+                    let failure = zip(pending, results).lazy.compactMap { row, result -> KafkaError? in
+                        guard case .failure(let error) = result, !parked.contains(row.sequence) else { return nil }
+                        return error
+                    }.first
+                    metrics.outboxFailures.increment(by: failed)
                     logger.warning(
                         "outbox records not delivered; retrying",
                         metadata: [
-                            "outbox.failed": "\(pending.count - delivered.count)", "outbox.first_failed": "\(firstFailed)",
+                            "outbox.failed": "\(failed)", "outbox.first_failed": "\(firstFailed)",
                             "error": "\(String(describing: failure))",
                         ]
                     )
-                    if current.fatalError != nil || (delivered.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000))
+                    if current.fatalError != nil
+                        || (delivered.isEmpty && parked.isEmpty && renewalAllowed() && current.isClusterReachable(timeoutMilliseconds: 2_000))
                     {
                         renew(current)
                     }
                     try await updateDepth()
                     return false
                 }
-                if rows.count < limit { break }
+                // The dead letters of parked rows were queued behind them: go on to send them now.
+                if rows.count < limit && parked.isEmpty { break }
             }
             try await updateDepth()
             return true
         } catch {
             logger.error("outbox pass failed", metadata: ["error": "\(error)"])
             return false
+        }
+    }
+
+    /// Parks rows refused for good, each with a dead letter describing it, in one transaction.
+    /// Returns the rows no longer in the outbox; none when the database refuses (they are tried again).
+    private func park(_ refused: [(OutboxRecord, KafkaError)]) async -> Set<Int64> {
+        guard !refused.isEmpty else { return [] }
+        let deadLetters = self.deadLetters
+        do {
+            let parked = try await writer.write { db in
+                try refused.filter { row, error in
+                    let reason = "refused for good: \(error.reason)"
+                    return try Outbox.park(
+                        sequence: row.sequence,
+                        reason: reason,
+                        kafkaError: error.rdKafkaError,
+                        deadLetter: deadLetters.undeliverable(row.record, reason: reason),
+                        now: Date(),
+                        db: db
+                    )
+                }
+            }
+            for (row, error) in parked {
+                logger.error(
+                    "outbox record refused for good; parked, with a dead letter describing it",
+                    metadata: [
+                        "outbox.sequence": "\(row.sequence)", "kafka.topic": "\(row.record.topic)",
+                        "ce_id":
+                            "\(row.record.headers.first { $0.name == Envelope.Header.id }.map { String(decoding: $0.value, as: UTF8.self) } ?? "")",
+                        "record.bytes": "\(RecordLimits.size(of: row.record))", "error": "\(error)",
+                    ]
+                )
+            }
+            metrics.outboxParked.increment(by: parked.count)
+            return Set(parked.map(\.0.sequence))
+        } catch {
+            logger.error("cannot park refused outbox records yet; retrying", metadata: ["outbox.refused": "\(refused.count)", "error": "\(error)"])
+            return []
         }
     }
 

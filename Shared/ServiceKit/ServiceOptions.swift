@@ -75,6 +75,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         help:
+            "Most bytes of an undecodable record's value a dead letter keeps (the rest is described by its size and SHA-256). Env: TENANCY_DEAD_LETTER_VALUE_BYTES."
+    )
+    public var deadLetterValueBytes: Int = Setting.environment("TENANCY_DEAD_LETTER_VALUE_BYTES") ?? 65_536
+
+    @Option(
+        help:
             "Days a processed command id is remembered for its sender: a repeat from that sender within them gets the original result. Env: TENANCY_INBOX_RETENTION_DAYS."
     )
     public var inboxRetentionDays: Double = Setting.environment("TENANCY_INBOX_RETENTION_DAYS") ?? 7

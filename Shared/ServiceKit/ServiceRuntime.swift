@@ -30,10 +30,13 @@ public struct ServiceRuntime: Sendable {
         var connection = try options.connection
         connection.clientID = "tenancy-\(definition.name)"
 
+        let recordLimits = RecordLimits(maxPayloadBytes: options.maxPayloadBytes, deadLetterValueBytes: options.deadLetterValueBytes)
         let producerConfiguration = {
             var configuration = KafkaProducerConfiguration(connection: connection)
             // The outbox keeps what was not acknowledged and sends it again, so a record need not wait long.
             configuration.messageTimeoutMilliseconds = 30_000
+            // Whatever the service queues fits: events and results of the payloads it accepts, bounded dead letters.
+            configuration.maxMessageBytes = recordLimits.maxRecordBytes
             return configuration
         }()
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
@@ -57,14 +60,16 @@ public struct ServiceRuntime: Sendable {
             limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes),
             logger: logger,
             metrics: metrics,
-            inboxRetention: options.inboxRetentionDays * 86_400
+            inboxRetention: options.inboxRetentionDays * 86_400,
+            deadLetterValueBytes: options.deadLetterValueBytes
         )
         let relay = OutboxRelay(
             store: store,
             producer: producer,
             makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) },
             logger: logger,
-            metrics: metrics
+            metrics: metrics,
+            deadLetters: DeadLetters(topic: topics.deadLetter, service: definition.source, valueBytes: options.deadLetterValueBytes)
         )
 
         var consumerConfiguration = KafkaConsumerConfiguration(
@@ -91,7 +96,7 @@ public struct ServiceRuntime: Sendable {
         )
 
         let router = Router()
-        HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, registry: registry)
+        HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, relay: relay, registry: registry)
         definition.routes(router, store.reader)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)

@@ -80,6 +80,9 @@ final class ServiceHarness: Sendable {
         get throws { try ServiceStore(path: databasePath, migrations: { _ in }) }
     }
 
+    /// The running service's HTTP port (health and metrics).
+    var httpPort: Int? { running.current?.0.httpPort }
+
     /// The running service's own store: its writer connection is the one that commits batches.
     var serviceStore: ServiceStore? { running.current?.0.store }
 

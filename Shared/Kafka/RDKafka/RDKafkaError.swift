@@ -7,6 +7,17 @@ enum RDKafkaError {
     static let messageTimedOut = RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue
     /// The producer's local queue is full.
     static let queueFull = RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
+    /// Refusals of one record that sending it again cannot change: too large for the producer or
+    /// the broker, malformed, for a topic that is not valid or not allowed to this client. Errors of
+    /// the whole producer (fatal, fenced, cluster authorization) and of the moment (timeouts, unknown
+    /// topic or partition, leaders moving) are not among them.
+    static let permanentRecordRefusals = Set(
+        [
+            RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION,
+            RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP,
+            RD_KAFKA_RESP_ERR_INVALID_RECORD,
+        ].map(\.rawValue)
+    )
 
     static func describe(_ error: rd_kafka_resp_err_t) -> String {
         String(cString: rd_kafka_err2str(error))

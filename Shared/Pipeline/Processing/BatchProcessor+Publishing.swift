@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hashing
 import Kafka
+import Messaging
 import Models
 
 extension BatchProcessor {
@@ -25,14 +26,19 @@ extension BatchProcessor {
         try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
     }
 
-    /// Queues the command's result, keyed by the command id. Its `ce_id` is `id` (derived from the
-    /// command id and its sender), or for a command that could not be read, derived from the command
-    /// id alone: every copy of one result carries the same `ce_id`. Returns the published payload.
+    /// Queues the command's result, keyed by the command id and naming this service. Its `ce_id` is
+    /// `id` (derived from the command id and its sender), or for a command that could not be read,
+    /// derived from the command id alone: every copy of one result carries the same `ce_id`. Returns
+    /// the published payload.
     @discardableResult
     func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
         if counted {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
         }
+        // A command id is scoped to its service: the same id sent to another service is another
+        // command, with another result that its `service` tells apart from this one.
+        var result = result
+        result.service = String(source.split(separator: "/").last ?? Substring(source))
         let envelope = Envelope(
             id: id ?? "res_" + DerivedID.make(from: result.commandID, label: "result"),
             type: CommandResult.messageType,
@@ -46,11 +52,28 @@ extension BatchProcessor {
         return envelope.payload
     }
 
+    /// Queues a record, or parks it when it is larger than the producer may send: the outbox never
+    /// holds a record that cannot go out.
     func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        try Outbox.enqueue(envelope, topic: topic, key: key, now: now, db: db)
+        let record = KafkaRecord(envelope, topic: topic, key: key)
+        let size = RecordLimits.size(of: record)
+        guard size <= recordLimits.maxRecordBytes else {
+            let reason = "the record is \(size) bytes; the producer sends at most \(recordLimits.maxRecordBytes)"
+            metrics.outboxParked.increment()
+            logger.error(
+                "outbox record parked: it can never be published",
+                metadata: ["kafka.topic": "\(topic)", "ce_id": "\(envelope.id)", "ce_type": "\(envelope.type)", "error": "\(reason)"]
+            )
+            let deadLetter = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
+                .undeliverable(record, reason: reason)
+            try Outbox.park(record, reason: reason, deadLetter: deadLetter, now: now, db: db)
+            return
+        }
+        try Outbox.insert(record, now: now, db: db)
     }
 
-    /// Copies an unusable record to the dead-letter topic with why and where it came from.
+    /// Copies an unusable record to the dead-letter topic with why and where it came from: at most
+    /// a bounded prefix of its value, with the whole value's size and SHA-256 (``DeadLetters``).
     /// The caller's `authorization` header is dropped: credentials never reach another topic.
     func deadLetter(_ message: KafkaConsumedMessage, _ rejection: Rejection, now: Date, db: Database) throws {
         metrics.deadLettered()
@@ -61,15 +84,7 @@ extension BatchProcessor {
                 "error.code": "\(rejection.code)", "error.message": "\(rejection.message)",
             ]
         )
-        var headers = message.headers.filter { $0.name.lowercased() != Envelope.Header.authorization }
-        headers += [
-            KafkaHeader(name: DeadLetterHeader.errorCode, string: rejection.code.rawValue),
-            KafkaHeader(name: DeadLetterHeader.errorMessage, string: rejection.message),
-            KafkaHeader(name: DeadLetterHeader.originalTopic, string: message.topic),
-            KafkaHeader(name: DeadLetterHeader.originalPartition, string: String(message.partition)),
-            KafkaHeader(name: DeadLetterHeader.originalOffset, string: String(message.offset)),
-            KafkaHeader(name: DeadLetterHeader.service, string: source),
-        ]
-        try Outbox.insert(KafkaRecord(topic: topics.deadLetter, key: message.key, value: message.value, headers: headers), now: now, db: db)
+        let deadLetters = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
+        try Outbox.insert(deadLetters.unusable(message, rejection), now: now, db: db)
     }
 }

@@ -16,6 +16,8 @@ public final class BatchProcessor: Sendable {
     /// `ce_source` of everything this service publishes (`/tenancy/lifecycle`).
     let source: String
     let limits: EnvelopeLimits
+    /// What the producer may send, and how much of an unusable record a dead letter keeps.
+    let recordLimits: RecordLimits
     let logger: Logger
     let metrics: PipelineMetrics
     let clock: @Sendable () -> Date
@@ -31,6 +33,7 @@ public final class BatchProcessor: Sendable {
         logger: Logger,
         metrics: PipelineMetrics,
         inboxRetention: TimeInterval = 7 * 86_400,
+        deadLetterValueBytes: Int = RecordLimits.defaultDeadLetterValueBytes,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         writer = store.writer
@@ -38,6 +41,7 @@ public final class BatchProcessor: Sendable {
         self.topics = topics
         self.source = source
         self.limits = limits
+        recordLimits = RecordLimits(maxPayloadBytes: limits.maxPayloadBytes, deadLetterValueBytes: deadLetterValueBytes)
         self.logger = logger
         self.metrics = metrics
         self.clock = clock

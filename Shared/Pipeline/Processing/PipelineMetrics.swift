@@ -15,6 +15,8 @@ package final class PipelineMetrics: Sendable {
     package let outboxDepth: Gauge
     package let outboxPublished: Counter
     package let outboxFailures: Counter
+    /// Records taken out of the send path for good because the producer or the broker refuses them.
+    package let outboxParked: Counter
     package let batchFailures: Counter
     /// From a consumed record's timestamp (its producer's clock) to the commit of its batch: time
     /// in Kafka, in the consumer and behind the batch before it.
@@ -43,6 +45,7 @@ package final class PipelineMetrics: Sendable {
         outboxDepth = Gauge(label: "tenancy_outbox_depth", factory: factory)
         outboxPublished = Counter(label: "tenancy_outbox_published_total", factory: factory)
         outboxFailures = Counter(label: "tenancy_outbox_failures_total", factory: factory)
+        outboxParked = Counter(label: "tenancy_outbox_parked_total", factory: factory)
         batchFailures = Counter(label: "tenancy_batch_failures_total", factory: factory)
         recordAgeAtCommit = Timer(label: "tenancy_record_age_at_commit_seconds", dimensions: [], factory: factory)
         outboxAgeAtDelivery = Timer(label: "tenancy_outbox_age_at_delivery_seconds", dimensions: [], factory: factory)

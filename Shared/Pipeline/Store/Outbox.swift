@@ -14,7 +14,9 @@ package struct OutboxRecord: Sendable {
 
 /// Queues records for the ``OutboxRelay`` from inside a write transaction, so that they are
 /// published if and only if the transaction commits. Rows are published in `sequence` order and
-/// deleted once the broker has acknowledged them.
+/// deleted once the broker has acknowledged them. A record that can never be published (the
+/// producer or the broker refuses it for good) is parked instead: moved to the `parked` table,
+/// which nothing sends, and described by a dead letter.
 ///
 /// Every statement here runs for each message, so each is compiled once per connection and bound
 /// with plain values rather than going through record encoding.
@@ -50,6 +52,41 @@ public enum Outbox {
         for sequence in sequences {
             try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?").execute(arguments: [sequence])
         }
+    }
+
+    /// Takes a queued row out of the send path for good: moves it to `parked` with why, and queues
+    /// `deadLetter` (the entry describing it) in its place. Returns false when the row is gone already.
+    package static func park(sequence: Int64, reason: String, kafkaError: Int32?, deadLetter: KafkaRecord?, now: Date, db: Database) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT INTO parked (outbox_sequence, topic, key, headers, value, created_at, parked_at, reason, kafka_error)
+                SELECT sequence, topic, key, headers, value, created_at, ?, ?, ? FROM outbox WHERE sequence = ?
+                """,
+            arguments: [StoredTimestamp(now), reason, kafkaError, sequence]
+        )
+        guard db.changesCount == 1 else { return false }
+        try db.execute(sql: "DELETE FROM outbox WHERE sequence = ?", arguments: [sequence])
+        if let deadLetter { try insert(deadLetter, now: now, db: db) }
+        return true
+    }
+
+    /// Parks a record before it is queued: one the producer could never send.
+    package static func park(_ record: KafkaRecord, reason: String, deadLetter: KafkaRecord?, now: Date, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO parked (topic, key, headers, value, created_at, parked_at, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now), StoredTimestamp(now), reason,
+            ]
+        )
+        if let deadLetter { try insert(deadLetter, now: now, db: db) }
+    }
+
+    /// Number of parked records.
+    package static func parkedCount(db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked") ?? 0
     }
 
     /// Rows after `sequence`: all rows by default.

@@ -33,6 +33,7 @@ public final class ServiceStore: Sendable {
         }
         var migrator = DatabaseMigrator()
         Self.registerPipelineMigrations(&migrator)
+        Self.registerParkedMigration(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
     }
@@ -109,6 +110,25 @@ public final class ServiceStore: Sendable {
         }
     }
 
+    /// Parked records, out of the send path for good (``Outbox``). Registered under its own name,
+    /// independent of any other pipeline migration.
+    static func registerParkedMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("pipeline.v5: parked outbox records") { db in
+            try db.create(table: "parked") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outbox_sequence", .integer)
+                t.column("topic", .text).notNull()
+                t.column("key", .blob)
+                t.column("headers", .blob).notNull()
+                t.column("value", .blob)
+                t.column("created_at", .datetime).notNull()
+                t.column("parked_at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+                t.column("kafka_error", .integer)
+            }
+        }
+    }
+
     /// Runs `updates` in a transaction of its own, for work outside the pipeline (email delivery).
     public func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(updates)
@@ -117,6 +137,11 @@ public final class ServiceStore: Sendable {
     /// Where to resume each partition: the stored next offset, for those that have one.
     public func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
         try reader.read { db in try ConsumerOffsets.next(for: partitions, db: db) }
+    }
+
+    /// Number of records parked because they cannot be published.
+    public func parkedCount() throws -> Int {
+        try reader.read { db in try Outbox.parkedCount(db: db) }
     }
 
     /// Number of records not yet acknowledged by the broker.
