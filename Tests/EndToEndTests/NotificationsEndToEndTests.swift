@@ -45,6 +45,13 @@ struct NotificationsEndToEndTests {
         ]
     }
 
+    /// The plain-text body of a raw email (base64 in the MIME part, as the service sends it).
+    static func text(of raw: String) -> String {
+        let parts = raw.components(separatedBy: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+        guard parts.count > 1, let encoded = parts[1].components(separatedBy: "\r\n--").first else { return "" }
+        return Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// Waits until the server holds `count` emails for which `filter` holds; returns all it holds.
     static func waitForEmails(
         _ server: TestSMTPServer,
@@ -154,9 +161,10 @@ struct NotificationsEndToEndTests {
             failed.map { $0["recipient"] as? String } == ["gone+reject@acme.example"]
                 && (failed.first?["last_error"] as? String)?.contains("550") == true
         )
-        let raw = server.messages().joined()
+        #expect(!server.messages().joined().contains("vault-secret-value"), "no integration secret in any email")
         let token = try #require(invitation.secrets?["invitation_token"])
-        #expect(!raw.contains("vault-secret-value") && !raw.contains(token), "no secret in any email")
+        let carryingTheToken = server.messages().filter { Self.text(of: $0).contains("TENANCY_INVITATION_TOKEN=\(token) tenancy user accept") }
+        #expect(carryingTheToken.map { ReceivedEmail($0).to } == ["bea@acme.example"], "the token is in Bea's invitation email, and in no other")
         #expect(home != opsID)
     }
 }

@@ -19,7 +19,11 @@ struct LifecycleCommandsTests {
         let table = LifecycleCommands.table.types.map { $0.messageType }
         #expect(table.count == Set(table).count)
         #expect(Set(table) == Set(MessageCatalogue.lifecycleCommands.map { $0.messageType }))
-        let handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
+        let handler = LifecycleHandler(
+            authenticator: Authenticator(operatorTokenHash: nil),
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
+        )
         #expect(handler.commands.types == Set(table))
     }
 
@@ -76,7 +80,8 @@ struct LifecycleCommandsTests {
             envelope: envelope,
             context: .live(commandID: "c-1", now: now),
             db: db,
-            authenticator: Authenticator(operatorTokenHash: nil)
+            authenticator: Authenticator(operatorTokenHash: nil),
+            invitationKey: testInvitationKey
         )
     }
 }

@@ -18,7 +18,8 @@ struct LifecycleHandlerTests {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
         handler = LifecycleHandler(
             authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
-            secretBox: try SecretBox(base64Key: testSecretsKey)
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
         )
     }
 
@@ -262,7 +263,11 @@ struct LifecycleHandlerTests {
     }
 
     @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
-        let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
+        let unconfigured = LifecycleHandler(
+            authenticator: Authenticator(operatorTokenHash: nil),
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
+        )
         let command = CreateOrganization(name: "Acme", ownerEmail: "a@b.co")
         let envelope = Envelope(
             id: "x",

@@ -33,6 +33,7 @@ enum InvitationRules {
         _ command: InviteUser,
         by principal: Principal,
         invitee: InviteeState,
+        key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
@@ -46,6 +47,7 @@ enum InvitationRules {
             invitee: invitee,
             days: days,
             label: "invitation",
+            key: key,
             context: context
         )
         return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue], secrets: ["invitation_token": made.token])
@@ -56,6 +58,7 @@ enum InvitationRules {
         _ command: BulkInviteUsers,
         by principal: Principal,
         invitees: [String: InviteeState],
+        key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
@@ -80,6 +83,7 @@ enum InvitationRules {
                     invitee: invitees[email] ?? InviteeState(),
                     days: days,
                     label: "invitation.\(index)",
+                    key: key,
                     context: context
                 )
                 events += made.events
@@ -151,6 +155,7 @@ enum InvitationRules {
         invitee: InviteeState,
         days: Int,
         label: String,
+        key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID, token: String) {
         guard role >= caller.role else {
@@ -170,7 +175,8 @@ enum InvitationRules {
             )
         }
         let id: InvitationID = context.newID(label)
-        let token = context.newSecret()
+        let nonce = context.newSecret()
+        let token = key.token(invitationID: id.rawValue, nonce: nonce)
         let sent = InvitationSent(
             invitationID: id,
             workspaceID: caller.workspaceID,
@@ -178,7 +184,8 @@ enum InvitationRules {
             role: role,
             expiresAt: context.now.addingTimeInterval(Double(days) * 86_400),
             invitedBy: caller.userID,
-            tokenHash: Secret.hash(token)
+            tokenHash: Secret.hash(token),
+            tokenNonce: nonce
         )
         events.append(DomainEvent(sent, subject: subject))
         return (events, id, token)

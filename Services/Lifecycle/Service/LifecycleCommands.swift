@@ -32,21 +32,24 @@ struct CommandRequest {
     fileprivate let context: DecisionContext
     fileprivate let db: Database
     fileprivate let authenticator: Authenticator
+    fileprivate let invitationKey: InvitationTokenKey
 
-    init(envelope: Envelope, context: DecisionContext, db: Database, authenticator: Authenticator) {
-        (self.envelope, self.context, self.db, self.authenticator) = (envelope, context, db, authenticator)
+    init(envelope: Envelope, context: DecisionContext, db: Database, authenticator: Authenticator, invitationKey: InvitationTokenKey) {
+        (self.envelope, self.context, self.db, self.authenticator, self.invitationKey) = (envelope, context, db, authenticator, invitationKey)
     }
 }
 
 /// What an entry of an authenticated command decides with: the sender, as established from the
-/// envelope's credential, the decision context and the transaction.
+/// envelope's credential, the decision context, the transaction, and the key invitation tokens are
+/// made from.
 struct AuthenticatedRequest {
     let principal: Principal
     let context: DecisionContext
     let db: Database
+    let invitationKey: InvitationTokenKey
 
-    fileprivate init(principal: Principal, context: DecisionContext, db: Database) {
-        (self.principal, self.context, self.db) = (principal, context, db)
+    fileprivate init(principal: Principal, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
+        (self.principal, self.context, self.db, self.invitationKey) = (principal, context, db, invitationKey)
     }
 }
 
@@ -116,7 +119,7 @@ extension MessageTable where Input == CommandRequest, Output == CommandDecision 
 extension CommandRequest {
     fileprivate func authenticate() throws -> AuthenticatedRequest {
         let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try KeyStore.storedKey($0, db: db) }
-        return AuthenticatedRequest(principal: principal, context: context, db: db)
+        return AuthenticatedRequest(principal: principal, context: context, db: db, invitationKey: invitationKey)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hashing
 import Models
 import Pipeline
 
@@ -10,6 +11,7 @@ import Pipeline
 struct LifecycleHandler: MessageHandler {
     let authenticator: Authenticator
     let secretBox: SecretBox
+    let invitationKey: InvitationTokenKey
 
     let commands = LifecycleCommands.table.registry
 
@@ -18,7 +20,7 @@ struct LifecycleHandler: MessageHandler {
     let events = MessageRegistry(IntegrationStore.sharedCopies.types + WorkspaceStatusSaga.table.types)
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let request = CommandRequest(envelope: envelope, context: context, db: db, authenticator: authenticator)
+        let request = CommandRequest(envelope: envelope, context: context, db: db, authenticator: authenticator, invitationKey: invitationKey)
         let decision = try LifecycleCommands.table.handle(command, request)
         try project(decision.outcome.events, at: context.now, db: db)
         // After the projection: a secret belongs to an integration row, which must exist first.
