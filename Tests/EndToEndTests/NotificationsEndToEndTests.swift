@@ -45,13 +45,6 @@ struct NotificationsEndToEndTests {
         ]
     }
 
-    /// The plain-text body of a raw email (base64 in the MIME part, as the service sends it).
-    static func text(of raw: String) -> String {
-        let parts = raw.components(separatedBy: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-        guard parts.count > 1, let encoded = parts[1].components(separatedBy: "\r\n--").first else { return "" }
-        return Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-    }
-
     /// Waits until the server holds `count` emails for which `filter` holds; returns all it holds.
     static func waitForEmails(
         _ server: TestSMTPServer,
@@ -92,11 +85,10 @@ struct NotificationsEndToEndTests {
         let anaInOps = try Stack.key(ops)
         let invitation = try await stack.accepted(["user", "invite", "bea@acme.example", "--role", "owner"], as: anaInOps)
         expect("bea@acme.example", "You are invited to Ops")
+        #expect(invitation.secrets == nil, "the inviter is never shown the token")
+        let token = try await Mailbox.invitationToken(try #require(invitation.created["invitation_id"]), in: server)
         let bea = try Stack.key(
-            try await stack.accepted(
-                ["user", "accept", try #require(invitation.created["invitation_id"])],
-                as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])]
-            )
+            try await stack.accepted(["user", "accept", try #require(invitation.created["invitation_id"])], as: ["TENANCY_INVITATION_TOKEN": token])
         )
         _ = try await stack.accepted(["user", "role", try #require(org.created["user_id"]), "admin"], as: bea)
         // A recipient the server refuses for good: marked failed, the others still get theirs.
@@ -162,8 +154,7 @@ struct NotificationsEndToEndTests {
                 && (failed.first?["last_error"] as? String)?.contains("550") == true
         )
         #expect(!server.messages().joined().contains("vault-secret-value"), "no integration secret in any email")
-        let token = try #require(invitation.secrets?["invitation_token"])
-        let carryingTheToken = server.messages().filter { Self.text(of: $0).contains("TENANCY_INVITATION_TOKEN=\(token) tenancy user accept") }
+        let carryingTheToken = server.messages().filter { Mailbox.text(of: $0).contains("TENANCY_INVITATION_TOKEN=\(token) tenancy user accept") }
         #expect(carryingTheToken.map { ReceivedEmail($0).to } == ["bea@acme.example"], "the token is in Bea's invitation email, and in no other")
         #expect(home != opsID)
     }

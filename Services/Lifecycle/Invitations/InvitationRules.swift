@@ -3,7 +3,9 @@ import Hashing
 import Models
 
 /// Invitations: members with `users.invite` invite addresses with a role no more powerful than
-/// their own; the invited person accepts with the token and becomes a member with a first key.
+/// their own; the invited person accepts with the token and becomes a member with a first key. The
+/// token is made from the invitation key and goes only into the email to the invited address
+/// (Notifications writes it there): the inviter never sees it, so accepting proves control of the address.
 enum InvitationRules {
     static let defaultExpiryDays = 7
     static let maxExpiryDays = 30
@@ -50,7 +52,7 @@ enum InvitationRules {
             key: key,
             context: context
         )
-        return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue], secrets: ["invitation_token": made.token])
+        return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue])
     }
 
     /// Each item is decided on its own: one bad address does not stop the others.
@@ -68,7 +70,6 @@ enum InvitationRules {
         let days = try expiryDays(command.expiresInDays)
         var events: [DomainEvent] = []
         var items: [ItemResult] = []
-        var secrets: [String: String] = [:]
         var seen: Set<String> = []
         for (index, invitee) in command.invitations.enumerated() {
             let field = "invitations.\(index)."
@@ -88,12 +89,11 @@ enum InvitationRules {
                 )
                 events += made.events
                 items.append(ItemResult(index: index, status: .accepted, created: ["invitation_id": made.id.rawValue]))
-                secrets["items.\(index).invitation_token"] = made.token
             } catch {
                 items.append(ItemResult(index: index, status: .rejected, error: error))
             }
         }
-        return CommandOutcome(events: events, secrets: secrets, items: items)
+        return CommandOutcome(events: events, items: items)
     }
 
     static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome
@@ -157,7 +157,7 @@ enum InvitationRules {
         label: String,
         key: InvitationTokenKey,
         context: DecisionContext
-    ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID, token: String) {
+    ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID) {
         guard role >= caller.role else {
             throw Rejection(.forbidden, "you cannot invite with a role above your own (\(caller.role.rawValue))", field: field + "role")
         }
@@ -188,7 +188,7 @@ enum InvitationRules {
             tokenNonce: nonce
         )
         events.append(DomainEvent(sent, subject: subject))
-        return (events, id, token)
+        return (events, id)
     }
 
     private static func expiryDays(_ requested: Int?) throws(Rejection) -> Int {
