@@ -158,6 +158,36 @@ struct LifecycleHandlerTests {
         #expect(members == 1)
     }
 
+    /// A user belongs to one organization. The same address in another organization is another
+    /// user, so no invitation (nor a new organization) can hand a key carrying the user id of
+    /// someone in another organization; within the organization, one person stays one user.
+    @Test func acceptingAttachesOnlyToAUserOfTheSameOrganization() throws {
+        let (organization, opsKey) = try bootstrap()
+        let opsUser = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = 'ops@acme.example'")! }
+        let asOperator = Credential.operator(token: "op-token")
+        let other = try run(CreateOrganization(name: "Other", ownerEmail: "OPS@acme.example"), as: asOperator)
+        #expect(other.created["user_id"] != opsUser, "a new organization's owner is a new user")
+        let bob = try run(CreateOrganization(name: "Bob's", ownerEmail: "bob@acme.example"), as: asOperator)
+
+        // Acme invites bob@, who owns a workspace of another organization: accepting makes a user of Acme.
+        let joined = try run(try acceptance(of: try run(InviteUser(email: "Bob@acme.example", role: .owner), as: opsKey)), as: nil)
+        let bobInAcme = try #require(joined.created["user_id"])
+        #expect(bobInAcme != bob.created["user_id"])
+        // Invited to a second workspace of Acme, the same person is the same user.
+        _ = try run(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
+            as: asOperator
+        )
+        let staging = try run(CreateWorkspace(name: "Staging"), as: opsKey)
+        let stagingKey = Credential.apiKey(clientID: ClientID(rawValue: staging.created["client_id"]!), secret: staging.secrets!["client_secret"]!)
+        let again = try run(try acceptance(of: try run(InviteUser(email: "bob@acme.example", role: .viewer), as: stagingKey)), as: nil)
+        #expect(again.created["user_id"] == bobInAcme)
+        let users = try store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT organization_id, COUNT(*) AS n FROM user WHERE email = 'bob@acme.example' GROUP BY organization_id")
+        }
+        #expect(users.count == 2 && users.allSatisfy { $0["n"] == 1 }, "one user per organization")
+    }
+
     @Test func bulkInviteThroughTheHandlerRecordsEachAcceptedItem() throws {
         let (_, ownerKey) = try bootstrap()
         let outcome = try run(

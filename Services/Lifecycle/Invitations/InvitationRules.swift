@@ -26,7 +26,8 @@ enum InvitationRules {
         var expiresAt: Date
         var tokenHash: String
         var workspaceActive: Bool
-        /// The user already registered with the invited email, if any, and whether they are a member.
+        /// The user of the workspace's organization registered with the invited email, if any (never
+        /// a user of another organization), and whether they are a member.
         var existingUser: UserID?
         var isMember: Bool
     }

@@ -16,7 +16,8 @@ struct MemberRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// The `user` and `member` tables: the state the member rules need, read from them, and the
-/// projection of the member events, the only code that writes them.
+/// projection of the member events, the only code that writes them. A user belongs to one
+/// organization; the same address in another organization is another user.
 enum MemberStore {
     // MARK: The state the rules need
 
@@ -39,8 +40,11 @@ enum MemberStore {
 
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(MemberAdded.self) { event, target in
-            try target.db.cachedStatement(sql: "INSERT OR IGNORE INTO user (id, email) VALUES (?, ?)")
-                .execute(arguments: [event.userID.rawValue, event.email])
+            // A new user belongs to the organization of the workspace they first join.
+            try target.db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO user (id, email, organization_id) VALUES (?, ?, (SELECT organization_id FROM workspace WHERE id = ?))"
+            )
+            .execute(arguments: [event.userID.rawValue, event.email, event.workspaceID.rawValue])
             try MemberRecord(workspaceID: event.workspaceID, userID: event.userID, role: event.role).upsert(target.db)
         }
         .on(MemberRoleChanged.self) { event, target in
