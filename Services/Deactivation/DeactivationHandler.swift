@@ -16,11 +16,7 @@ struct DeactivationHandler: MessageHandler {
 
     func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let principal = try authenticator.authenticate(envelope.authorization, now: context.now) { try Directory.storedKey($0, db: db) }
-        let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
-        let outcome = try DeactivationCommands.table.handle(
-            command,
-            DeactivationRequest(principal: principal, caller: caller, context: context, db: db)
-        )
+        let outcome = try DeactivationCommands.table.handle(command, DeactivationRequest(principal: principal, context: context, db: db))
         try project(outcome.events, at: context.now, db: db)
         return outcome
     }
