@@ -211,7 +211,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NotificationsTests",
-            dependencies: ["Notifications", "Directory", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/NotificationsTests"
         ),
         .testTarget(

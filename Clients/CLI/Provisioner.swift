@@ -57,8 +57,8 @@ struct Provisioner {
             )
             for item in invited.items ?? [] {
                 let email = users[item.index].email
-                if let token = invited.secrets?["items.\(item.index).invitation_token"], let id = item.created["invitation_id"] {
-                    print("    \(email): invitation \(id), token \(token) (shown once)")
+                if let id = item.created["invitation_id"] {
+                    print("    \(email): invitation \(id); its token goes to \(email) by email")
                 } else if let error = item.error {
                     print("    \(email): \(error.code): \(error.message)")
                 }

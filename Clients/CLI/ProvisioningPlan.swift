@@ -104,7 +104,10 @@ struct ProvisioningPlan: Decodable {
         var steps = ["create workspace '\(workspace.name)'\(workspace.copySSOConfig == true ? " copying SSO settings and claim mappings" : "")"]
         steps += (claimMappings ?? []).map { "map claim \($0.claim)=\($0.value) to \($0.role.rawValue)" }
         if let users, !users.isEmpty {
-            steps.append("invite \(users.count) user(s): " + users.map { "\($0.email) as \($0.role.rawValue)" }.joined(separator: ", "))
+            steps.append(
+                "invite \(users.count) user(s), each accepting with the token emailed to them: "
+                    + users.map { "\($0.email) as \($0.role.rawValue)" }.joined(separator: ", ")
+            )
         }
         steps += (integrations ?? []).map {
             "create \($0.kind.rawValue) integration '\($0.name)' (\($0.vendor); secret fields: \(($0.secrets ?? [:]).keys.sorted().joined(separator: ", ")))"

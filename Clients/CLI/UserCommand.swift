@@ -11,7 +11,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Invite an email address with a role; prints the invitation id and its token (shown once).",
+            abstract: "Invite an email address with a role; prints the invitation id. The token goes by email to that address only.",
             discussion: "Roles: owner, admin, operator, viewer. Example: tenancy user invite dev@acme.example --role operator"
         )
         @OptionGroup var options: ClientOptions
@@ -27,7 +27,8 @@ struct UserCommand: AsyncParsableCommand {
     struct InviteBulk: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "invite-bulk",
-            abstract: "Invite many addresses from a JSON file: [{\"email\": ..., \"role\": ...}, ...]. Each gets its own result.",
+            abstract:
+                "Invite many addresses from a JSON file: [{\"email\": ..., \"role\": ...}, ...]. Each gets its own result, and its token by email.",
             discussion: "Example: tenancy user invite-bulk team.json"
         )
         @OptionGroup var options: ClientOptions
@@ -49,15 +50,18 @@ struct UserCommand: AsyncParsableCommand {
     struct Accept: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Accept an invitation; you become a member and get your first API key (shown once).",
-            discussion:
-                "The token is read from TENANCY_INVITATION_TOKEN, never from a flag. Example: TENANCY_INVITATION_TOKEN=... tenancy user accept inv_0123"
+            discussion: """
+                The token is in the invitation email sent to your address; it works once, until the invitation expires. \
+                It is read from TENANCY_INVITATION_TOKEN, never from a flag. \
+                Example (as the email shows it): TENANCY_INVITATION_TOKEN=... tenancy user accept inv_0123
+                """
         )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Invitation id (inv_...).") var invitationID: String
 
         func run() async throws {
             guard let token = ProcessInfo.processInfo.environment["TENANCY_INVITATION_TOKEN"], !token.isEmpty else {
-                throw ValidationError("set TENANCY_INVITATION_TOKEN to the invitation's token")
+                throw ValidationError("set TENANCY_INVITATION_TOKEN to the token in your invitation email")
             }
             try await sendAndReport(
                 AcceptInvitation(invitationID: InvitationID(rawValue: invitationID), token: token),

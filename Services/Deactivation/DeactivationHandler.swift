@@ -22,11 +22,7 @@ struct DeactivationHandler: MessageHandler {
         guard let principal = sender.principal else {
             throw Rejection(.unauthenticated, "deactivation commands need an API key or the operator credential")
         }
-        let caller: Caller? = if case .member(let caller) = principal { caller } else { nil }
-        let outcome = try DeactivationCommands.table.handle(
-            command,
-            DeactivationRequest(principal: principal, caller: caller, context: context, db: db)
-        )
+        let outcome = try DeactivationCommands.table.handle(command, DeactivationRequest(principal: principal, context: context, db: db))
         try project(outcome.events, at: context.now, db: db)
         return outcome
     }

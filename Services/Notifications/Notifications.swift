@@ -1,21 +1,32 @@
 import Foundation
+import Hashing
 import Pipeline
 import SMTP
 import ServiceKit
 
-/// How Notifications delivers: the SMTP server (nil: publish only), the sender, the templates, retries.
+/// How Notifications delivers: the SMTP server (nil: publish only), the sender, the templates,
+/// retries, and the key that invitation tokens are made from (required to deliver email).
 public struct NotificationSettings: Sendable {
     public var smtp: SMTPConfiguration?
     public var from: String
     /// A folder of `<kind>.{subject,text,html}.mustache` files; the bundled templates when nil.
     public var templatesDirectory: String?
     public var retry: RetryPolicy
+    /// The invitation key Lifecycle also holds (base64).
+    public var invitationKey: String?
 
-    public init(smtp: SMTPConfiguration?, from: String, templatesDirectory: String? = nil, retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        smtp: SMTPConfiguration?,
+        from: String,
+        templatesDirectory: String? = nil,
+        retry: RetryPolicy = RetryPolicy(),
+        invitationKey: String? = nil
+    ) {
         self.smtp = smtp
         self.from = from
         self.templatesDirectory = templatesDirectory
         self.retry = retry
+        self.invitationKey = invitationKey
     }
 }
 
@@ -27,6 +38,12 @@ public enum Notifications {
             throw TemplateError("the bundled templates are missing; pass --templates-dir")
         }
         let renderer = try await TemplateRenderer(directory: directory)
+        let invitationKey = try settings.invitationKey.map { key throws(InvitationTokenKeyError) in try InvitationTokenKey(base64: key) }
+        if settings.smtp != nil, invitationKey == nil {
+            throw InvitationTokenKeyError(
+                "Notifications delivers email and needs the invitation key Lifecycle holds, to put each invitation's token into its email: set TENANCY_INVITATION_KEY or --invitation-key-file"
+            )
+        }
         return ServiceDefinition(
             name: "notifications",
             defaultHTTPPort: 8083,
@@ -53,7 +70,15 @@ public enum Notifications {
                     "delivering email",
                     metadata: ["smtp.host": "\(smtp.host)", "smtp.port": "\(smtp.port)", "smtp.security": "\(smtp.security.rawValue)"]
                 )
-                return [DeliveryWorker(context: context, client: SMTPClient(configuration: smtp), from: settings.from, policy: settings.retry)]
+                return [
+                    DeliveryWorker(
+                        context: context,
+                        client: SMTPClient(configuration: smtp),
+                        from: settings.from,
+                        policy: settings.retry,
+                        invitationKey: invitationKey
+                    )
+                ]
             }
         )
     }

@@ -53,7 +53,9 @@ struct NotificationsHandler: MessageHandler {
                 nextAttemptAt: context.now,
                 lastError: deliversEmail ? nil : "no SMTP server is configured",
                 createdAt: context.now,
-                settledAt: deliversEmail ? nil : context.now
+                settledAt: deliversEmail ? nil : context.now,
+                invitationID: planned.invitationToken?.invitationID,
+                tokenNonce: planned.invitationToken?.nonce
             )
             try record.insert(db)
             if !deliversEmail {

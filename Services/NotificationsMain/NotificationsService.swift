@@ -85,7 +85,8 @@ struct NotificationsService: AsyncParsableCommand {
             smtp: smtp,
             from: smtpFrom,
             templatesDirectory: templatesDir,
-            retry: RetryPolicy(baseDelay: smtpRetrySeconds, maxDelay: 300, maxAttempts: smtpMaxAttempts)
+            retry: RetryPolicy(baseDelay: smtpRetrySeconds, maxDelay: 300, maxAttempts: smtpMaxAttempts),
+            invitationKey: try options.invitationKey()
         )
         try await ServiceMain.run(try await Notifications.definition(settings: settings), options: options)
     }

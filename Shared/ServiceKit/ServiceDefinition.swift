@@ -47,11 +47,14 @@ public struct ServiceEnvironment: Sendable {
     public var operatorTokenHash: String?
     /// The key for secret values at rest (base64), for services that keep secrets.
     public var secretsKey: String?
+    /// The key invitation tokens are made from (base64), for Lifecycle and Notifications only.
+    public var invitationKey: String?
 
-    public init(store: ServiceStore, operatorTokenHash: String?, secretsKey: String? = nil) {
+    public init(store: ServiceStore, operatorTokenHash: String?, secretsKey: String? = nil, invitationKey: String? = nil) {
         self.store = store
         self.operatorTokenHash = operatorTokenHash
         self.secretsKey = secretsKey
+        self.invitationKey = invitationKey
     }
 }
 

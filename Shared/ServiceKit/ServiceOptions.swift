@@ -94,6 +94,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     )
     public var secretsKeyFile: String?
 
+    @Option(
+        help:
+            "File holding the key from which invitation tokens are made: 32 random bytes, base64, the same for Lifecycle and Notifications and given to no other. Env: TENANCY_INVITATION_KEY holds the value itself."
+    )
+    public var invitationKeyFile: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
     public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
 
@@ -126,6 +132,14 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             return try String(contentsOfFile: secretsKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return Setting.environment("TENANCY_SECRETS_KEY")
+    }
+
+    /// The invitation key (base64), from the file if given, else from the environment.
+    public func invitationKey() throws -> String? {
+        if let invitationKeyFile {
+            return try String(contentsOfFile: invitationKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return Setting.environment("TENANCY_INVITATION_KEY")
     }
 
     public var level: Logger.Level {

@@ -47,7 +47,12 @@ public struct ServiceRuntime: Sendable {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
         let handler = try definition.makeHandler(
-            ServiceEnvironment(store: store, operatorTokenHash: operatorToken.map(Secret.hash), secretsKey: try options.secretsKey())
+            ServiceEnvironment(
+                store: store,
+                operatorTokenHash: operatorToken.map(Secret.hash),
+                secretsKey: try options.secretsKey(),
+                invitationKey: try options.invitationKey()
+            )
         )
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets

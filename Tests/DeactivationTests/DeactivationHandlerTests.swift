@@ -90,6 +90,30 @@ struct DeactivationHandlerTests {
         )
     }
 
+    /// The target's Owner also owns Home and holds a key there: that key cannot deactivate the
+    /// target, though its user id is an Owner of it. Only a key of the target can.
+    @Test func anOwnersKeyOfAnotherWorkspaceCannotDeactivateTheTarget() throws {
+        let home = WorkspaceID(rawValue: "ws_home")
+        for event: any Message in [
+            WorkspaceCreated(workspaceID: home, organizationID: organization, name: "Home", createdBy: nil),
+            MemberAdded(workspaceID: home, userID: owner, email: "owner@acme.example", role: .owner),
+            APIKeyIssued(
+                clientID: ClientID(rawValue: "key_home"),
+                workspaceID: home,
+                userID: owner,
+                scopes: Array(Scope.all),
+                secretHash: Secret.hash("home-secret"),
+                issuerRole: .owner,
+                expiresAt: nil
+            ),
+        ] {
+            _ = try apply(event)
+        }
+        let homeKey = Credential.apiKey(clientID: ClientID(rawValue: "key_home"), secret: "home-secret")
+        #expect { try run(DeactivateWorkspace(workspaceID: workspace), as: homeKey) } throws: { code($0) == .forbidden }
+        #expect(try run(DeactivateWorkspace(workspaceID: workspace), as: ownerKey).created["status"] == "deactivating")
+    }
+
     @Test func aDeactivationCompletesWhenBothStepsConfirmOnce() throws {
         let started = try run(DeactivateWorkspace(workspaceID: workspace), as: ownerKey)
         let operation = OperationID(rawValue: try #require(started.created["operation_id"]))

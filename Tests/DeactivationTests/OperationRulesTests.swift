@@ -11,7 +11,7 @@ let organization = OrganizationID(rawValue: "org_acme")
 let workspace = WorkspaceID(rawValue: "ws_target")
 let owner = UserID(rawValue: "usr_owner")
 
-func member(role: Role = .owner, scopes: Set<Scope> = Scope.all, in home: WorkspaceID = WorkspaceID(rawValue: "ws_home")) -> Principal {
+func member(role: Role = .owner, scopes: Set<Scope> = Scope.all, in home: WorkspaceID = workspace) -> Principal {
     .member(
         Caller(
             userID: owner,
@@ -28,13 +28,11 @@ func target(
     status: WorkspaceStatus = .active,
     organization org: OrganizationID = organization,
     features: Set<Feature> = [.workspaceDeactivation],
-    callerRole: Role? = .owner,
     running: OperationID? = nil
 ) -> TargetState {
     TargetState(
         workspace: DirectoryWorkspace(id: workspace, organizationID: org, name: "Target", status: status),
         features: features,
-        callerRole: callerRole,
         running: running
     )
 }
@@ -74,11 +72,28 @@ struct OperationRulesTests {
         rejects(.invalidArgument, id: WorkspaceID(rawValue: "target"))
         rejects(.notFound, target: TargetState())
         rejects(.notFound, target: target(organization: OrganizationID(rawValue: "org_other")))
-        rejects(.forbidden, target: target(callerRole: .admin))
-        rejects(.forbidden, target: target(callerRole: nil))
         rejects(.featureDisabled, target: target(features: [.crossWorkspaceSharing]))
         rejects(.operationInProgress, target: target(status: .inactive, running: OperationID(rawValue: "op_1")))
         rejects(.workspaceInactive, target: target(status: .inactive))
+    }
+
+    /// A key deactivates its own workspace and no other: whatever its user's role in the target (an
+    /// Owner there, by user id), a key of another workspace of the organization is refused. So an
+    /// Owner of one workspace can never deactivate another through a user id shared with it.
+    @Test func aKeyDeactivatesItsOwnWorkspaceOnly() {
+        let elsewhere = member(in: WorkspaceID(rawValue: "ws_home"))
+        #expect { try OperationRules.deactivate(deactivate, by: elsewhere, target: target(), context: fixedContext()) } throws: {
+            code($0) == .forbidden && ($0 as? Rejection)?.field == "workspace_id"
+        }
+        // A workspace of another organization stays unknown, whatever the key.
+        #expect {
+            try OperationRules.deactivate(
+                deactivate,
+                by: elsewhere,
+                target: target(organization: OrganizationID(rawValue: "org_other")),
+                context: fixedContext()
+            )
+        } throws: { code($0) == .notFound }
     }
 
     @Test func theOperatorReactivatesAndIsToldWhatCameBefore() throws {

@@ -52,7 +52,7 @@ struct DeployFilesTests {
         let checked = try await runToCompletion(
             "/usr/bin/env",
             client + ["-f", Self.root.appendingPathComponent("deploy/compose.yaml").path, "config", "--quiet"],
-            environment: ["TENANCY_OPERATOR_TOKEN": "t", "TENANCY_SECRETS_KEY": "k"]
+            environment: ["TENANCY_OPERATOR_TOKEN": "t", "TENANCY_SECRETS_KEY": "k", "TENANCY_INVITATION_KEY": "i"]
         )
         #expect(checked.status == 0, "\(checked.errors)")
     }

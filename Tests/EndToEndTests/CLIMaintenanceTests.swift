@@ -14,7 +14,10 @@ struct CLIMaintenanceTests {
         let deployment = try Deployment(broker: broker)
         let lifecycle = try await deployment.startReady("lifecycle")
         defer { lifecycle.process.stop(signal: SIGKILL) }
-        let notifications = try await deployment.startReady("notifications")
+        // Invitation tokens arrive by email only.
+        let mail = try await TestSMTPServer.start()
+        defer { mail.stop() }
+        let notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(mail.port))
         defer { notifications.process.stop(signal: SIGKILL) }
         let stack = Stack(deployment: deployment, lifecyclePort: lifecycle.port, sharingPort: 0, notificationsPort: notifications.port)
 
@@ -58,13 +61,14 @@ struct CLIMaintenanceTests {
         _ = try await stack.accepted(["user", "revoke-invitation", try #require(withdrawn.created["invitation_id"])], as: ana)
         try await stack.rejected(
             ["user", "accept", try #require(withdrawn.created["invitation_id"])],
-            as: ["TENANCY_INVITATION_TOKEN": try #require(withdrawn.secrets?["invitation_token"])],
+            as: try await Mailbox.acceptEnvironment(withdrawn, in: mail),
             .notPending
         )
         let invited = try await stack.accepted(["user", "invite", "dev@acme.example", "--role", "operator"], as: ana)
+        let devToken = try await Mailbox.invitationToken(try #require(invited.created["invitation_id"]), in: mail)
         let dev = try await stack.accepted(
             ["user", "accept", try #require(invited.created["invitation_id"])],
-            as: ["TENANCY_INVITATION_TOKEN": try #require(invited.secrets?["invitation_token"])]
+            as: ["TENANCY_INVITATION_TOKEN": devToken]
         )
         _ = try await stack.accepted(["user", "remove", try #require(dev.created["user_id"])], as: ana)
         let members = try await stack.read(["workspace", "show", home])["members"] as? [[String: Any]] ?? []
@@ -94,7 +98,7 @@ struct CLIMaintenanceTests {
         let revision = try await stack.cli(["workflow", "revision", try #require(imported.created["revision_id"])])
         #expect(revision.status == 0 && revision.output.contains("run: page"), "\(revision.errors)")
 
-        // One notification in full: the invitation email (no SMTP here, so published as not_sent).
+        // One notification in full: the invitation email, as sent, with a placeholder where the token went.
         var listed: [[String: Any]] = []
         try await Wait.until("invitation notifications recorded", timeout: .seconds(20), every: .milliseconds(200)) {
             listed =
@@ -103,9 +107,13 @@ struct CLIMaintenanceTests {
             return !listed.isEmpty
         }
         let shown = try await stack.read(["notifications", "show", try #require(listed.first?["notification_id"] as? String)])
-        #expect(shown["status"] as? String == "not_sent" && (shown["subject"] as? String)?.contains("invited to Acme") == true)
+        #expect(shown["status"] as? String == "sent" && (shown["subject"] as? String)?.contains("invited to Acme") == true)
         #expect(
             (shown["text"] as? String)?.contains("tenancy user accept") == true && (shown["html"] as? String)?.contains("<!DOCTYPE html>") == true
         )
+        for body in [shown["text"], shown["html"]] {
+            let body = body as? String ?? ""
+            #expect(!body.contains(devToken) && body.contains("[token-only-in-the-email-to-the-invitee]"), "the read side never shows a token")
+        }
     }
 }

@@ -80,8 +80,10 @@ struct DeactivationEndToEndTests {
         #expect(plan["other_workspaces_affected"] as? [String] == [home])
         #expect(try await stack.read(["workspace", "show", prod])["status"] as? String == "active")
 
-        // Deactivate: at once the keys are refused and the shares are gone on both sides.
+        // Deactivate: at once the keys are refused and the shares are gone on both sides. Ana owns
+        // Prod, yet her key of Home deactivates Home only.
         try await stack.rejected(["workspace", "deactivate", prod], as: spareKey, .forbidden)
+        try await stack.rejected(["workspace", "deactivate", prod], as: anaHome, .forbidden)
         let deactivating = try await stack.accepted(["workspace", "deactivate", prod], as: anaProd)
         let operation = try #require(deactivating.created["operation_id"])
         try await Wait.until("Prod's keys refused", timeout: .seconds(20), every: .milliseconds(100)) {
@@ -94,7 +96,6 @@ struct DeactivationEndToEndTests {
         let done = try await waitForStatus(stack, operation: operation, "deactivated")
         #expect((done["steps"] as? [[String: Any]])?.map { $0["status"] as? String } == ["confirmed", "confirmed"])
         #expect(try await stack.read(["workspace", "status", prod])["status"] as? String == "inactive")
-        try await stack.rejected(["workspace", "deactivate", prod], as: anaHome, .workspaceInactive)
 
         // Reactivate: data back, triggers off, OAuth to reconfigure, old keys still refused, a new key works.
         try await stack.rejected(["workspace", "reactivate", home] + asOperator, as: [:], .failedPrecondition)

@@ -13,6 +13,11 @@ struct ProvisioningTests {
         let deployment = try Deployment(broker: broker)
         let (lifecycle, port) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
+        // The invited users get their tokens by email.
+        let mail = try await TestSMTPServer.start()
+        defer { mail.stop() }
+        let notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(mail.port))
+        defer { notifications.process.stop(signal: SIGKILL) }
 
         // An organization whose home workspace has SSO settings and a claim mapping to copy.
         let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "MSP", "--owner-email", "ops@msp.example", "--json"])
@@ -74,6 +79,9 @@ struct ProvisioningTests {
         #expect(first.status == 0, "\(first.output)\n\(first.errors)")
         #expect(first.output.contains("plan for") && first.output.contains("import workflow 'Triage'"))
         #expect(!first.output.contains(secretValue), "secret values are never printed")
+        let leadInvitation = try #require(
+            first.output.firstMatch(of: /lead@acme\.example: invitation (inv_[A-Za-z0-9]+); its token goes to lead@acme\.example by email/)
+        ).output.1
         let stateData = try #require(FileManager.default.contents(atPath: planFile.path + ".state.json"))
         let state = try JSONSerialization.jsonObject(with: stateData) as? [String: String]
         let workspace = try #require(state?["workspaceID"])
@@ -112,5 +120,15 @@ struct ProvisioningTests {
         let after = try events.recordCount()
         #expect(before > 0 && after == before, "the second run published no event")
         await events.close()
+
+        // A provisioned invitation is accepted as any other: with the token from the invitee's email.
+        let leadToken = try await Mailbox.invitationToken(String(leadInvitation), in: mail)
+        #expect(!first.output.contains(leadToken) && !second.output.contains(leadToken), "provisioning never prints a token")
+        let joined = try await deployment.cli(
+            ["user", "accept", String(leadInvitation), "--json"],
+            environment: ["TENANCY_INVITATION_TOKEN": leadToken, "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""]
+        )
+        #expect(joined.status == 0, "\(joined.errors)")
+        #expect(try JSONCoding.decode(CommandResult.self, from: Data(joined.output.utf8)).created["workspace_id"] == workspace)
     }
 }

@@ -66,6 +66,11 @@ struct ServicesLifecycleTests {
         let deployment = try Deployment(broker: broker)
         let (lifecycle, port) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
+        // Invitation tokens arrive by email only.
+        let mail = try await TestSMTPServer.start()
+        defer { mail.stop() }
+        let notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(mail.port))
+        defer { notifications.process.stop(signal: SIGKILL) }
 
         let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ops@acme.example", "--json"])
         #expect(created.status == 0, "\(created.errors)")
@@ -101,16 +106,14 @@ struct ServicesLifecycleTests {
         let noCredential = try await deployment.cli(["workspace", "create"], environment: ["TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""])
         #expect(noCredential.status != 0 && noCredential.errors.contains("TENANCY_CLIENT_SECRET"))
 
-        // Invite, accept with the token from the environment, and list the workspace's keys.
+        // Invite, accept with the token from the email (in the environment), and list the workspace's keys.
         let invited = try await deployment.cli(["user", "invite", "dev@acme.example", "--role", "operator", "--json"], environment: owner)
         #expect(invited.status == 0, "\(invited.errors)")
         let invitation = try JSONCoding.decode(CommandResult.self, from: Data(invited.output.utf8))
+        let token = try await Mailbox.invitationToken(try #require(invitation.created["invitation_id"]), in: mail)
         let accepted = try await deployment.cli(
             ["user", "accept", try #require(invitation.created["invitation_id"]), "--json"],
-            environment: [
-                "TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"]), "TENANCY_CLIENT_ID": "",
-                "TENANCY_CLIENT_SECRET": "",
-            ]
+            environment: ["TENANCY_INVITATION_TOKEN": token, "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": ""]
         )
         #expect(accepted.status == 0, "\(accepted.errors)")
         let member = try JSONCoding.decode(CommandResult.self, from: Data(accepted.output.utf8))

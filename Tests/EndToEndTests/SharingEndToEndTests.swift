@@ -15,6 +15,11 @@ struct SharingEndToEndTests {
         defer { lifecycle.stop(signal: SIGKILL) }
         let (sharing, sharingPort) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
+        // Invitation tokens arrive by email only.
+        let mail = try await TestSMTPServer.start()
+        defer { mail.stop() }
+        let notifications = try await deployment.startReady("notifications", environment: NotificationsEndToEndTests.smtp(mail.port))
+        defer { notifications.process.stop(signal: SIGKILL) }
         let stack = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
         let operatorKey: [String: String] = [:]
 
@@ -39,7 +44,7 @@ struct SharingEndToEndTests {
         let invitation = try await stack.accepted(["user", "invite", "bea@acme.example", "--role", "owner"], as: anaInOps)
         let joined = try await stack.accepted(
             ["user", "accept", try #require(invitation.created["invitation_id"])],
-            as: ["TENANCY_INVITATION_TOKEN": try #require(invitation.secrets?["invitation_token"])]
+            as: try await Mailbox.acceptEnvironment(invitation, in: mail)
         )
         let bea = try Stack.key(joined)
         _ = try await stack.accepted(["user", "role", try #require(org.created["user_id"]), "admin"], as: bea)

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Models
 import Pipeline
 
@@ -24,3 +25,6 @@ extension CommandOutcome {
 
 /// 32 bytes of 0x2a, base64: a fixed key for tests.
 let testSecretsKey = Data(repeating: 42, count: 32).base64EncodedString()
+
+/// A fixed invitation key for tests: 32 bytes of 0x07.
+let testInvitationKey = try! InvitationTokenKey(base64: Data(repeating: 7, count: 32).base64EncodedString())

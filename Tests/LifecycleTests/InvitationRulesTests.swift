@@ -31,18 +31,41 @@ struct InvitationRulesTests {
         )
     }
 
-    @Test func inviteCreatesAPendingInvitationWithATokenShownOnce() throws {
+    @Test func inviteCreatesAPendingInvitationAndShowsTheInviterNoToken() throws {
         let outcome = try InvitationRules.invite(
             InviteUser(email: " Dev@Acme.Example ", role: .operator),
             by: owner(),
             invitee: .init(),
+            key: testInvitationKey,
             context: fixedContext(now: now)
         )
         let sent = try #require(outcome.events(of: InvitationSent.self).first)
         #expect(sent.email == "dev@acme.example" && sent.role == .operator && sent.invitedBy == UserID(rawValue: "usr_owner"))
         #expect(sent.expiresAt == now + 7 * 86_400, "default expiry is 7 days")
-        #expect(sent.tokenHash == Secret.hash(outcome.secrets!["invitation_token"]!))
         #expect(outcome.created == ["invitation_id": sent.invitationID.rawValue])
+        #expect(outcome.secrets == nil, "the token goes by email to the invited address only, never to the inviter")
+    }
+
+    /// The token is made from the invitation key, the invitation id and a random nonce that the
+    /// event carries: Notifications, holding the key, makes the same token for the email; the event
+    /// alone (id, nonce, hash) gives it to no one else.
+    @Test func theTokenIsMadeFromTheInvitationKeyAndTheEventsNonce() throws {
+        let outcome = try InvitationRules.invite(
+            InviteUser(email: "dev@acme.example", role: .operator),
+            by: owner(),
+            invitee: .init(),
+            key: testInvitationKey,
+            context: fixedContext(now: now)
+        )
+        let sent = try #require(outcome.events(of: InvitationSent.self).first)
+        let nonce = try #require(sent.tokenNonce)
+        let token = testInvitationKey.token(invitationID: sent.invitationID.rawValue, nonce: nonce)
+        #expect(sent.tokenHash == Secret.hash(token))
+        let otherKey = try InvitationTokenKey(base64: Data(repeating: 8, count: 32).base64EncodedString())
+        #expect(otherKey.token(invitationID: sent.invitationID.rawValue, nonce: nonce) != token, "another key makes another token")
+        #expect(testInvitationKey.token(invitationID: sent.invitationID.rawValue, nonce: nonce + "x") != token)
+        let event = String(decoding: JSONCoding.encode(sent), as: UTF8.self)
+        #expect(!event.contains(token) && event.contains(nonce))
     }
 
     @Test func reinvitingReplacesThePendingInvitation() throws {
@@ -51,6 +74,7 @@ struct InvitationRulesTests {
             InviteUser(email: "dev@acme.example", role: .viewer, expiresInDays: 2),
             by: owner(),
             invitee: .init(pendingInvitation: previous),
+            key: testInvitationKey,
             context: fixedContext(now: now)
         )
         #expect(
@@ -69,17 +93,32 @@ struct InvitationRulesTests {
     @Test func inviteRulesRejectEachBadCase() {
         let context = fixedContext(now: now)
         #expect {
-            try InvitationRules.invite(InviteUser(email: "x@y.example", role: .owner), by: owner(role: .admin), invitee: .init(), context: context)
+            try InvitationRules.invite(
+                InviteUser(email: "x@y.example", role: .owner),
+                by: owner(role: .admin),
+                invitee: .init(),
+                key: testInvitationKey,
+                context: context
+            )
         } throws: { ($0 as! Rejection).code == .forbidden && ($0 as! Rejection).field == "role" }
         #expect {
             try InvitationRules.invite(
                 InviteUser(email: "x@y.example", role: .viewer),
                 by: owner(role: .operator),
                 invitee: .init(),
+                key: testInvitationKey,
                 context: context
             )
         } throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try InvitationRules.invite(InviteUser(email: "nope", role: .viewer), by: owner(), invitee: .init(), context: context) } throws: {
+        #expect {
+            try InvitationRules.invite(
+                InviteUser(email: "nope", role: .viewer),
+                by: owner(),
+                invitee: .init(),
+                key: testInvitationKey,
+                context: context
+            )
+        } throws: {
             ($0 as! Rejection).field == "email"
         }
         #expect {
@@ -87,11 +126,18 @@ struct InvitationRulesTests {
                 InviteUser(email: "x@y.example", role: .viewer, expiresInDays: 31),
                 by: owner(),
                 invitee: .init(),
+                key: testInvitationKey,
                 context: context
             )
         } throws: { ($0 as! Rejection).field == "expires_in_days" }
         #expect {
-            try InvitationRules.invite(InviteUser(email: "x@y.example", role: .viewer), by: owner(), invitee: .init(isMember: true), context: context)
+            try InvitationRules.invite(
+                InviteUser(email: "x@y.example", role: .viewer),
+                by: owner(),
+                invitee: .init(isMember: true),
+                key: testInvitationKey,
+                context: context
+            )
         } throws: { ($0 as! Rejection).code == .alreadyMember }
     }
 
@@ -105,6 +151,7 @@ struct InvitationRulesTests {
             command,
             by: owner(),
             invitees: ["m@acme.example": .init(isMember: true)],
+            key: testInvitationKey,
             context: fixedContext(now: now)
         )
         let items = try #require(outcome.items)
@@ -113,16 +160,25 @@ struct InvitationRulesTests {
         #expect(items[2].error?.message.contains("more than once") == true)
         #expect(items[3].error?.code == .alreadyMember)
         #expect(outcome.events(of: InvitationSent.self).map(\.email) == ["a@acme.example", "c@acme.example"])
-        #expect(Set(outcome.secrets!.keys) == ["items.0.invitation_token", "items.4.invitation_token"])
+        #expect(outcome.secrets == nil, "no token in the result: each goes by email")
+        #expect(items[0].created.keys.sorted() == ["invitation_id"] && items[4].created.keys.sorted() == ["invitation_id"])
         #expect(Set(outcome.events(of: InvitationSent.self).map(\.invitationID)).count == 2, "each item has its own id")
     }
 
     @Test func bulkNeedsOneToAHundredItems() {
         #expect {
-            try InvitationRules.bulkInvite(BulkInviteUsers(invitations: []), by: owner(), invitees: [:], context: fixedContext(now: now))
+            try InvitationRules.bulkInvite(
+                BulkInviteUsers(invitations: []),
+                by: owner(),
+                invitees: [:],
+                key: testInvitationKey,
+                context: fixedContext(now: now)
+            )
         } throws: { ($0 as! Rejection).field == "invitations" }
         let many = BulkInviteUsers(invitations: (0...100).map { .init(email: "u\($0)@acme.example", role: .viewer) })
-        #expect { try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], context: fixedContext(now: now)) } throws: {
+        #expect {
+            try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], key: testInvitationKey, context: fixedContext(now: now))
+        } throws: {
             ($0 as! Rejection).field == "invitations"
         }
     }

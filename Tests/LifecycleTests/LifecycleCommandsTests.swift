@@ -19,7 +19,11 @@ struct LifecycleCommandsTests {
         let table = LifecycleCommands.table.types.map { $0.messageType }
         #expect(table.count == Set(table).count)
         #expect(Set(table) == Set(MessageCatalogue.lifecycleCommands.map { $0.messageType }))
-        let handler = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
+        let handler = LifecycleHandler(
+            authenticator: Authenticator(operatorTokenHash: nil),
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
+        )
         #expect(handler.commands.types == Set(table))
     }
 
@@ -88,7 +92,7 @@ struct LifecycleCommandsTests {
     }
 
     func request(from sender: Sender, db: Database) -> CommandRequest {
-        CommandRequest(sender: sender, context: .live(commandID: "c-1", now: now), db: db)
+        CommandRequest(sender: sender, context: .live(commandID: "c-1", now: now), db: db, invitationKey: testInvitationKey)
     }
 }
 

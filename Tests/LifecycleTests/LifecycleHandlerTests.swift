@@ -18,7 +18,8 @@ struct LifecycleHandlerTests {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
         handler = LifecycleHandler(
             authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
-            secretBox: try SecretBox(base64Key: testSecretsKey)
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
         )
     }
 
@@ -122,21 +123,23 @@ struct LifecycleHandlerTests {
         }
     }
 
+    /// The acceptance an invitation's email makes possible: the token Notifications writes into it,
+    /// made from the invitation key and the nonce of the `InvitationSent` event.
+    func acceptance(of invitation: CommandOutcome, index: Int = 0) throws -> AcceptInvitation {
+        let sent = try #require(invitation.events(of: InvitationSent.self).dropFirst(index).first)
+        let token = testInvitationKey.token(invitationID: sent.invitationID.rawValue, nonce: try #require(sent.tokenNonce))
+        return AcceptInvitation(invitationID: sent.invitationID, token: token)
+    }
+
     @Test func invitationStoryThroughTheHandler() throws {
         let (_, ownerKey) = try bootstrap()
         let first = try run(InviteUser(email: "dev@acme.example", role: .operator), as: ownerKey)
         let second = try run(InviteUser(email: "DEV@acme.example", role: .admin), as: ownerKey)
         // The first token no longer works: re-inviting replaced it.
-        #expect {
-            try run(
-                AcceptInvitation(invitationID: InvitationID(rawValue: first.created["invitation_id"]!), token: first.secrets!["invitation_token"]!),
-                as: nil
-            )
-        } throws: { ($0 as! Rejection).code == .notPending }
-        let accepted = try run(
-            AcceptInvitation(invitationID: InvitationID(rawValue: second.created["invitation_id"]!), token: second.secrets!["invitation_token"]!),
-            as: nil
-        )
+        #expect { try run(try acceptance(of: first), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
+        let accepted = try run(try acceptance(of: second), as: nil)
+        // It works once.
+        #expect { try run(try acceptance(of: second), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
         let devKey = Credential.apiKey(clientID: ClientID(rawValue: accepted.created["client_id"]!), secret: accepted.secrets!["client_secret"]!)
         let devID = UserID(rawValue: accepted.created["user_id"]!)
         // The new admin can invite, but not as Owner.
@@ -154,6 +157,36 @@ struct LifecycleHandlerTests {
         #expect { try run(IssueAPIKey(), as: ownerKey) } throws: { ($0 as! Rejection).message.contains("revoked") }
         let members = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM member")! }
         #expect(members == 1)
+    }
+
+    /// A user belongs to one organization. The same address in another organization is another
+    /// user, so no invitation (nor a new organization) can hand a key carrying the user id of
+    /// someone in another organization; within the organization, one person stays one user.
+    @Test func acceptingAttachesOnlyToAUserOfTheSameOrganization() throws {
+        let (organization, opsKey) = try bootstrap()
+        let opsUser = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = 'ops@acme.example'")! }
+        let asOperator = Credential.operator(token: "op-token")
+        let other = try run(CreateOrganization(name: "Other", ownerEmail: "OPS@acme.example"), as: asOperator)
+        #expect(other.created["user_id"] != opsUser, "a new organization's owner is a new user")
+        let bob = try run(CreateOrganization(name: "Bob's", ownerEmail: "bob@acme.example"), as: asOperator)
+
+        // Acme invites bob@, who owns a workspace of another organization: accepting makes a user of Acme.
+        let joined = try run(try acceptance(of: try run(InviteUser(email: "Bob@acme.example", role: .owner), as: opsKey)), as: nil)
+        let bobInAcme = try #require(joined.created["user_id"])
+        #expect(bobInAcme != bob.created["user_id"])
+        // Invited to a second workspace of Acme, the same person is the same user.
+        _ = try run(
+            SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
+            as: asOperator
+        )
+        let staging = try run(CreateWorkspace(name: "Staging"), as: opsKey)
+        let stagingKey = Credential.apiKey(clientID: ClientID(rawValue: staging.created["client_id"]!), secret: staging.secrets!["client_secret"]!)
+        let again = try run(try acceptance(of: try run(InviteUser(email: "bob@acme.example", role: .viewer), as: stagingKey)), as: nil)
+        #expect(again.created["user_id"] == bobInAcme)
+        let users = try store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT organization_id, COUNT(*) AS n FROM user WHERE email = 'bob@acme.example' GROUP BY organization_id")
+        }
+        #expect(users.count == 2 && users.allSatisfy { $0["n"] == 1 }, "one user per organization")
     }
 
     @Test func bulkInviteThroughTheHandlerRecordsEachAcceptedItem() throws {
@@ -263,7 +296,11 @@ struct LifecycleHandlerTests {
     }
 
     @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
-        let unconfigured = LifecycleHandler(authenticator: Authenticator(operatorTokenHash: nil), secretBox: try SecretBox(base64Key: testSecretsKey))
+        let unconfigured = LifecycleHandler(
+            authenticator: Authenticator(operatorTokenHash: nil),
+            secretBox: try SecretBox(base64Key: testSecretsKey),
+            invitationKey: testInvitationKey
+        )
         let command = CreateOrganization(name: "Acme", ownerEmail: "a@b.co")
         let envelope = Envelope(
             id: "x",

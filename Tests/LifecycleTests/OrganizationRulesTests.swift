@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Organization rules")
 struct OrganizationRulesTests {
-    let fresh = OrganizationRules.CreationState(nameTaken: false, existingOwner: nil)
+    let fresh = OrganizationRules.CreationState(nameTaken: false)
 
     @Test func operatorCreatesOrganizationWithWorkspaceOwnerAndKey() throws {
         let outcome = try OrganizationRules.create(
@@ -43,17 +43,6 @@ struct OrganizationRulesTests {
         #expect(outcome.events(of: OrganizationCreated.self).first.map { _ in outcome.events[0].subject } == organization.organizationID.rawValue)
     }
 
-    @Test func existingUserIsReusedAsOwner() throws {
-        let existing = UserID(rawValue: "usr_known")
-        let outcome = try OrganizationRules.create(
-            CreateOrganization(name: "Acme", ownerEmail: "a@b.co"),
-            by: .operator,
-            state: .init(nameTaken: false, existingOwner: existing),
-            context: fixedContext()
-        )
-        #expect(outcome.events(of: MemberAdded.self).first?.userID == existing)
-    }
-
     @Test func onlyTheOperatorCreatesOrganizations() {
         #expect(throws: Rejection(.forbidden, "only an operator can create organizations")) {
             try OrganizationRules.create(CreateOrganization(name: "Acme", ownerEmail: "a@b.co"), by: owner(), state: fresh, context: fixedContext())
@@ -65,7 +54,7 @@ struct OrganizationRulesTests {
             try OrganizationRules.create(
                 CreateOrganization(name: "Acme", ownerEmail: "a@b.co"),
                 by: .operator,
-                state: .init(nameTaken: true, existingOwner: nil),
+                state: .init(nameTaken: true),
                 context: fixedContext()
             )
         } throws: { ($0 as! Rejection).code == .nameTaken }

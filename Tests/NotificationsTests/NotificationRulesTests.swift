@@ -97,7 +97,8 @@ struct NotificationRulesTests {
             role: .operator,
             expiresAt: Date(timeIntervalSince1970: 1_900_000_000),
             invitedBy: decider,
-            tokenHash: "ab"
+            tokenHash: "ab",
+            tokenNonce: "nonce"
         )
         let planned = plan(invitation)
         #expect(
@@ -105,5 +106,11 @@ struct NotificationRulesTests {
                 && planned.first?.values["workspace"] == "Dest"
         )
         #expect(planned.first?.values.values.contains("ab") == false, "the token hash is never shown")
+        // Where the token goes, the plan holds a placeholder; the delivery makes the token from the id and the nonce.
+        #expect(planned.first?.invitationToken == InvitationTokenSource(invitationID: invitation.invitationID, nonce: "nonce"))
+        #expect(planned.first?.values["accept_command"] == "TENANCY_INVITATION_TOKEN=\(InvitationTokenSource.placeholder) tenancy user accept inv_1")
+        var legacy = invitation
+        legacy.tokenNonce = nil
+        #expect(plan(legacy).first?.invitationToken == nil, "an invitation from before: its inviter was given the token")
     }
 }

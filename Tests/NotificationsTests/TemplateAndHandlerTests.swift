@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import GRDB
+import Hashing
 import Models
 import Pipeline
 import Testing
@@ -52,6 +53,59 @@ struct TemplateAndHandlerTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "Hi".write(to: directory.appendingPathComponent("share_requested.subject.mustache"), atomically: true, encoding: .utf8)
         await #expect { try await TemplateRenderer(directory: directory.path) } throws: { "\($0)".contains("share_requested.text.mustache") }
+    }
+
+    @Test func anInvitationTemplateThatWouldNotShowTheTokenIsRefusedAtStart() async throws {
+        let bundled = try #require(TemplateRenderer.bundledDirectory)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.copyItem(atPath: bundled, toPath: directory.path)
+        try "You are invited to {{workspace}}.".write(
+            to: directory.appendingPathComponent("invitation_sent.text.mustache"),
+            atomically: true,
+            encoding: .utf8
+        )
+        await #expect { try await TemplateRenderer(directory: directory.path) } throws: { "\($0)".contains("invitation_sent.text.mustache") }
+    }
+
+    /// The invitation email is stored and published with a placeholder where the token goes; only
+    /// the delivery, holding the invitation key, writes the token in.
+    @Test func anInvitationEmailIsKeptAndPublishedWithoutItsToken() async throws {
+        let store = try ServiceStore(path: nil, migrations: NotificationMigrations.register)
+        let handler = NotificationsHandler(renderer: try await renderer(), deliversEmail: false)
+        let invitation = InvitationSent(
+            invitationID: InvitationID(rawValue: "inv_1"),
+            workspaceID: destination,
+            email: "new@acme.example",
+            role: .operator,
+            expiresAt: now.addingTimeInterval(86_400),
+            invitedBy: decider,
+            tokenHash: "ab",
+            tokenNonce: "the-nonce"
+        )
+        let envelope = Envelope(
+            id: "evt-invite",
+            type: InvitationSent.messageType,
+            source: "/t",
+            time: now,
+            subject: nil,
+            payload: JSONCoding.encode(invitation)
+        )
+        let published = try await store.writer.write { db in
+            try handler.apply(invitation, envelope: envelope, context: .live(commandID: "evt-invite", now: now), db: db)
+        }
+        let key = try InvitationTokenKey(base64: Data(repeating: 7, count: 32).base64EncodedString())
+        let token = key.token(invitationID: "inv_1", nonce: "the-nonce")
+        let settled = try #require(published.compactMap { $0.message as? NotificationSettled }.first)
+        let row = try #require(try await store.writer.read { db in try NotificationRecord.fetchOne(db) })
+        for body in [settled.text, settled.html, row.text, row.html] {
+            #expect(body.contains(InvitationTokenSource.placeholder) && !body.contains(token))
+        }
+        #expect(row.invitationToken == InvitationTokenSource(invitationID: InvitationID(rawValue: "inv_1"), nonce: "the-nonce"))
+        let source = try #require(row.invitationToken)
+        for body in [row.text, row.html] {
+            let sent = source.filling(body, key: key)
+            #expect(sent.contains("TENANCY_INVITATION_TOKEN=\(token) tenancy user accept inv_1") && !sent.contains(InvitationTokenSource.placeholder))
+        }
     }
 
     @Test func retriesBackOffExponentiallyWithJitterUpToTheCap() {

@@ -27,6 +27,11 @@ SECRETS_KEY_FILE="$TENANCY_RUN_DIR/secrets-key"
 if [ ! -s "$SECRETS_KEY_FILE" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 > "$SECRETS_KEY_FILE")
 fi
+# The key invitation tokens are made from, likewise; only Lifecycle and Notifications are given it.
+INVITATION_KEY_FILE="$TENANCY_RUN_DIR/invitation-key"
+if [ ! -s "$INVITATION_KEY_FILE" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 > "$INVITATION_KEY_FILE")
+fi
 
 if ! is_running "$TENANCY_RUN_DIR/tansu.pid"; then
   echo "starting Tansu on 127.0.0.1:$KAFKA_PORT"
@@ -49,10 +54,12 @@ for entry in "${SERVICES[@]}"; do
   service=${entry%%:*} port=${entry##*:}
   if ! is_running "$TENANCY_RUN_DIR/$service.pid"; then
     echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
+    keys=(--secrets-key-file "$SECRETS_KEY_FILE")
+    case "$service" in lifecycle | notifications) keys+=(--invitation-key-file "$INVITATION_KEY_FILE") ;; esac
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
       TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" MALLOC_ARENA_MAX=2 \
       "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
-      --operator-token-file "$TOKEN_FILE" --secrets-key-file "$SECRETS_KEY_FILE" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
+      --operator-token-file "$TOKEN_FILE" "${keys[@]}" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
   fi
 done

@@ -2,9 +2,10 @@ import Directory
 import Foundation
 import Models
 
-/// Starting the sagas. Deactivation: an Owner of the workspace, with a key carrying
-/// `organizations.write`, in an organization with `workspace_deactivation`. Reactivation: the operator.
-/// One operation per workspace at a time.
+/// Starting the sagas. Deactivation: an Owner of the workspace, with a key of that workspace carrying
+/// `organizations.write`, in an organization with `workspace_deactivation`: a key deactivates its own
+/// workspace and no other, whatever its user's role elsewhere. Reactivation: the operator. One
+/// operation per workspace at a time.
 enum OperationRules {
     static func deactivate(
         _ command: DeactivateWorkspace,
@@ -14,8 +15,12 @@ enum OperationRules {
     ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .owner, scope: .organizationsWrite, to: "deactivating a workspace")
         let workspace = try existing(command.workspaceID, target, organization: caller.organizationID)
-        guard target.callerRole == .owner else {
-            throw Rejection(.forbidden, "only an Owner of workspace '\(workspace.id)' can deactivate it")
+        guard workspace.id == caller.workspaceID else {
+            throw Rejection(
+                .forbidden,
+                "a key deactivates only its own workspace ('\(caller.workspaceID)'); use an Owner's key of '\(workspace.id)'",
+                field: "workspace_id"
+            )
         }
         guard target.features.contains(.workspaceDeactivation) else {
             throw Rejection(

@@ -29,8 +29,6 @@ struct OperationState: Sendable, Hashable {
 struct TargetState: Sendable, Hashable {
     var workspace: DirectoryWorkspace?
     var features: Set<Feature> = []
-    /// The caller's role in the target; nil when not a member (or for the operator).
-    var callerRole: Role?
     /// An operation on the workspace that has neither completed nor failed.
     var running: OperationID?
 }

@@ -5,12 +5,11 @@ import Models
 
 /// The reads the rules need.
 enum DeactivationQueries {
-    static func target(_ id: WorkspaceID, caller: Caller?, db: Database) throws -> TargetState {
+    static func target(_ id: WorkspaceID, db: Database) throws -> TargetState {
         guard let workspace = try Directory.workspace(id, db: db) else { return TargetState() }
         return TargetState(
             workspace: workspace,
             features: try Directory.features(of: workspace.organizationID, db: db),
-            callerRole: try caller.flatMap { try Directory.role(of: $0.userID, in: id, db: db) },
             running: try OperationID.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM operation WHERE workspace_id = ? AND status = ?"),
                 arguments: [id, OperationStatus.inProgress]

@@ -11,11 +11,23 @@ enum InvitationCommands {
     static let table = LifecycleCommandTable()
         .authenticated(InviteUser.self) { command, request in
             let invitees = try InvitationStore.invitees([command.email], in: request.principal.workspaceID, db: request.db)
-            return try InvitationRules.invite(command, by: request.principal, invitee: invitees.values.first ?? .init(), context: request.context)
+            return try InvitationRules.invite(
+                command,
+                by: request.principal,
+                invitee: invitees.values.first ?? .init(),
+                key: request.invitationKey,
+                context: request.context
+            )
         }
         .authenticated(BulkInviteUsers.self) { command, request in
             let invitees = try InvitationStore.invitees(command.invitations.map(\.email), in: request.principal.workspaceID, db: request.db)
-            return try InvitationRules.bulkInvite(command, by: request.principal, invitees: invitees, context: request.context)
+            return try InvitationRules.bulkInvite(
+                command,
+                by: request.principal,
+                invitees: invitees,
+                key: request.invitationKey,
+                context: request.context
+            )
         }
         .authenticated(RevokeInvitation.self) { command, request in
             try InvitationRules.revoke(

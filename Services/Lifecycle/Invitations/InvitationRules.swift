@@ -3,7 +3,9 @@ import Hashing
 import Models
 
 /// Invitations: members with `users.invite` invite addresses with a role no more powerful than
-/// their own; the invited person accepts with the token and becomes a member with a first key.
+/// their own; the invited person accepts with the token and becomes a member with a first key. The
+/// token is made from the invitation key and goes only into the email to the invited address
+/// (Notifications writes it there): the inviter never sees it, so accepting proves control of the address.
 enum InvitationRules {
     static let defaultExpiryDays = 7
     static let maxExpiryDays = 30
@@ -24,7 +26,8 @@ enum InvitationRules {
         var expiresAt: Date
         var tokenHash: String
         var workspaceActive: Bool
-        /// The user already registered with the invited email, if any, and whether they are a member.
+        /// The user of the workspace's organization registered with the invited email, if any (never
+        /// a user of another organization), and whether they are a member.
         var existingUser: UserID?
         var isMember: Bool
     }
@@ -33,6 +36,7 @@ enum InvitationRules {
         _ command: InviteUser,
         by principal: Principal,
         invitee: InviteeState,
+        key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
@@ -46,9 +50,10 @@ enum InvitationRules {
             invitee: invitee,
             days: days,
             label: "invitation",
+            key: key,
             context: context
         )
-        return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue], secrets: ["invitation_token": made.token])
+        return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue])
     }
 
     /// Each item is decided on its own: one bad address does not stop the others.
@@ -56,6 +61,7 @@ enum InvitationRules {
         _ command: BulkInviteUsers,
         by principal: Principal,
         invitees: [String: InviteeState],
+        key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
         let caller = try Authorization.requireMember(principal, role: .admin, scope: .usersInvite, to: "inviting users")
@@ -65,7 +71,6 @@ enum InvitationRules {
         let days = try expiryDays(command.expiresInDays)
         var events: [DomainEvent] = []
         var items: [ItemResult] = []
-        var secrets: [String: String] = [:]
         var seen: Set<String> = []
         for (index, invitee) in command.invitations.enumerated() {
             let field = "invitations.\(index)."
@@ -80,16 +85,16 @@ enum InvitationRules {
                     invitee: invitees[email] ?? InviteeState(),
                     days: days,
                     label: "invitation.\(index)",
+                    key: key,
                     context: context
                 )
                 events += made.events
                 items.append(ItemResult(index: index, status: .accepted, created: ["invitation_id": made.id.rawValue]))
-                secrets["items.\(index).invitation_token"] = made.token
             } catch {
                 items.append(ItemResult(index: index, status: .rejected, error: error))
             }
         }
-        return CommandOutcome(events: events, secrets: secrets, items: items)
+        return CommandOutcome(events: events, items: items)
     }
 
     static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome
@@ -151,8 +156,9 @@ enum InvitationRules {
         invitee: InviteeState,
         days: Int,
         label: String,
+        key: InvitationTokenKey,
         context: DecisionContext
-    ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID, token: String) {
+    ) throws(Rejection) -> (events: [DomainEvent], id: InvitationID) {
         guard role >= caller.role else {
             throw Rejection(.forbidden, "you cannot invite with a role above your own (\(caller.role.rawValue))", field: field + "role")
         }
@@ -170,7 +176,8 @@ enum InvitationRules {
             )
         }
         let id: InvitationID = context.newID(label)
-        let token = context.newSecret()
+        let nonce = context.newSecret()
+        let token = key.token(invitationID: id.rawValue, nonce: nonce)
         let sent = InvitationSent(
             invitationID: id,
             workspaceID: caller.workspaceID,
@@ -178,10 +185,11 @@ enum InvitationRules {
             role: role,
             expiresAt: context.now.addingTimeInterval(Double(days) * 86_400),
             invitedBy: caller.userID,
-            tokenHash: Secret.hash(token)
+            tokenHash: Secret.hash(token),
+            tokenNonce: nonce
         )
         events.append(DomainEvent(sent, subject: subject))
-        return (events, id, token)
+        return (events, id)
     }
 
     private static func expiryDays(_ requested: Int?) throws(Rejection) -> Int {

@@ -65,9 +65,11 @@ enum InvitationStore {
         guard id.isWellFormed, let record = try InvitationRecord.fetchOne(db, key: id.rawValue),
             let workspace = try WorkspaceRecord.fetchOne(db, key: record.workspaceID.rawValue)
         else { return nil }
-        let user = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM user WHERE email = ?"), arguments: [record.email]).map(
-            UserID.init(rawValue:)
-        )
+        // Only a user of this organization: an invitation never attaches to anyone else's user.
+        let user = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM user WHERE email = ? AND organization_id = ?"),
+            arguments: [record.email, workspace.organizationID.rawValue]
+        ).map(UserID.init(rawValue:))
         let isMember =
             try user.map { try MemberRecord.exists(db, key: ["workspace_id": record.workspaceID.rawValue, "user_id": $0.rawValue]) } ?? false
         return InvitationRules.InvitationState(

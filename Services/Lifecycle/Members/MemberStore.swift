@@ -16,7 +16,8 @@ struct MemberRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// The `user` and `member` tables: the state the member rules need, read from them, and the
-/// projection of the member events, the only code that writes them.
+/// projection of the member events, the only code that writes them. A user belongs to one
+/// organization; the same address in another organization is another user.
 enum MemberStore {
     // MARK: The state the rules need
 
@@ -39,9 +40,15 @@ enum MemberStore {
 
     static let projection = MessageTable<ProjectionTarget, Void>()
         .on(MemberAdded.self) { event, target in
-            // A new user, or one that exists with this email; a user id of someone else's is refused.
-            try target.db.cachedStatement(sql: "INSERT INTO user (id, email) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
-                .execute(arguments: [event.userID.rawValue, event.email])
+            // A new user belongs to the organization of the workspace they first join. A user id that
+            // is someone else's (another email) is refused, nothing is changed.
+            try target.db.cachedStatement(
+                sql: """
+                    INSERT INTO user (id, email, organization_id) VALUES (?, ?, (SELECT organization_id FROM workspace WHERE id = ?))
+                    ON CONFLICT (id) DO NOTHING
+                    """
+            )
+            .execute(arguments: [event.userID.rawValue, event.email, event.workspaceID.rawValue])
             let email = try String.fetchOne(target.db.cachedStatement(sql: "SELECT email FROM user WHERE id = ?"), arguments: [event.userID.rawValue])
             guard email?.lowercased() == event.email.lowercased() else {
                 throw Rejection(.alreadyExists, "user id '\(event.userID)' is someone else's; nothing was changed")

@@ -4,7 +4,7 @@ import Models
 enum OrganizationCommands {
     static let table = LifecycleCommandTable()
         .authenticated(CreateOrganization.self) { command, request in
-            let state = try OrganizationStore.creation(name: command.name, ownerEmail: command.ownerEmail, db: request.db)
+            let state = try OrganizationStore.creation(name: command.name, db: request.db)
             return try OrganizationRules.create(command, by: request.principal, state: state, context: request.context)
         }
         .authenticated(SetOrganizationFeatures.self) { command, request in

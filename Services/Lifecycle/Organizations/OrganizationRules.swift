@@ -10,11 +10,10 @@ struct OrganizationState: Sendable {
 /// Organizations: created by the operator with a first workspace, owner and API key; features and
 /// the maximum key lifetime set by the operator.
 enum OrganizationRules {
-    /// What creating an organization depends on.
+    /// What creating an organization depends on. Its owner is always a new user: users belong to
+    /// one organization.
     struct CreationState: Sendable {
         var nameTaken: Bool
-        /// The user already registered with the owner's email, if any.
-        var existingOwner: UserID?
     }
 
     static func create(
@@ -33,7 +32,7 @@ enum OrganizationRules {
         }
         let organizationID: OrganizationID = context.newID("organization")
         let workspaceID: WorkspaceID = context.newID("workspace")
-        let ownerID = state.existingOwner ?? context.newID("user")
+        let ownerID: UserID = context.newID("user")
         let limit = ExpiryLimit(issuerExpiry: nil, maxLifetimeDays: maxKeyLifetimeDays, now: context.now)
         let key = KeyIssue.make(workspaceID: workspaceID, userID: ownerID, role: .owner, expiresAt: limit.latest, context: context)
         return CommandOutcome(

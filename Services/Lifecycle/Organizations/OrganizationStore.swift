@@ -39,13 +39,9 @@ enum OrganizationStore {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT max_key_lifetime_days FROM organization WHERE id = ?"), arguments: [id.rawValue])
     }
 
-    static func creation(name: String, ownerEmail: String, db: Database) throws -> OrganizationRules.CreationState {
+    static func creation(name: String, db: Database) throws -> OrganizationRules.CreationState {
         let taken = try OrganizationRecord.filter(OrganizationRecord.CodingKeys.nameKey == nameKey(name)).fetchCount(db) > 0
-        let owner = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM user WHERE email = ? COLLATE NOCASE"),
-            arguments: [ownerEmail.trimmingCharacters(in: .whitespaces)]
-        )
-        return OrganizationRules.CreationState(nameTaken: taken, existingOwner: owner.map(UserID.init(rawValue:)))
+        return OrganizationRules.CreationState(nameTaken: taken)
     }
 
     // MARK: Projection

@@ -21,7 +21,8 @@ enum SSORules {
     /// Another workspace, as seen by a caller who wants to copy its settings.
     struct CopySource: Sendable {
         var organizationID: OrganizationID
-        /// The caller's role there; nil when not a member.
+        /// The role there of the caller key's user (one person within the organization, since
+        /// invitations prove their address); nil when not a member.
         var callerRole: Role?
         var settings: Settings?
     }

@@ -1,3 +1,4 @@
+import Hashing
 import Pipeline
 import ServiceKit
 
@@ -23,9 +24,15 @@ public enum Lifecycle {
                     "Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)"
                 )
             }
+            guard let invitationKey = environment.invitationKey else {
+                throw InvitationTokenKeyError(
+                    "Lifecycle needs the invitation key it shares with Notifications: set TENANCY_INVITATION_KEY or --invitation-key-file (head -c 32 /dev/urandom | base64)"
+                )
+            }
             return LifecycleHandler(
                 authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
-                secretBox: try SecretBox(base64Key: key)
+                secretBox: try SecretBox(base64Key: key),
+                invitationKey: try InvitationTokenKey(base64: invitationKey)
             )
         },
         routes: LifecycleRoutes.register

@@ -76,21 +76,24 @@ struct CommandRequest {
     fileprivate let sender: Sender
     fileprivate let context: DecisionContext
     fileprivate let db: Database
+    fileprivate let invitationKey: InvitationTokenKey
 
-    init(sender: Sender, context: DecisionContext, db: Database) {
-        (self.sender, self.context, self.db) = (sender, context, db)
+    init(sender: Sender, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
+        (self.sender, self.context, self.db, self.invitationKey) = (sender, context, db, invitationKey)
     }
 }
 
 /// What an entry of an authenticated command decides with: the sender, as established from the
-/// envelope's credential, the decision context and the transaction.
+/// envelope's credential, the decision context, the transaction, and the key invitation tokens are
+/// made from.
 struct AuthenticatedRequest {
     let principal: Principal
     let context: DecisionContext
     let db: Database
+    let invitationKey: InvitationTokenKey
 
-    fileprivate init(principal: Principal, context: DecisionContext, db: Database) {
-        (self.principal, self.context, self.db) = (principal, context, db)
+    fileprivate init(principal: Principal, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
+        (self.principal, self.context, self.db, self.invitationKey) = (principal, context, db, invitationKey)
     }
 }
 
@@ -181,7 +184,7 @@ extension LifecycleCommandTable {
             guard let principal = request.sender.principal else {
                 throw Rejection(.unauthenticated, "this command needs an API key or the operator credential")
             }
-            return try decide(command, AuthenticatedRequest(principal: principal, context: request.context, db: request.db))
+            return try decide(command, AuthenticatedRequest(principal: principal, context: request.context, db: request.db, invitationKey: request.invitationKey))
         }
         return table
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hashing
 import Models
 import Pipeline
 
@@ -10,6 +11,7 @@ import Pipeline
 struct LifecycleHandler: MessageHandler {
     let authenticator: Authenticator
     let secretBox: SecretBox
+    let invitationKey: InvitationTokenKey
 
     let commands = LifecycleCommands.table.registry
 
@@ -22,7 +24,8 @@ struct LifecycleHandler: MessageHandler {
     }
 
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let decision = try LifecycleCommands.table.handle(command, CommandRequest(sender: sender, context: context, db: db))
+        let request = CommandRequest(sender: sender, context: context, db: db, invitationKey: invitationKey)
+        let decision = try LifecycleCommands.table.handle(command, request)
         try project(decision.outcome.events, at: context.now, db: db)
         // After the projection: a secret belongs to an integration row, which must exist first.
         if let secrets = decision.secrets {

@@ -180,5 +180,27 @@ enum LifecycleMigrations {
             }
             try db.create(index: "api_key_by_issuer", on: "api_key", columns: ["issued_by"])
         }
+        migrator.registerMigration("lifecycle.v10: users per organization") { db in
+            // A user belongs to one organization: the same address in two organizations is two users,
+            // so accepting an invitation can never attach it to a user of another organization. A user
+            // from before takes the organization of their earliest workspace (none: no membership left).
+            try db.create(table: "organization_user") { t in
+                t.primaryKey("id", .text)
+                t.column("email", .text).notNull().collate(.nocase)
+                t.column("organization_id", .text).references("organization")
+                t.uniqueKey(["organization_id", "email"])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO organization_user (id, email, organization_id)
+                    SELECT user.id, user.email, (
+                        SELECT workspace.organization_id FROM member JOIN workspace ON workspace.id = member.workspace_id
+                        WHERE member.user_id = user.id ORDER BY workspace.created_at, workspace.id LIMIT 1
+                    ) FROM user
+                    """
+            )
+            try db.drop(table: "user")
+            try db.rename(table: "organization_user", to: "user")
+        }
     }
 }

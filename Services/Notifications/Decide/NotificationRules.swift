@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Hashing
 import Models
 
 /// What the rules know about the people and workspaces an event names, read from the directory
@@ -19,6 +20,25 @@ struct PlannedNotification: Sendable, Hashable {
     var workspaceID: WorkspaceID
     var recipient: String
     var values: [String: String]
+    /// For an invitation, what its token is made from: the token takes the place of
+    /// ``InvitationTokenSource/placeholder`` only in the email as it is sent.
+    var invitationToken: InvitationTokenSource? = nil
+}
+
+/// An invitation's id and nonce, from which the invitation key makes its token. Both are public;
+/// the token is computed only by the delivery, and is never stored, published or logged.
+struct InvitationTokenSource: Sendable, Hashable {
+    /// What the stored and published copies of an invitation email show where the token goes. Made
+    /// of characters that neither HTML escaping nor the text templates change.
+    static let placeholder = "[token-only-in-the-email-to-the-invitee]"
+
+    var invitationID: InvitationID
+    var nonce: String
+
+    /// `body` as the invitee gets it: with the token in place of the placeholder.
+    func filling(_ body: String, key: InvitationTokenKey) -> String {
+        body.replacingOccurrences(of: Self.placeholder, with: key.token(invitationID: invitationID.rawValue, nonce: nonce))
+    }
 }
 
 /// Who must be told what about an event. Pure: the event and the audience in, emails out.
@@ -88,13 +108,24 @@ enum NotificationRules {
                 return owners(of: other, .shareEndedByDeactivation, values, audience)
             }
         case let event as InvitationSent:
+            // An invitation from before tokens went by email: its inviter was shown the token.
+            let source = event.tokenNonce.map { InvitationTokenSource(invitationID: event.invitationID, nonce: $0) }
+            let token = source == nil ? "<the token you were given>" : InvitationTokenSource.placeholder
             let values = [
                 "workspace": audience.name(event.workspaceID), "workspace_id": event.workspaceID.rawValue, "role": event.role.rawValue,
                 "expires_at": Timestamp.format(event.expiresAt), "invitation_id": event.invitationID.rawValue,
-                "invited_by": audience.emails[event.invitedBy] ?? "a workspace admin",
-                "accept_command": "TENANCY_INVITATION_TOKEN=<your token> tenancy user accept \(event.invitationID)",
+                "invited_by": audience.emails[event.invitedBy] ?? "a workspace admin", "token": token,
+                "accept_command": "TENANCY_INVITATION_TOKEN=\(token) tenancy user accept \(event.invitationID)",
             ]
-            return [PlannedNotification(kind: .invitationSent, workspaceID: event.workspaceID, recipient: event.email, values: values)]
+            return [
+                PlannedNotification(
+                    kind: .invitationSent,
+                    workspaceID: event.workspaceID,
+                    recipient: event.email,
+                    values: values,
+                    invitationToken: source
+                )
+            ]
         case let event as DeactivationStarted:
             var values = operationValues(event.operation, audience)
             values["requested_by"] = audience.emails[event.requestedBy]

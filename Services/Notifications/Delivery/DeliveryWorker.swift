@@ -12,19 +12,29 @@ import ServiceLifecycle
 /// Sends pending emails one at a time and records each outcome in a transaction that also queues
 /// the settled notification for `tenancy.notifications`. An email is marked sent only after the
 /// server accepted it, so a crash in between sends it again, with the same `Message-ID`. On graceful
-/// shutdown the email being sent is finished and recorded first.
+/// shutdown the email being sent is finished and recorded first. An invitation's token is computed
+/// here, put into the email as it goes, and kept nowhere.
 final class DeliveryWorker: Service, Sendable {
     private let context: BackgroundContext
     private let client: SMTPClient
     private let from: String
     private let policy: RetryPolicy
+    private let invitationKey: InvitationTokenKey?
     private let clock: @Sendable () -> Date
 
-    init(context: BackgroundContext, client: SMTPClient, from: String, policy: RetryPolicy, clock: @escaping @Sendable () -> Date = Date.init) {
+    init(
+        context: BackgroundContext,
+        client: SMTPClient,
+        from: String,
+        policy: RetryPolicy,
+        invitationKey: InvitationTokenKey?,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.context = context
         self.client = client
         self.from = from
         self.policy = policy
+        self.invitationKey = invitationKey
         self.clock = clock
     }
 
@@ -56,18 +66,9 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     private func deliver(_ notification: NotificationRecord) async throws {
-        let mail = MailMessage(
-            from: from,
-            to: notification.recipient,
-            subject: notification.subject,
-            text: notification.text,
-            html: notification.html,
-            messageID: notification.messageID,
-            date: notification.createdAt
-        )
         var failure: SMTPError?
         do {
-            try await client.send(mail)
+            try await client.send(try mail(notification))
         } catch let error as SMTPError {
             failure = error
         } catch {
@@ -117,6 +118,28 @@ final class DeliveryWorker: Service, Sendable {
                 "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
                 "error": "\(failure.map { "\($0)" } ?? "")",
             ]
+        )
+    }
+
+    /// The email as its recipient gets it: for an invitation, with the token in place of the placeholder.
+    private func mail(_ notification: NotificationRecord) throws(SMTPError) -> MailMessage {
+        var text = notification.text
+        var html = notification.html
+        if let source = notification.invitationToken {
+            guard let invitationKey else {
+                throw .permanent("no invitation key is configured (TENANCY_INVITATION_KEY), so the invitation's token cannot be made")
+            }
+            text = source.filling(text, key: invitationKey)
+            html = source.filling(html, key: invitationKey)
+        }
+        return MailMessage(
+            from: from,
+            to: notification.recipient,
+            subject: notification.subject,
+            text: text,
+            html: html,
+            messageID: notification.messageID,
+            date: notification.createdAt
         )
     }
 }

@@ -13,13 +13,21 @@ struct TemplateRenderer: Sendable {
 
     private let library: MustacheLibrary
 
-    /// Loads every template of `directory`; fails naming each template that is missing.
+    /// Loads every template of `directory`; fails naming each template that is missing, or an
+    /// invitation template that would not show the token (the invitee gets it nowhere else).
     init(directory: String) async throws {
         library = try await MustacheLibrary(directory: directory)
         let missing = NotificationKind.allCases.flatMap { kind in ["subject", "text", "html"].map { "\(kind.rawValue).\($0)" } }
             .filter { library.getTemplate(named: $0) == nil }
         guard missing.isEmpty else {
             throw TemplateError("templates missing from \(directory): \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
+        }
+        let placeholder = InvitationTokenSource.placeholder
+        let invitation = try render(.invitationSent, ["token": placeholder, "accept_command": placeholder])
+        guard invitation.text.contains(placeholder), invitation.html.contains(placeholder) else {
+            throw TemplateError(
+                "invitation_sent.text.mustache and invitation_sent.html.mustache in \(directory) must each show {{token}} or {{accept_command}}: the invitation email is the only way the invitee gets the token"
+            )
         }
     }
 

@@ -28,5 +28,12 @@ enum NotificationMigrations {
             try db.create(index: "notification_due", on: "notification", columns: ["status", "next_attempt_at"])
             try db.create(index: "notification_by_workspace", on: "notification", columns: ["workspace_id", "created_at"])
         }
+        migrator.registerMigration("notifications.v2: invitation tokens") { db in
+            // What an invitation email's token is made from; the token itself is never stored.
+            try db.alter(table: "notification") { t in
+                t.add(column: "invitation_id", .text)
+                t.add(column: "token_nonce", .text)
+            }
+        }
     }
 }

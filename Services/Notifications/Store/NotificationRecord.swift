@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Models
 
-/// One row of `notification`: one email to one recipient about one event, and its delivery.
+/// One row of `notification`: one email to one recipient about one event, and its delivery. An
+/// invitation's bodies hold ``InvitationTokenSource/placeholder`` where the token goes, and the row
+/// what the token is made from; the token is put in only as the email is sent.
 struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "notification"
 
@@ -27,6 +29,14 @@ struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     var lastError: String?
     var createdAt: Date
     var settledAt: Date?
+    var invitationID: InvitationID? = nil
+    var tokenNonce: String? = nil
+
+    /// What the token of an invitation email is made from; nil for every other email.
+    var invitationToken: InvitationTokenSource? {
+        guard let invitationID, let tokenNonce else { return nil }
+        return InvitationTokenSource(invitationID: invitationID, nonce: tokenNonce)
+    }
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, kind
@@ -40,6 +50,8 @@ struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable
         case lastError = "last_error"
         case createdAt = "created_at"
         case settledAt = "settled_at"
+        case invitationID = "invitation_id"
+        case tokenNonce = "token_nonce"
     }
 
     /// The event published on `tenancy.notifications` once the delivery is settled.

@@ -5,6 +5,9 @@ import Models
 /// Asking to share: an Owner of the source with `resource.share`, in an organization with
 /// `cross_workspace_sharing`, shares a local integration with other active workspaces of the
 /// organization they belong to. Accepted at once where they are also an Owner, pending elsewhere.
+/// That Owner role is the key's user's: sound because a user id stands for one person who proved
+/// each membership (an invitation's token reaches only the invited inbox, within one organization),
+/// so it is the sharer, who could accept by hand anyway (docs/decisions.md, Security).
 enum ShareRequestRules {
     static let defaultExpiryDays = 7
     static let maxExpiryDays = 30

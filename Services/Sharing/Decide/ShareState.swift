@@ -31,7 +31,7 @@ struct ShareSource: Sendable {
 /// What `CreateShareRequest` needs to know about one destination.
 struct ShareDestination: Sendable, Hashable {
     var workspace: DirectoryWorkspace?
-    /// The caller's role in the destination; nil when they are not a member.
+    /// The role of the caller key's user in the destination; nil when they are not a member.
     var callerRole: Role?
     /// A pending or accepted share of the same integration with this destination.
     var openShare: ShareID?

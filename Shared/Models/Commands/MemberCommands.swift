@@ -1,5 +1,6 @@
 /// Invites an email address into the caller's workspace with a role. Re-inviting an address
-/// replaces its pending invitation. The acceptance token is in the result, shown once.
+/// replaces its pending invitation. The acceptance token goes by email to that address, and only
+/// there: the result names the invitation, never its token.
 public struct InviteUser: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.InviteUser.v1"
 
@@ -48,8 +49,9 @@ public struct BulkInviteUsers: Message, Hashable {
     }
 }
 
-/// The invited person accepts with the invitation's token, which is their credential here:
-/// no `authorization` header is needed. They become a member and receive their first API key.
+/// The invited person accepts with the token from their invitation email, which is their
+/// credential here: no `authorization` header is needed. They become a member and receive their
+/// first API key. The token works once, until the invitation expires.
 public struct AcceptInvitation: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.AcceptInvitation.v1"
 

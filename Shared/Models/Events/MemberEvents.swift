@@ -1,6 +1,8 @@
 import Foundation
 
-/// An invitation is pending. Carries the SHA-256 of its acceptance token, never the token.
+/// An invitation is pending. Carries the SHA-256 of its acceptance token and the nonce it was made
+/// from, never the token: only Lifecycle and Notifications hold the key that makes a token from the
+/// invitation id and the nonce, and Notifications writes it into the email to the invited address.
 public struct InvitationSent: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.InvitationSent.v1"
 
@@ -11,6 +13,9 @@ public struct InvitationSent: Message, Hashable {
     public var expiresAt: Date
     public var invitedBy: UserID
     public var tokenHash: String
+    /// Random; with the invitation id, what the token is made from. Absent from invitations made
+    /// before tokens went by email, whose token was shown to the inviter.
+    public var tokenNonce: String?
 
     public init(
         invitationID: InvitationID,
@@ -19,7 +24,8 @@ public struct InvitationSent: Message, Hashable {
         role: Role,
         expiresAt: Date,
         invitedBy: UserID,
-        tokenHash: String
+        tokenHash: String,
+        tokenNonce: String?
     ) {
         self.invitationID = invitationID
         self.workspaceID = workspaceID
@@ -28,6 +34,7 @@ public struct InvitationSent: Message, Hashable {
         self.expiresAt = expiresAt
         self.invitedBy = invitedBy
         self.tokenHash = tokenHash
+        self.tokenNonce = tokenNonce
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,6 +44,7 @@ public struct InvitationSent: Message, Hashable {
         case expiresAt = "expires_at"
         case invitedBy = "invited_by"
         case tokenHash = "token_hash"
+        case tokenNonce = "token_nonce"
     }
 }
 

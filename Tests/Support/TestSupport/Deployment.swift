@@ -38,6 +38,10 @@ public struct Deployment: Sendable {
 
     public var topics: Topics { Topics(prefix: prefix) }
 
+    /// The invitation key every service of a test deployment is given (only Lifecycle and
+    /// Notifications read it).
+    public static let invitationKey = Data(repeating: 11, count: 32).base64EncodedString()
+
     public func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
     /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
@@ -50,6 +54,7 @@ public struct Deployment: Sendable {
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
                 "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+                "TENANCY_INVITATION_KEY": Deployment.invitationKey,
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
             ].merging(extra) { _, new in new },
             logFile: directory.appendingPathComponent("\(service).log")
