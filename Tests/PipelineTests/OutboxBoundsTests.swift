@@ -17,7 +17,11 @@ import Testing
 struct OutboxBoundsTests {
     struct Refusing: MessageHandler {
         let commands = MessageRegistry([CreateOrganization.self])
-        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+            .tokenHolder("anyone")
+        }
+        func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+        {
             throw Rejection(.forbidden, "not here")
         }
     }
@@ -26,7 +30,11 @@ struct OutboxBoundsTests {
     struct Amplifying: MessageHandler {
         let commands = MessageRegistry()
         let events = MessageRegistry([OrganizationCreated.self])
-        func handle(_ command: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
+        func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
+            throw Rejection(.unknownType, "none")
+        }
+        func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
+        {
             throw Rejection(.unknownType, "none")
         }
         func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
@@ -47,7 +55,7 @@ struct OutboxBoundsTests {
             source: "/tenancy/lifecycle",
             limits: limits,
             logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance)
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: [])
         )
     }
 

@@ -71,7 +71,7 @@ struct SenderScopeTests {
             source: "/t",
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance),
+            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),
             clock: { [now] in now }
         )
     }

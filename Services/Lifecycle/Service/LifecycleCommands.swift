@@ -184,7 +184,10 @@ extension LifecycleCommandTable {
             guard let principal = request.sender.principal else {
                 throw Rejection(.unauthenticated, "this command needs an API key or the operator credential")
             }
-            return try decide(command, AuthenticatedRequest(principal: principal, context: request.context, db: request.db, invitationKey: request.invitationKey))
+            return try decide(
+                command,
+                AuthenticatedRequest(principal: principal, context: request.context, db: request.db, invitationKey: request.invitationKey)
+            )
         }
         return table
     }
