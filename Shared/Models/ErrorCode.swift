@@ -63,6 +63,12 @@ extension ErrorCode {
     /// Another deactivation or reactivation of the workspace is still running.
     public static let operationInProgress = ErrorCode(rawValue: "operation_in_progress")
 
+    // Limits and availability: answered, not recorded; send the same command again after `retry_after_seconds`.
+    /// The caller's key or workspace sent more commands than its limit allows for now.
+    public static let rateLimited = ErrorCode(rawValue: "rate_limited")
+    /// The service cannot decide the command safely now (its copy of credentials is too far behind).
+    public static let unavailable = ErrorCode(rawValue: "unavailable")
+
     /// The service failed in a way that is not the caller's fault; the command had no effect.
     public static let internalError = ErrorCode(rawValue: "internal_error")
 }

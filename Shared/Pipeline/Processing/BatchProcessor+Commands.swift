@@ -26,7 +26,9 @@ extension BatchProcessor {
             try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db)
             return
         }
-        guard let sender = try authenticate(command, envelope: envelope, fingerprint: payloadFingerprint, now: now, db: db) else { return }
+        guard let sender = try authenticate(command, envelope: envelope, fingerprint: payloadFingerprint, now: now, db: db),
+            try admit(envelope, from: sender, fingerprint: payloadFingerprint, now: now, db: db)
+        else { return }
         let fingerprint = SHA256Digest.of([Data(sender.scope.utf8), payloadFingerprint])
         let seen = try Inbox.entries(envelope.id, sender: sender.scope, db: db)
         if let own = seen.own {
@@ -83,10 +85,28 @@ extension BatchProcessor {
             )
             rejection = Rejection(.internalError, "the service could not check this command's credential; it had no effect")
         }
+        try publishUnrecorded(envelope, rejection, fingerprint: fingerprint, now: now, db: db)
+        return nil
+    }
+
+    /// Whether every gate takes the command now; when one refuses, the refusal is published (with a
+    /// `ce_id` of its own) and not recorded.
+    private func admit(_ envelope: Envelope, from sender: Sender, fingerprint: Data, now: Date, db: Database) throws -> Bool {
+        do {
+            for gate in gates { try gate.admit(envelope, from: sender, now: now) }
+            return true
+        } catch {
+            try publishUnrecorded(envelope, error, fingerprint: fingerprint, now: now, db: db)
+            return false
+        }
+    }
+
+    /// Publishes a refusal that is not recorded in the inbox, under a `ce_id` derived from the
+    /// command id, its payload and the refusal, so that only copies of this one answer share it.
+    private func publishUnrecorded(_ envelope: Envelope, _ rejection: Rejection, fingerprint: Data, now: Date, db: Database) throws {
         let refusal = SHA256Digest.of([fingerprint, Data(rejection.code.rawValue.utf8), Data(rejection.message.utf8)])
         let resultID = "res_" + DerivedID.make(from: envelope.id, label: "refused." + Hex.encode(refusal))
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
-        return nil
     }
 
     /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.

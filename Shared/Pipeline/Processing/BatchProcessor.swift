@@ -23,6 +23,8 @@ public final class BatchProcessor: Sendable {
     let clock: @Sendable () -> Date
     /// How long processed message ids are kept in the inbox.
     let inboxRetention: TimeInterval
+    /// Checked in order for every authenticated command before its id is looked up.
+    let gates: [any CommandGate]
 
     package init(
         store: ServiceStore,
@@ -34,6 +36,7 @@ public final class BatchProcessor: Sendable {
         metrics: PipelineMetrics,
         inboxRetention: TimeInterval = 7 * 86_400,
         deadLetterValueBytes: Int = RecordLimits.defaultDeadLetterValueBytes,
+        gates: [any CommandGate] = [],
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         writer = store.writer
@@ -46,6 +49,7 @@ public final class BatchProcessor: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.inboxRetention = inboxRetention
+        self.gates = gates
     }
 
     /// Processes a batch in one transaction. Messages at offsets already recorded as consumed are
