@@ -48,6 +48,12 @@ extension BatchProcessor {
         } else {
             result = try decide(command, from: sender, envelope: envelope, context: context, db: db)
         }
+        // A refusal that goes away with time (a cap reached) is answered like a gate's and not
+        // recorded: the same command sent again after its retry-after is decided afresh.
+        if result.status == .rejected, let rejection = result.error, rejection.retryAfterSeconds != nil {
+            try publishUnrecorded(envelope, rejection, fingerprint: payloadFingerprint, now: now, db: db)
+            return
+        }
         let published = try publish(result: result, now: now, db: db, id: Self.resultID(of: envelope.id, from: sender))
         // Stored as published unless it carries one-time secrets; a replay marks it replayed.
         let stored = result.secrets == nil ? published : JSONCoding.encode(result.forReplay)
@@ -102,9 +108,11 @@ extension BatchProcessor {
     }
 
     /// Publishes a refusal that is not recorded in the inbox, under a `ce_id` derived from the
-    /// command id, its payload and the refusal, so that only copies of this one answer share it.
+    /// command id, its payload and the refusal (its retry-after included), so that only copies of
+    /// this one answer share it.
     private func publishUnrecorded(_ envelope: Envelope, _ rejection: Rejection, fingerprint: Data, now: Date, db: Database) throws {
-        let refusal = SHA256Digest.of([fingerprint, Data(rejection.code.rawValue.utf8), Data(rejection.message.utf8)])
+        let retryAfter = rejection.retryAfterSeconds.map { [Data(String($0).utf8)] } ?? []
+        let refusal = SHA256Digest.of([fingerprint, Data(rejection.code.rawValue.utf8), Data(rejection.message.utf8)] + retryAfter)
         let resultID = "res_" + DerivedID.make(from: envelope.id, label: "refused." + Hex.encode(refusal))
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
     }

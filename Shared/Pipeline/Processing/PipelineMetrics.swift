@@ -10,6 +10,7 @@ package final class PipelineMetrics: Sendable {
     private let deadLetters: Counter
     private let duplicates: Counter
     private let eventsApplied: Counter
+    private let rateLimitRefusals: [RateLimitGate.Kind: Counter]
     package let batchSize: Recorder
     package let batchDuration: Timer
     package let outboxDepth: Gauge
@@ -40,6 +41,11 @@ package final class PipelineMetrics: Sendable {
         deadLetters = Counter(label: "tenancy_dead_letters_total", factory: factory)
         duplicates = Counter(label: "tenancy_duplicate_commands_total", factory: factory)
         eventsApplied = Counter(label: "tenancy_events_applied_total", factory: factory)
+        rateLimitRefusals = Dictionary(
+            uniqueKeysWithValues: RateLimitGate.Kind.allCases.map {
+                ($0, Counter(label: "tenancy_rate_limited_total", dimensions: [("limit", $0.rawValue)], factory: factory))
+            }
+        )
         batchSize = Recorder(label: "tenancy_batch_size", dimensions: [], aggregate: true, factory: factory)
         batchDuration = Timer(label: "tenancy_batch_duration_seconds", dimensions: [], factory: factory)
         outboxDepth = Gauge(label: "tenancy_outbox_depth", factory: factory)
@@ -82,6 +88,8 @@ package final class PipelineMetrics: Sendable {
     package func deadLettered() { deadLetters.increment() }
     package func duplicate() { duplicates.increment() }
     package func eventApplied() { eventsApplied.increment() }
+    /// A command refused by a rate limit, counted by the limit that refused it.
+    package func rateLimited(_ kind: RateLimitGate.Kind) { rateLimitRefusals[kind]?.increment() }
 
     package func lagGauge(for partition: String) -> Gauge {
         Gauge(label: "tenancy_consumer_lag", dimensions: [("partition", partition)], factory: factory)
