@@ -85,6 +85,24 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     )
     public var inboxRetentionDays: Double = Setting.environment("TENANCY_INBOX_RETENTION_DAYS") ?? 7
 
+    @Option(
+        help:
+            "Commands per second one API key (or one-time token) may send to this service, sustained; 0: no limit. The operator is not limited. Env: TENANCY_RATE_LIMIT_PER_KEY."
+    )
+    public var rateLimitPerKey: Double = Setting.environment("TENANCY_RATE_LIMIT_PER_KEY") ?? 100
+
+    @Option(help: "Commands one key may send at once above its sustained rate. Env: TENANCY_RATE_LIMIT_PER_KEY_BURST.")
+    public var rateLimitPerKeyBurst: Int = Setting.environment("TENANCY_RATE_LIMIT_PER_KEY_BURST") ?? 1_000
+
+    @Option(
+        help:
+            "Commands per second the keys of one workspace may send to this service together, sustained; 0: no limit. Env: TENANCY_RATE_LIMIT_PER_WORKSPACE."
+    )
+    public var rateLimitPerWorkspace: Double = Setting.environment("TENANCY_RATE_LIMIT_PER_WORKSPACE") ?? 300
+
+    @Option(help: "Commands one workspace may send at once above its sustained rate. Env: TENANCY_RATE_LIMIT_PER_WORKSPACE_BURST.")
+    public var rateLimitPerWorkspaceBurst: Int = Setting.environment("TENANCY_RATE_LIMIT_PER_WORKSPACE_BURST") ?? 3_000
+
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
 
@@ -113,6 +131,24 @@ public struct ServiceOptions: ParsableArguments, Sendable {
                 properties[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
             }
             return KafkaConnection(bootstrapServers: bootstrapServers, properties: properties)
+        }
+    }
+
+    /// The command rate limits (``RateLimitGate``); a rate of 0 turns its limit off.
+    public var rateLimits: RateLimitGate.Limits {
+        RateLimitGate.Limits(
+            perKey: RateLimit(perSecond: rateLimitPerKey, burst: rateLimitPerKeyBurst),
+            perWorkspace: RateLimit(perSecond: rateLimitPerWorkspace, burst: rateLimitPerWorkspaceBurst)
+        )
+    }
+
+    public func validate() throws {
+        for (flag, rate, burst) in [
+            ("--rate-limit-per-key", rateLimitPerKey, rateLimitPerKeyBurst),
+            ("--rate-limit-per-workspace", rateLimitPerWorkspace, rateLimitPerWorkspaceBurst),
+        ] {
+            guard rate >= 0, rate.isFinite else { throw ValidationError("\(flag) must be 0 (no limit) or a positive number of commands per second") }
+            guard rate == 0 || burst >= 1 else { throw ValidationError("\(flag)-burst must be at least 1") }
         }
     }
 

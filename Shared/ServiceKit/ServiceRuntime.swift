@@ -66,7 +66,8 @@ public struct ServiceRuntime: Sendable {
             logger: logger,
             metrics: metrics,
             inboxRetention: options.inboxRetentionDays * 86_400,
-            deadLetterValueBytes: options.deadLetterValueBytes
+            deadLetterValueBytes: options.deadLetterValueBytes,
+            gates: [RateLimitGate(options.rateLimits, metrics: metrics)]
         )
         let relay = OutboxRelay(
             store: store,

@@ -59,8 +59,13 @@ struct BenchCommand: AsyncParsableCommand {
         let servers = bootstrapServers ?? broker!.bootstrapServers
         let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
         let extra = serviceEnvironment.map { entry in entry.split(separator: "=", maxSplits: 1).map(String.init) }
-        let environment = ["TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning"]
-            .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
+        // The load is one owner's keys sending as fast as the services take them: the rate limits,
+        // which are there to keep one tenant from starving the others, are off (--service-env can set them).
+        let environment = [
+            "TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning",
+            "TENANCY_RATE_LIMIT_PER_KEY": "0", "TENANCY_RATE_LIMIT_PER_WORKSPACE": "0",
+        ]
+        .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
         say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
 
         var (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle", environment: environment)
