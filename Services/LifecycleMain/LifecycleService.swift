@@ -12,8 +12,18 @@ struct LifecycleService: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(
+        help:
+            "Most invitations one workspace may send in any 24 hours; more are refused rate_limited until the oldest leaves the 24 hours. 0: no cap. Env: TENANCY_INVITATIONS_PER_WORKSPACE_PER_DAY."
+    )
+    var invitationsPerWorkspacePerDay: Int = Setting.environment("TENANCY_INVITATIONS_PER_WORKSPACE_PER_DAY") ?? 100
+
+    func validate() throws {
+        guard invitationsPerWorkspacePerDay >= 0 else { throw ValidationError("--invitations-per-workspace-per-day must be 0 (no cap) or more") }
+    }
+
     func run() async throws {
-        try await ServiceMain.run(Lifecycle.definition, options: options)
+        try await ServiceMain.run(Lifecycle.definition(invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay), options: options)
     }
 }
 

@@ -36,6 +36,7 @@ struct InvitationRulesTests {
             InviteUser(email: " Dev@Acme.Example ", role: .operator),
             by: owner(),
             invitee: .init(),
+            cap: .none,
             key: testInvitationKey,
             context: fixedContext(now: now)
         )
@@ -54,6 +55,7 @@ struct InvitationRulesTests {
             InviteUser(email: "dev@acme.example", role: .operator),
             by: owner(),
             invitee: .init(),
+            cap: .none,
             key: testInvitationKey,
             context: fixedContext(now: now)
         )
@@ -74,6 +76,7 @@ struct InvitationRulesTests {
             InviteUser(email: "dev@acme.example", role: .viewer, expiresInDays: 2),
             by: owner(),
             invitee: .init(pendingInvitation: previous),
+            cap: .none,
             key: testInvitationKey,
             context: fixedContext(now: now)
         )
@@ -97,6 +100,7 @@ struct InvitationRulesTests {
                 InviteUser(email: "x@y.example", role: .owner),
                 by: owner(role: .admin),
                 invitee: .init(),
+                cap: .none,
                 key: testInvitationKey,
                 context: context
             )
@@ -106,6 +110,7 @@ struct InvitationRulesTests {
                 InviteUser(email: "x@y.example", role: .viewer),
                 by: owner(role: .operator),
                 invitee: .init(),
+                cap: .none,
                 key: testInvitationKey,
                 context: context
             )
@@ -115,6 +120,7 @@ struct InvitationRulesTests {
                 InviteUser(email: "nope", role: .viewer),
                 by: owner(),
                 invitee: .init(),
+                cap: .none,
                 key: testInvitationKey,
                 context: context
             )
@@ -126,6 +132,7 @@ struct InvitationRulesTests {
                 InviteUser(email: "x@y.example", role: .viewer, expiresInDays: 31),
                 by: owner(),
                 invitee: .init(),
+                cap: .none,
                 key: testInvitationKey,
                 context: context
             )
@@ -135,6 +142,7 @@ struct InvitationRulesTests {
                 InviteUser(email: "x@y.example", role: .viewer),
                 by: owner(),
                 invitee: .init(isMember: true),
+                cap: .none,
                 key: testInvitationKey,
                 context: context
             )
@@ -151,6 +159,7 @@ struct InvitationRulesTests {
             command,
             by: owner(),
             invitees: ["m@acme.example": .init(isMember: true)],
+            cap: .none,
             key: testInvitationKey,
             context: fixedContext(now: now)
         )
@@ -171,13 +180,14 @@ struct InvitationRulesTests {
                 BulkInviteUsers(invitations: []),
                 by: owner(),
                 invitees: [:],
+                cap: .none,
                 key: testInvitationKey,
                 context: fixedContext(now: now)
             )
         } throws: { ($0 as! Rejection).field == "invitations" }
         let many = BulkInviteUsers(invitations: (0...100).map { .init(email: "u\($0)@acme.example", role: .viewer) })
         #expect {
-            try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], key: testInvitationKey, context: fixedContext(now: now))
+            try InvitationRules.bulkInvite(many, by: owner(), invitees: [:], cap: .none, key: testInvitationKey, context: fixedContext(now: now))
         } throws: {
             ($0 as! Rejection).field == "invitations"
         }

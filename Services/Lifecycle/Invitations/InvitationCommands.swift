@@ -15,6 +15,7 @@ enum InvitationCommands {
                 command,
                 by: request.principal,
                 invitee: invitees.values.first ?? .init(),
+                cap: try request.invitationCap(),
                 key: request.invitationKey,
                 context: request.context
             )
@@ -25,6 +26,7 @@ enum InvitationCommands {
                 command,
                 by: request.principal,
                 invitees: invitees,
+                cap: try request.invitationCap(),
                 key: request.invitationKey,
                 context: request.context
             )
@@ -42,4 +44,11 @@ enum InvitationCommands {
         } decide: { command, invitation, context in
             try InvitationRules.accept(command, invitation: invitation, context: context)
         }
+}
+
+extension AuthenticatedRequest {
+    /// The cap on the caller's workspace's invitation emails, with what it sent in the last 24 hours.
+    func invitationCap() throws -> InvitationRules.SendCap {
+        try InvitationStore.sendCap(perDay: invitationsPerWorkspacePerDay, in: principal.workspaceID, now: context.now, db: db)
+    }
 }

@@ -11,6 +11,40 @@ enum InvitationRules {
     static let maxExpiryDays = 30
     static let maxBulk = 100
 
+    /// The cap on the invitation emails of one workspace: at most ``perDay`` invitations sent in any
+    /// ``window``, counted from the invitations it sent (revoked and replaced ones included: each was
+    /// an email). An invitation over the cap is refused `rate_limited`, with the seconds until the
+    /// oldest send that keeps the window full leaves it.
+    struct SendCap: Sendable, Hashable {
+        static let window: TimeInterval = 86_400
+        static let defaultPerDay = 100
+        static let none = SendCap(perDay: 0)
+
+        /// Most invitations per ``window``; 0: no cap.
+        var perDay: Int
+        /// Invitations the workspace sent in the last ``window``.
+        var sent = 0
+        /// When the send that must leave the window for one more to fit was made: the
+        /// `max(0, sent - perDay)`-th oldest in it (from 0); nil when the window is empty.
+        var oldestHolding: Date?
+
+        /// How many more the workspace may send now; nil without a cap.
+        var remaining: Int? { perDay > 0 ? max(0, perDay - sent) : nil }
+
+        /// The refusal of an invitation over the cap, at `now`. Once the cap is reached within this
+        /// command, the window's oldest send (or this command's own, when it holds no older one) is
+        /// the one that must leave.
+        func refusal(now: Date, field: String? = nil) -> Rejection {
+            let leaves = (oldestHolding ?? now).addingTimeInterval(Self.window)
+            return Rejection(
+                .rateLimited,
+                "this workspace has sent its \(perDay) invitations of the last 24 hours; invite again after retry_after_seconds",
+                field: field,
+                retryAfterSeconds: max(1, leaves.timeIntervalSince(now).rounded(.up))
+            )
+        }
+    }
+
     /// What is known about an address in the caller's workspace.
     struct InviteeState: Sendable, Hashable {
         var isMember = false
@@ -32,10 +66,12 @@ enum InvitationRules {
         var isMember: Bool
     }
 
+    /// Refused `rate_limited` when the workspace has sent its cap of invitations in the last 24 hours.
     static func invite(
         _ command: InviteUser,
         by principal: Principal,
         invitee: InviteeState,
+        cap: SendCap,
         key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
@@ -53,14 +89,19 @@ enum InvitationRules {
             key: key,
             context: context
         )
+        guard cap.remaining != 0 else { throw cap.refusal(now: context.now) }
         return CommandOutcome(events: made.events, created: ["invitation_id": made.id.rawValue])
     }
 
-    /// Each item is decided on its own: one bad address does not stop the others.
+    /// Each item is decided on its own: one bad address does not stop the others. Under the cap,
+    /// the first valid items up to what the workspace may still send go out and the rest are refused
+    /// each `rate_limited`; when the cap stops every item that would have gone out, the whole
+    /// command is refused `rate_limited` (not recorded: the same command can be sent again later).
     static func bulkInvite(
         _ command: BulkInviteUsers,
         by principal: Principal,
         invitees: [String: InviteeState],
+        cap: SendCap,
         key: InvitationTokenKey,
         context: DecisionContext
     ) throws(Rejection) -> CommandOutcome {
@@ -72,6 +113,8 @@ enum InvitationRules {
         var events: [DomainEvent] = []
         var items: [ItemResult] = []
         var seen: Set<String> = []
+        var remaining = cap.remaining
+        var capped = false
         for (index, invitee) in command.invitations.enumerated() {
             let field = "invitations.\(index)."
             do throws(Rejection) {
@@ -88,12 +131,20 @@ enum InvitationRules {
                     key: key,
                     context: context
                 )
+                if let left = remaining {
+                    guard left > 0 else {
+                        capped = true
+                        throw cap.refusal(now: context.now, field: field + "email")
+                    }
+                    remaining = left - 1
+                }
                 events += made.events
                 items.append(ItemResult(index: index, status: .accepted, created: ["invitation_id": made.id.rawValue]))
             } catch {
                 items.append(ItemResult(index: index, status: .rejected, error: error))
             }
         }
+        if capped, events.isEmpty { throw cap.refusal(now: context.now) }
         return CommandOutcome(events: events, items: items)
     }
 

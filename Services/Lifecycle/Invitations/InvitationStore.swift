@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Models
+import Pipeline
 
 /// One row of `invitation`. `pending` ones past `expiresAt` are expired; nothing needs to update them.
 struct InvitationRecord: Codable, FetchableRecord, PersistableRecord {
@@ -59,6 +60,27 @@ enum InvitationStore {
             states[email] = InvitationRules.InviteeState(isMember: isMember, pendingInvitation: pending.map(InvitationID.init(rawValue:)))
         }
         return states
+    }
+
+    /// The cap of `perDay` invitations on `workspace` and what it sent in the window before `now`
+    /// (`invitation_by_workspace_created`); no cap for the operator, who has no workspace, or when `perDay` is 0.
+    static func sendCap(perDay: Int, in workspace: WorkspaceID?, now: Date, db: Database) throws -> InvitationRules.SendCap {
+        guard let workspace, perDay > 0 else { return InvitationRules.SendCap(perDay: 0) }
+        var cap = InvitationRules.SendCap(perDay: perDay)
+        let since = StoredTimestamp(now.addingTimeInterval(-InvitationRules.SendCap.window))
+        cap.sent =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM invitation WHERE workspace_id = ? AND created_at > ?"),
+                arguments: [workspace.rawValue, since]
+            ) ?? 0
+        guard cap.sent > 0 else { return cap }
+        cap.oldestHolding = try Date.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT created_at FROM invitation WHERE workspace_id = ? AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?"
+            ),
+            arguments: [workspace.rawValue, since, max(0, cap.sent - perDay)]
+        )
+        return cap
     }
 
     static func invitation(_ id: InvitationID, db: Database) throws -> InvitationRules.InvitationState? {

@@ -5,36 +5,43 @@ import ServiceKit
 /// The Lifecycle service: organizations, workspaces, members, keys, SSO, integrations (with the
 /// read-only copies shared into a workspace), step runners and workflows.
 public enum Lifecycle {
-    public static let definition = ServiceDefinition(
-        name: "lifecycle",
-        defaultHTTPPort: 8081,
-        topics: { topics in
-            PipelineTopics(
-                commands: topics.lifecycleCommands,
-                followedEvents: [topics.sharingEvents, topics.deactivationEvents],
-                events: topics.lifecycleEvents,
-                results: topics.commandResults,
-                deadLetter: topics.deadLetter
-            )
-        },
-        migrations: LifecycleMigrations.register,
-        makeHandler: { environment in
-            guard let key = environment.secretsKey else {
-                throw SecretBoxError(
-                    "Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)"
+    /// The cap on the invitation emails of one workspace in any 24 hours, unless configured.
+    public static let defaultInvitationsPerWorkspacePerDay = InvitationRules.SendCap.defaultPerDay
+
+    /// The service, with a cap of `invitationsPerWorkspacePerDay` invitations (0: none).
+    public static func definition(invitationsPerWorkspacePerDay: Int = defaultInvitationsPerWorkspacePerDay) -> ServiceDefinition {
+        ServiceDefinition(
+            name: "lifecycle",
+            defaultHTTPPort: 8081,
+            topics: { topics in
+                PipelineTopics(
+                    commands: topics.lifecycleCommands,
+                    followedEvents: [topics.sharingEvents, topics.deactivationEvents],
+                    events: topics.lifecycleEvents,
+                    results: topics.commandResults,
+                    deadLetter: topics.deadLetter
                 )
-            }
-            guard let invitationKey = environment.invitationKey else {
-                throw InvitationTokenKeyError(
-                    "Lifecycle needs the invitation key it shares with Notifications: set TENANCY_INVITATION_KEY or --invitation-key-file (head -c 32 /dev/urandom | base64)"
+            },
+            migrations: LifecycleMigrations.register,
+            makeHandler: { environment in
+                guard let key = environment.secretsKey else {
+                    throw SecretBoxError(
+                        "Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)"
+                    )
+                }
+                guard let invitationKey = environment.invitationKey else {
+                    throw InvitationTokenKeyError(
+                        "Lifecycle needs the invitation key it shares with Notifications: set TENANCY_INVITATION_KEY or --invitation-key-file (head -c 32 /dev/urandom | base64)"
+                    )
+                }
+                return LifecycleHandler(
+                    authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
+                    secretBox: try SecretBox(base64Key: key),
+                    invitationKey: try InvitationTokenKey(base64: invitationKey),
+                    invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay
                 )
-            }
-            return LifecycleHandler(
-                authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
-                secretBox: try SecretBox(base64Key: key),
-                invitationKey: try InvitationTokenKey(base64: invitationKey)
-            )
-        },
-        routes: LifecycleRoutes.register
-    )
+            },
+            routes: LifecycleRoutes.register
+        )
+    }
 }

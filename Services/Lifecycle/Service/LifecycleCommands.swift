@@ -77,23 +77,33 @@ struct CommandRequest {
     fileprivate let context: DecisionContext
     fileprivate let db: Database
     fileprivate let invitationKey: InvitationTokenKey
+    fileprivate let invitationsPerWorkspacePerDay: Int
 
-    init(sender: Sender, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
+    init(
+        sender: Sender,
+        context: DecisionContext,
+        db: Database,
+        invitationKey: InvitationTokenKey,
+        invitationsPerWorkspacePerDay: Int = InvitationRules.SendCap.defaultPerDay
+    ) {
         (self.sender, self.context, self.db, self.invitationKey) = (sender, context, db, invitationKey)
+        self.invitationsPerWorkspacePerDay = invitationsPerWorkspacePerDay
     }
 }
 
 /// What an entry of an authenticated command decides with: the sender, as established from the
-/// envelope's credential, the decision context, the transaction, and the key invitation tokens are
-/// made from.
+/// envelope's credential, the decision context, the transaction, the key invitation tokens are
+/// made from and the cap on a workspace's invitations per day (0: none).
 struct AuthenticatedRequest {
     let principal: Principal
     let context: DecisionContext
     let db: Database
     let invitationKey: InvitationTokenKey
+    let invitationsPerWorkspacePerDay: Int
 
-    fileprivate init(principal: Principal, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
-        (self.principal, self.context, self.db, self.invitationKey) = (principal, context, db, invitationKey)
+    fileprivate init(principal: Principal, request: CommandRequest) {
+        (self.principal, context, db, invitationKey) = (principal, request.context, request.db, request.invitationKey)
+        invitationsPerWorkspacePerDay = request.invitationsPerWorkspacePerDay
     }
 }
 
@@ -184,10 +194,7 @@ extension LifecycleCommandTable {
             guard let principal = request.sender.principal else {
                 throw Rejection(.unauthenticated, "this command needs an API key or the operator credential")
             }
-            return try decide(
-                command,
-                AuthenticatedRequest(principal: principal, context: request.context, db: request.db, invitationKey: request.invitationKey)
-            )
+            return try decide(command, AuthenticatedRequest(principal: principal, request: request))
         }
         return table
     }

@@ -12,6 +12,8 @@ struct LifecycleHandler: MessageHandler {
     let authenticator: Authenticator
     let secretBox: SecretBox
     let invitationKey: InvitationTokenKey
+    /// Most invitations a workspace may send in any 24 hours; 0: no cap.
+    var invitationsPerWorkspacePerDay = InvitationRules.SendCap.defaultPerDay
 
     let commands = LifecycleCommands.table.registry
 
@@ -24,7 +26,13 @@ struct LifecycleHandler: MessageHandler {
     }
 
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
-        let request = CommandRequest(sender: sender, context: context, db: db, invitationKey: invitationKey)
+        let request = CommandRequest(
+            sender: sender,
+            context: context,
+            db: db,
+            invitationKey: invitationKey,
+            invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay
+        )
         let decision = try LifecycleCommands.table.handle(command, request)
         try project(decision.outcome.events, at: context.now, db: db)
         // After the projection: a secret belongs to an integration row, which must exist first.

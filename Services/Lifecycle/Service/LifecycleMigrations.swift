@@ -202,5 +202,9 @@ enum LifecycleMigrations {
             try db.drop(table: "user")
             try db.rename(table: "organization_user", to: "user")
         }
+        migrator.registerMigration("lifecycle.v11: invitation cap") { db in
+            // The invitations a workspace sent in the last 24 hours, counted for the cap on invitation emails.
+            try db.create(index: "invitation_by_workspace_created", on: "invitation", columns: ["workspace_id", "created_at"])
+        }
     }
 }
