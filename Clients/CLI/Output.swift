@@ -32,14 +32,26 @@ enum Output {
             }
             for item in result.items ?? [] {
                 let created = item.created.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-                let error = item.error.map { "\($0.code): \($0.message)" } ?? ""
+                var error = item.error.map { "\($0.code): \($0.message)" } ?? ""
+                if let seconds = item.error?.retryAfterSeconds { error += " (retry after \(duration(seconds)))" }
                 print("  item \(item.index): \(item.status.rawValue) \(created)\(error)")
             }
         case .rejected:
             let error = result.error ?? Rejection(.internalError, "no reason given")
             var line = "rejected: \(name) (command \(result.commandID))\n  code: \(error.code)\n  reason: \(error.message)"
             if let field = error.field { line += "\n  field: \(field)" }
+            if let seconds = error.retryAfterSeconds { line += "\n  retry after: \(duration(seconds)) (nothing was done; send it again then)" }
             FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// A retry-after for people: the seconds, and above two minutes roughly in minutes or hours.
+    static func duration(_ seconds: Double) -> String {
+        let exact = seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+        switch seconds {
+        case ..<120: return exact
+        case ..<7_200: return exact + " (about \(Int((seconds / 60).rounded())) min)"
+        default: return exact + " (about \(Int((seconds / 3_600).rounded())) h)"
         }
     }
 
