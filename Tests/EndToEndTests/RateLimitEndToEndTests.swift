@@ -1,4 +1,6 @@
 import Foundation
+import Kafka
+import Logging
 import Models
 import TestSupport
 import Testing
@@ -13,30 +15,53 @@ struct RateLimitEndToEndTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        // A token every 10 s, two at once.
+        // A token every 30 s, two at once.
         let tenants = try await CommandIDScopeTests.Tenants.start(
             deployment,
-            environment: ["TENANCY_RATE_LIMIT_PER_KEY": "0.1", "TENANCY_RATE_LIMIT_PER_KEY_BURST": "2"]
+            environment: ["TENANCY_RATE_LIMIT_PER_KEY": "0.0333", "TENANCY_RATE_LIMIT_PER_KEY_BURST": "2"]
         )
         defer { tenants.lifecycle.stop(signal: SIGKILL) }
         let stack = tenants.stack
-        let issue = ["key", "issue", "--scope", "workspace.read"]
 
-        _ = try await stack.accepted(issue, as: tenants.first)
-        _ = try await stack.accepted(issue, as: tenants.first)
-        let id = "limited-\(UUID().uuidString.prefix(8))"
-        let (refused, status, _) = try await stack.run(issue + ["--command-id", id], as: tenants.first)
-        let rejection = try #require(refused?.error, "a result for the third command")
-        #expect(status == 1 && rejection.code == .rateLimited && rejection.message.contains("key"), "\(rejection)")
+        // Three commands of the first tenant's key sent together, as a script would: two go through.
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: Logger(label: "rate-limits")
+        )
+        defer { producer.close() }
+        let results = try ResultWatcher(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
+        let watching = Task { await results.run() }
+        defer { results.stop() }
+        let clientID = try #require(tenants.first["TENANCY_CLIENT_ID"])
+        let credential = Credential.apiKey(clientID: ClientID(rawValue: clientID), secret: try #require(tenants.first["TENANCY_CLIENT_SECRET"]))
+        let burst = (0..<3).map { index in
+            CommandClient.record(
+                IssueAPIKey(scopes: [.workspaceRead]),
+                topic: deployment.topics.lifecycleCommands,
+                key: tenants.firstWorkspace,
+                credential: credential,
+                id: "burst-\(index)-\(UUID().uuidString.prefix(8))"
+            )
+        }
+        results.keepValues(of: burst.map(\.id))
+        for outcome in await producer.send(burst.map(\.record)) { _ = try outcome.get() }
+        let arrivals = try await results.wait(for: burst.map(\.id), timeout: .seconds(60))
+        let answers = try burst.map { command in
+            try JSONCoding.decode(CommandResult.self, from: try #require(arrivals[command.id]?.value))
+        }
+        #expect(answers.filter { $0.status == .accepted }.count == 2)
+        let refused = try #require(answers.first { $0.status == .rejected })
+        let rejection = try #require(refused.error)
+        #expect(rejection.code == .rateLimited && rejection.message.contains("key '\(clientID)'"), "\(rejection)")
         let retryAfter = try #require(rejection.retryAfterSeconds)
-        #expect(retryAfter > 0 && retryAfter <= 10)
-        #expect(try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM inbox WHERE message_id = '\(id)'", deployment) == 0)
+        #expect(retryAfter > 20 && retryAfter <= 30.1)
+        #expect(try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM inbox WHERE message_id = '\(refused.commandID)'", deployment) == 0)
 
         // What a person sees: the refusal and when to try again.
-        let human = try await stack.cli(issue, environment: tenants.first)
+        let human = try await stack.cli(["key", "issue", "--scope", "workspace.read"], environment: tenants.first)
         #expect(human.status == 1 && human.errors.contains("rate_limited") && human.errors.contains("retry after: "), "\(human.errors)")
 
-        _ = try await stack.accepted(issue, as: tenants.second)
+        _ = try await stack.accepted(["key", "issue", "--scope", "workspace.read"], as: tenants.second)
 
         let metrics = try #require(await httpGet(port: stack.lifecyclePort, path: "/metrics")?.body)
         let refusals = metrics.split(separator: "\n").filter { $0.hasPrefix("tenancy_rate_limited_total{") }
@@ -45,10 +70,13 @@ struct RateLimitEndToEndTests {
             "\(refusals)"
         )
 
-        // The token the first refusal announced is there when it said, whatever was refused since.
+        // The token the refusal announced is there when it said, whatever was refused since; the
+        // refused command's id was not taken by its refusal.
         try await Task.sleep(for: .seconds(retryAfter))
-        let later = try await stack.accepted(issue + ["--command-id", id], as: tenants.first)
+        let later = try await stack.accepted(["key", "issue", "--scope", "workspace.read", "--command-id", refused.commandID], as: tenants.first)
         #expect(later.replayed == nil && later.created["client_id"] != nil)
+        results.stop()
+        await watching.value
     }
 
     @Test func aWorkspaceOverItsInvitationsOfTheDayIsToldWhenToInviteAgain() async throws {
