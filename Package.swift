@@ -136,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka", "Messaging", "AsyncAPI",
+                "Models", "Kafka", "Messaging", "AsyncAPI", "Hashing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
