@@ -145,6 +145,16 @@ public enum AsyncAPIDocument {
                     """
                 )
             )
+            properties.append(
+                (
+                    Header.replyKey, .string(pattern: "^[A-Za-z0-9_-]{43}$"),
+                    """
+                    A new X25519 public key for this command (32 bytes, base64url without padding): the result's one-time secrets \
+                    are HPKE-sealed to it in `sealed_secrets`. Required for a command whose result holds one (creating an \
+                    organization or workspace, issuing a key, accepting an invitation, creating a runner).
+                    """
+                )
+            )
         } else {
             properties.append((Header.correlationID, .string(), "The id of the command or event that caused it."))
             required += [Header.time, Header.contentType]

@@ -40,7 +40,10 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
 
-    @Flag(help: "Print the command id and return without waiting for the result.")
+    @Flag(
+        help:
+            "Print the command id and return without waiting for the result (a one-time secret in it, sealed to a key this run does not keep, is then lost)."
+    )
     var noWait = false
 
     @Option(help: "Idempotency key of the command (ce_id). Default: a new UUID. Reuse it to retry safely.")

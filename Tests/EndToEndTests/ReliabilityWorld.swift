@@ -17,8 +17,6 @@ struct ReliabilityWorld {
     let anaUserID: UserID
     /// Every secret value created, to look for where it must never appear.
     var secrets: Set<String>
-    /// Secrets that results legitimately carry once (new client secrets).
-    var clientSecrets: Set<String>
     /// A key revoked during setup.
     let revoked: Credential
 
@@ -110,7 +108,6 @@ struct ReliabilityWorld {
             doomed: doomed,
             anaUserID: UserID(rawValue: org.created["user_id"] ?? ""),
             secrets: secrets.union(clientSecrets).union([operatorToken]),
-            clientSecrets: clientSecrets,
             revoked: revoked
         )
     }
