@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: [
-                "Models", "Hashing", "Pipeline", "ServiceKit",
+                "Models", "Hashing", "Sealing", "Pipeline", "ServiceKit",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -206,7 +206,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LifecycleTests",
-            dependencies: ["Lifecycle", "Pipeline", "ServiceKit", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Lifecycle", "Pipeline", "ServiceKit", "Hashing", "Sealing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/LifecycleTests"
         ),
         .testTarget(

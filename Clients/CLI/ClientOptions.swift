@@ -28,6 +28,12 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
     var lifecycleURL: String = config.setting("lifecycle_url") ?? "http://127.0.0.1:8081"
 
+    @Option(
+        help:
+            "Lifecycle's secrets key, which integration secret values are sealed to (default: what Lifecycle's GET /secrets-key publishes; setting it pins it). Env: TENANCY_LIFECYCLE_SECRETS_KEY."
+    )
+    var lifecycleSecretsKey: String? = config.setting("lifecycle_secrets_key")
+
     @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
     var sharingURL: String = config.setting("sharing_url") ?? "http://127.0.0.1:8082"
 

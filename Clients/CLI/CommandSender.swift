@@ -54,7 +54,7 @@ struct CommandSender {
             time: Date(),
             subject: key,
             authorization: credential?.headerValue,
-            replyKey: ReplySeal.encode(replyKey.publicKey),
+            replyKey: SecretSeal.encode(replyKey.publicKey),
             payload: JSONCoding.encode(command)
         )
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
@@ -72,7 +72,7 @@ struct CommandSender {
                     Self.comes(result, source: message.header(Envelope.Header.source), from: service)
                 {
                     if let sealed = result.sealedSecrets {
-                        result.secrets = try ReplySeal.open(sealed, with: replyKey, commandID: commandID)
+                        result.secrets = try SecretSeal.open(sealed, with: replyKey, for: .result(commandID: commandID))
                         result.sealedSecrets = nil
                     }
                     return .result(result)

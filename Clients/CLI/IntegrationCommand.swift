@@ -28,15 +28,16 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Flag(help: "An OAuth integration that refreshes its tokens.") var oauth = false
 
         func run() async throws {
+            let id = options.commandID ?? UUID().uuidString.lowercased()
             let command = CreateIntegration(
                 kind: kind,
                 vendor: vendor,
                 name: name,
                 parameters: try pairs(parameters),
-                secrets: try secretsFromEnvironment(secretVariables),
+                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 oauth: oauth ? true : nil
             )
-            try await sendToLifecycle(command, options: options)
+            try await sendToLifecycle(command, id: id, options: options)
         }
     }
 
@@ -56,14 +57,15 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Option(name: .customLong("remove-secret"), help: "Secret field to remove, repeatable.") var removeSecrets: [String] = []
 
         func run() async throws {
+            let id = options.commandID ?? UUID().uuidString.lowercased()
             let command = UpdateIntegration(
                 integrationID: IntegrationID(rawValue: integrationID),
                 name: name,
                 parameters: parameters.isEmpty ? nil : try pairs(parameters),
-                secrets: secretVariables.isEmpty ? nil : try secretsFromEnvironment(secretVariables),
+                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 removeSecrets: removeSecrets.isEmpty ? nil : removeSecrets
             )
-            try await sendToLifecycle(command, options: options)
+            try await sendToLifecycle(command, id: id, options: options)
         }
     }
 

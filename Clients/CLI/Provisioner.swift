@@ -77,22 +77,22 @@ struct Provisioner {
             }
         }
         for integration in plan.integrations ?? [] {
+            let identity = "integration:\(integration.kind.rawValue):\(integration.name)"
+            // Sealed for this step's command id, which a resumed run sends again.
+            let sealed = try await IntegrationSecrets.seal(
+                secrets[integration.name] ?? [:],
+                commandID: Self.commandID(salt: salt, scope: scope, step: identity),
+                options: options
+            )
             let command = CreateIntegration(
                 kind: integration.kind,
                 vendor: integration.vendor,
                 name: integration.name,
                 parameters: integration.parameters,
-                secrets: secrets[integration.name],
+                sealedSecrets: sealed,
                 oauth: integration.oauth
             )
-            let result = try await step(
-                "create integration '\(integration.name)'",
-                command,
-                scope: scope,
-                salt: salt,
-                key: key,
-                identity: "integration:\(integration.kind.rawValue):\(integration.name)"
-            )
+            let result = try await step("create integration '\(integration.name)'", command, scope: scope, salt: salt, key: key, identity: identity)
             created["integration.\(integration.name)"] = result.created["integration_id"]
         }
         for runner in plan.stepRunners ?? [] {

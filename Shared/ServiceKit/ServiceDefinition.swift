@@ -16,6 +16,9 @@ public struct ServiceDefinition: Sendable {
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
     /// Read-only HTTP queries over the service's store, beside health and metrics.
     public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void
+    /// HTTP routes made from the service's configured keys, holding no tenant data (Lifecycle's
+    /// `GET /secrets-key`).
+    public var keyRoutes: @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
 
@@ -26,6 +29,7 @@ public struct ServiceDefinition: Sendable {
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
         routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void = { _, _ in },
+        keyRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void = { _, _ in },
         backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
     ) {
         self.name = name
@@ -34,6 +38,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.makeHandler = makeHandler
         self.routes = routes
+        self.keyRoutes = keyRoutes
         self.backgroundServices = backgroundServices
     }
 

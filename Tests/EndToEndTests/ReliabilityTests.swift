@@ -59,7 +59,7 @@ struct ReliabilityTests {
         )
         try await services.waitUntilIdle()
 
-        let load = ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
+        let load = try ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
         var random = SplitMix64(seed: Self.seed &+ 1)
         var faults = FaultPlan(commands: load.commands.count, random: &random)
         var figures = ReliabilityFigures(commands: load.commands.count)

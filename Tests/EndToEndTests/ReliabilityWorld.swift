@@ -67,15 +67,22 @@ struct ReliabilityWorld {
         clientSecrets.formUnion(try created.map(secret(of:)))
 
         var secrets: Set<String> = []
-        let integrations = (0..<count).flatMap { index in
-            (0..<integrationsPerWorkspace).map { number in
+        let integrations = try (0..<count).flatMap { index in
+            try (0..<integrationsPerWorkspace).map { number in
                 let value = "vault-secret-\(UUID().uuidString)"
                 secrets.insert(value)
+                let id = UUID().uuidString.lowercased()
                 return CommandClient.record(
-                    CreateIntegration(kind: .secret, vendor: "vault", name: "vault-\(number)", secrets: ["token": value]),
+                    CreateIntegration(
+                        kind: .secret,
+                        vendor: "vault",
+                        name: "vault-\(number)",
+                        sealedSecrets: try Deployment.sealedForLifecycle(["token": value], commandID: id)
+                    ),
                     topic: topic,
                     key: workspaces[index].id.rawValue,
-                    credential: workspaces[index].credential
+                    credential: workspaces[index].credential,
+                    id: id
                 )
             }
         }

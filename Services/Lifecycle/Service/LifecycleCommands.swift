@@ -77,9 +77,10 @@ struct CommandRequest {
     fileprivate let context: DecisionContext
     fileprivate let db: Database
     fileprivate let invitationKey: InvitationTokenKey
+    fileprivate let secretBox: SecretBox
 
-    init(sender: Sender, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
-        (self.sender, self.context, self.db, self.invitationKey) = (sender, context, db, invitationKey)
+    init(sender: Sender, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey, secretBox: SecretBox) {
+        (self.sender, self.context, self.db, self.invitationKey, self.secretBox) = (sender, context, db, invitationKey, secretBox)
     }
 }
 
@@ -91,9 +92,11 @@ struct AuthenticatedRequest {
     let context: DecisionContext
     let db: Database
     let invitationKey: InvitationTokenKey
+    /// Opens the secret values clients seal to Lifecycle's secrets key.
+    let secretBox: SecretBox
 
-    fileprivate init(principal: Principal, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey) {
-        (self.principal, self.context, self.db, self.invitationKey) = (principal, context, db, invitationKey)
+    fileprivate init(principal: Principal, context: DecisionContext, db: Database, invitationKey: InvitationTokenKey, secretBox: SecretBox) {
+        (self.principal, self.context, self.db, self.invitationKey, self.secretBox) = (principal, context, db, invitationKey, secretBox)
     }
 }
 
@@ -186,7 +189,13 @@ extension LifecycleCommandTable {
             }
             return try decide(
                 command,
-                AuthenticatedRequest(principal: principal, context: request.context, db: request.db, invitationKey: request.invitationKey)
+                AuthenticatedRequest(
+                    principal: principal,
+                    context: request.context,
+                    db: request.db,
+                    invitationKey: request.invitationKey,
+                    secretBox: request.secretBox
+                )
             )
         }
         return table

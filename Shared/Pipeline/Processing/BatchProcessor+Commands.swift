@@ -11,7 +11,7 @@ extension BatchProcessor {
     /// credential has no sender: it is answered and not recorded, so it takes no id from anyone.
     func processCommand(
         _ envelope: Envelope,
-        fingerprint payloadFingerprint: Data,
+        fingerprint sentFingerprint: Data,
         decoded: Result<any Message, Rejection>,
         unknownField: Rejection?,
         message: KafkaConsumedMessage,
@@ -27,9 +27,11 @@ extension BatchProcessor {
             try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db)
             return
         }
-        guard let sender = try authenticate(command, envelope: envelope, fingerprint: payloadFingerprint, now: now, db: db),
-            try admit(envelope, from: sender, fingerprint: payloadFingerprint, now: now, db: db)
+        guard let sender = try authenticate(command, envelope: envelope, fingerprint: sentFingerprint, now: now, db: db),
+            try admit(envelope, from: sender, fingerprint: sentFingerprint, now: now, db: db)
         else { return }
+        let payloadFingerprint =
+            handler.fingerprint(command, envelope: envelope).map { SHA256Digest.of([Data(envelope.type.rawValue.utf8), $0]) } ?? sentFingerprint
         let fingerprint = SHA256Digest.of([Data(sender.scope.utf8), payloadFingerprint])
         let seen = try Inbox.entries(envelope.id, sender: sender.scope, db: db)
         if let own = seen.own {
@@ -170,7 +172,7 @@ extension BatchProcessor {
             )
         }
         do {
-            return try ReplySeal.seal(secrets, to: replyKey, commandID: envelope.id)
+            return try SecretSeal.seal(secrets, to: replyKey, for: .result(commandID: envelope.id))
         } catch {
             throw Rejection(.invalidArgument, "the reply key cannot be sealed to: \(error)", field: Envelope.Header.replyKey)
         }

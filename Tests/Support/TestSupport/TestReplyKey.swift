@@ -8,7 +8,7 @@ import Sealing
 public enum TestReplyKey {
     public static let privateKey = Curve25519.KeyAgreement.PrivateKey()
     /// The public half, as `ce_replykey` carries it.
-    public static let encoded = ReplySeal.encode(privateKey.publicKey)
+    public static let encoded = SecretSeal.encode(privateKey.publicKey)
 }
 
 extension CommandResult {
@@ -17,7 +17,7 @@ extension CommandResult {
     public static func openingSecrets(_ data: Data) -> CommandResult? {
         guard var result = try? JSONCoding.decode(CommandResult.self, from: data) else { return nil }
         if let sealed = result.sealedSecrets {
-            result.secrets = try? ReplySeal.open(sealed, with: TestReplyKey.privateKey, commandID: result.commandID)
+            result.secrets = try? SecretSeal.open(sealed, with: TestReplyKey.privateKey, for: .result(commandID: result.commandID))
         }
         return result
     }
