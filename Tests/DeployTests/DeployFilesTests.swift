@@ -61,7 +61,9 @@ struct DeployFilesTests {
         let pod = try #require(((set["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         #expect(pod["automountServiceAccountToken"] as? Bool == false, "\(name)")
         let podSecurity = try #require(pod["securityContext"] as? [String: Any])
-        #expect(podSecurity["runAsNonRoot"] as? Bool == true && (podSecurity["seccompProfile"] as? [String: Any])?["type"] as? String == "RuntimeDefault")
+        #expect(
+            podSecurity["runAsNonRoot"] as? Bool == true && (podSecurity["seccompProfile"] as? [String: Any])?["type"] as? String == "RuntimeDefault"
+        )
         let security = try #require(container["securityContext"] as? [String: Any])
         #expect(security["allowPrivilegeEscalation"] as? Bool == false && security["readOnlyRootFilesystem"] as? Bool == true, "\(name)")
         #expect((security["capabilities"] as? [String: Any])?["drop"] as? [String] == ["ALL"], "\(name)")
