@@ -22,8 +22,9 @@ struct PageCursor: Equatable {
     }
 
     var text: String {
-        let body = Body(list: list, key: key.map(Body.Value.init))
-        return Base64URL.encode(try! JSONEncoder().encode(body))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Base64URL.encode(try! encoder.encode(Body(list: list, key: key.map(Body.Value.init))))
     }
 
     /// The cursor in `text`; nil when it is not one that ``text`` could have made.
@@ -41,25 +42,32 @@ struct PageCursor: Equatable {
 
     /// The JSON inside the base64url: `{"k": [...], "l": "..."}`.
     private struct Body: Codable {
-        /// Sort keys are text (ids, names, stored timestamps) or integers.
+        /// Sort keys are text (ids, names, stored timestamps) or numbers; no list sorts by a blob.
         enum Value: Codable {
             case text(String)
             case integer(Int64)
+            case real(Double)
+            case null
 
             init(_ value: DatabaseValue) {
                 switch value.storage {
                 case .string(let text): self = .text(text)
                 case .int64(let number): self = .integer(number)
-                default: preconditionFailure("a list's sort key is text or an integer, not \(value)")
+                case .double(let number): self = .real(number)
+                case .null, .blob: self = .null
                 }
             }
 
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if let text = try? container.decode(String.self) {
+                if container.decodeNil() {
+                    self = .null
+                } else if let text = try? container.decode(String.self) {
                     self = .text(text)
+                } else if let number = try? container.decode(Int64.self) {
+                    self = .integer(number)
                 } else {
-                    self = .integer(try container.decode(Int64.self))
+                    self = .real(try container.decode(Double.self))
                 }
             }
 
@@ -68,6 +76,8 @@ struct PageCursor: Equatable {
                 switch self {
                 case .text(let text): try container.encode(text)
                 case .integer(let number): try container.encode(number)
+                case .real(let number): try container.encode(number)
+                case .null: try container.encodeNil()
                 }
             }
 
@@ -75,6 +85,8 @@ struct PageCursor: Equatable {
                 switch self {
                 case .text(let text): text.databaseValue
                 case .integer(let number): number.databaseValue
+                case .real(let number): number.databaseValue
+                case .null: .null
                 }
             }
         }
