@@ -201,30 +201,42 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ServiceKit", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/ServiceKitTests"
         ),
         .testTarget(
             name: "LifecycleTests",
             dependencies: [
                 "Lifecycle", "Pipeline", "ServiceKit", "Hashing", "Sealing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/LifecycleTests"
         ),
         .testTarget(
             name: "SharingTests",
-            dependencies: ["Sharing", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Sharing", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/SharingTests"
         ),
         .testTarget(
             name: "DeactivationTests",
-            dependencies: ["Deactivation", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Deactivation", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/DeactivationTests"
         ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "ServiceKit", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/NotificationsTests"
         ),

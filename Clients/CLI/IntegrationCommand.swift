@@ -88,10 +88,17 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "Only this kind: step, trigger or secret.") var kind: IntegrationKind?
         @Option(help: "Only those shared 'to' this workspace (read-only copies), shared 'from' it, or 'none'.") var shared: SharedFilter?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            let query = ReadClient.query(["kind": kind?.rawValue, "shared": shared?.rawValue])
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + query, json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/integrations",
+                filters: ["kind": kind?.rawValue, "shared": shared?.rawValue],
+                name: "integrations",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

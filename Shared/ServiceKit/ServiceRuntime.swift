@@ -101,7 +101,7 @@ public struct ServiceRuntime: Sendable {
 
         let router = Router()
         HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, relay: relay, registry: registry)
-        definition.routes(router, store.reader)
+        definition.routes(router, store.reader, options.pageLimits)
         try definition.keyRoutes(router, environment)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)

@@ -98,7 +98,7 @@ struct ProvisioningTests {
         #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/integrations")?.body.contains(#""secret_fields":["api_key"]"#) == true)
         #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/step-runners")?.body.contains("edge-1") == true)
         let workflows = await httpGet(port: port, path: "/workspaces/\(workspace)/workflows?name=tri")?.body ?? ""
-        let listed = (try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: [[String: Any]]])?["workflows"]?.first
+        let listed = ((try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: Any])?["workflows"] as? [[String: Any]])?.first
         #expect(
             listed?["current_revision_id"] as? String != nil
                 && listed?["current_revision_id"] as? String == listed?["published_revision_id"] as? String
