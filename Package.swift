@@ -29,7 +29,9 @@ let package = Package(
     targets: [
         // Contracts and bridges: what every other layer builds on.
         .target(name: "Models", path: "Shared/Models"),
-        .target(name: "Hashing", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
+        .target(name: "Hashing", dependencies: ["Models", .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
+        // Sealing a result's one-time secrets to the reply key its command carried (HPKE).
+        .target(name: "Sealing", dependencies: ["Models", .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Sealing"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka"),
         // The one mapping between an Envelope and a Kafka record (CloudEvents 1.0 binary mode); Models stays free of Kafka.
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Models", "Kafka", "Messaging", "Hashing",
+                "Models", "Kafka", "Messaging", "Hashing", "Sealing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: [
-                "Models", "Hashing", "Pipeline", "ServiceKit",
+                "Models", "Hashing", "Sealing", "Pipeline", "ServiceKit",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -136,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka", "Messaging", "AsyncAPI",
+                "Models", "Kafka", "Messaging", "AsyncAPI", "Hashing", "Sealing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,7 +164,10 @@ let package = Package(
         .target(name: "CSpawn", path: "Tests/Support/CSpawn"),
         .target(
             name: "TestSupport",
-            dependencies: ["Models", "Kafka", "Messaging", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Models", "Kafka", "Messaging", "Sealing", "CSpawn", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/Support/TestSupport"
         ),
 
@@ -179,6 +184,11 @@ let package = Package(
             path: "Tests/SMTPTests"
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"], path: "Tests/KafkaTests"),
+        .testTarget(
+            name: "SealingTests",
+            dependencies: ["Sealing", "Models", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/SealingTests"
+        ),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Models", "Kafka"], path: "Tests/MessagingTests"),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
@@ -191,28 +201,42 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ServiceKit", "Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/ServiceKitTests"
         ),
         .testTarget(
             name: "LifecycleTests",
-            dependencies: ["Lifecycle", "Pipeline", "ServiceKit", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Lifecycle", "Pipeline", "ServiceKit", "Hashing", "Sealing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/LifecycleTests"
         ),
         .testTarget(
             name: "SharingTests",
-            dependencies: ["Sharing", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Sharing", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/SharingTests"
         ),
         .testTarget(
             name: "DeactivationTests",
-            dependencies: ["Deactivation", "Directory", "Pipeline", "Hashing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Deactivation", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/DeactivationTests"
         ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "ServiceKit", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/NotificationsTests"
         ),

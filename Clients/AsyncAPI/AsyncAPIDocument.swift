@@ -122,7 +122,7 @@ public enum AsyncAPIDocument {
             (
                 Header.id, .string(),
                 role == .commands
-                    ? "The command id, chosen by the client: an idempotency key of the command's sender (the client id of its key, the operator, or the invitation or runner whose token it carries). The same id again from the same sender returns the original result; from another sender it is another command. Nothing the command creates is derived from it."
+                    ? "The command id, chosen by the client: an idempotency key of the command's sender (the client id of its key, the operator, or the invitation or runner whose token it carries). The same id again from the same sender to the same service returns the original result; from another sender, or to another service, it is another command (each service keeps its own, and every result names its service). Refusals of the credential and of a limit (unauthenticated, rate_limited, unavailable) are not remembered. Nothing the command creates is derived from it."
                     : "Unique per source; a record re-published after a crash carries the same id."
             ),
             (
@@ -142,6 +142,16 @@ public enum AsyncAPIDocument {
                     """
                     The caller's credential, `Bearer <client_id>:<client_secret>` (client id `operator` for the operator token; \
                     invitation and runner tokens for accepting an invitation and registering a runner). Never logged or copied.
+                    """
+                )
+            )
+            properties.append(
+                (
+                    Header.replyKey, .string(pattern: "^[A-Za-z0-9_-]{43}$"),
+                    """
+                    A new X25519 public key for this command (32 bytes, base64url without padding): the result's one-time secrets \
+                    are HPKE-sealed to it in `sealed_secrets`. Required for a command whose result holds one (creating an \
+                    organization or workspace, issuing a key, accepting an invitation, creating a runner).
                     """
                 )
             )

@@ -28,6 +28,12 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
     var lifecycleURL: String = config.setting("lifecycle_url") ?? "http://127.0.0.1:8081"
 
+    @Option(
+        help:
+            "Lifecycle's secrets key, which integration secret values are sealed to (default: what Lifecycle's GET /secrets-key publishes; setting it pins it). Env: TENANCY_LIFECYCLE_SECRETS_KEY."
+    )
+    var lifecycleSecretsKey: String? = config.setting("lifecycle_secrets_key")
+
     @Option(help: "Sharing's HTTP read side. Env: TENANCY_SHARING_URL.")
     var sharingURL: String = config.setting("sharing_url") ?? "http://127.0.0.1:8082"
 
@@ -40,7 +46,10 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
 
-    @Flag(help: "Print the command id and return without waiting for the result.")
+    @Flag(
+        help:
+            "Print the command id and return without waiting for the result (a one-time secret in it, sealed to a key this run does not keep, is then lost)."
+    )
     var noWait = false
 
     @Option(help: "Idempotency key of the command (ce_id). Default: a new UUID. Reuse it to retry safely.")

@@ -1,8 +1,10 @@
+import Crypto
 import Foundation
 import Kafka
 import Logging
 import Messaging
 import Models
+import Sealing
 
 /// Produces one command and waits for its result on the results topic.
 ///
@@ -43,6 +45,8 @@ struct CommandSender {
         let credential = authenticated ? try override ?? options.credential() : nil
         let connection = try options.connection
         let commandID = id ?? options.commandID ?? UUID().uuidString.lowercased()
+        // A new key pair per command: its result's one-time secrets are sealed to the public half.
+        let replyKey = Curve25519.KeyAgreement.PrivateKey()
         let envelope = Envelope(
             id: commandID,
             type: M.messageType,
@@ -50,6 +54,7 @@ struct CommandSender {
             time: Date(),
             subject: key,
             authorization: credential?.headerValue,
+            replyKey: SecretSeal.encode(replyKey.publicKey),
             payload: JSONCoding.encode(command)
         )
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
@@ -63,9 +68,13 @@ struct CommandSender {
         while ContinuousClock.now < deadline {
             for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200))
             where message.header(Envelope.Header.subject) == commandID {
-                if let value = message.value, let result = try? JSONCoding.decode(CommandResult.self, from: value),
+                if let value = message.value, var result = try? JSONCoding.decode(CommandResult.self, from: value),
                     Self.comes(result, source: message.header(Envelope.Header.source), from: service)
                 {
+                    if let sealed = result.sealedSecrets {
+                        result.secrets = try SecretSeal.open(sealed, with: replyKey, for: .result(commandID: commandID))
+                        result.sealedSecrets = nil
+                    }
                     return .result(result)
                 }
             }

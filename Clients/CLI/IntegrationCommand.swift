@@ -28,15 +28,16 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Flag(help: "An OAuth integration that refreshes its tokens.") var oauth = false
 
         func run() async throws {
+            let id = options.commandID ?? UUID().uuidString.lowercased()
             let command = CreateIntegration(
                 kind: kind,
                 vendor: vendor,
                 name: name,
                 parameters: try pairs(parameters),
-                secrets: try secretsFromEnvironment(secretVariables),
+                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 oauth: oauth ? true : nil
             )
-            try await sendToLifecycle(command, options: options)
+            try await sendToLifecycle(command, id: id, options: options)
         }
     }
 
@@ -56,14 +57,15 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Option(name: .customLong("remove-secret"), help: "Secret field to remove, repeatable.") var removeSecrets: [String] = []
 
         func run() async throws {
+            let id = options.commandID ?? UUID().uuidString.lowercased()
             let command = UpdateIntegration(
                 integrationID: IntegrationID(rawValue: integrationID),
                 name: name,
                 parameters: parameters.isEmpty ? nil : try pairs(parameters),
-                secrets: secretVariables.isEmpty ? nil : try secretsFromEnvironment(secretVariables),
+                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 removeSecrets: removeSecrets.isEmpty ? nil : removeSecrets
             )
-            try await sendToLifecycle(command, options: options)
+            try await sendToLifecycle(command, id: id, options: options)
         }
     }
 
@@ -86,10 +88,17 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "Only this kind: step, trigger or secret.") var kind: IntegrationKind?
         @Option(help: "Only those shared 'to' this workspace (read-only copies), shared 'from' it, or 'none'.") var shared: SharedFilter?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            let query = ReadClient.query(["kind": kind?.rawValue, "shared": shared?.rawValue])
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/integrations" + query, json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/integrations",
+                filters: ["kind": kind?.rawValue, "shared": shared?.rawValue],
+                name: "integrations",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

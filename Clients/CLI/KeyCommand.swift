@@ -53,9 +53,16 @@ struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a workspace's API keys (never their secrets).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/api-keys", json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/api-keys",
+                name: "api_keys",
+                page: page,
+                json: options.json
+            )
         }
     }
 

@@ -17,10 +17,17 @@ struct NotificationsCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "Only those sent to this address.") var recipient: String?
         @Option(help: "pending, sent, failed or not_sent.") var status: String?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            let query = ReadClient.query(["recipient": recipient, "status": status])
-            try await ReadClient.show(options.notificationsURL, path: "/workspaces/\(workspaceID)/notifications" + query, json: options.json)
+            try await ReadClient.showList(
+                options.notificationsURL,
+                path: "/workspaces/\(workspaceID)/notifications",
+                filters: ["recipient": recipient, "status": status],
+                name: "notifications",
+                page: page,
+                json: options.json
+            )
         }
     }
 

@@ -1,22 +1,29 @@
 import Crypto
 import Foundation
+import Hashing
 import Logging
 import Models
 
-/// Applies a ``ProvisioningPlan`` step by step. Each step's command id is derived from who acts and
-/// what the step is, so running the same plan again replays the original results instead of doing
-/// anything twice, and a run stopped by a refusal resumes where it stopped. The new workspace's key,
-/// shown only once, is kept in a state file (mode 0600) beside the plan for resumed runs.
+/// Applies a ``ProvisioningPlan`` step by step. Each step's command id is derived from a random salt,
+/// who acts and what the step is, so running the same plan again replays the original results
+/// instead of doing anything twice, and a run stopped by a refusal resumes where it stopped. The salt
+/// (made before the first step) and the new workspace's key (shown only once) are kept in a state
+/// file (mode 0600) beside the plan; without the salt nobody can predict the command ids, so nobody
+/// can send one first.
 struct Provisioner {
     let options: ClientOptions
     let plan: ProvisioningPlan
     let planPath: String
     let sender: CommandSender
 
+    /// What a run keeps for the runs after it.
     struct State: Codable {
-        var workspaceID: String
-        var clientID: String
-        var clientSecret: String
+        /// Mixed into every command id of the plan; empty in a state file from before salts, whose
+        /// runs resume with the ids they started with.
+        var salt: String
+        var workspaceID: String?
+        var clientID: String?
+        var clientSecret: String?
     }
 
     var statePath: String { planPath + ".state.json" }
@@ -27,24 +34,28 @@ struct Provisioner {
         guard case .apiKey(let callerID, _) = try options.credential() else {
             throw CLIError("provisioning creates a workspace, which needs an Owner's API key, not the operator credential")
         }
+        var state = try loadState()
         var created: [String: String] = [:]
         let workspace = try await step(
             "create workspace '\(plan.workspace.name)'",
             CreateWorkspace(name: plan.workspace.name, copySSOConfig: plan.workspace.copySSOConfig),
             scope: callerID.rawValue,
+            salt: state.salt,
             key: nil
         )
-        let state = try keep(workspace)
-        created["workspace_id"] = state.workspaceID
-        created["client_id"] = state.clientID
-        let key = Credential.apiKey(clientID: ClientID(rawValue: state.clientID), secret: state.clientSecret)
-        let scope = state.workspaceID
+        let (workspaceID, clientID, clientSecret) = try keep(workspace, in: &state)
+        created["workspace_id"] = workspaceID
+        created["client_id"] = clientID
+        let key = Credential.apiKey(clientID: ClientID(rawValue: clientID), secret: clientSecret)
+        let scope = workspaceID
+        let salt = state.salt
 
         for mapping in plan.claimMappings ?? [] {
             _ = try await step(
                 "map claim \(mapping.claim)=\(mapping.value)",
                 CreateClaimMapping(claim: mapping.claim, value: mapping.value, role: mapping.role),
                 scope: scope,
+                salt: salt,
                 key: key
             )
         }
@@ -53,6 +64,7 @@ struct Provisioner {
                 "invite users",
                 BulkInviteUsers(invitations: users.map { .init(email: $0.email, role: $0.role) }),
                 scope: scope,
+                salt: salt,
                 key: key
             )
             for item in invited.items ?? [] {
@@ -65,21 +77,22 @@ struct Provisioner {
             }
         }
         for integration in plan.integrations ?? [] {
+            let identity = "integration:\(integration.kind.rawValue):\(integration.name)"
+            // Sealed for this step's command id, which a resumed run sends again.
+            let sealed = try await IntegrationSecrets.seal(
+                secrets[integration.name] ?? [:],
+                commandID: Self.commandID(salt: salt, scope: scope, step: identity),
+                options: options
+            )
             let command = CreateIntegration(
                 kind: integration.kind,
                 vendor: integration.vendor,
                 name: integration.name,
                 parameters: integration.parameters,
-                secrets: secrets[integration.name],
+                sealedSecrets: sealed,
                 oauth: integration.oauth
             )
-            let result = try await step(
-                "create integration '\(integration.name)'",
-                command,
-                scope: scope,
-                key: key,
-                identity: "integration:\(integration.kind.rawValue):\(integration.name)"
-            )
+            let result = try await step("create integration '\(integration.name)'", command, scope: scope, salt: salt, key: key, identity: identity)
             created["integration.\(integration.name)"] = result.created["integration_id"]
         }
         for runner in plan.stepRunners ?? [] {
@@ -87,6 +100,7 @@ struct Provisioner {
                 "create step runner '\(runner.name)'",
                 CreateStepRunner(name: runner.name, platform: runner.platform),
                 scope: scope,
+                salt: salt,
                 key: key
             )
             created["runner.\(runner.name)"] = result.created["runner_id"]
@@ -101,6 +115,7 @@ struct Provisioner {
                 "import workflow '\(workflow.name)'",
                 ImportWorkflow(name: workflow.name, yaml: yaml),
                 scope: scope,
+                salt: salt,
                 key: key
             )
             guard let id = imported.created["workflow_id"], let revision = imported.created["revision_id"] else {
@@ -112,6 +127,7 @@ struct Provisioner {
                     "publish workflow '\(workflow.name)'",
                     PublishWorkflow(workflowID: WorkflowID(rawValue: id), revisionID: RevisionID(rawValue: revision)),
                     scope: scope,
+                    salt: salt,
                     key: key
                 )
             }
@@ -120,6 +136,7 @@ struct Provisioner {
                     "tag workflow '\(workflow.name)'",
                     TagWorkflow(workflowID: WorkflowID(rawValue: id), add: tags),
                     scope: scope,
+                    salt: salt,
                     key: key
                 )
             }
@@ -132,10 +149,11 @@ struct Provisioner {
         _ title: String,
         _ command: M,
         scope: String,
+        salt: String,
         key: Credential?,
         identity: String? = nil
     ) async throws -> CommandResult {
-        let id = Self.commandID(scope: scope, step: identity ?? title)
+        let id = Self.commandID(salt: salt, scope: scope, step: identity ?? title)
         guard case .result(let result) = try await sender.send(command, to: options.topics.lifecycleCommands, key: scope, id: id, credential: key)
         else {
             throw CLIError("no result for step: \(title)")
@@ -150,33 +168,53 @@ struct Provisioner {
         return result
     }
 
-    /// Keeps the new workspace's key: from this run's result, or from the state file of an earlier run.
-    private func keep(_ result: CommandResult) throws -> State {
+    /// The state of an earlier run of this plan, or a new one with a new salt, written before
+    /// anything is sent so that a run that stops anywhere resumes with the same command ids.
+    private func loadState() throws -> State {
+        if let data = FileManager.default.contents(atPath: statePath) {
+            if let state = try? JSONDecoder().decode(State.self, from: data) { return state }
+            guard let old = try? JSONDecoder().decode([String: String].self, from: data), old["workspaceID"] != nil else {
+                throw CLIError("\(statePath) is not a provisioning state file; move it away to start this plan afresh")
+            }
+            return State(salt: "", workspaceID: old["workspaceID"], clientID: old["clientID"], clientSecret: old["clientSecret"])
+        }
+        let state = State(salt: Secret.generate())
+        try save(state)
+        return state
+    }
+
+    private func save(_ state: State) throws {
+        let data = try JSONEncoder().encode(state)
+        guard FileManager.default.createFile(atPath: statePath, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            let key = state.clientSecret.map {
+                " The new workspace's key, shown only once, store it now: client id \(state.clientID ?? ""), client secret \($0)"
+            }
+            throw CLIError("could not write \(statePath).\(key ?? "")")
+        }
+    }
+
+    /// Keeps the new workspace's key: from this run's result, or from the state of an earlier run.
+    private func keep(_ result: CommandResult, in state: inout State) throws -> (workspaceID: String, clientID: String, clientSecret: String) {
         guard let workspaceID = result.created["workspace_id"], let clientID = result.created["client_id"] else {
             throw CLIError("the workspace step returned no ids")
         }
         if let secret = result.secrets?["client_secret"] {
-            let state = State(workspaceID: workspaceID, clientID: clientID, clientSecret: secret)
-            let data = try JSONEncoder().encode(state)
-            guard FileManager.default.createFile(atPath: statePath, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CLIError(
-                    "could not write \(statePath). The new workspace's key, shown only once, store it now: client id \(clientID), client secret \(secret)"
-                )
-            }
-            return state
+            (state.workspaceID, state.clientID, state.clientSecret) = (workspaceID, clientID, secret)
+            try save(state)
+            return (workspaceID, clientID, secret)
         }
-        guard let data = FileManager.default.contents(atPath: statePath), let state = try? JSONDecoder().decode(State.self, from: data),
-            state.workspaceID == workspaceID
-        else {
+        guard state.workspaceID == workspaceID, let secret = state.clientSecret else {
             throw CLIError(
                 "workspace \(workspaceID) was created by an earlier run, but its key (shown once) is not in \(statePath); issue a key for it and continue by hand"
             )
         }
-        return state
+        return (workspaceID, clientID, secret)
     }
 
-    static func commandID(scope: String, step: String) -> String {
-        let digest = SHA256.hash(data: Data("\(scope)\u{0}\(step)".utf8))
+    /// A step's command id: the same for every run with this salt, unpredictable without it.
+    static func commandID(salt: String, scope: String, step: String) -> String {
+        let input = salt.isEmpty ? "\(scope)\u{0}\(step)" : "\(salt)\u{0}\(scope)\u{0}\(step)"
+        let digest = SHA256.hash(data: Data(input.utf8))
         return "prov-" + digest.prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 }

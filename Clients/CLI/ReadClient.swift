@@ -14,10 +14,69 @@ enum ReadClient {
 
     /// `?a=1&b=2` from the parameters that have a value; empty when none has.
     static func query(_ parameters: KeyValuePairs<String, String?>) -> String {
+        query(parameters.map { ($0.key, $0.value) })
+    }
+
+    static func query(_ parameters: [(String, String?)]) -> String {
         let pairs = parameters.compactMap { name, value in
-            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" }
+            // `+` and `&` are left alone by .urlQueryAllowed but mean something in a query.
+            let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&="))
+            return value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0)" }
         }
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
+    /// Prints a list read: every page, merged into one answer as if the list had fit in one page
+    /// (`next_cursor` null), or the one page `--limit`/`--cursor` ask for. `name` is the list's field.
+    static func showList(
+        _ base: String,
+        path: String,
+        filters: KeyValuePairs<String, String?> = [:],
+        name: String,
+        page: PageOptions,
+        json: Bool
+    ) async throws {
+        let filters = filters.map { ($0.key, $0.value) }
+        if page.onePage {
+            let location = path + query(filters + [("limit", page.limit.map(String.init)), ("cursor", page.cursor)])
+            let (status, body) = try await get(base, path: location)
+            guard status == 200, !json, var object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                print(String(decoding: body, as: UTF8.self))
+                if status != 200 { throw CLIError("HTTP \(status) from \(base)\(location)") }
+                return
+            }
+            let next = object.removeValue(forKey: "next_cursor") as? String
+            Table.print(json: try JSONSerialization.data(withJSONObject: object))
+            if let next { print("next page: --cursor \(next)") }
+            return
+        }
+        var merged: [String: Any] = [:]
+        var items: [Any] = []
+        var cursor: String?
+        var seen: Set<String> = []
+        repeat {
+            let location = path + query(filters + [("cursor", cursor)])
+            let (status, body) = try await get(base, path: location)
+            guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let page = object[name] as? [Any]
+            else {
+                print(String(decoding: body, as: UTF8.self))
+                throw CLIError("HTTP \(status) from \(base)\(location)")
+            }
+            if merged.isEmpty { merged = object }
+            items += page
+            cursor = object["next_cursor"] as? String
+            // A cursor seen before would only repeat pages.
+            if let next = cursor, !seen.insert(next).inserted { throw CLIError("the read side gave the same cursor twice at \(base)\(path)") }
+        } while cursor != nil
+        merged[name] = items
+        merged["next_cursor"] = NSNull()
+        let body = try JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys, .withoutEscapingSlashes])
+        if json {
+            print(String(decoding: body, as: UTF8.self))
+        } else {
+            merged.removeValue(forKey: "next_cursor")
+            Table.print(json: try JSONSerialization.data(withJSONObject: merged))
+        }
     }
 
     /// Prints the answer as JSON (`json`) or for people (a table for lists).

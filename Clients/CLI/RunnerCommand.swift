@@ -38,8 +38,16 @@ struct RunnerCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/step-runners", json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/step-runners",
+                name: "step_runners",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

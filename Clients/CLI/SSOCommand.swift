@@ -76,8 +76,16 @@ struct SSOCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/claim-mappings", json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/claim-mappings",
+                name: "claim_mappings",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

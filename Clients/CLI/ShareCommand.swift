@@ -126,10 +126,17 @@ struct ShareCommand: AsyncParsableCommand {
         @Option(help: "'to' (shared into the workspace) or 'from' (shared by it).") var direction: ShareDirection?
         @Option(help: "step, trigger or secret.") var kind: IntegrationKind?
         @Option(help: "pending, accepted, denied, expired, cancelled, revoked or removed.") var status: ShareStatus?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            let query = ReadClient.query(["direction": direction?.rawValue, "kind": kind?.rawValue, "status": status?.rawValue])
-            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/shares" + query, json: options.json)
+            try await ReadClient.showList(
+                options.sharingURL,
+                path: "/workspaces/\(workspaceID)/shares",
+                filters: ["direction": direction?.rawValue, "kind": kind?.rawValue, "status": status?.rawValue],
+                name: "shares",
+                page: page,
+                json: options.json
+            )
         }
     }
 
@@ -141,8 +148,16 @@ struct ShareCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/workspaces/\(workspaceID)/share-requests", json: options.json)
+            try await ReadClient.showList(
+                options.sharingURL,
+                path: "/workspaces/\(workspaceID)/share-requests",
+                name: "share_requests",
+                page: page,
+                json: options.json
+            )
         }
     }
 
@@ -167,8 +182,16 @@ struct ShareCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Integration id (int_...) of the source workspace.") var integrationID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/integrations/\(integrationID)/destinations", json: options.json)
+            try await ReadClient.showList(
+                options.sharingURL,
+                path: "/integrations/\(integrationID)/destinations",
+                name: "destinations",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

@@ -25,8 +25,14 @@ struct Tenancy: AsyncParsableCommand {
 }
 
 /// Runs a command through the sender and reports it; failures to reach Kafka exit with 3.
-func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: String, options: ClientOptions, authenticated: Bool = true) async throws
-{
+func sendAndReport<M: Message>(
+    _ command: M,
+    topic: (Topics) -> String,
+    key: String,
+    id: String? = nil,
+    options: ClientOptions,
+    authenticated: Bool = true
+) async throws {
     var logger = Logger(label: "tenancy.cli")
     logger.logLevel = .error
     let outcome: CommandSender.Outcome
@@ -35,6 +41,7 @@ func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: Str
             command,
             to: topic(options.topics),
             key: key,
+            id: id,
             authenticated: authenticated
         )
     } catch let error as ValidationError {
@@ -47,8 +54,8 @@ func sendAndReport<M: Message>(_ command: M, topic: (Topics) -> String, key: Str
 
 /// A Lifecycle command acting in the caller's workspace, keyed by the caller's client id so that one
 /// caller's commands keep their order.
-func sendToLifecycle<M: Message>(_ command: M, options: ClientOptions) async throws {
-    try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "anonymous", options: options)
+func sendToLifecycle<M: Message>(_ command: M, id: String? = nil, options: ClientOptions) async throws {
+    try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "anonymous", id: id, options: options)
 }
 
 /// A Sharing command, keyed like Lifecycle's by the caller's client id.

@@ -109,8 +109,16 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/invitations", json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/invitations",
+                name: "invitations",
+                page: page,
+                json: options.json
+            )
         }
     }
 }

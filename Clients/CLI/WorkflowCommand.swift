@@ -119,10 +119,17 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Option(help: "Only names containing this text.") var name: String?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            let query = name.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) }.map { "?name=\($0)" } ?? ""
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/workflows\(query)", json: options.json)
+            try await ReadClient.showList(
+                options.lifecycleURL,
+                path: "/workspaces/\(workspaceID)/workflows",
+                filters: ["name": name],
+                name: "workflows",
+                page: page,
+                json: options.json
+            )
         }
     }
 
@@ -147,11 +154,15 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
         @Flag(help: "Only running executions.") var running = false
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
-            try await ReadClient.show(
+            try await ReadClient.showList(
                 options.lifecycleURL,
-                path: "/workspaces/\(workspaceID)/executions" + (running ? "?status=running" : ""),
+                path: "/workspaces/\(workspaceID)/executions",
+                filters: ["status": running ? "running" : nil],
+                name: "executions",
+                page: page,
                 json: options.json
             )
         }

@@ -100,8 +100,16 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
+        @OptionGroup var page: PageOptions
+
         func run() async throws {
-            try await ReadClient.show(options.deactivationURL, path: "/workspaces/\(workspaceID)/operations", json: options.json)
+            try await ReadClient.showList(
+                options.deactivationURL,
+                path: "/workspaces/\(workspaceID)/operations",
+                name: "operations",
+                page: page,
+                json: options.json
+            )
         }
     }
 

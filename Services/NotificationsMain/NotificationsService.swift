@@ -9,7 +9,7 @@ struct NotificationsService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenancy-notifications",
         abstract: "Tenancy's Notifications service: emails about sharing, invitations and deactivation, also published on tenancy.notifications.",
-        discussion: "The SMTP password is read from TENANCY_SMTP_PASSWORD only, never from a flag."
+        discussion: "The SMTP password is read from the file --smtp-password-file names, or from TENANCY_SMTP_PASSWORD; never from a flag."
     )
 
     @OptionGroup var options: ServiceOptions
@@ -29,7 +29,7 @@ struct NotificationsService: AsyncParsableCommand {
 
     @Option(
         name: .customLong("smtp-username"),
-        help: "SMTP user for AUTH; the password comes from TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME."
+        help: "SMTP user for AUTH; the password comes from --smtp-password-file or TENANCY_SMTP_PASSWORD. Env: TENANCY_SMTP_USERNAME."
     )
     private var smtpUsernameFlag: String?
     var smtpUsername: String? { Setting.flag(smtpUsernameFlag, or: "TENANCY_SMTP_USERNAME") }
@@ -57,27 +57,36 @@ struct NotificationsService: AsyncParsableCommand {
     private var templatesDirFlag: String?
     var templatesDir: String? { Setting.flag(templatesDirFlag, or: "TENANCY_TEMPLATES_DIR") }
 
-    /// Read from the environment only: a flag would show it in the process list.
-    private var smtpPassword: String? { Setting.environment("TENANCY_SMTP_PASSWORD") }
+    @Option(help: "File holding the SMTP password. Env: TENANCY_SMTP_PASSWORD holds the value itself (never a flag, which the process list shows).")
+    var smtpPasswordFile: String?
+
+    /// From the file if given, else from the environment.
+    private var smtpPassword: String? {
+        get throws {
+            guard let smtpPasswordFile else { return Setting.environment("TENANCY_SMTP_PASSWORD") }
+            return try String(contentsOfFile: smtpPasswordFile, encoding: .utf8).trimmingCharacters(in: .newlines)
+        }
+    }
 
     func validate() throws {
         guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }
         guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else {
             throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive")
         }
-        if smtpUsername != nil, smtpPassword == nil {
-            throw ValidationError("--smtp-username needs the password in TENANCY_SMTP_PASSWORD")
+        if smtpUsername != nil, try smtpPassword == nil {
+            throw ValidationError("--smtp-username needs the password, in --smtp-password-file or TENANCY_SMTP_PASSWORD")
         }
     }
 
     func run() async throws {
+        let password = smtpUsername == nil ? nil : try smtpPassword
         let smtp = smtpHost.map {
             SMTPConfiguration(
                 host: $0,
                 port: smtpPort,
                 security: SMTPConfiguration.Security(rawValue: smtpSecurity) ?? .none,
                 username: smtpUsername,
-                password: smtpUsername == nil ? nil : smtpPassword,
+                password: password,
                 trustRootsFile: smtpTrustRoots
             )
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Models
 
 /// The key that Lifecycle and Notifications alone hold, from which an invitation's token is made:
 /// HMAC-SHA256 over the invitation id and a random nonce, both public (they travel in
@@ -26,10 +27,7 @@ public struct InvitationTokenKey: Sendable {
             withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { mac.update(data: Data($0)) }
             mac.update(data: bytes)
         }
-        return Data(mac.finalize()).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Data(mac.finalize()))
     }
 }
 

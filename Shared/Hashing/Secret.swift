@@ -1,16 +1,13 @@
 import Crypto
 import Foundation
+import Models
 
 /// One-time secrets (client secrets, invitation and runner tokens): made random, stored only as
 /// their hash, and checked against that hash in constant time.
 public enum Secret {
     /// 256 random bits, base64url without padding.
     public static func generate() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     /// Lower-case hex SHA-256 of a secret, as stored and as carried in key events.

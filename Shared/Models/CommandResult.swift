@@ -17,8 +17,12 @@ public struct CommandResult: Message, Hashable {
     public var status: Status
     /// Ids of what the command created, by name (`workspace_id`, `client_id`, ...).
     public var created: [String: String]
-    /// Values shown exactly once (a new client secret). Never stored: a replayed result omits them.
+    /// Values shown exactly once (a new client secret), by name. A service never publishes them in
+    /// clear: on the topic they are ``sealedSecrets``, which a client opens into this field.
     public var secrets: [String: String]?
+    /// ``secrets``, sealed to the reply key the command carried (`ce_replykey`). Never stored: a
+    /// replayed result omits them.
+    public var sealedSecrets: SealedSecrets?
     public var error: Rejection?
     /// True when this answers a repeated command id with the stored original result.
     public var replayed: Bool?
@@ -28,7 +32,9 @@ public struct CommandResult: Message, Hashable {
     enum CodingKeys: String, CodingKey {
         case commandID = "command_id"
         case commandType = "command_type"
-        case service, status, created, secrets, error, replayed, items
+        case service, status, created, secrets
+        case sealedSecrets = "sealed_secrets"
+        case error, replayed, items
     }
 
     public static func accepted(
@@ -49,6 +55,7 @@ public struct CommandResult: Message, Hashable {
     public var forReplay: CommandResult {
         var copy = self
         copy.secrets = nil
+        copy.sealedSecrets = nil
         copy.replayed = true
         return copy
     }

@@ -8,8 +8,17 @@ public enum DeadLetterHeader {
     public static let service = "dlq_service"
     /// Size in bytes of the whole original value; the entry keeps at most a bounded prefix of it.
     public static let originalSize = "dlq_original_size"
-    /// Lower-case hex SHA-256 of the whole original value.
+    /// Lower-case hex SHA-256 of the whole original value; absent when the value was dropped.
     public static let originalSHA256 = "dlq_original_sha256"
+    /// Present (`secret-bearing type`) when the entry keeps none of the original value, because the
+    /// record's `ce_type` names a command that carries secret values or a one-time token.
+    public static let valueDropped = "dlq_value_dropped"
+
+    /// Commands whose payload holds a secret value or a one-time token: their dead letters keep no
+    /// part of the value, not even its digest.
+    public static let secretBearingTypes: Set<MessageType> = [
+        CreateIntegration.messageType, UpdateIntegration.messageType, AcceptInvitation.messageType, RegisterStepRunner.messageType,
+    ]
     /// How many of the original record's headers were left out for their size; absent when none
     /// was. (The `authorization` header is always left out, and not counted.)
     public static let headersDropped = "dlq_headers_dropped"

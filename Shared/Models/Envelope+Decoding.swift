@@ -84,6 +84,11 @@ extension Envelope {
         guard contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == Self.contentType else {
             throw fail(.malformedEnvelope, "content-type must be '\(Self.contentType)'")
         }
+        if let replyKey = fields[Header.replyKey] {
+            guard replyKey.count == 43, Base64URL.decode(replyKey)?.count == 32 else {
+                throw fail(.malformedEnvelope, "ce_replykey must be an X25519 public key: 32 bytes, base64url without padding (43 characters)")
+            }
+        }
         guard let value, !value.isEmpty else {
             throw fail(.malformedPayload, "the record has no payload")
         }
@@ -98,13 +103,14 @@ extension Envelope {
             subject: fields[Header.subject],
             correlationID: fields[Header.correlationID],
             authorization: fields[Header.authorization],
+            replyKey: fields[Header.replyKey],
             payload: value
         )
     }
 
     private static let knownHeaders: Set<String> = [
         Header.specVersion, Header.id, Header.type, Header.source, Header.time, Header.subject,
-        Header.correlationID, Header.contentType, Header.authorization,
+        Header.correlationID, Header.replyKey, Header.contentType, Header.authorization,
     ]
 
     private static func isPrintable(_ text: String) -> Bool {

@@ -15,6 +15,9 @@ public struct Envelope: Sendable, Hashable {
     public var correlationID: String?
     /// The caller's credential (commands only); never logged or copied anywhere.
     public var authorization: String?
+    /// The public key a command's one-time secrets are sealed to in its result (extension attribute
+    /// `ce_replykey`: an X25519 public key, base64url without padding); commands only.
+    public var replyKey: String?
     public var payload: Data
 
     public static let specVersion = "1.0"
@@ -28,6 +31,7 @@ public struct Envelope: Sendable, Hashable {
         subject: String?,
         correlationID: String? = nil,
         authorization: String? = nil,
+        replyKey: String? = nil,
         payload: Data
     ) {
         self.id = id
@@ -37,6 +41,7 @@ public struct Envelope: Sendable, Hashable {
         self.subject = subject
         self.correlationID = correlationID
         self.authorization = authorization
+        self.replyKey = replyKey
         self.payload = payload
     }
 
@@ -49,6 +54,7 @@ public struct Envelope: Sendable, Hashable {
         public static let time = "ce_time"
         public static let subject = "ce_subject"
         public static let correlationID = "ce_correlationid"
+        public static let replyKey = "ce_replykey"
         public static let contentType = "content-type"
         public static let authorization = "authorization"
     }
@@ -64,6 +70,7 @@ public struct Envelope: Sendable, Hashable {
         if let time { headers.append((Header.time, Timestamp.format(time))) }
         if let subject { headers.append((Header.subject, subject)) }
         if let correlationID { headers.append((Header.correlationID, correlationID)) }
+        if let replyKey { headers.append((Header.replyKey, replyKey)) }
         headers.append((Header.contentType, Self.contentType))
         if let authorization { headers.append((Header.authorization, authorization)) }
         return headers

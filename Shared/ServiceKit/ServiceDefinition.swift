@@ -14,8 +14,12 @@ public struct ServiceDefinition: Sendable {
     /// The service's own migrations, after the shared pipeline tables.
     public var migrations: @Sendable (inout DatabaseMigrator) -> Void
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
-    /// Read-only HTTP queries over the service's store, beside health and metrics.
-    public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void
+    /// Read-only HTTP queries over the service's store, beside health and metrics; list reads are
+    /// paged within the limits.
+    public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void
+    /// HTTP routes made from the service's configured keys, holding no tenant data (Lifecycle's
+    /// `GET /secrets-key`).
+    public var keyRoutes: @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
 
@@ -25,7 +29,8 @@ public struct ServiceDefinition: Sendable {
         topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
-        routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void = { _, _ in },
+        routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void = { _, _, _ in },
+        keyRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void = { _, _ in },
         backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
     ) {
         self.name = name
@@ -34,6 +39,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.makeHandler = makeHandler
         self.routes = routes
+        self.keyRoutes = keyRoutes
         self.backgroundServices = backgroundServices
     }
 

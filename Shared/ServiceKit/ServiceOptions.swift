@@ -35,6 +35,14 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     private var httpPortFlag: Int?
     public var httpPort: Int? { Setting.flag(httpPortFlag, or: "TENANCY_HTTP_PORT") }
 
+    @Option(help: "Items in a page of a list read that gives no limit (at most --max-page-size). Env: TENANCY_DEFAULT_PAGE_SIZE.")
+    public var defaultPageSize: Int = Setting.environment("TENANCY_DEFAULT_PAGE_SIZE") ?? 100
+
+    @Option(help: "Largest limit a list read may ask for; a larger one is refused (invalid_argument). Env: TENANCY_MAX_PAGE_SIZE.")
+    public var maxPageSize: Int = Setting.environment("TENANCY_MAX_PAGE_SIZE") ?? 500
+
+    public var pageLimits: PageLimits { PageLimits(defaultSize: defaultPageSize, maximum: maxPageSize) }
+
     @Option(help: "Prefix of every topic name (tenancy.lifecycle.commands, ...). Env: TENANCY_TOPIC_PREFIX.")
     public var topicPrefix: String = Setting.environment("TENANCY_TOPIC_PREFIX") ?? "tenancy"
 

@@ -46,14 +46,13 @@ public struct ServiceRuntime: Sendable {
         if operatorToken == nil {
             logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
         }
-        let handler = try definition.makeHandler(
-            ServiceEnvironment(
-                store: store,
-                operatorTokenHash: operatorToken.map(Secret.hash),
-                secretsKey: try options.secretsKey(),
-                invitationKey: try options.invitationKey()
-            )
+        let environment = ServiceEnvironment(
+            store: store,
+            operatorTokenHash: operatorToken.map(Secret.hash),
+            secretsKey: try options.secretsKey(),
+            invitationKey: try options.invitationKey()
         )
+        let handler = try definition.makeHandler(environment)
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory, knownTypes: handler.commands.types.union(handler.events.types))
@@ -103,7 +102,8 @@ public struct ServiceRuntime: Sendable {
 
         let router = Router()
         HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, relay: relay, registry: registry)
-        definition.routes(router, store.reader)
+        definition.routes(router, store.reader, options.pageLimits)
+        try definition.keyRoutes(router, environment)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
 

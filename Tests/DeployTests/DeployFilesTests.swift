@@ -36,10 +36,59 @@ struct DeployFilesTests {
                     && (container["livenessProbe"] as? [String: Any])?["httpGet"] != nil
             )
             let sources = (container["envFrom"] as? [[String: Any]] ?? []).flatMap { $0.keys }
-            #expect(Set(sources) == ["configMapRef", "secretRef"], "config from a ConfigMap, credentials from a Secret")
+            #expect(sources == ["configMapRef"], "settings from the ConfigMap; credentials only as files")
             #expect((spec["volumeClaimTemplates"] as? [Any])?.count == 1, "a volume for the SQLite file")
+            try Self.checkRestricted(set, container: container)
         }
         #expect(!rendered.output.contains("TENANCY_OPERATOR_TOKEN"), "no credential in the rendered manifests")
+        let namespace = try #require(documents.first { $0["kind"] as? String == "Namespace" })
+        #expect(((namespace["metadata"] as? [String: Any])?["labels"] as? [String: String])?["pod-security.kubernetes.io/enforce"] == "restricted")
+        let policy = try #require(documents.first { $0["kind"] as? String == "NetworkPolicy" })
+        let policySpec = try #require(policy["spec"] as? [String: Any])
+        #expect(policySpec["policyTypes"] as? [String] == ["Ingress"] && (policySpec["ingress"] as? [Any])?.count == 2)
+    }
+
+    /// The services' Secrets: each its own, only Lifecycle and Notifications the invitation key.
+    static let secretsOfService = [
+        "lifecycle": ["tenancy-lifecycle", "tenancy-invitation-key"], "sharing": ["tenancy-sharing"],
+        "notifications": ["tenancy-notifications", "tenancy-invitation-key"], "deactivation": ["tenancy-deactivation"],
+    ]
+
+    /// A pod the restricted Pod Security profile admits, with no API token, reading only its own
+    /// Secrets, as files, and nothing secret from the environment.
+    static func checkRestricted(_ set: [String: Any], container: [String: Any]) throws {
+        let name = try #require((set["metadata"] as? [String: Any])?["name"] as? String)
+        let pod = try #require(((set["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        #expect(pod["automountServiceAccountToken"] as? Bool == false, "\(name)")
+        let podSecurity = try #require(pod["securityContext"] as? [String: Any])
+        #expect(
+            podSecurity["runAsNonRoot"] as? Bool == true && (podSecurity["seccompProfile"] as? [String: Any])?["type"] as? String == "RuntimeDefault"
+        )
+        let security = try #require(container["securityContext"] as? [String: Any])
+        #expect(security["allowPrivilegeEscalation"] as? Bool == false && security["readOnlyRootFilesystem"] as? Bool == true, "\(name)")
+        #expect((security["capabilities"] as? [String: Any])?["drop"] as? [String] == ["ALL"], "\(name)")
+        let secrets = (pod["volumes"] as? [[String: Any]] ?? []).compactMap { ($0["secret"] as? [String: Any])?["secretName"] as? String }
+        #expect(secrets == Self.secretsOfService[name], "\(name) mounts \(secrets)")
+        let environment = (container["env"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(environment.allSatisfy { !$0.contains("TOKEN") && !$0.contains("KEY") && !$0.contains("PASSWORD") }, "\(name): \(environment)")
+    }
+
+    @Test func composePublishesOnLoopbackOnlyAndHandsKeysAsFiles() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("deploy/compose.yaml"), encoding: .utf8)
+        let compose = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let services = try #require(compose["services"] as? [String: [String: Any]])
+        #expect(services["mail"]?["ports"] == nil, "the mail UI shows invitation tokens: not published")
+        for (name, service) in services {
+            for port in service["ports"] as? [String] ?? [] {
+                #expect(port.hasPrefix("127.0.0.1:"), "\(name) publishes \(port) beyond loopback")
+            }
+        }
+        for name in ["lifecycle", "sharing", "notifications", "deactivation"] {
+            let environment = (services[name]?["environment"] as? [String: Any] ?? [:]).keys
+            #expect(environment.allSatisfy { !$0.contains("TOKEN") && !$0.contains("KEY") && !$0.contains("PASSWORD") }, "\(name): \(environment)")
+        }
+        #expect(services["lifecycle"]?["secrets"] as? [String] == ["operator_token", "secrets_key", "invitation_key"])
+        #expect(services["notifications"]?["secrets"] as? [String] == ["operator_token", "invitation_key"])
     }
 
     static let composeClient: [String]? = {
@@ -51,8 +100,7 @@ struct DeployFilesTests {
         let client = try #require(Self.composeClient)
         let checked = try await runToCompletion(
             "/usr/bin/env",
-            client + ["-f", Self.root.appendingPathComponent("deploy/compose.yaml").path, "config", "--quiet"],
-            environment: ["TENANCY_OPERATOR_TOKEN": "t", "TENANCY_SECRETS_KEY": "k", "TENANCY_INVITATION_KEY": "i"]
+            client + ["-f", Self.root.appendingPathComponent("deploy/compose.yaml").path, "config", "--quiet"]
         )
         #expect(checked.status == 0, "\(checked.errors)")
     }

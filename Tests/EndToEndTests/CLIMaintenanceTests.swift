@@ -5,14 +5,15 @@ import Testing
 
 /// The CLI subcommands for day-to-day upkeep that the other stories do not use: SSO copy and
 /// claim-mapping removal, key and invitation revocation, member removal, runner deletion, workflow
-/// switches, executions and revisions, and one notification in full.
+/// switches, executions and revisions, one notification in full, and lists read a page at a time.
 @Suite("End to end: CLI upkeep commands", .serialized, .timeLimit(.minutes(10)))
 struct CLIMaintenanceTests {
     @Test func upkeepCommandsDoWhatTheySay() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let lifecycle = try await deployment.startReady("lifecycle")
+        // Pages of two items, so that every list the CLI reads here takes several pages.
+        let lifecycle = try await deployment.startReady("lifecycle", environment: ["TENANCY_DEFAULT_PAGE_SIZE": "2"])
         defer { lifecycle.process.stop(signal: SIGKILL) }
         // Invitation tokens arrive by email only.
         let mail = try await TestSMTPServer.start()
@@ -78,6 +79,38 @@ struct CLIMaintenanceTests {
         let runner = try #require(try await stack.accepted(["runner", "create", "edge-1", "--platform", "linux"], as: ana).created["runner_id"])
         _ = try await stack.accepted(["runner", "delete", runner], as: ana)
         #expect((try await stack.read(["runner", "list", home])["step_runners"] as? [[String: Any]])?.isEmpty == true)
+
+        // Lists, a page at a time: the CLI reads every page (as one answer), or one with --limit and --cursor.
+        for name in ["edge-c", "edge-a", "edge-b"] { _ = try await stack.accepted(["runner", "create", name, "--platform", "linux"], as: ana) }
+        let everyPage = try await stack.read(["runner", "list", home])
+        #expect((everyPage["step_runners"] as? [[String: Any]])?.map { $0["name"] as? String } == ["edge-a", "edge-b", "edge-c"])
+        #expect(everyPage["next_cursor"] is NSNull)
+        let firstPage = try await stack.read(["runner", "list", home, "--limit", "2"])
+        #expect((firstPage["step_runners"] as? [[String: Any]])?.map { $0["name"] as? String } == ["edge-a", "edge-b"])
+        let cursor = try #require(firstPage["next_cursor"] as? String)
+        let lastPage = try await stack.read(["runner", "list", home, "--limit", "2", "--cursor", cursor])
+        #expect((lastPage["step_runners"] as? [[String: Any]])?.map { $0["name"] as? String } == ["edge-c"] && lastPage["next_cursor"] is NSNull)
+        let table = try await stack.cli(["runner", "list", home])
+        #expect(table.status == 0 && table.output.contains("(3 step runners)") && !table.output.contains("next"), "\(table.output)")
+        let pageTable = try await stack.cli(["runner", "list", home, "--limit", "2"])
+        #expect(pageTable.output.contains("(2 step runners)") && pageTable.output.contains("next page: --cursor \(cursor)"), "\(pageTable.output)")
+        let tooLong = try await stack.cli(["runner", "list", home, "--limit", "501"])
+        #expect(tooLong.status != 0 && tooLong.output.contains(#""field":"limit""#), "\(tooLong.output) \(tooLong.errors)")
+        let stagingID = try #require(staging.created["workspace_id"])
+        try await PagedReads.expectBounded(
+            port: lifecycle.port,
+            [
+                "/workspaces/\(home)/workflows?name=tri", "/workspaces/\(home)/executions?status=running", "/workspaces/\(home)/invitations",
+                "/workspaces/\(home)/integrations?shared=none", "/workspaces/\(home)/step-runners", "/workspaces/\(home)/claim-mappings",
+                "/workspaces/\(home)/api-keys",
+            ]
+        )
+        try await PagedReads.expectCursorTied(
+            port: lifecycle.port,
+            from: "/workspaces/\(home)/step-runners",
+            to: "/workspaces/\(stagingID)/step-runners"
+        )
+        try await PagedReads.expectCursorTied(port: lifecycle.port, from: "/workspaces/\(home)/api-keys", to: "/workspaces/\(home)/step-runners")
         let yaml = deployment.directory.appendingPathComponent("triage.yaml")
         try "name: triage\nsteps:\n  - run: page\n".write(to: yaml, atomically: true, encoding: .utf8)
         let imported = try await stack.accepted(["workflow", "import", yaml.path, "--name", "Triage"], as: ana)
@@ -115,5 +148,6 @@ struct CLIMaintenanceTests {
             let body = body as? String ?? ""
             #expect(!body.contains(devToken) && body.contains("[token-only-in-the-email-to-the-invitee]"), "the read side never shows a token")
         }
+        try await PagedReads.expectBounded(port: notifications.port, ["/workspaces/\(home)/notifications?recipient=dev%40acme.example&status=sent"])
     }
 }

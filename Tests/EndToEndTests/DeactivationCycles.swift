@@ -62,7 +62,7 @@ enum DeactivationCycles {
             client.results.keepValues(of: [record.id])
             _ = try await client.producer.send(record.record)
             let arrival = try await client.results.wait(for: [record.id], timeout: .seconds(300))[record.id]
-            let result = try #require(arrival?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) })
+            let result = try #require(arrival?.value.flatMap(CommandResult.openingSecrets))
             if result.status == .accepted { return result }
             guard result.error?.code == .unauthenticated, ContinuousClock.now < deadline else {
                 throw TestSupportError("\(M.messageType) was refused: \(result.error?.description ?? "?")")

@@ -85,6 +85,7 @@ struct ProvisioningTests {
         let stateData = try #require(FileManager.default.contents(atPath: planFile.path + ".state.json"))
         let state = try JSONSerialization.jsonObject(with: stateData) as? [String: String]
         let workspace = try #require(state?["workspaceID"])
+        #expect((state?["salt"]?.count ?? 0) >= 32, "the command ids are salted with a random value kept in the state file")
         let permissions = try FileManager.default.attributesOfItem(atPath: planFile.path + ".state.json")[.posixPermissions] as? Int
         #expect(permissions == 0o600)
 
@@ -97,7 +98,7 @@ struct ProvisioningTests {
         #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/integrations")?.body.contains(#""secret_fields":["api_key"]"#) == true)
         #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/step-runners")?.body.contains("edge-1") == true)
         let workflows = await httpGet(port: port, path: "/workspaces/\(workspace)/workflows?name=tri")?.body ?? ""
-        let listed = (try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: [[String: Any]]])?["workflows"]?.first
+        let listed = ((try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: Any])?["workflows"] as? [[String: Any]])?.first
         #expect(
             listed?["current_revision_id"] as? String != nil
                 && listed?["current_revision_id"] as? String == listed?["published_revision_id"] as? String
@@ -120,6 +121,16 @@ struct ProvisioningTests {
         let after = try events.recordCount()
         #expect(before > 0 && after == before, "the second run published no event")
         await events.close()
+
+        // The same plan under another path has another salt, so other command ids: its first step is
+        // a new command (refused, as the name is taken), not a replay of this plan's.
+        let copy = deployment.directory.appendingPathComponent("acme-copy.yaml")
+        try FileManager.default.copyItem(at: planFile, to: copy)
+        let other = try await deployment.cli(["provision", copy.path], environment: environment)
+        #expect(
+            other.status != 0 && other.errors.contains("name_taken") && !other.output.contains("= already done"),
+            "\(other.output)\n\(other.errors)"
+        )
 
         // A provisioned invitation is accepted as any other: with the token from the invitee's email.
         let leadToken = try await Mailbox.invitationToken(String(leadInvitation), in: mail)

@@ -21,7 +21,7 @@ struct ReliabilityLoad {
 
     /// `count` commands: about 60% share requests (unique pairs, all auto-accepted), 15% new API
     /// keys, 10% secret integrations, 15% invitations (one in ten to an address the mail server refuses).
-    init(count: Int, world: ReliabilityWorld, topics: Topics, seed: UInt64) {
+    init(count: Int, world: ReliabilityWorld, topics: Topics, seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         var pairs = world.workspaces.flatMap { source in
             source.integrations.flatMap { integration in
@@ -61,7 +61,14 @@ struct ReliabilityLoad {
                     Command(
                         id: id,
                         kind: .integration,
-                        record: lifecycle(CreateIntegration(kind: .secret, vendor: "vault", name: "load-\(index)", secrets: ["token": value]))
+                        record: lifecycle(
+                            CreateIntegration(
+                                kind: .secret,
+                                vendor: "vault",
+                                name: "load-\(index)",
+                                sealedSecrets: try Deployment.sealedForLifecycle(["token": value], commandID: id)
+                            )
+                        )
                     )
                 )
             default:

@@ -59,7 +59,7 @@ struct ReliabilityTests {
         )
         try await services.waitUntilIdle()
 
-        let load = ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
+        let load = try ReliabilityLoad(count: Self.commandCount, world: world, topics: deployment.topics, seed: Self.seed)
         var random = SplitMix64(seed: Self.seed &+ 1)
         var faults = FaultPlan(commands: load.commands.count, random: &random)
         var figures = ReliabilityFigures(commands: load.commands.count)
@@ -123,7 +123,7 @@ struct ReliabilityTests {
         // Poison: each refused with its code; the undecodable also dead-lettered, with why.
         let deadLetters = try await Self.deadLetters(broker: broker, topic: deployment.topics.deadLetter)
         for item in poison {
-            let result = arrivals[item.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
+            let result = arrivals[item.id]?.value.flatMap(CommandResult.openingSecrets)
             let accepted = arrivals[item.id]?.accepted == true
             #expect(
                 item.code == nil ? accepted : result?.error?.code == item.code,
@@ -164,7 +164,6 @@ struct ReliabilityTests {
         )
         figures.leaked = try await LeakCheck.leaks(
             secrets: world.secrets.union(load.secrets),
-            resultsMayCarry: world.clientSecrets,
             world: world,
             deployment: deployment,
             broker: broker,
@@ -243,7 +242,7 @@ struct ReliabilityTests {
             for outcome in await client.producer.send(commands.map(\.record)) { _ = try outcome.get() }
             let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(120))
             for command in commands {
-                let result = arrivals[command.id]?.value.flatMap { try? JSONCoding.decode(CommandResult.self, from: $0) }
+                let result = arrivals[command.id]?.value.flatMap(CommandResult.openingSecrets)
                 #expect(
                     result?.status == .rejected && [.unauthenticated, .workspaceInactive].contains(result?.error?.code),
                     "\(name) key at \(command.record.topic): \(String(describing: result))"

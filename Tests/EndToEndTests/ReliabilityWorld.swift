@@ -17,8 +17,6 @@ struct ReliabilityWorld {
     let anaUserID: UserID
     /// Every secret value created, to look for where it must never appear.
     var secrets: Set<String>
-    /// Secrets that results legitimately carry once (new client secrets).
-    var clientSecrets: Set<String>
     /// A key revoked during setup.
     let revoked: Credential
 
@@ -69,15 +67,22 @@ struct ReliabilityWorld {
         clientSecrets.formUnion(try created.map(secret(of:)))
 
         var secrets: Set<String> = []
-        let integrations = (0..<count).flatMap { index in
-            (0..<integrationsPerWorkspace).map { number in
+        let integrations = try (0..<count).flatMap { index in
+            try (0..<integrationsPerWorkspace).map { number in
                 let value = "vault-secret-\(UUID().uuidString)"
                 secrets.insert(value)
+                let id = UUID().uuidString.lowercased()
                 return CommandClient.record(
-                    CreateIntegration(kind: .secret, vendor: "vault", name: "vault-\(number)", secrets: ["token": value]),
+                    CreateIntegration(
+                        kind: .secret,
+                        vendor: "vault",
+                        name: "vault-\(number)",
+                        sealedSecrets: try Deployment.sealedForLifecycle(["token": value], commandID: id)
+                    ),
                     topic: topic,
                     key: workspaces[index].id.rawValue,
-                    credential: workspaces[index].credential
+                    credential: workspaces[index].credential,
+                    id: id
                 )
             }
         }
@@ -110,7 +115,6 @@ struct ReliabilityWorld {
             doomed: doomed,
             anaUserID: UserID(rawValue: org.created["user_id"] ?? ""),
             secrets: secrets.union(clientSecrets).union([operatorToken]),
-            clientSecrets: clientSecrets,
             revoked: revoked
         )
     }

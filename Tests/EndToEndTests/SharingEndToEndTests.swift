@@ -120,6 +120,11 @@ struct SharingEndToEndTests {
         #expect(try await stack.integrations(ops, shared: "to").map { $0["integration_id"] as? String } == [opsCopy])
         let destinations = try await stack.read(["share", "destinations", slack])["destinations"] as? [[String: Any]] ?? []
         #expect(Set(destinations.compactMap { $0["destination_workspace_id"] as? String }) == [lab, ops])
+        try await PagedReads.expectBounded(
+            port: sharingPort,
+            ["/workspaces/\(home)/shares?direction=from&status=accepted", "/workspaces/\(ops)/share-requests", "/integrations/\(slack)/destinations"]
+        )
+        try await PagedReads.expectCursorTied(port: sharingPort, from: "/workspaces/\(home)/shares?direction=from", to: "/workspaces/\(home)/shares")
 
         // Revoked by the source (Lab only), removed by the destination (Ops).
         let revoked = try await stack.accepted(["share", "revoke", slack, "--destination", lab], as: ana)

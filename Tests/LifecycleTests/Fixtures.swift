@@ -2,6 +2,7 @@ import Foundation
 import Hashing
 import Models
 import Pipeline
+import Sealing
 
 @testable import Lifecycle
 
@@ -25,6 +26,13 @@ extension CommandOutcome {
 
 /// 32 bytes of 0x2a, base64: a fixed key for tests.
 let testSecretsKey = Data(repeating: 42, count: 32).base64EncodedString()
+
+/// `values` sealed, as a client seals them, to the Lifecycle secrets key that `testSecretsKey`
+/// gives, for the command `commandID`.
+func sealedForLifecycle(_ values: [String: String], commandID: String) throws -> SealedSecrets {
+    let key = SecretSeal.inboundKey(fromSecretsKey: Data(repeating: 42, count: 32))
+    return try SecretSeal.seal(values, to: SecretSeal.encode(key.publicKey), for: .integrationSecrets(commandID: commandID))
+}
 
 /// A fixed invitation key for tests: 32 bytes of 0x07.
 let testInvitationKey = try! InvitationTokenKey(base64: Data(repeating: 7, count: 32).base64EncodedString())

@@ -13,9 +13,10 @@ struct IntegrationRulesTests {
         vendor: "Slack",
         name: "Alerts",
         parameters: ["channel": "#sec"],
-        secrets: ["token": "xoxb-very-secret"],
         oauth: true
     )
+    /// The secret values `create` carries, as Lifecycle opens them from its `sealed_secrets`.
+    let createSecrets = ["token": "xoxb-very-secret"]
 
     func snapshot(kind: IntegrationKind = .step, secrets: [String] = ["token"], workspace: String = "ws_home") -> IntegrationSnapshot {
         IntegrationSnapshot(
@@ -33,6 +34,7 @@ struct IntegrationRulesTests {
     @Test func createdIntegrationNamesSecretFieldsButNeverTheirValues() throws {
         let decision = try IntegrationRules.create(
             create,
+            secrets: createSecrets,
             by: owner(role: .operator),
             id: IntegrationID(rawValue: "int_new"),
             idInUse: false,
@@ -56,26 +58,34 @@ struct IntegrationRulesTests {
     @Test func createRulesRejectEachBadCase() {
         func rejects(
             _ command: CreateIntegration,
+            secrets: [String: String] = [:],
             by principal: Principal = owner(),
             idInUse: Bool = false,
             taken: Set<String> = [],
             _ check: (Rejection) -> Bool
         ) {
             #expect {
-                try IntegrationRules.create(command, by: principal, id: IntegrationID(rawValue: "int_new"), idInUse: idInUse, takenNames: taken)
+                try IntegrationRules.create(
+                    command,
+                    secrets: secrets,
+                    by: principal,
+                    id: IntegrationID(rawValue: "int_new"),
+                    idInUse: idInUse,
+                    takenNames: taken
+                )
             } throws: { check($0 as! Rejection) }
         }
         rejects(create, idInUse: true) { $0.code == .alreadyExists }
         rejects(create, taken: ["alerts"]) { $0.code == .nameTaken }
         rejects(create, by: owner(role: .viewer)) { $0.code == .forbidden }
-        rejects(CreateIntegration(kind: .secret, vendor: "vault", name: "S", parameters: ["a": "b"])) { $0.field == "secrets" }
+        rejects(CreateIntegration(kind: .secret, vendor: "vault", name: "S", parameters: ["a": "b"])) { $0.field == "sealed_secrets" }
         rejects(CreateIntegration(kind: .step, vendor: "sl ack", name: "A")) { $0.field == "vendor" }
         rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["bad key": "x"])) { $0.field == "parameters" }
-        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["token": "x"], secrets: ["token": "y"])) {
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", parameters: ["token": "x"]), secrets: ["token": "y"]) {
             $0.field == "parameters.token" && !$0.message.contains("y")
         }
-        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A", secrets: ["token": String(repeating: "s", count: 9_000)])) {
-            $0.field == "secrets.token" && !$0.message.contains("sss")
+        rejects(CreateIntegration(kind: .step, vendor: "slack", name: "A"), secrets: ["token": String(repeating: "s", count: 9_000)]) {
+            $0.field == "sealed_secrets.token" && !$0.message.contains("sss")
         }
     }
 
@@ -84,10 +94,16 @@ struct IntegrationRulesTests {
             integrationID: IntegrationID(rawValue: "int_1"),
             name: "Pager",
             parameters: ["service": "p1"],
-            secrets: ["key": "k"],
             removeSecrets: ["token"]
         )
-        let decision = try IntegrationRules.update(command, by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
+        let decision = try IntegrationRules.update(
+            command,
+            secrets: ["key": "k"],
+            by: owner(),
+            current: snapshot(),
+            isSharedCopy: false,
+            takenNames: []
+        )
         let event = try #require(decision.outcome.events.first?.message as? IntegrationUpdated)
         #expect(event.integration.name == "Pager" && event.integration.parameters == ["service": "p1"] && event.integration.secretFields == ["key"])
         #expect(
@@ -104,11 +120,19 @@ struct IntegrationRulesTests {
     @Test func updateRulesRejectEachBadCase() {
         let id = IntegrationID(rawValue: "int_1")
         #expect {
-            try IntegrationRules.update(UpdateIntegration(integrationID: id), by: owner(), current: snapshot(), isSharedCopy: false, takenNames: [])
+            try IntegrationRules.update(
+                UpdateIntegration(integrationID: id),
+                secrets: [:],
+                by: owner(),
+                current: snapshot(),
+                isSharedCopy: false,
+                takenNames: []
+            )
         } throws: { ($0 as! Rejection).field == "integration_id" }
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, name: "X"),
+                secrets: [:],
                 by: owner(),
                 current: snapshot(workspace: "ws_other"),
                 isSharedCopy: false,
@@ -118,6 +142,7 @@ struct IntegrationRulesTests {
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, name: "Taken"),
+                secrets: [:],
                 by: owner(),
                 current: snapshot(),
                 isSharedCopy: false,
@@ -127,6 +152,7 @@ struct IntegrationRulesTests {
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, removeSecrets: ["nope"]),
+                secrets: [:],
                 by: owner(),
                 current: snapshot(),
                 isSharedCopy: false,
@@ -136,6 +162,7 @@ struct IntegrationRulesTests {
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, removeSecrets: ["token"]),
+                secrets: [:],
                 by: owner(),
                 current: snapshot(kind: .secret),
                 isSharedCopy: false,
@@ -145,6 +172,7 @@ struct IntegrationRulesTests {
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, parameters: ["token": "x"]),
+                secrets: [:],
                 by: owner(),
                 current: snapshot(),
                 isSharedCopy: false,
@@ -158,6 +186,7 @@ struct IntegrationRulesTests {
         current.refreshState = .needsReconfiguration
         let renamed = try IntegrationRules.update(
             UpdateIntegration(integrationID: current.integrationID, name: "Renamed"),
+            secrets: [:],
             by: owner(),
             current: current,
             isSharedCopy: false,
@@ -165,7 +194,8 @@ struct IntegrationRulesTests {
         )
         #expect((renamed.outcome.events.first?.message as? IntegrationUpdated)?.integration.refreshState == .needsReconfiguration)
         let rekeyed = try IntegrationRules.update(
-            UpdateIntegration(integrationID: current.integrationID, secrets: ["token": "new"]),
+            UpdateIntegration(integrationID: current.integrationID),
+            secrets: ["token": "new"],
             by: owner(),
             current: current,
             isSharedCopy: false,
@@ -179,6 +209,7 @@ struct IntegrationRulesTests {
         #expect {
             try IntegrationRules.update(
                 UpdateIntegration(integrationID: id, name: "Mine now"),
+                secrets: [:],
                 by: owner(),
                 current: nil,
                 isSharedCopy: true,

@@ -204,6 +204,15 @@ struct InvitationRulesTests {
         #expect(outcome.created["user_id"] == member.userID.rawValue && outcome.secrets?["client_secret"] != nil)
     }
 
+    @Test func theAcceptedKeyLivesTheOrganizationsMaximumKeyLifetime() throws {
+        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")
+        var invitation = pending()
+        invitation.maxKeyLifetimeDays = 30
+        let outcome = try InvitationRules.accept(command, invitation: invitation, context: fixedContext(now: now))
+        let key = try #require(outcome.events(of: APIKeyIssued.self).first)
+        #expect(key.expiresAt == now.addingTimeInterval(30 * 86_400))
+    }
+
     @Test func acceptRejectsEachBadCase() {
         let context = fixedContext(now: now)
         let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")

@@ -91,8 +91,14 @@ struct LifecycleCommandsTests {
         return CredentialCheck(envelope: envelope, now: now, db: db, authenticator: Authenticator(operatorTokenHash: nil))
     }
 
-    func request(from sender: Sender, db: Database) -> CommandRequest {
-        CommandRequest(sender: sender, context: .live(commandID: "c-1", now: now), db: db, invitationKey: testInvitationKey)
+    func request(from sender: Sender, db: Database) throws -> CommandRequest {
+        CommandRequest(
+            sender: sender,
+            context: .live(commandID: "c-1", now: now),
+            db: db,
+            invitationKey: testInvitationKey,
+            secretBox: try SecretBox(base64Key: testSecretsKey)
+        )
     }
 }
 

@@ -10,9 +10,9 @@ import Testing
 /// id was sent again, is refused (`already_exists`) and nothing of its owner's is written over.
 extension LifecycleHandlerTests {
     /// Runs `command` as `credential` in a context whose new ids are `ids[label]` (random for other labels).
-    func run<M: Message>(_ command: M, as credential: Credential, ids: [String: String]) throws -> CommandOutcome {
+    func run<M: Message>(_ command: M, as credential: Credential, ids: [String: String], id: String = UUID().uuidString) throws -> CommandOutcome {
         let envelope = Envelope(
-            id: UUID().uuidString,
+            id: id,
             type: M.messageType,
             source: "/t",
             time: now,
@@ -55,12 +55,25 @@ extension LifecycleHandlerTests {
         let (_, acme) = try bootstrap()
         let (_, globex) = try otherOrganization()
         let victim = try run(
-            CreateIntegration(kind: .step, vendor: "slack", name: "Alerts", parameters: ["channel": "#acme"], secrets: ["token": "acme-token"]),
-            as: acme
+            CreateIntegration(
+                kind: .step,
+                vendor: "slack",
+                name: "Alerts",
+                parameters: ["channel": "#acme"],
+                sealedSecrets: sealedForLifecycle(["token": "acme-token"], commandID: "c-acme")
+            ),
+            as: acme,
+            id: "c-acme"
         ).created["integration_id"]!
         let before = try stored(victim)
-        let attack = CreateIntegration(kind: .step, vendor: "slack", name: "Alerts", parameters: ["channel": "#loot"], secrets: ["token": "loot"])
-        #expect { try run(attack, as: globex, ids: ["integration": String(victim.dropFirst("int_".count))]) } throws: {
+        let attack = CreateIntegration(
+            kind: .step,
+            vendor: "slack",
+            name: "Alerts",
+            parameters: ["channel": "#loot"],
+            sealedSecrets: try sealedForLifecycle(["token": "loot"], commandID: "c-attack")
+        )
+        #expect { try run(attack, as: globex, ids: ["integration": String(victim.dropFirst("int_".count))], id: "c-attack") } throws: {
             ($0 as? Rejection)?.code == .alreadyExists
         }
         #expect(try stored(victim) == before)
@@ -70,9 +83,16 @@ extension LifecycleHandlerTests {
         let (_, acme) = try bootstrap()
         let (globexWorkspace, _) = try otherOrganization()
         let victim = IntegrationID(
-            rawValue: try run(CreateIntegration(kind: .secret, vendor: "vault", name: "DB", secrets: ["password": "acme"]), as: acme).created[
-                "integration_id"
-            ]!
+            rawValue: try run(
+                CreateIntegration(
+                    kind: .secret,
+                    vendor: "vault",
+                    name: "DB",
+                    sealedSecrets: sealedForLifecycle(["password": "acme"], commandID: "c-db")
+                ),
+                as: acme,
+                id: "c-db"
+            ).created["integration_id"]!
         )
         let before = try stored(victim.rawValue)
         let foreign = IntegrationSnapshot(

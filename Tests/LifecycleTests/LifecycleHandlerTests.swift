@@ -246,7 +246,16 @@ struct LifecycleHandlerTests {
 
     @Test func integrationSecretsAreSealedAtRestAndRemovedWithTheIntegration() throws {
         let (_, ownerKey) = try bootstrap()
-        let created = try run(CreateIntegration(kind: .secret, vendor: "vault", name: "DB", secrets: ["password": "hunter2-plaintext"]), as: ownerKey)
+        let created = try run(
+            CreateIntegration(
+                kind: .secret,
+                vendor: "vault",
+                name: "DB",
+                sealedSecrets: sealedForLifecycle(["password": "hunter2-plaintext"], commandID: "c-create-db")
+            ),
+            as: ownerKey,
+            id: "c-create-db"
+        )
         let id = IntegrationID(rawValue: created.created["integration_id"]!)
         let box = try SecretBox(base64Key: testSecretsKey)
         let (value, sealedBlobs) = try store.writer.read { db in
@@ -257,7 +266,11 @@ struct LifecycleHandlerTests {
         }
         #expect(value == "hunter2-plaintext")
         #expect(sealedBlobs.count == 1 && !sealedBlobs.contains { String(decoding: $0, as: UTF8.self).contains("hunter2") })
-        _ = try run(UpdateIntegration(integrationID: id, secrets: ["password": "rotated-value"]), as: ownerKey)
+        _ = try run(
+            UpdateIntegration(integrationID: id, sealedSecrets: sealedForLifecycle(["password": "rotated-value"], commandID: "c-rotate")),
+            as: ownerKey,
+            id: "c-rotate"
+        )
         let rotated = try store.writer.read { db in try SecretStore.value(of: "password", integration: id, box: box, db: db) }
         #expect(rotated == "rotated-value")
         _ = try run(DeleteIntegration(integrationID: id), as: ownerKey)

@@ -17,6 +17,7 @@ struct EnvelopeRecordTests {
         subject: "ws_1",
         correlationID: "c-1",
         authorization: "Bearer key_abc:secret",
+        replyKey: "3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08",
         payload: payload
     )
     static let minimal = Envelope(id: "e", type: "tenancy.x.Y.v2", source: "/s", time: nil, subject: nil, payload: payload)
@@ -57,6 +58,7 @@ struct EnvelopeRecordTests {
                 KafkaHeader(name: "ce_time", string: "2023-11-14T22:13:20.123Z"),
                 KafkaHeader(name: "ce_subject", string: "ws_1"),
                 KafkaHeader(name: "ce_correlationid", string: "c-1"),
+                KafkaHeader(name: "ce_replykey", string: "3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08"),
                 KafkaHeader(name: "content-type", string: "application/json"),
                 KafkaHeader(name: "authorization", string: "Bearer key_abc:secret"),
             ]
@@ -81,7 +83,7 @@ struct EnvelopeRecordTests {
     /// Ways a record can be broken, each with the code it is refused with.
     enum Breakage: CaseIterable, Sendable {
         case oversizedPayload, oversizedHeader, noValue, emptyValue, duplicatedHeader, noSpecVersion, oldSpecVersion
-        case typeNotTenancys, headerNotUTF8, noHeadersAtAll
+        case typeNotTenancys, headerNotUTF8, noHeadersAtAll, replyKeyNotAKey, replyKeyInStandardBase64
 
         func apply(to record: inout KafkaRecord) {
             func replace(_ name: String, _ value: Data) {
@@ -98,6 +100,8 @@ struct EnvelopeRecordTests {
             case .typeNotTenancys: replace("ce_type", Data("CreateWorkspace".utf8))
             case .headerNotUTF8: replace("ce_source", Data([0xff, 0xfe]))
             case .noHeadersAtAll: record = KafkaRecord(topic: record.topic, key: record.key, value: Data("not an event".utf8))
+            case .replyKeyNotAKey: replace("ce_replykey", Data("3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK".utf8))
+            case .replyKeyInStandardBase64: replace("ce_replykey", Data("3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx/FG+IK08".utf8))
             }
         }
 
@@ -106,7 +110,8 @@ struct EnvelopeRecordTests {
             case .oversizedPayload, .oversizedHeader: .messageTooLarge
             case .noValue, .emptyValue: .malformedPayload
             case .typeNotTenancys: .unknownType
-            case .duplicatedHeader, .noSpecVersion, .oldSpecVersion, .headerNotUTF8, .noHeadersAtAll: .malformedEnvelope
+            case .duplicatedHeader, .noSpecVersion, .oldSpecVersion, .headerNotUTF8, .noHeadersAtAll, .replyKeyNotAKey, .replyKeyInStandardBase64:
+                .malformedEnvelope
             }
         }
     }

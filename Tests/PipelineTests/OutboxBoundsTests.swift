@@ -63,6 +63,26 @@ struct OutboxBoundsTests {
         KafkaConsumedMessage(topic: record.topic, partition: 0, offset: offset, key: record.key, value: record.value, headers: record.headers)
     }
 
+    @Test func deadLettersOfSecretBearingCommandsKeepNothingOfTheirValue() async throws {
+        let store = try ServiceStore(path: nil, migrations: { _ in })
+        let processor = processor(store, Refusing())
+        var record = CommandFactory.record(
+            CreateIntegration(kind: .secret, vendor: "vault", name: "db"),
+            topic: "c",
+            id: "clear-secrets",
+            key: "k",
+            credential: .operator(token: "t")
+        )
+        // An old client's clear secret value in a payload that does not decode.
+        record.value = Data(#"{"kind":"secret","vendor":"vault","name":"db","secrets":{"password":"hunter2-clear"#.utf8)
+        try await processor.process([consumed(record, offset: 0)])
+        let entry = try #require(try await store.writer.read { db in try Outbox.oldest(100, db: db) }.map(\.record).first { $0.topic == "d" })
+        #expect(entry.value?.isEmpty == true)
+        #expect(entry.header(DeadLetterHeader.valueDropped) == "secret-bearing type")
+        #expect(entry.header(DeadLetterHeader.originalSHA256) == nil)
+        #expect(entry.header(DeadLetterHeader.originalSize) == String(record.value?.count ?? -1))
+    }
+
     @Test func deadLettersOfHugeCommandsKeepABoundedPrefixWithTheWholeValuesSizeAndDigest() async throws {
         let store = try ServiceStore(path: nil, migrations: { _ in })
         let processor = processor(store, Refusing())

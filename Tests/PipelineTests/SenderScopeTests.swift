@@ -6,6 +6,7 @@ import Logging
 import Messaging
 import Metrics
 import Models
+import TestSupport
 import Testing
 
 @testable import Pipeline
@@ -90,6 +91,18 @@ struct SenderScopeTests {
 
     /// Sends `command` with id `id` as `client` (`right` secret unless `secret` says otherwise); returns its result.
     func send(_ command: CreateThing, id: String, as client: String, secret: String = "right") async throws -> CommandResult {
+        try await sendPublished(command, id: id, as: client, secret: secret).result
+    }
+
+    /// ``send(_:id:as:secret:)`` with the reply key `replyKey`; returns the result with its secrets
+    /// opened, and as it was published.
+    func sendPublished(
+        _ command: CreateThing,
+        id: String,
+        as client: String,
+        secret: String = "right",
+        replyKey: String? = TestReplyKey.encoded
+    ) async throws -> (result: CommandResult, published: String) {
         let envelope = Envelope(
             id: id,
             type: CreateThing.messageType,
@@ -97,6 +110,7 @@ struct SenderScopeTests {
             time: now,
             subject: "ws_1",
             authorization: "Bearer \(client):\(secret)",
+            replyKey: replyKey,
             payload: JSONCoding.encode(command)
         )
         let message = KafkaConsumedMessage(
@@ -111,7 +125,8 @@ struct SenderScopeTests {
         try await processor.process([message])
         let rows = try await store.writer.read { db in try Outbox.oldest(10_000, db: db) }
         let result = try #require(rows.dropFirst(before).first { $0.record.topic == "r" })
-        return try JSONCoding.decode(CommandResult.self, from: try #require(result.record.value))
+        let value = try #require(result.record.value)
+        return (try #require(CommandResult.openingSecrets(value)), String(decoding: value, as: UTF8.self))
     }
 
     func inboxRows(_ id: String) async throws -> [String] {
@@ -154,6 +169,20 @@ struct SenderScopeTests {
             try Data.fetchAll(db, sql: "SELECT fingerprint FROM inbox WHERE message_id = 'c-3'")
         }
         #expect(fingerprints.count == 2 && fingerprints[0] != fingerprints[1])
+    }
+
+    @Test func oneTimeSecretsLeaveOnlySealedToTheReplyKey() async throws {
+        let (result, published) = try await sendPublished(CreateThing(name: "x"), id: "s-1", as: "key_a")
+        let secret = try #require(result.secrets?["thing_secret"])
+        #expect(!published.contains(secret) && published.contains("sealed_secrets") && !published.contains("\"secrets\""))
+        let replay = try await sendPublished(CreateThing(name: "x"), id: "s-1", as: "key_a")
+        #expect(replay.result.replayed == true && replay.result.secrets == nil && !replay.published.contains("sealed_secrets"))
+    }
+
+    @Test func aCommandWithASecretToReturnButNoReplyKeyIsRefusedAndChangesNothing() async throws {
+        let (result, published) = try await sendPublished(CreateThing(name: "x", id: "thing_unsealed"), id: "s-2", as: "key_a", replyKey: nil)
+        #expect(result.error?.code == .invalidArgument && result.error?.field == "ce_replykey", "\(published)")
+        #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM thing") } == 0)
     }
 
     @Test func aRowThatExistsAlreadyIsRefusedAsAlreadyExists() async throws {

@@ -13,7 +13,9 @@ SERVICES=(lifecycle:8081 sharing:8082 notifications:8083 deactivation:8084)
 echo "building (debug)..."
 swift build
 BIN="$(swift build --show-bin-path)"
+# Databases, logs and caught emails (invitation tokens among them) are for this user only.
 mkdir -p "$TENANCY_RUN_DIR/logs" "$TENANCY_RUN_DIR/data"
+chmod 700 "$TENANCY_RUN_DIR"
 
 is_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

@@ -5,15 +5,17 @@ import ServiceKit
 
 /// Deactivation's read side: one operation with its steps, and a workspace's status with its operations.
 enum OperationRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
+    /// The operations list takes `limit` and `cursor`, and answers a page (`next_cursor`).
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
         router.get("/operations/:id") { _, context -> Response in
             let id = OperationID(rawValue: try context.parameters.require("id"))
             let view = try await reader.read { db in try DeactivationReads.operation(id, db: db) }
             return try JSONResponse.make(view, notFound: "operation '\(id)' not found")
         }
-        router.get("/workspaces/:id/operations") { _, context -> Response in
+        router.get("/workspaces/:id/operations") { request, context -> Response in
             let id = WorkspaceID(rawValue: try context.parameters.require("id"))
-            let view = try await reader.read { db in try DeactivationReads.workspaceOperations(id, db: db) }
+            let page = try PageRequest(request, limits: pages)
+            let view = try await reader.read { db in try DeactivationReads.workspaceOperations(id, page: page, db: db) }
             return try JSONResponse.make(view, notFound: "workspace '\(id)' not found")
         }
     }

@@ -30,5 +30,9 @@ enum DeactivationMigrations {
                 t.primaryKey(["operation_id", "step"])
             }
         }
+        migrator.registerMigration("deactivation.v2: list orders") { db in
+            // A workspace's operations are paged newest first along this index.
+            try db.create(index: "operation_by_workspace_started", on: "operation", columns: ["workspace_id", "started_at", "id"])
+        }
     }
 }

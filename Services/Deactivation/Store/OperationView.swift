@@ -1,17 +1,28 @@
 import Foundation
 import GRDB
 import Models
+import ServiceKit
 
-/// A workspace's status as the replica knows it, with its operations, newest first.
+/// A workspace's status as the replica knows it, with a page of its operations, newest first: a
+/// list read's answer (`operations`, `next_cursor`) with the workspace's own fields beside.
 struct WorkspaceOperationsView: Encodable {
     var workspaceID: String
     /// `active` or `inactive`, as Deactivation's replica knows it.
     var status: String
-    var operations: [OperationView]
+    var operations: Page<OperationView>
 
     enum CodingKeys: String, CodingKey {
         case workspaceID = "workspace_id"
         case status, operations
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(workspaceID, forKey: .workspaceID)
+        try container.encode(status, forKey: .status)
+        try container.encode(operations.items, forKey: .operations)
+        try container.encode(operations.nextCursor, forKey: .nextCursor)
     }
 }
 

@@ -1,7 +1,8 @@
 import Models
 
-/// The integration commands. Creating and updating also hand back secret values, which the handler
-/// seals and stores after the projection.
+/// The integration commands. Creating and updating open the secret values the client sealed to
+/// Lifecycle's secrets key, and hand them back, which the handler encrypts and stores after the
+/// projection.
 enum IntegrationCommands {
     static let table = LifecycleCommandTable()
         .authenticated(
@@ -10,7 +11,14 @@ enum IntegrationCommands {
                 let id: IntegrationID = request.context.newID("integration")
                 let (db, principal) = (request.db, request.principal)
                 let taken = try IntegrationStore.names(in: principal.workspaceID, kind: command.kind, db: db)
-                return try IntegrationRules.create(command, by: principal, id: id, idInUse: IntegrationStore.exists(id, db: db), takenNames: taken)
+                return try IntegrationRules.create(
+                    command,
+                    secrets: request.secretBox.open(command.sealedSecrets, commandID: request.context.commandID),
+                    by: principal,
+                    id: id,
+                    idInUse: IntegrationStore.exists(id, db: db),
+                    takenNames: taken
+                )
             }
         )
         .authenticated(
@@ -21,7 +29,14 @@ enum IntegrationCommands {
                 let taken =
                     try current.map { try IntegrationStore.names(in: principal.workspaceID, kind: $0.kind, except: $0.integrationID, db: db) } ?? []
                 let isCopy = try IntegrationStore.isSharedCopy(command.integrationID, in: principal.workspaceID, db: db)
-                return try IntegrationRules.update(command, by: principal, current: current, isSharedCopy: isCopy, takenNames: taken)
+                return try IntegrationRules.update(
+                    command,
+                    secrets: request.secretBox.open(command.sealedSecrets, commandID: request.context.commandID),
+                    by: principal,
+                    current: current,
+                    isSharedCopy: isCopy,
+                    takenNames: taken
+                )
             }
         )
         .authenticated(DeleteIntegration.self) { command, request in

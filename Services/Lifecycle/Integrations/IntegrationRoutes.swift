@@ -1,16 +1,18 @@
 import GRDB
 import Hummingbird
 import Models
+import ServiceKit
 
 /// `GET /workspaces/{id}/integrations[?kind=step|trigger|secret][&shared=to|from|none]`: the
-/// workspace's own integrations and the copies shared into it, with secret field names, never values.
+/// workspace's own integrations and the copies shared into it, with secret field names, never values. Paged.
 enum IntegrationRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        router.get("/workspaces/:id/integrations", from: reader, query: IntegrationFilter.init, missing: "workspace") {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+        router.list("/workspaces/:id/integrations", "integrations", from: reader, pages: pages, query: IntegrationFilter.init, missing: "workspace") {
             id,
             filter,
+            page,
             db in
-            try IntegrationReads.integrations(in: id, filter, db: db).map { ["integrations": $0] }
+            try IntegrationReads.integrations(in: id, filter, page: page, db: db)
         }
     }
 }

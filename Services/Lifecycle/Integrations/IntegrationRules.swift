@@ -21,11 +21,13 @@ enum IntegrationRules {
     }
 
     /// - Parameters:
+    ///   - values: the secret values, as opened from the command's `sealed_secrets`.
     ///   - id: the new integration's id; `idInUse` says whether any integration or shared copy, of
     ///     any workspace, has it already: then the command is refused, nothing is written over.
     ///   - takenNames: name keys of the workspace's integrations of the same kind.
     static func create(
         _ command: CreateIntegration,
+        secrets values: [String: String],
         by principal: Principal,
         id: IntegrationID,
         idInUse: Bool,
@@ -41,10 +43,10 @@ enum IntegrationRules {
             throw Rejection(.nameTaken, "a \(command.kind.rawValue) integration named '\(name)' already exists in this workspace", field: "name")
         }
         let parameters = try fields(command.parameters ?? [:], field: "parameters", maxValue: 4_096)
-        let secrets = try fields(command.secrets ?? [:], field: "secrets", maxValue: 8_192)
+        let secrets = try fields(values, field: "sealed_secrets", maxValue: 8_192)
         try checkDisjoint(parameters: parameters, secretFields: Set(secrets.keys))
         if command.kind == .secret, secrets.isEmpty {
-            throw .invalid("secrets", "a secret integration needs at least one secret field")
+            throw .invalid("sealed_secrets", "a secret integration needs at least one secret field")
         }
         let snapshot = IntegrationSnapshot(
             workspaceID: caller.workspaceID,
@@ -68,6 +70,7 @@ enum IntegrationRules {
     ///   - isSharedCopy: the id names a copy shared into the caller's workspace, which is read-only.
     static func update(
         _ command: UpdateIntegration,
+        secrets values: [String: String],
         by principal: Principal,
         current: IntegrationSnapshot?,
         isSharedCopy: Bool,
@@ -75,8 +78,8 @@ enum IntegrationRules {
     ) throws(Rejection) -> Decision {
         let caller = try requireWriter(principal)
         var integration = try existing(current, command.integrationID, in: caller, isSharedCopy: isSharedCopy)
-        guard command.name != nil || command.parameters != nil || command.secrets != nil || command.removeSecrets != nil else {
-            throw .invalid("integration_id", "nothing to change: give name, parameters, secrets or remove_secrets")
+        guard command.name != nil || command.parameters != nil || !values.isEmpty || command.removeSecrets != nil else {
+            throw .invalid("integration_id", "nothing to change: give name, parameters, sealed_secrets or remove_secrets")
         }
         if let requested = command.name {
             let name = try Validation.name(requested, field: "name")
@@ -89,7 +92,7 @@ enum IntegrationRules {
             }
             integration.name = name
         }
-        let secrets = try fields(command.secrets ?? [:], field: "secrets", maxValue: 8_192)
+        let secrets = try fields(values, field: "sealed_secrets", maxValue: 8_192)
         let removed = command.removeSecrets ?? []
         for (index, field) in removed.enumerated() {
             guard integration.secretFields.contains(field) else {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Models
+import ServiceKit
 
 /// An invitation in a workspace's list, with its state; never its token.
 struct InvitationView: Codable {
@@ -34,10 +35,18 @@ struct InvitationView: Codable {
 
 /// The read side's queries over `invitation`.
 enum InvitationReads {
-    /// A workspace's invitations, newest first, as they stand at `now`; nil when the workspace is unknown.
-    static func invitations(in workspace: WorkspaceID, now: Date, db: Database) throws -> [InvitationView]? {
+    /// Newest first (`invitation_by_workspace_created`).
+    static let order = KeysetOrder("created_at", "id", descending: true)
+
+    /// A page of a workspace's invitations, newest first, as they stand at `now`; nil when the workspace is unknown.
+    static func invitations(in workspace: WorkspaceID, now: Date, page: PageRequest, db: Database) throws -> Page<InvitationView>? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try InvitationRecord.filter(InvitationRecord.CodingKeys.workspaceID == workspace.rawValue)
-            .order(InvitationRecord.CodingKeys.createdAt.desc).fetchAll(db).map { InvitationView($0, now: now) }
+        let after = try order.after(page)
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM invitation WHERE workspace_id = ?\(after.sql) ORDER BY \(order.orderBy) LIMIT ?",
+            arguments: [workspace] + after.arguments + [page.fetchLimit]
+        )
+        return try page.page(rows, order: order) { InvitationView(try InvitationRecord(row: $0), now: now) }
     }
 }

@@ -64,6 +64,8 @@ enum InvitationRules {
         /// a user of another organization), and whether they are a member.
         var existingUser: UserID?
         var isMember: Bool
+        /// The longest a key of the workspace's organization may live: the accepted key's lifetime.
+        var maxKeyLifetimeDays = KeyLifetime.defaultMaximumDays
     }
 
     /// Refused `rate_limited` when the workspace has sent its cap of invitations in the last 24 hours.
@@ -169,7 +171,8 @@ enum InvitationRules {
             throw Rejection(.alreadyMember, "\(state.email) is already a member of this workspace")
         }
         let userID = state.existingUser ?? context.newID("user")
-        let key = KeyIssue.make(workspaceID: state.workspaceID, userID: userID, role: state.role, context: context)
+        let limit = ExpiryLimit(issuerExpiry: nil, maxLifetimeDays: state.maxKeyLifetimeDays, now: context.now)
+        let key = KeyIssue.make(workspaceID: state.workspaceID, userID: userID, role: state.role, expiresAt: limit.latest, context: context)
         let subject = state.workspaceID.rawValue
         return CommandOutcome(
             events: [

@@ -103,7 +103,8 @@ enum InvitationStore {
             tokenHash: record.tokenHash,
             workspaceActive: workspace.status == .active,
             existingUser: user,
-            isMember: isMember
+            isMember: isMember,
+            maxKeyLifetimeDays: try OrganizationStore.maxKeyLifetimeDays(workspace.organizationID, db: db) ?? KeyLifetime.defaultMaximumDays
         )
     }
 

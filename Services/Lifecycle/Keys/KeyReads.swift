@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Models
+import ServiceKit
 
 /// An API key in a workspace's list: never its secret or hash.
 struct KeyView: Codable {
@@ -39,11 +40,18 @@ struct KeyView: Codable {
 
 /// The read side's queries over `api_key`.
 enum KeyReads {
-    /// A workspace's keys, oldest first; nil when the workspace is unknown.
-    static func keys(in workspace: WorkspaceID, db: Database) throws -> [KeyView]? {
+    /// Oldest first (`api_key_by_workspace_created`).
+    static let order = KeysetOrder("created_at", "client_id")
+
+    /// A page of a workspace's keys, oldest first; nil when the workspace is unknown.
+    static func keys(in workspace: WorkspaceID, page: PageRequest, db: Database) throws -> Page<KeyView>? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try APIKeyRecord.filter(APIKeyRecord.CodingKeys.workspaceID == workspace.rawValue).order(APIKeyRecord.CodingKeys.createdAt).fetchAll(
-            db
-        ).map(KeyView.init)
+        let after = try order.after(page)
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM api_key WHERE workspace_id = ?\(after.sql) ORDER BY \(order.orderBy) LIMIT ?",
+            arguments: [workspace] + after.arguments + [page.fetchLimit]
+        )
+        return try page.page(rows, order: order) { KeyView(try APIKeyRecord(row: $0)) }
     }
 }

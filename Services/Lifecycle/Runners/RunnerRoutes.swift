@@ -1,12 +1,13 @@
 import GRDB
 import Hummingbird
 import Models
+import ServiceKit
 
-/// `GET /workspaces/{id}/step-runners`: runners and whether they registered; never tokens.
+/// `GET /workspaces/{id}/step-runners`: runners and whether they registered; never tokens. Paged.
 enum RunnerRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        router.get("/workspaces/:id/step-runners", from: reader, missing: "workspace") { id, db in
-            try RunnerReads.runners(in: id, db: db).map { ["step_runners": $0] }
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+        router.list("/workspaces/:id/step-runners", "step_runners", from: reader, pages: pages, missing: "workspace") { id, page, db in
+            try RunnerReads.runners(in: id, page: page, db: db)
         }
     }
 }

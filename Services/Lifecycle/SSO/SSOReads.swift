@@ -1,5 +1,6 @@
 import GRDB
 import Models
+import ServiceKit
 
 /// A workspace's IdP settings as the read side shows them.
 struct SSOView: Codable {
@@ -48,14 +49,18 @@ enum SSOReads {
         )
     }
 
-    /// A workspace's claim mappings by claim and value; nil when the workspace is unknown.
-    static func claimMappings(in workspace: WorkspaceID, db: Database) throws -> [MappingView]? {
+    /// By claim and value, unique in a workspace (`claim_mapping`'s unique key serves the order).
+    static let mappingOrder = KeysetOrder("claim", "value")
+
+    /// A page of a workspace's claim mappings by claim and value; nil when the workspace is unknown.
+    static func claimMappings(in workspace: WorkspaceID, page: PageRequest, db: Database) throws -> Page<MappingView>? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try Row.fetchAll(
+        let after = try mappingOrder.after(page)
+        let rows = try Row.fetchAll(
             db,
-            sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ? ORDER BY claim, value",
-            arguments: [workspace]
+            sql: "SELECT id, claim, value, role FROM claim_mapping WHERE workspace_id = ?\(after.sql) ORDER BY \(mappingOrder.orderBy) LIMIT ?",
+            arguments: [workspace] + after.arguments + [page.fetchLimit]
         )
-        .map { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
+        return page.page(rows, order: mappingOrder) { MappingView(mappingID: $0["id"], claim: $0["claim"], value: $0["value"], role: $0["role"]) }
     }
 }

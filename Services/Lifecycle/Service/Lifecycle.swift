@@ -1,5 +1,7 @@
 import Hashing
+import Models
 import Pipeline
+import Sealing
 import ServiceKit
 
 /// The Lifecycle service: organizations, workspaces, members, keys, SSO, integrations (with the
@@ -24,11 +26,6 @@ public enum Lifecycle {
             },
             migrations: LifecycleMigrations.register,
             makeHandler: { environment in
-                guard let key = environment.secretsKey else {
-                    throw SecretBoxError(
-                        "Lifecycle needs a secrets key: set TENANCY_SECRETS_KEY or --secrets-key-file (head -c 32 /dev/urandom | base64)"
-                    )
-                }
                 guard let invitationKey = environment.invitationKey else {
                     throw InvitationTokenKeyError(
                         "Lifecycle needs the invitation key it shares with Notifications: set TENANCY_INVITATION_KEY or --invitation-key-file (head -c 32 /dev/urandom | base64)"
@@ -36,12 +33,19 @@ public enum Lifecycle {
                 }
                 return LifecycleHandler(
                     authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
-                    secretBox: try SecretBox(base64Key: key),
+                    secretBox: try SecretBox(environment),
                     invitationKey: try InvitationTokenKey(base64: invitationKey),
                     invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay
                 )
             },
-            routes: LifecycleRoutes.register
+            routes: LifecycleRoutes.register,
+            keyRoutes: { router, environment in
+                let publicKey = try SecretBox(environment).publicKey
+                // Lifecycle's secrets key, which clients seal integration secret values to.
+                router.get("/secrets-key") { _, _ in
+                    try JSONResponse.make(SecretsKeyView(publicKey: publicKey, suite: SecretSeal.suite), notFound: "")
+                }
+            }
         )
     }
 }

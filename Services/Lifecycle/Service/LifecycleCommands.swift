@@ -77,6 +77,7 @@ struct CommandRequest {
     fileprivate let context: DecisionContext
     fileprivate let db: Database
     fileprivate let invitationKey: InvitationTokenKey
+    fileprivate let secretBox: SecretBox
     fileprivate let invitationsPerWorkspacePerDay: Int
 
     init(
@@ -84,9 +85,10 @@ struct CommandRequest {
         context: DecisionContext,
         db: Database,
         invitationKey: InvitationTokenKey,
+        secretBox: SecretBox,
         invitationsPerWorkspacePerDay: Int = InvitationRules.SendCap.defaultPerDay
     ) {
-        (self.sender, self.context, self.db, self.invitationKey) = (sender, context, db, invitationKey)
+        (self.sender, self.context, self.db, self.invitationKey, self.secretBox) = (sender, context, db, invitationKey, secretBox)
         self.invitationsPerWorkspacePerDay = invitationsPerWorkspacePerDay
     }
 }
@@ -99,10 +101,12 @@ struct AuthenticatedRequest {
     let context: DecisionContext
     let db: Database
     let invitationKey: InvitationTokenKey
+    /// Opens the secret values clients seal to Lifecycle's secrets key.
+    let secretBox: SecretBox
     let invitationsPerWorkspacePerDay: Int
 
     fileprivate init(principal: Principal, request: CommandRequest) {
-        (self.principal, context, db, invitationKey) = (principal, request.context, request.db, request.invitationKey)
+        (self.principal, context, db, invitationKey, secretBox) = (principal, request.context, request.db, request.invitationKey, request.secretBox)
         invitationsPerWorkspacePerDay = request.invitationsPerWorkspacePerDay
     }
 }

@@ -31,6 +31,7 @@ struct LifecycleHandler: MessageHandler {
             context: context,
             db: db,
             invitationKey: invitationKey,
+            secretBox: secretBox,
             invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay
         )
         let decision = try LifecycleCommands.table.handle(command, request)
@@ -40,6 +41,24 @@ struct LifecycleHandler: MessageHandler {
             try SecretStore.apply(secrets, box: secretBox, db: db)
         }
         return decision.outcome
+    }
+
+    /// An integration command's secret values are sealed afresh on every send, so a repeat is told
+    /// from another command by the values it opens to (and the rest of the command), not by bytes.
+    func fingerprint(_ command: any Message, envelope: Envelope) -> Data? {
+        let sealed: SealedSecrets?
+        let rest: Data
+        if var create = command as? CreateIntegration {
+            (sealed, create.sealedSecrets) = (create.sealedSecrets, nil)
+            rest = JSONCoding.encode(create)
+        } else if var update = command as? UpdateIntegration {
+            (sealed, update.sealedSecrets) = (update.sealedSecrets, nil)
+            rest = JSONCoding.encode(update)
+        } else {
+            return nil
+        }
+        guard let sealed, let values = try? secretBox.open(sealed, commandID: envelope.id) else { return nil }
+        return SHA256Digest.of([rest, JSONCoding.encode(values)])
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {

@@ -202,9 +202,12 @@ enum LifecycleMigrations {
             try db.drop(table: "user")
             try db.rename(table: "organization_user", to: "user")
         }
-        migrator.registerMigration("lifecycle.v11: invitation cap") { db in
-            // The invitations a workspace sent in the last 24 hours, counted for the cap on invitation emails.
-            try db.create(index: "invitation_by_workspace_created", on: "invitation", columns: ["workspace_id", "created_at"])
+        migrator.registerMigration("lifecycle.v11: list orders") { db in
+            // Each list read pages along its order from an index, never sorting or skipping the rows before.
+            try db.create(index: "execution_by_workspace_started", on: "execution", columns: ["workspace_id", "started_at", "id"])
+            try db.create(index: "invitation_by_workspace_created", on: "invitation", columns: ["workspace_id", "created_at", "id"])
+            try db.create(index: "api_key_by_workspace_created", on: "api_key", columns: ["workspace_id", "created_at", "client_id"])
+            try db.drop(index: "api_key_by_workspace")
         }
     }
 }

@@ -4,20 +4,19 @@ import Models
 import ServiceKit
 
 /// Lifecycle's read side: each feature's routes, over a read-only handle on the store. Every route
-/// has the same shape, written once below: parse the query parameters, read the view for the
-/// path's id through the feature's `...Reads`, encode it.
+/// has the same shape, written once below: parse the query parameters, read the view (or the page
+/// of a list) for the path's id through the feature's `...Reads`, encode it.
 enum LifecycleRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
         OrganizationRoutes.register(on: router, reader: reader)
         WorkspaceRoutes.register(on: router, reader: reader)
-        KeyRoutes.register(on: router, reader: reader)
-        InvitationRoutes.register(on: router, reader: reader)
-        SSORoutes.register(on: router, reader: reader)
-        RunnerRoutes.register(on: router, reader: reader)
-        IntegrationRoutes.register(on: router, reader: reader)
-        WorkflowRoutes.register(on: router, reader: reader)
+        KeyRoutes.register(on: router, reader: reader, pages: pages)
+        InvitationRoutes.register(on: router, reader: reader, pages: pages)
+        SSORoutes.register(on: router, reader: reader, pages: pages)
+        RunnerRoutes.register(on: router, reader: reader, pages: pages)
+        IntegrationRoutes.register(on: router, reader: reader, pages: pages)
+        WorkflowRoutes.register(on: router, reader: reader, pages: pages)
     }
-
 }
 
 extension Router where Context == BasicRequestContext {
@@ -49,14 +48,37 @@ extension Router where Context == BasicRequestContext {
         get(path, from: reader, query: Self.noParameters, missing: missing) { id, _, db in try read(id, db) }
     }
 
-    @Sendable private static func noParameters(_: Parameters) {}
-}
-
-extension Parameters {
-    /// The query parameter `name` as a value of `Parsed`; nil when absent, a 400 when not one of them.
-    func value<Parsed: RawRepresentable<String>>(_ name: String, _ expected: String) throws -> Parsed? {
-        guard let text = get(name) else { return nil }
-        guard let value = Parsed(rawValue: text) else { throw HTTPError(.badRequest, message: "\(name) must be \(expected)") }
-        return value
+    /// `GET path` of a list, a page at a time: as above, with the page that `limit` and `cursor` ask
+    /// for (a 400 `invalid_argument` when either is wrong), sent as `{"<name>": [...], "next_cursor": ...}`.
+    func list<Kind, Query: Sendable, Item: Encodable & Sendable>(
+        _ path: RouterPath,
+        _ name: String,
+        from reader: any DatabaseReader,
+        pages: PageLimits,
+        query: @escaping @Sendable (Parameters) throws -> Query,
+        missing: String,
+        read: @escaping @Sendable (Identifier<Kind>, Query, PageRequest, Database) throws -> Page<Item>?
+    ) {
+        get(path) { request, context -> Response in
+            let id = Identifier<Kind>(rawValue: try context.parameters.require("id"))
+            let parsed = try query(request.uri.queryParameters)
+            let page = try PageRequest(request, limits: pages)
+            let items = try await reader.read { db in try read(id, parsed, page, db) }
+            return try JSONResponse.list(name, items, notFound: "\(missing) '\(id)' not found")
+        }
     }
+
+    /// The same for a list without filters.
+    func list<Kind, Item: Encodable & Sendable>(
+        _ path: RouterPath,
+        _ name: String,
+        from reader: any DatabaseReader,
+        pages: PageLimits,
+        missing: String,
+        read: @escaping @Sendable (Identifier<Kind>, PageRequest, Database) throws -> Page<Item>?
+    ) {
+        list(path, name, from: reader, pages: pages, query: Self.noParameters, missing: missing) { id, _, page, db in try read(id, page, db) }
+    }
+
+    @Sendable private static func noParameters(_: Parameters) {}
 }

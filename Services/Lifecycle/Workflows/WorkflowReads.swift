@@ -1,5 +1,6 @@
 import GRDB
 import Models
+import ServiceKit
 
 /// A workflow as the read side shows it.
 struct WorkflowView: Codable {
@@ -62,17 +63,24 @@ struct ExecutionView: Codable {
 
 /// The read side's queries over `workflow`, `workflow_revision` and `execution`.
 enum WorkflowReads {
-    /// A workspace's workflows by name, those whose name contains `nameContaining` (any case) when
-    /// given; nil when the workspace is unknown.
-    static func workflows(in workspace: WorkspaceID, nameContaining: String?, db: Database) throws -> [WorkflowView]? {
+    /// Workflows by name, unique in a workspace (`workflow`'s unique key serves the order).
+    static let workflowOrder = KeysetOrder("name_key")
+    /// Executions oldest first (`execution_by_workspace_started`).
+    static let executionOrder = KeysetOrder("started_at", "id")
+
+    /// A page of a workspace's workflows by name, those whose name contains `nameContaining` (any
+    /// case) when given; nil when the workspace is unknown.
+    static func workflows(in workspace: WorkspaceID, nameContaining: String?, page: PageRequest, db: Database) throws -> Page<WorkflowView>? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
         let pattern = nameContaining.map { "%\($0.lowercased())%" }
-        return try Row.fetchAll(
+        let after = try workflowOrder.after(page)
+        let rows = try Row.fetchAll(
             db,
-            sql: "SELECT * FROM workflow WHERE workspace_id = ? AND (? IS NULL OR name_key LIKE ?) ORDER BY name_key",
-            arguments: [workspace, pattern, pattern]
+            sql:
+                "SELECT * FROM workflow WHERE workspace_id = ? AND (? IS NULL OR name_key LIKE ?)\(after.sql) ORDER BY \(workflowOrder.orderBy) LIMIT ?",
+            arguments: [workspace, pattern, pattern] + after.arguments + [page.fetchLimit]
         )
-        .map(WorkflowView.init)
+        return try page.page(rows, order: workflowOrder, WorkflowView.init)
     }
 
     static func workflow(_ id: WorkflowID, db: Database) throws -> WorkflowView? {
@@ -85,15 +93,20 @@ enum WorkflowReads {
         }
     }
 
-    /// A workspace's executions, oldest first, all or those with one status; nil when the workspace is unknown.
-    static func executions(in workspace: WorkspaceID, status: ExecutionStatus?, db: Database) throws -> [ExecutionView]? {
+    /// A page of a workspace's executions, oldest first, all or those with one status; nil when the workspace is unknown.
+    static func executions(in workspace: WorkspaceID, status: ExecutionStatus?, page: PageRequest, db: Database) throws -> Page<ExecutionView>? {
         guard try WorkspaceStore.exists(workspace, db: db) else { return nil }
-        return try Row.fetchAll(
+        let after = try executionOrder.after(page)
+        let rows = try Row.fetchAll(
             db,
-            sql:
-                "SELECT id, workflow_id, revision_id, status FROM execution WHERE workspace_id = ? AND (? IS NULL OR status = ?) ORDER BY started_at",
-            arguments: [workspace, status, status]
+            sql: """
+                SELECT id, workflow_id, revision_id, status, started_at FROM execution
+                WHERE workspace_id = ? AND (? IS NULL OR status = ?)\(after.sql) ORDER BY \(executionOrder.orderBy) LIMIT ?
+                """,
+            arguments: [workspace, status, status] + after.arguments + [page.fetchLimit]
         )
-        .map { ExecutionView(executionID: $0["id"], workflowID: $0["workflow_id"], revisionID: $0["revision_id"], status: $0["status"]) }
+        return page.page(rows, order: executionOrder) {
+            ExecutionView(executionID: $0["id"], workflowID: $0["workflow_id"], revisionID: $0["revision_id"], status: $0["status"])
+        }
     }
 }

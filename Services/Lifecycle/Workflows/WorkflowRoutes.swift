@@ -1,13 +1,18 @@
 import GRDB
 import Hummingbird
 import Models
+import ServiceKit
 
 /// Workflows: `GET /workspaces/{id}/workflows[?name=]`, `GET /workflows/{id}`,
-/// `GET /revisions/{id}` (its YAML) and `GET /workspaces/{id}/executions[?status=running]`.
+/// `GET /revisions/{id}` (its YAML) and `GET /workspaces/{id}/executions[?status=running]`; the lists paged.
 enum WorkflowRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        router.get("/workspaces/:id/workflows", from: reader, query: nameFilter, missing: "workspace") { id, name, db in
-            try WorkflowReads.workflows(in: id, nameContaining: name, db: db).map { ["workflows": $0] }
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+        router.list("/workspaces/:id/workflows", "workflows", from: reader, pages: pages, query: nameFilter, missing: "workspace") {
+            id,
+            name,
+            page,
+            db in
+            try WorkflowReads.workflows(in: id, nameContaining: name, page: page, db: db)
         }
         router.get("/workflows/:id", from: reader, missing: "workflow") { id, db in
             try WorkflowReads.workflow(id, db: db)
@@ -15,8 +20,12 @@ enum WorkflowRoutes {
         router.get("/revisions/:id", from: reader, missing: "revision") { id, db in
             try WorkflowReads.revision(id, db: db)
         }
-        router.get("/workspaces/:id/executions", from: reader, query: status, missing: "workspace") { id, status, db in
-            try WorkflowReads.executions(in: id, status: status, db: db).map { ["executions": $0] }
+        router.list("/workspaces/:id/executions", "executions", from: reader, pages: pages, query: status, missing: "workspace") {
+            id,
+            status,
+            page,
+            db in
+            try WorkflowReads.executions(in: id, status: status, page: page, db: db)
         }
     }
 

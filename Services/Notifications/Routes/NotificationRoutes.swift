@@ -5,13 +5,14 @@ import ServiceKit
 
 /// Notifications' read side: the history of a workspace's notifications, with delivery state.
 enum NotificationRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader) {
-        // ?recipient=address&status=pending|sent|failed|not_sent
+    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+        // ?recipient=address&status=pending|sent|failed|not_sent&limit=&cursor=
         router.get("/workspaces/:id/notifications") { request, context -> Response in
             let id = WorkspaceID(rawValue: try context.parameters.require("id"))
             let filter = try NotificationFilter(request.uri.queryParameters)
-            let notifications = try await reader.read { db in try NotificationReads.workspaceNotifications(id, filter, db: db) }
-            return try JSONResponse.make(["notifications": notifications], notFound: "")
+            let page = try PageRequest(request, limits: pages)
+            let notifications = try await reader.read { db in try NotificationReads.workspaceNotifications(id, filter, page: page, db: db) }
+            return try JSONResponse.list("notifications", notifications, notFound: "")
         }
         router.get("/notifications/:id") { _, context -> Response in
             let id = NotificationID(rawValue: try context.parameters.require("id"))
@@ -25,11 +26,6 @@ extension NotificationFilter {
     /// The list's query parameters, checked.
     init(_ parameters: Parameters) throws {
         recipient = parameters.get("recipient")
-        if let text = parameters.get("status") {
-            guard let status = NotificationRecord.Status(rawValue: text) else {
-                throw HTTPError(.badRequest, message: "status must be pending, sent, failed or not_sent")
-            }
-            self.status = status
-        }
+        status = try parameters.value("status", "pending, sent, failed or not_sent")
     }
 }

@@ -35,5 +35,10 @@ enum NotificationMigrations {
                 t.add(column: "token_nonce", .text)
             }
         }
+        migrator.registerMigration("notifications.v3: list orders") { db in
+            // A workspace's notifications are paged newest first along this index, which replaces the one without the id.
+            try db.create(index: "notification_by_workspace_created", on: "notification", columns: ["workspace_id", "created_at", "id"])
+            try db.drop(index: "notification_by_workspace")
+        }
     }
 }

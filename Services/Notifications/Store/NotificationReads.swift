@@ -1,5 +1,6 @@
 import GRDB
 import Models
+import ServiceKit
 
 /// Which of a workspace's notifications a list shows.
 struct NotificationFilter: Sendable {
@@ -10,17 +11,29 @@ struct NotificationFilter: Sendable {
 
 /// The read side's queries: notifications as ``NotificationView``s, for the HTTP routes.
 enum NotificationReads {
-    /// A workspace's notifications, newest first, at most 500, without their bodies.
-    static func workspaceNotifications(_ workspace: WorkspaceID, _ filter: NotificationFilter, db: Database) throws -> [NotificationView] {
-        try NotificationRecord.fetchAll(
+    /// Newest first (`notification_by_workspace_created`).
+    static let order = KeysetOrder("created_at", "id", descending: true)
+
+    /// A page of a workspace's notifications, newest first, without their bodies.
+    static func workspaceNotifications(
+        _ workspace: WorkspaceID,
+        _ filter: NotificationFilter,
+        page: PageRequest,
+        db: Database
+    ) throws -> Page<
+        NotificationView
+    > {
+        let after = try order.after(page)
+        let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT * FROM notification
-                WHERE workspace_id = :ws AND (:recipient IS NULL OR recipient = :recipient COLLATE NOCASE) AND (:status IS NULL OR status = :status)
-                ORDER BY created_at DESC, id LIMIT 500
+                WHERE workspace_id = ? AND (? IS NULL OR recipient = ? COLLATE NOCASE) AND (? IS NULL OR status = ?)\(after.sql)
+                ORDER BY \(order.orderBy) LIMIT ?
                 """,
-            arguments: ["ws": workspace, "recipient": filter.recipient, "status": filter.status]
-        ).map { NotificationView($0) }
+            arguments: [workspace, filter.recipient, filter.recipient, filter.status, filter.status] + after.arguments + [page.fetchLimit]
+        )
+        return try page.page(rows, order: order) { NotificationView(try NotificationRecord(row: $0)) }
     }
 
     /// One notification with its bodies; nil when there is none with that id.

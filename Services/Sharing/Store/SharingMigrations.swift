@@ -49,5 +49,10 @@ enum SharingMigrations {
                 t.column("at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("sharing.v2: list orders") { db in
+            // A workspace's shares are paged newest first from each side's index, never sorted whole.
+            try db.create(index: "share_by_source_requested", on: "share", columns: ["source_workspace_id", "requested_at", "id"])
+            try db.create(index: "share_by_destination_requested", on: "share", columns: ["destination_workspace_id", "requested_at", "id"])
+        }
     }
 }

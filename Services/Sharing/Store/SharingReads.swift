@@ -1,6 +1,7 @@
 import Directory
 import GRDB
 import Models
+import ServiceKit
 
 /// Which shares of a workspace a list shows.
 struct ShareFilter: Sendable {
@@ -23,34 +24,55 @@ enum SharingReads {
         FROM share LEFT JOIN sharing_integration ON sharing_integration.id = share.integration_id
         """
 
-    /// Shares to and from a workspace, newest first; nil when the workspace is unknown.
-    static func workspaceShares(_ workspace: WorkspaceID, _ filter: ShareFilter, db: Database) throws -> [ShareView]? {
+    /// Newest first (`share_by_source_requested`, `share_by_destination_requested`).
+    static let shareOrder = KeysetOrder("share.requested_at", "share.id", descending: true)
+    /// Open shares of an integration by destination, one each (`share_open_once`).
+    static let destinationOrder = KeysetOrder("share.destination_workspace_id")
+
+    /// A page of the shares to and from a workspace, newest first; nil when the workspace is unknown.
+    /// Each side is read along its own index, at most a page from each, and the two merged.
+    static func workspaceShares(_ workspace: WorkspaceID, _ filter: ShareFilter, page: PageRequest, db: Database) throws -> Page<ShareView>? {
         guard try Directory.workspace(workspace, db: db) != nil else { return nil }
-        let side =
+        let sides: [String] =
             switch filter.direction {
-            case .to: "share.destination_workspace_id = :ws"
-            case .from: "share.source_workspace_id = :ws"
-            case nil: "(share.source_workspace_id = :ws OR share.destination_workspace_id = :ws)"
+            case .to: ["destination_workspace_id"]
+            case .from: ["source_workspace_id"]
+            case nil: ["source_workspace_id", "destination_workspace_id"]
             }
+        let after = try shareOrder.after(page)
+        var arguments: StatementArguments = []
+        let arms = sides.map { side in
+            arguments += [workspace, filter.kind, filter.kind, filter.status, filter.status] + after.arguments + [page.fetchLimit]
+            return """
+                SELECT * FROM (
+                    SELECT * FROM share WHERE \(side) = ? AND (? IS NULL OR integration_kind = ?) AND (? IS NULL OR status = ?)\(after.sql)
+                    ORDER BY \(shareOrder.orderBy) LIMIT ?
+                )
+                """
+        }
+        arguments += [page.fetchLimit]
         let rows = try Row.fetchAll(
             db,
-            sql: select + """
-                 WHERE \(side) AND (:kind IS NULL OR share.integration_kind = :kind) AND (:status IS NULL OR share.status = :status)
-                ORDER BY share.requested_at DESC, share.id
+            sql: """
+                SELECT share.*, sharing_integration.name AS current_name, sharing_integration.vendor
+                FROM (\(arms.joined(separator: " UNION "))) AS share LEFT JOIN sharing_integration ON sharing_integration.id = share.integration_id
+                ORDER BY \(shareOrder.orderBy) LIMIT ?
                 """,
-            arguments: ["ws": workspace, "kind": filter.kind, "status": filter.status]
+            arguments: arguments
         )
-        return rows.map { ShareView(row: $0, relativeTo: workspace) }
+        return page.page(rows, order: shareOrder) { ShareView(row: $0, relativeTo: workspace) }
     }
 
-    /// The pending and accepted shares of an integration, by destination.
-    static func destinations(of integration: IntegrationID, db: Database) throws -> [ShareView] {
-        try Row.fetchAll(
+    /// A page of the pending and accepted shares of an integration, by destination.
+    static func destinations(of integration: IntegrationID, page: PageRequest, db: Database) throws -> Page<ShareView> {
+        let after = try destinationOrder.after(page)
+        let rows = try Row.fetchAll(
             db,
-            sql: select + " WHERE share.integration_id = ? AND share.\(SharingQueries.isOpen) ORDER BY share.destination_workspace_id",
-            arguments: [integration]
+            sql: select
+                + " WHERE share.integration_id = ? AND share.\(SharingQueries.isOpen)\(after.sql) ORDER BY \(destinationOrder.orderBy) LIMIT ?",
+            arguments: [integration] + after.arguments + [page.fetchLimit]
         )
-        .map { ShareView(row: $0) }
+        return page.page(rows, order: destinationOrder) { ShareView(row: $0) }
     }
 
     /// One share with its history; nil when there is none with that id.

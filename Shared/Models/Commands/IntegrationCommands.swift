@@ -9,8 +9,10 @@ public enum RefreshState: String, Codable, Sendable, CaseIterable {
     case needsReconfiguration = "needs_reconfiguration"
 }
 
-/// Creates an integration in the caller's workspace. `secrets` are encrypted at rest and never
-/// returned, logged or put in events; `parameters` are plain settings. Needs `integrations.write`.
+/// Creates an integration in the caller's workspace. Its secret values travel sealed to Lifecycle's
+/// secrets key (`sealed_secrets`: a JSON object of values by field name, see ``SealedSecrets``), are
+/// encrypted at rest and never returned, logged or put in events; `parameters` are plain settings.
+/// Needs `integrations.write`.
 public struct CreateIntegration: Message, Hashable {
     public static let messageType: MessageType = "tenancy.lifecycle.CreateIntegration.v1"
 
@@ -19,7 +21,8 @@ public struct CreateIntegration: Message, Hashable {
     /// Unique in the workspace for its kind.
     public var name: String
     public var parameters: [String: String]?
-    public var secrets: [String: String]?
+    /// The secret values by field name, sealed to Lifecycle's secrets key for this command's id.
+    public var sealedSecrets: SealedSecrets?
     /// An OAuth integration, which refreshes its tokens. Default: false.
     public var oauth: Bool?
 
@@ -28,15 +31,21 @@ public struct CreateIntegration: Message, Hashable {
         vendor: String,
         name: String,
         parameters: [String: String]? = nil,
-        secrets: [String: String]? = nil,
+        sealedSecrets: SealedSecrets? = nil,
         oauth: Bool? = nil
     ) {
         self.kind = kind
         self.vendor = vendor
         self.name = name
         self.parameters = parameters
-        self.secrets = secrets
+        self.sealedSecrets = sealedSecrets
         self.oauth = oauth
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, vendor, name, parameters
+        case sealedSecrets = "sealed_secrets"
+        case oauth
     }
 }
 
@@ -48,26 +57,28 @@ public struct UpdateIntegration: Message, Hashable {
     public var integrationID: IntegrationID
     public var name: String?
     public var parameters: [String: String]?
-    public var secrets: [String: String]?
+    /// Secret values to set, by field name, sealed to Lifecycle's secrets key for this command's id.
+    public var sealedSecrets: SealedSecrets?
     public var removeSecrets: [String]?
 
     public init(
         integrationID: IntegrationID,
         name: String? = nil,
         parameters: [String: String]? = nil,
-        secrets: [String: String]? = nil,
+        sealedSecrets: SealedSecrets? = nil,
         removeSecrets: [String]? = nil
     ) {
         self.integrationID = integrationID
         self.name = name
         self.parameters = parameters
-        self.secrets = secrets
+        self.sealedSecrets = sealedSecrets
         self.removeSecrets = removeSecrets
     }
 
     enum CodingKeys: String, CodingKey {
         case integrationID = "integration_id"
-        case name, parameters, secrets
+        case name, parameters
+        case sealedSecrets = "sealed_secrets"
         case removeSecrets = "remove_secrets"
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 import Hashing
 import Kafka
 import Models
+import Sealing
 
 extension BatchProcessor {
     /// Decodes, authenticates, then looks the command up under its id and sender: a repeat gets the
@@ -10,7 +11,7 @@ extension BatchProcessor {
     /// credential has no sender: it is answered and not recorded, so it takes no id from anyone.
     func processCommand(
         _ envelope: Envelope,
-        fingerprint payloadFingerprint: Data,
+        fingerprint sentFingerprint: Data,
         decoded: Result<any Message, Rejection>,
         unknownField: Rejection?,
         message: KafkaConsumedMessage,
@@ -26,9 +27,11 @@ extension BatchProcessor {
             try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db)
             return
         }
-        guard let sender = try authenticate(command, envelope: envelope, fingerprint: payloadFingerprint, now: now, db: db),
-            try admit(envelope, from: sender, fingerprint: payloadFingerprint, now: now, db: db)
+        guard let sender = try authenticate(command, envelope: envelope, fingerprint: sentFingerprint, now: now, db: db),
+            try admit(envelope, from: sender, fingerprint: sentFingerprint, now: now, db: db)
         else { return }
+        let payloadFingerprint =
+            handler.fingerprint(command, envelope: envelope).map { SHA256Digest.of([Data(envelope.type.rawValue.utf8), $0]) } ?? sentFingerprint
         let fingerprint = SHA256Digest.of([Data(sender.scope.utf8), payloadFingerprint])
         let seen = try Inbox.entries(envelope.id, sender: sender.scope, db: db)
         if let own = seen.own {
@@ -56,7 +59,7 @@ extension BatchProcessor {
         }
         let published = try publish(result: result, now: now, db: db, id: Self.resultID(of: envelope.id, from: sender))
         // Stored as published unless it carries one-time secrets; a replay marks it replayed.
-        let stored = result.secrets == nil ? published : JSONCoding.encode(result.forReplay)
+        let stored = result.sealedSecrets == nil ? published : JSONCoding.encode(result.forReplay)
         try Inbox.record(
             envelope.id,
             sender: sender.scope,
@@ -126,11 +129,13 @@ extension BatchProcessor {
         db: Database
     ) throws -> CommandResult {
         var outcome: CommandOutcome?
+        var sealed: SealedSecrets?
         let started = ContinuousClock.now
         defer { metrics.handled(type: envelope.type.rawValue, seconds: (ContinuousClock.now - started).inSeconds) }
         do {
             try db.inSavepoint {
                 let decided = try handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
+                if let secrets = decided.secrets { sealed = try seal(secrets, for: envelope) }
                 for (index, event) in decided.events.enumerated() {
                     try publish(event, index: index, cause: envelope.id, context: context, db: db)
                 }
@@ -159,7 +164,26 @@ extension BatchProcessor {
             )
         }
         guard let outcome else { preconditionFailure("savepoint committed without an outcome") }
-        return .accepted(envelope.id, type: envelope.type, created: outcome.created, secrets: outcome.secrets, items: outcome.items)
+        var result = CommandResult.accepted(envelope.id, type: envelope.type, created: outcome.created, items: outcome.items)
+        result.sealedSecrets = sealed
+        return result
+    }
+
+    /// A result's one-time secrets, sealed to the command's reply key: they never leave in clear,
+    /// so a command without a usable reply key is refused (and rolled back).
+    private func seal(_ secrets: [String: String], for envelope: Envelope) throws(Rejection) -> SealedSecrets {
+        guard let replyKey = envelope.replyKey else {
+            throw Rejection(
+                .invalidArgument,
+                "this command's result holds a one-time secret, which is only ever sent sealed: send it again, with a new command id and a reply key (header ce_replykey, a new X25519 public key), and open the result's sealed_secrets with its private key",
+                field: Envelope.Header.replyKey
+            )
+        }
+        do {
+            return try SecretSeal.seal(secrets, to: replyKey, for: .result(commandID: envelope.id))
+        } catch {
+            throw Rejection(.invalidArgument, "the reply key cannot be sealed to: \(error)", field: Envelope.Header.replyKey)
+        }
     }
 
     private func answerRepeated(_ envelope: Envelope, sender: Sender, seen: Inbox.Entry, fingerprint: Data, now: Date, db: Database) throws {

@@ -7,7 +7,9 @@ import Models
 /// use or could not publish. Whatever the original's size, an entry keeps at most
 /// ``RecordLimits/deadLetterValueBytes`` of its value (with the whole value's size and SHA-256),
 /// 1 KiB of its key and 32 KiB of its headers, so that it always fits the producer's limit.
-/// The caller's `authorization` header is never copied: credentials never reach another topic.
+/// The caller's `authorization` header is never copied, and nothing of the value of a command that
+/// carries secret values or a one-time token (``DeadLetterHeader/secretBearingTypes``): credentials
+/// never reach another topic.
 package struct DeadLetters: Sendable {
     package let topic: String
     /// `ce_source` of the service (`dlq_service`).
@@ -70,19 +72,25 @@ package struct DeadLetters: Sendable {
             copiedBytes += size
         }
         let whole = value ?? Data()
+        let type = headers.first { $0.name == Envelope.Header.type }.map { MessageType(rawValue: String(decoding: $0.value, as: UTF8.self)) }
+        let dropsValue = type.map(DeadLetterHeader.secretBearingTypes.contains) ?? false
         var added =
             describing + [
                 KafkaHeader(name: DeadLetterHeader.service, string: service),
                 KafkaHeader(name: DeadLetterHeader.originalSize, string: String(whole.count)),
-                KafkaHeader(name: DeadLetterHeader.originalSHA256, string: SHA256Digest.hex(of: whole)),
             ]
+        added.append(
+            dropsValue
+                ? KafkaHeader(name: DeadLetterHeader.valueDropped, string: "secret-bearing type")
+                : KafkaHeader(name: DeadLetterHeader.originalSHA256, string: SHA256Digest.hex(of: whole))
+        )
         if copied.count < candidates.count {
             added.append(KafkaHeader(name: DeadLetterHeader.headersDropped, string: String(candidates.count - copied.count)))
         }
         return KafkaRecord(
             topic: topic,
             key: key.map { Data($0.prefix(Self.keyBytes)) },
-            value: value.map { Data($0.prefix(valueBytes)) },
+            value: dropsValue ? Data() : value.map { Data($0.prefix(valueBytes)) },
             headers: copied + added
         )
     }

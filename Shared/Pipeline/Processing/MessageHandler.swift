@@ -21,6 +21,11 @@ public protocol MessageHandler: Sendable {
     /// established). Throws a ``Rejection`` to refuse it.
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
 
+    /// What tells a repeated command from another under the same id, when its payload bytes cannot:
+    /// a command with values sealed afresh on every send (integration secrets) gives its opened
+    /// form. Nil (the default) compares the payload as sent.
+    func fingerprint(_ command: any Message, envelope: Envelope) -> Data?
+
     /// Applies one event read from another topic; returns the events the service publishes in
     /// reaction (a share revoked because its integration was deleted). Ids come from `context`,
     /// which derives them from the event's id.
@@ -33,6 +38,7 @@ public protocol MessageHandler: Sendable {
 
 extension MessageHandler {
     public var events: MessageRegistry { MessageRegistry() }
+    public func fingerprint(_ command: any Message, envelope: Envelope) -> Data? { nil }
     public func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
     public func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
 }

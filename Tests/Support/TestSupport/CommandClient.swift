@@ -36,7 +36,7 @@ public struct CommandClient: Sendable {
         }
         let arrivals = try await results.wait(for: ids, timeout: .seconds(600))
         return try ids.map { id in
-            guard let value = arrivals[id]?.value, let result = try? JSONCoding.decode(CommandResult.self, from: value) else {
+            guard let value = arrivals[id]?.value, let result = CommandResult.openingSecrets(value) else {
                 throw TestSupportError("\(what): no readable result for \(id)")
             }
             guard result.status == .accepted else { throw TestSupportError("\(what) was refused: \(result.error?.description ?? "?")") }

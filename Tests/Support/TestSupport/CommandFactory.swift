@@ -19,6 +19,7 @@ public enum CommandFactory {
             time: Date(),
             subject: key,
             authorization: credential?.headerValue,
+            replyKey: TestReplyKey.encoded,
             payload: JSONCoding.encode(command)
         )
         return KafkaRecord(envelope, topic: topic, key: key)

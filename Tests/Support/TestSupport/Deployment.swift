@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Sealing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -42,6 +43,18 @@ public struct Deployment: Sendable {
     /// Notifications read it).
     public static let invitationKey = Data(repeating: 11, count: 32).base64EncodedString()
 
+    /// The key that encrypts secret values at rest, given to every service (only Lifecycle reads it).
+    public static let secretsKey = Data(repeating: 9, count: 32)
+
+    /// `values` sealed to the Lifecycle secrets key that ``secretsKey`` gives, for the command
+    /// `commandID`, as a client seals integration secret values.
+    public static func sealedForLifecycle(_ values: [String: String], commandID: String) throws -> SealedSecrets {
+        try SecretSeal.seal(values, to: lifecycleSecretsKey, for: .integrationSecrets(commandID: commandID))
+    }
+
+    /// Lifecycle's secrets key (the public half), as `GET /secrets-key` publishes it.
+    public static let lifecycleSecretsKey = SecretSeal.encode(SecretSeal.inboundKey(fromSecretsKey: secretsKey).publicKey)
+
     public func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
     /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
@@ -53,7 +66,7 @@ public struct Deployment: Sendable {
                 "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
                 "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
-                "TENANCY_SECRETS_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+                "TENANCY_SECRETS_KEY": Deployment.secretsKey.base64EncodedString(),
                 "TENANCY_INVITATION_KEY": Deployment.invitationKey,
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
             ].merging(extra) { _, new in new },
@@ -84,7 +97,12 @@ public struct Deployment: Sendable {
         notificationsPort: Int? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
         var base = ["TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
-        if let lifecyclePort { base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)" }
+        // With Lifecycle's port, the CLI reads Lifecycle's secrets key from it; without, the key is pinned.
+        if let lifecyclePort {
+            base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)"
+        } else {
+            base["TENANCY_LIFECYCLE_SECRETS_KEY"] = Deployment.lifecycleSecretsKey
+        }
         if let sharingPort { base["TENANCY_SHARING_URL"] = "http://127.0.0.1:\(sharingPort)" }
         if let deactivationPort { base["TENANCY_DEACTIVATION_URL"] = "http://127.0.0.1:\(deactivationPort)" }
         if let notificationsPort { base["TENANCY_NOTIFICATIONS_URL"] = "http://127.0.0.1:\(notificationsPort)" }
