@@ -18,6 +18,10 @@ public struct ServiceDefinition: Sendable {
     public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
+    /// The topic whose events feed the directory this service checks credentials against, when that
+    /// is another service's (Lifecycle's events for Sharing and Deactivation): commands are refused
+    /// while the service may be further behind on it than `--max-replica-lag-seconds`.
+    public var credentialSource: (@Sendable (Topics) -> String)?
 
     public init(
         name: String,
@@ -26,8 +30,10 @@ public struct ServiceDefinition: Sendable {
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
         routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader) -> Void = { _, _ in },
-        backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
+        backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] },
+        credentialSource: (@Sendable (Topics) -> String)? = nil
     ) {
+        self.credentialSource = credentialSource
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
         self.topics = topics

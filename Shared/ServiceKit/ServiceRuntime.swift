@@ -57,6 +57,15 @@ public struct ServiceRuntime: Sendable {
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory, knownTypes: handler.commands.types.union(handler.events.types))
+        let freshness = definition.credentialSource.map { source in
+            ReplicaFreshnessGate(
+                topic: source(Topics(prefix: options.topicPrefix)),
+                sourceName: "Lifecycle's events",
+                maxLagSeconds: options.maxReplicaLagSeconds,
+                factory: metricsFactory,
+                logger: logger
+            )
+        }
         let processor = BatchProcessor(
             store: store,
             handler: handler,
@@ -66,7 +75,8 @@ public struct ServiceRuntime: Sendable {
             logger: logger,
             metrics: metrics,
             inboxRetention: options.inboxRetentionDays * 86_400,
-            deadLetterValueBytes: options.deadLetterValueBytes
+            deadLetterValueBytes: options.deadLetterValueBytes,
+            gates: freshness.map { [$0] } ?? []
         )
         let relay = OutboxRelay(
             store: store,
@@ -85,6 +95,7 @@ public struct ServiceRuntime: Sendable {
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
         consumerConfiguration.fetchWaitMaxMilliseconds = options.fetchWaitMs
+        consumerConfiguration.reportsPartitionEnds = freshness != nil
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { partitions in
             try store.storedOffsets(for: partitions)
         }
@@ -97,11 +108,20 @@ public struct ServiceRuntime: Sendable {
             metrics: metrics,
             maxBatch: options.maxBatch,
             pollTimeout: .milliseconds(100),
+            freshness: freshness,
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
         let router = Router()
-        HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, relay: relay, registry: registry)
+        HealthRoutes.register(
+            on: router,
+            store: store,
+            producer: producer,
+            consumer: consumer,
+            relay: relay,
+            freshness: freshness,
+            registry: registry
+        )
         definition.routes(router, store.reader)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
