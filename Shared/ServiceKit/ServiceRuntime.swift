@@ -139,7 +139,8 @@ public struct ServiceRuntime: Sendable {
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
         // background work, before the relay drains the outbox; the HTTP side answers until the end.
         let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
-        let services: [any Service] = [http, checkpointer, relay] + background + [consumerService]
+        let probe: [any Service] = freshness.map { [ReplicaProbe(consumer: consumer, gate: $0, logger: logger)] } ?? []
+        let services: [any Service] = [http, checkpointer, relay] + background + probe + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0,

@@ -43,18 +43,44 @@ struct ReplicaLagTests {
         #expect(lag.behind(now: at(6)) == .init(seconds: 6, bounded: false))
     }
 
-    @Test func anAssignedPartitionIsUnboundedUntilItsEndIsReachedThenCurrent() {
+    @Test func anAssignedPartitionIsUnboundedUntilItsReachedEndIsConfirmedByTheBroker() {
         var lag = ReplicaLag(topic: topic, now: start)
         let assignment: [TopicPartition: UInt64] = [p0: 1, commands: 2]
         lag.assign(assignment, now: at(10))
         #expect(lag.behind(now: at(12)) == .init(seconds: 2, bounded: false))
-        lag.committed([record(p0, 0, appended: 1), record(p0, 1, appended: 2)], ends: [end(p0, 2)], readUnder: assignment)
-        #expect(lag.behind(now: at(13)) == .init(seconds: 0, bounded: true))
-        // Idle: the end stays reached however long nothing is appended.
-        #expect(lag.behind(now: at(500)) == .init(seconds: 0, bounded: true))
+        // Nothing of this assignment applied: the end reached says where it is, not how old.
+        lag.committed([], ends: [end(p0, 2)], readUnder: assignment)
+        #expect(!lag.behind(now: at(13)).bounded)
+        // The broker, asked at 14, has nothing past the end reached (Tansu under-reports: 1 for 2).
+        lag.confirm([p0: 1], askedAt: at(14), readUnder: assignment)
+        #expect(lag.behind(now: at(14.5)) == .init(seconds: 0.5, bounded: true))
+        lag.confirm([p0: 2], askedAt: at(20), readUnder: assignment)
+        #expect(lag.behind(now: at(21)) == .init(seconds: 1, bounded: true))
+        // Idle and unconfirmed (the broker does not answer): the bound grows.
+        #expect(lag.behind(now: at(60)) == .init(seconds: 40, bounded: true))
     }
 
-    @Test func recordsWithoutAnEndAfterThemBoundTheLagByTheLastOnesAge() {
+    @Test func aWatermarkPastTheReachedEndConfirmsNothing() {
+        var lag = ReplicaLag(topic: topic, now: start)
+        let assignment: [TopicPartition: UInt64] = [p0: 1]
+        lag.assign(assignment, now: at(0))
+        lag.committed([record(p0, 0, appended: 1), record(p0, 1, appended: 2)], ends: [end(p0, 2)], readUnder: assignment)
+        lag.confirm([p0: 2], askedAt: at(3), readUnder: assignment)
+        #expect(lag.behind(now: at(3)) == .init(seconds: 0, bounded: true))
+        // A batch appended after the end starts at or past it: 3 on Tansu for records 2...4.
+        lag.confirm([p0: 3], askedAt: at(5), readUnder: assignment)
+        #expect(lag.behind(now: at(10)) == .init(seconds: 7, bounded: true))
+        // Its records applied: bounded by the last one's age, and no longer confirmable by a watermark.
+        lag.committed([record(p0, 2, appended: 4), record(p0, 4, appended: 4.5)], ends: [], readUnder: assignment)
+        lag.confirm([p0: 3], askedAt: at(11), readUnder: assignment)
+        #expect(lag.behind(now: at(12)) == .init(seconds: 7.5, bounded: true))
+        // Then the end after them, confirmed.
+        lag.committed([], ends: [end(p0, 5)], readUnder: assignment)
+        lag.confirm([p0: 3], askedAt: at(12), readUnder: assignment)
+        #expect(lag.behind(now: at(12)) == .init(seconds: 0, bounded: true))
+    }
+
+    @Test func recordsBoundTheLagByTheLastOnesAgeAndAnEndBeforeARecordIsNotReached() {
         var lag = ReplicaLag(topic: topic, now: start)
         let assignment: [TopicPartition: UInt64] = [p0: 1]
         lag.assign(assignment, now: at(100))
@@ -63,20 +89,23 @@ struct ReplicaLagTests {
         #expect(lag.behind(now: at(101)) == .init(seconds: 81, bounded: true))
         lag.committed([record(p0, 8, appended: 95)], ends: [], readUnder: assignment)
         #expect(lag.behind(now: at(102)) == .init(seconds: 7, bounded: true))
-        // The end reached, then a record appended after it: behind that record again.
+        // The end reached, then a record appended after it, in one batch: not at the end.
         lag.committed([record(p0, 9, appended: 96)], ends: [end(p0, 9)], readUnder: assignment)
+        lag.confirm([p0: 9], askedAt: at(103), readUnder: assignment)
         #expect(lag.behind(now: at(103)) == .init(seconds: 7, bounded: true))
         lag.committed([], ends: [end(p0, 10)], readUnder: assignment)
+        lag.confirm([p0: 10], askedAt: at(104), readUnder: assignment)
         #expect(lag.behind(now: at(104)) == .init(seconds: 0, bounded: true))
     }
 
-    @Test func aRecordWithoutATimestampBoundsNothingUntilTheEnd() {
+    @Test func aRecordWithoutATimestampBoundsNothingUntilTheEndIsConfirmed() {
         var lag = ReplicaLag(topic: topic, now: start)
         let assignment: [TopicPartition: UInt64] = [p0: 1]
         lag.assign(assignment, now: at(0))
         lag.committed([record(p0, 0, appended: nil)], ends: [], readUnder: assignment)
         #expect(!lag.behind(now: at(1)).bounded)
         lag.committed([], ends: [end(p0, 1)], readUnder: assignment)
+        lag.confirm([p0: 1], askedAt: at(2), readUnder: assignment)
         #expect(lag.behind(now: at(2)) == .init(seconds: 0, bounded: true))
     }
 
@@ -85,29 +114,34 @@ struct ReplicaLagTests {
         let assignment: [TopicPartition: UInt64] = [p0: 1, p1: 2]
         lag.assign(assignment, now: at(0))
         lag.committed([record(p0, 0, appended: 1)], ends: [end(p0, 1)], readUnder: assignment)
-        #expect(lag.behind(now: at(3)) == .init(seconds: 3, bounded: false), "p1 has not reached its end")
+        lag.confirm([p0: 1], askedAt: at(2), readUnder: assignment)
+        #expect(lag.behind(now: at(3)) == .init(seconds: 3, bounded: false), "p1 is not known since it was assigned")
         lag.committed([record(p1, 0, appended: 2)], ends: [], readUnder: assignment)
         #expect(lag.behind(now: at(5)) == .init(seconds: 3, bounded: true))
         lag.committed([], ends: [end(p1, 1)], readUnder: assignment)
+        lag.confirm([p0: 1, p1: 1], askedAt: at(6), readUnder: assignment)
         #expect(lag.behind(now: at(6)) == .init(seconds: 0, bounded: true))
     }
 
-    @Test func aReassignedPartitionIsUnknownAgainAndIgnoresBatchesReadBefore() {
+    @Test func aReassignedPartitionIsUnknownAgainAndIgnoresWhatWasReadBefore() {
         var lag = ReplicaLag(topic: topic, now: start)
         let first: [TopicPartition: UInt64] = [p0: 1, p1: 2]
         lag.assign(first, now: at(0))
         lag.committed([], ends: [end(p0, 0), end(p1, 0)], readUnder: first)
+        lag.confirm([p0: 0, p1: 0], askedAt: at(1), readUnder: first)
         #expect(lag.behind(now: at(1)) == .init(seconds: 0, bounded: true))
 
         // p0 taken away and given back; p1 kept.
         let second: [TopicPartition: UInt64] = [p0: 3, p1: 2]
         lag.assign([p1: 2], now: at(2))
         lag.assign(second, now: at(4))
-        #expect(lag.behind(now: at(5)) == .init(seconds: 1, bounded: false))
-        // A batch polled before the new assignment says nothing about it.
+        #expect(lag.behind(now: at(5)) == .init(seconds: 4, bounded: false), "p1 last confirmed at 1")
+        // A batch polled, or a watermark asked, before the new assignment says nothing about it.
         lag.committed([], ends: [end(p0, 3)], readUnder: first)
+        lag.confirm([p0: 3], askedAt: at(5), readUnder: first)
         #expect(!lag.behind(now: at(6)).bounded)
         lag.committed([], ends: [end(p0, 3)], readUnder: second)
+        lag.confirm([p0: 3, p1: 0], askedAt: at(7), readUnder: second)
         #expect(lag.behind(now: at(7)) == .init(seconds: 0, bounded: true))
 
         // Everything taken away: unbounded from then on.
@@ -145,6 +179,7 @@ struct ReplicaLagTests {
         #expect(abs(try #require(try metrics.expectGauge("tenancy_replica_lag_seconds").lastValue) - 42.4) < 0.001)
 
         gate.committed([], ends: [end(p0, 1)], readUnder: assignment, now: at(43))
+        gate.confirm([p0: 1], askedAt: at(43), readUnder: assignment, now: at(43))
         try gate.admit(envelope, from: .tokenHolder("someone"), now: at(43))
         #expect(try metrics.expectGauge("tenancy_replica_lag_seconds").lastValue == 0)
     }

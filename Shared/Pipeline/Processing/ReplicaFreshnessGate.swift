@@ -8,8 +8,8 @@ import Synchronization
 /// Refuses commands (`unavailable`) while the replica they are authenticated against may be more
 /// than ``maxLagSeconds`` behind its source topic on the broker, as ``ReplicaLag`` bounds it. A key
 /// revoked, a member removed or a role lowered at Lifecycle therefore stops working here within that
-/// bound, or the command is refused. Fed by the consumer loop after each committed batch; read by
-/// the pipeline, the readiness check and `/metrics`.
+/// bound, or the command is refused. Fed by the consumer loop after each committed batch and by the
+/// broker's watermarks; read by the pipeline, the readiness check and `/metrics`.
 public final class ReplicaFreshnessGate: CommandGate, Sendable {
     /// Seconds behind beyond which commands are refused; 0 measures but never refuses.
     public let maxLagSeconds: Double
@@ -47,6 +47,21 @@ public final class ReplicaFreshnessGate: CommandGate, Sendable {
     public func committed(_ messages: [KafkaConsumedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64], now: Date) {
         state.withLock { $0.lag.committed(messages, ends: ends, readUnder: assignment) }
         _ = behind(now: now)
+    }
+
+    /// High watermarks the broker gave, asked at `askedAt` for the partitions of ``assignment``.
+    public func confirm(_ highWatermarks: [TopicPartition: Int64], askedAt: Date, readUnder assignment: [TopicPartition: UInt64], now: Date) {
+        state.withLock { $0.lag.confirm(highWatermarks, askedAt: askedAt, readUnder: assignment) }
+        _ = behind(now: now)
+    }
+
+    /// The assigned partitions of the source topic, with the number of their assignment.
+    public var assignment: [TopicPartition: UInt64] { state.withLock { $0.lag.assignment } }
+
+    /// How often the broker's watermarks should be asked: often enough that an idle, current
+    /// replica stays well within the limit.
+    public var confirmationInterval: Duration {
+        maxLagSeconds > 0 ? .milliseconds(Int64(min(1_000, max(100, maxLagSeconds * 1_000 / 4)))) : .seconds(1)
     }
 
     /// The bound now; sets the gauge and logs when the replica falls behind the limit or comes back.

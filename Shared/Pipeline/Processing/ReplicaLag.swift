@@ -4,19 +4,25 @@ import Kafka
 /// How far a service's applied state is behind the broker on one topic (Lifecycle's events, for a
 /// service that checks credentials against their replica): an upper bound on the age of the oldest
 /// record of that topic the service has not applied yet. Pure arithmetic over what the consumer loop
-/// reports after each committed batch; the caller passes the time.
+/// and the broker report; the caller passes the time.
 ///
-/// Each assigned partition is in one of three states:
-/// - **at its end**: a committed batch reached the partition's end after its last record: nothing to wait for;
-/// - **behind a record**: a record was applied and no end was reached after it: what follows it was
-///   appended later, so it is at most `now - that record's timestamp` old;
-/// - **not known**: since the partition was (re)assigned, neither a record applied nor its end reached:
-///   the replica may be any age. The same holds while no partition of the topic is assigned.
+/// For each assigned partition it keeps the moment before which everything appended is applied:
+/// - a committed batch moves it to its partition's last record's timestamp (what follows that
+///   record was appended later);
+/// - an end of the partition reached (librdkafka's end-of-partition report, from the fetch) after
+///   the last record applied makes that end *reached*; a watermark the broker gives afterwards, asked
+///   at time `t`, that is not past it confirms nothing was appended since, and moves the moment to `t`.
+///   (A watermark alone would not do: Tansu reports the last batch's base offset + 1, below the end.
+///   But a batch appended after a reached end starts at or past it, so it shows.)
+///
+/// The bound is `now` minus that moment, the largest over partitions. It is not known (unbounded)
+/// for a partition assigned since neither confirmed nor applied a record, and while no partition
+/// of the topic is assigned.
 public struct ReplicaLag: Sendable {
     /// The bound at one moment.
     public struct Estimate: Hashable, Sendable {
-        /// The bound in seconds; when not ``bounded``, at least the seconds since the state became
-        /// unknown (since a partition was assigned, or since none was).
+        /// The bound in seconds; when not ``bounded``, the seconds since the state became unknown
+        /// (since a partition was assigned, or since none was).
         public var seconds: Double
         /// False while some partition is not known, or none is assigned.
         public var bounded: Bool
@@ -27,17 +33,19 @@ public struct ReplicaLag: Sendable {
         }
     }
 
-    enum Position: Hashable, Sendable {
-        case unknown
-        case atEnd
-        case behind(record: Date)
-    }
-
     struct Partition: Hashable, Sendable {
         /// The consumer's number for this assignment of the partition.
         var assignment: UInt64
         var assignedAt: Date
-        var position: Position
+        /// Everything appended to the partition before this moment is applied; nil while not known.
+        var appliedUntil: Date?
+        /// An end of the partition the consumer reached, everything before it applied and nothing
+        /// after it yet.
+        var reachedEnd: Int64?
+
+        mutating func applied(until moment: Date) {
+            appliedUntil = max(appliedUntil ?? moment, moment)
+        }
     }
 
     public let topic: String
@@ -50,13 +58,13 @@ public struct ReplicaLag: Sendable {
         unassignedSince = now
     }
 
-    /// Follows the consumer's assignment (every partition with the number of its assignment):
-    /// a partition assigned anew is not known until a batch read under this assignment commits.
+    /// Follows the consumer's assignment (every partition with the number of its assignment): a
+    /// partition assigned anew is not known until something read under this assignment bounds it.
     public mutating func assign(_ assignment: [TopicPartition: UInt64], now: Date) {
         let own = assignment.filter { $0.key.topic == topic }
         partitions = partitions.filter { own[$0.key] == $0.value.assignment }
         for (partition, number) in own where partitions[partition] == nil {
-            partitions[partition] = Partition(assignment: number, assignedAt: now, position: .unknown)
+            partitions[partition] = Partition(assignment: number, assignedAt: now)
         }
         if partitions.isEmpty {
             unassignedSince = unassignedSince ?? now
@@ -66,8 +74,8 @@ public struct ReplicaLag: Sendable {
     }
 
     /// What a batch applied once it committed: its records and the ends of partitions reached
-    /// while it was polled, all read under `assignment`. A partition assigned again since then
-    /// learns nothing from it. An end at an offset past a partition's last record here came after it.
+    /// while it was polled, all read under `assignment`; a partition assigned again since learns
+    /// nothing from it. An end past a partition's last record here was reached after it.
     public mutating func committed(_ messages: [KafkaConsumedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64]) {
         var last: [TopicPartition: KafkaConsumedMessage] = [:]
         for message in messages where message.topic == topic {
@@ -80,13 +88,27 @@ public struct ReplicaLag: Sendable {
         }
         for partition in Set(last.keys).union(reached.keys) {
             guard var state = partitions[partition], assignment[partition] == state.assignment else { continue }
-            let record = last[partition]
-            if let end = reached[partition], end > record?.offset ?? Int64.min {
-                state.position = .atEnd
-            } else if let record {
-                // A record without a timestamp bounds nothing: wait for the end.
-                state.position = record.timestampMilliseconds.map { .behind(record: Date(timeIntervalSince1970: Double($0) / 1_000)) } ?? .unknown
+            if let record = last[partition] {
+                // A record without a timestamp moves nothing: the end after it, confirmed, will.
+                if let milliseconds = record.timestampMilliseconds {
+                    state.applied(until: Date(timeIntervalSince1970: Double(milliseconds) / 1_000))
+                }
+                state.reachedEnd = nil
             }
+            if let end = reached[partition], end > last[partition]?.offset ?? Int64.min {
+                state.reachedEnd = end
+            }
+            partitions[partition] = state
+        }
+    }
+
+    /// High watermarks the broker gave for partitions assigned under `assignment`, asked at `askedAt`.
+    public mutating func confirm(_ highWatermarks: [TopicPartition: Int64], askedAt: Date, readUnder assignment: [TopicPartition: UInt64]) {
+        for (partition, high) in highWatermarks {
+            guard var state = partitions[partition], assignment[partition] == state.assignment,
+                let end = state.reachedEnd, high <= end
+            else { continue }
+            state.applied(until: askedAt)
             partitions[partition] = state
         }
     }
@@ -95,19 +117,17 @@ public struct ReplicaLag: Sendable {
     public func behind(now: Date) -> Estimate {
         if let unassignedSince { return Estimate(seconds: max(0, now.timeIntervalSince(unassignedSince)), bounded: false) }
         var estimate = Estimate(seconds: 0, bounded: true)
-        var unknownFor = 0.0
         for state in partitions.values {
-            switch state.position {
-            case .atEnd:
-                continue
-            case .behind(let record):
-                estimate.seconds = max(estimate.seconds, now.timeIntervalSince(record))
-            case .unknown:
+            if let appliedUntil = state.appliedUntil {
+                estimate.seconds = max(estimate.seconds, now.timeIntervalSince(appliedUntil))
+            } else {
                 estimate.bounded = false
-                unknownFor = max(unknownFor, now.timeIntervalSince(state.assignedAt))
+                estimate.seconds = max(estimate.seconds, now.timeIntervalSince(state.assignedAt))
             }
         }
-        estimate.seconds = max(estimate.seconds, unknownFor)
         return estimate
     }
+
+    /// The partitions of the topic with the number of their assignment, for asking their watermarks.
+    public var assignment: [TopicPartition: UInt64] { partitions.mapValues(\.assignment) }
 }
