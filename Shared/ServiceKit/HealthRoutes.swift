@@ -10,8 +10,9 @@ import Prometheus
 /// Ready means: the database answers, the broker answers, the consumer has partitions, the
 /// outbox relay is not stuck (its passes have not kept failing for ``relayStallLimit`` while the
 /// broker answers), and a service that checks credentials against a replica takes commands (it is
-/// not further behind on Lifecycle's events than its limit; the answer gives the bound in seconds). Parked records do not make a service unready - they are out of the send path,
-/// and alerted on through `tenancy_outbox_parked_total` - but the answer counts them.
+/// not further behind on Lifecycle's events than its limit; the answer gives the bound in seconds).
+/// Parked records do not make a service unready - they are out of the send path, and alerted on
+/// through `tenancy_outbox_parked_total` - but the answer counts them.
 enum HealthRoutes {
     static let relayStallLimit = Duration.seconds(60)
 
