@@ -93,6 +93,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     )
     public var inboxRetentionDays: Double = Setting.environment("TENANCY_INBOX_RETENTION_DAYS") ?? 7
 
+    @Option(
+        help:
+            "Seconds a service that checks credentials against a copy of Lifecycle's events (Sharing, Deactivation) may be behind on them before it refuses commands as unavailable; 0 never refuses. Env: TENANCY_MAX_REPLICA_LAG_SECONDS."
+    )
+    public var maxReplicaLagSeconds: Double = Setting.environment("TENANCY_MAX_REPLICA_LAG_SECONDS") ?? 30
+
     @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
     public var operatorTokenFile: String?
 
@@ -110,6 +116,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
     public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
+
+    public func validate() throws {
+        guard maxReplicaLagSeconds >= 0, maxReplicaLagSeconds.isFinite else {
+            throw ValidationError("--max-replica-lag-seconds must be 0 (never refuse) or a positive number of seconds")
+        }
+    }
 
     public var connection: KafkaConnection {
         get throws {
