@@ -20,7 +20,8 @@ public enum Deactivation {
             makeHandler: { environment in
                 DeactivationHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), settings: settings)
             },
-            routes: OperationRoutes.register
+            routes: OperationRoutes.register,
+            credentialSource: { $0.lifecycleEvents }
         )
     }
 }

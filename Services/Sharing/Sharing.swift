@@ -17,6 +17,7 @@ public enum Sharing {
         },
         migrations: SharingMigrations.register,
         makeHandler: { environment in SharingHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash)) },
-        routes: SharingRoutes.register
+        routes: SharingRoutes.register,
+        credentialSource: { $0.lifecycleEvents }
     )
 }

@@ -82,21 +82,32 @@ public final class KafkaConsumer: Sendable {
 
     /// Waits up to `timeout` for a first message, then takes whatever else is ready, up to `maxMessages`.
     public func poll(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> [KafkaConsumedMessage] {
+        try await pollReportingEnds(maxMessages: maxMessages, timeout: timeout).messages
+    }
+
+    /// ``poll(maxMessages:timeout:)`` with the ends of partitions reached meanwhile; ends are
+    /// reported only with ``KafkaConsumerConfiguration/reportsPartitionEnds``, once each time the
+    /// consumer reaches a partition's end.
+    public func pollReportingEnds(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> KafkaPoll {
         if let fatal = client.callbacks.fatalError { throw fatal }
         let client = self.client
         let milliseconds = timeout.milliseconds
-        let messages = await withCheckedContinuation { continuation in
+        let poll = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: client.consumerPoll(maxMessages: maxMessages, timeoutMilliseconds: milliseconds))
             }
         }
-        if !messages.isEmpty { client.callbacks.brokersAnswered() }
+        if !poll.messages.isEmpty || !poll.ends.isEmpty { client.callbacks.brokersAnswered() }
         if let fatal = client.callbacks.fatalError { throw fatal }
-        return messages
+        return poll
     }
 
     /// The partitions currently assigned to this consumer.
     public var assignment: Set<TopicPartition> { client.callbacks.assignment }
+
+    /// The partitions currently assigned, each with a number that changes whenever it is assigned
+    /// again (after a rebalance took it away, or to a replaced client).
+    public var numberedAssignment: [TopicPartition: UInt64] { client.callbacks.numberedAssignment }
 
     /// Whether librdkafka last reported every broker down and nothing has been fetched since.
     public var allBrokersDown: Bool { client.callbacks.allBrokersDown }

@@ -23,6 +23,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// still many batches ahead.
     public var prefetchKilobytes: Int = 16_384
 
+    /// Whether polls report each time the consumer reaches the end of a partition
+    /// (``KafkaConsumer/pollReportingEnds(maxMessages:timeout:)``). Default: false.
+    public var reportsPartitionEnds = false
+
     public init(connection: KafkaConnection, groupID: String? = nil) {
         self.connection = connection
         self.groupID = groupID
@@ -38,6 +42,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
             "queued.max.messages.kbytes": String(prefetchKilobytes),
+            "enable.partition.eof": String(reportsPartitionEnds),
         ]
         // librdkafka requires a group id even for manual assignment; it is not joined then.
         typed["group.id"] = groupID ?? "tenancy-unjoined"

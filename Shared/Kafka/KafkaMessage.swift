@@ -82,6 +82,30 @@ public struct KafkaConsumedMessage: Sendable, Hashable {
     }
 }
 
+/// The end of a partition, as a consumer reached it: `offset` is where the next record will go.
+public struct PartitionEnd: Hashable, Sendable {
+    public var partition: TopicPartition
+    public var offset: Int64
+
+    public init(partition: TopicPartition, offset: Int64) {
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// What one poll returned: records, and the ends of partitions the consumer reached, in the order
+/// librdkafka reported them. An end follows every record of its partition before `offset`, here or
+/// in an earlier poll.
+public struct KafkaPoll: Sendable {
+    public var messages: [KafkaConsumedMessage]
+    public var ends: [PartitionEnd]
+
+    public init(messages: [KafkaConsumedMessage], ends: [PartitionEnd]) {
+        self.messages = messages
+        self.ends = ends
+    }
+}
+
 /// Where the broker stored a produced record.
 public struct DeliveryReport: Sendable, Hashable {
     public var topic: String

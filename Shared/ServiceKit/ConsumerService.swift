@@ -25,6 +25,8 @@ final class ConsumerService: Service, Sendable {
     /// Whether the broker knows every one of these topics, asked through another client than the
     /// consumer's (which may be the one in trouble).
     private let topicsExist: @Sendable ([String]) async -> Bool
+    /// Told what each committed batch applied, for a service that checks credentials against a replica.
+    private let freshness: ReplicaFreshnessGate?
 
     init(
         consumer: KafkaConsumer,
@@ -36,8 +38,10 @@ final class ConsumerService: Service, Sendable {
         maxBatch: Int,
         pollTimeout: Duration,
         housekeepingInterval: Duration = .seconds(2),
+        freshness: ReplicaFreshnessGate? = nil,
         topicsExist: @escaping @Sendable ([String]) async -> Bool
     ) {
+        self.freshness = freshness
         self.consumer = consumer
         self.topics = topics
         self.topicsExist = topicsExist
@@ -64,16 +68,27 @@ final class ConsumerService: Service, Sendable {
                     await watchAssignment(&assignmentWatch)
                     housekeepingDue = ContinuousClock.now + housekeepingInterval
                 }
-                let batch = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
-                guard !batch.isEmpty else { continue }
-                var prepared = processor.prepare(batch)
+                var poll = try await consumer.pollReportingEnds(maxMessages: maxBatch, timeout: pollTimeout)
+                var assignment = consumer.numberedAssignment
+                freshness?.assign(assignment, now: Date())
+                guard !poll.messages.isEmpty || !poll.ends.isEmpty else { continue }
+                var prepared = processor.prepare(poll.messages)
                 if let previous = writing, await !previous.value { break }
                 // What arrived while the batch before was written joins this one: a batch is closed
                 // when the writer is free, so that a steady trickle still makes batches of some size.
                 if prepared.count < maxBatch {
-                    prepared += processor.prepare(try await consumer.poll(maxMessages: maxBatch - prepared.count, timeout: .zero))
+                    let more = try await consumer.pollReportingEnds(maxMessages: maxBatch - prepared.count, timeout: .zero)
+                    prepared += processor.prepare(more.messages)
+                    poll.ends += more.ends
+                    assignment = consumer.numberedAssignment
                 }
-                writing = Task { [prepared] in await self.write(prepared) }
+                // Ends reached count once everything polled before them has committed, as records do.
+                guard !prepared.isEmpty else {
+                    freshness?.committed([], ends: poll.ends, readUnder: assignment, now: Date())
+                    continue
+                }
+                let ends = poll.ends
+                writing = Task { [prepared, assignment] in await self.write(prepared, ends: ends, readUnder: assignment) }
             }
         } catch {
             // The consumer failed for good: a batch still being retried gives up (it was not acknowledged).
@@ -119,9 +134,10 @@ final class ConsumerService: Service, Sendable {
         }
     }
 
-    /// Commits a batch, retrying until it does, then wakes the relay. Returns false when shutdown
-    /// began before the batch could be committed.
-    private func write(_ batch: [PreparedMessage]) async -> Bool {
+    /// Commits a batch, retrying until it does, then wakes the relay and tells the freshness gate
+    /// what it applied (with the ends of partitions reached while it was polled). Returns false
+    /// when shutdown began before the batch could be committed.
+    private func write(_ batch: [PreparedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64]) async -> Bool {
         var delay = Duration.milliseconds(100)
         while true {
             let started = ContinuousClock.now
@@ -129,6 +145,7 @@ final class ConsumerService: Service, Sendable {
                 try await processor.process(batch)
                 metrics.batchDuration.recordSeconds((ContinuousClock.now - started).inSeconds)
                 relay.notify()
+                freshness?.committed(batch.map(\.message), ends: ends, readUnder: assignment, now: Date())
                 recordLag(after: batch)
                 return true
             } catch {

@@ -7,10 +7,12 @@ import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
 ///
-/// Ready means: the database answers, the broker answers, the consumer has partitions, and the
+/// Ready means: the database answers, the broker answers, the consumer has partitions, the
 /// outbox relay is not stuck (its passes have not kept failing for ``relayStallLimit`` while the
-/// broker answers). Parked records do not make a service unready - they are out of the send path,
-/// and alerted on through `tenancy_outbox_parked_total` - but the answer counts them.
+/// broker answers), and a service that checks credentials against a replica takes commands (it is
+/// not further behind on Lifecycle's events than its limit; the answer gives the bound in seconds).
+/// Parked records do not make a service unready - they are out of the send path, and alerted on
+/// through `tenancy_outbox_parked_total` - but the answer counts them.
 enum HealthRoutes {
     static let relayStallLimit = Duration.seconds(60)
 
@@ -20,6 +22,7 @@ enum HealthRoutes {
         producer: KafkaProducer,
         consumer: KafkaConsumer,
         relay: OutboxRelay,
+        freshness: ReplicaFreshnessGate?,
         registry: PrometheusCollectorRegistry
     ) {
         router.get("/health/live") { _, _ in
@@ -32,10 +35,20 @@ enum HealthRoutes {
             let failing = relay.failingFor.map { Int($0.inSeconds) } ?? 0
             let stalled = relay.failingFor.map { $0 >= relayStallLimit } ?? false
             let parked = (try? await store.reader.read { db in try Outbox.parkedCount(db: db) }) ?? -1
-            let ready = database && broker && assigned > 0 && !stalled
-            let body =
+            let replica = freshness.map { gate in (gate, gate.behind(now: Date())) }
+            let current = replica.map { gate, estimate in gate.isCurrent(estimate) } ?? true
+            let ready = database && broker && assigned > 0 && !stalled && current
+            var body =
                 #"{"ready":\#(ready),"database":\#(database),"broker":\#(broker),"partitions_assigned":\#(assigned),"#
-                + #""outbox_failing_seconds":\#(failing),"outbox_parked":\#(parked)}"# + "\n"
+                + #""outbox_failing_seconds":\#(failing),"outbox_parked":\#(parked)"#
+            if let replica {
+                let (gate, estimate) = replica
+                let seconds = (estimate.seconds * 10).rounded() / 10
+                body +=
+                    #","replica_current":\#(current),"replica_lag_seconds":\#(seconds),"replica_lag_bounded":\#(estimate.bounded),"#
+                    + #""replica_max_lag_seconds":\#(gate.maxLagSeconds)"#
+            }
+            body += "}\n"
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],
@@ -43,7 +56,9 @@ enum HealthRoutes {
             )
         }
         router.get("/metrics") { _, _ -> Response in
-            Response(
+            // The lag grows while nothing commits: brought up to date for each scrape.
+            _ = freshness?.behind(now: Date())
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))

@@ -22,6 +22,10 @@ public struct ServiceDefinition: Sendable {
     public var keyRoutes: @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
+    /// The topic whose events feed the directory this service checks credentials against, when that
+    /// is another service's (Lifecycle's events for Sharing and Deactivation): commands are refused
+    /// while the service may be further behind on it than `--max-replica-lag-seconds`.
+    public var credentialSource: (@Sendable (Topics) -> String)?
 
     public init(
         name: String,
@@ -31,8 +35,10 @@ public struct ServiceDefinition: Sendable {
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
         routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void = { _, _, _ in },
         keyRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void = { _, _ in },
-        backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] }
+        backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] },
+        credentialSource: (@Sendable (Topics) -> String)? = nil
     ) {
+        self.credentialSource = credentialSource
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
         self.topics = topics

@@ -95,6 +95,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         help:
+            "Seconds a service that checks credentials against a copy of Lifecycle's events (Sharing, Deactivation) may be behind on them before it refuses commands as unavailable; 0 never refuses. Env: TENANCY_MAX_REPLICA_LAG_SECONDS."
+    )
+    public var maxReplicaLagSeconds: Double = Setting.environment("TENANCY_MAX_REPLICA_LAG_SECONDS") ?? 30
+
+    @Option(
+        help:
             "Commands per second one API key (or one-time token) may send to this service, sustained; 0: no limit. The operator is not limited. Env: TENANCY_RATE_LIMIT_PER_KEY."
     )
     public var rateLimitPerKey: Double = Setting.environment("TENANCY_RATE_LIMIT_PER_KEY") ?? 100
@@ -129,6 +135,13 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
     public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
 
+    public func validate() throws {
+        guard maxReplicaLagSeconds >= 0, maxReplicaLagSeconds.isFinite else {
+            throw ValidationError("--max-replica-lag-seconds must be 0 (never refuse) or a positive number of seconds")
+        }
+        try validateRateLimits()
+    }
+
     public var connection: KafkaConnection {
         get throws {
             var properties: [String: String] = [:]
@@ -150,7 +163,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         )
     }
 
-    public func validate() throws {
+    private func validateRateLimits() throws {
         for (flag, rate, burst) in [
             ("--rate-limit-per-key", rateLimitPerKey, rateLimitPerKeyBurst),
             ("--rate-limit-per-workspace", rateLimitPerWorkspace, rateLimitPerWorkspaceBurst),

@@ -56,6 +56,15 @@ public struct ServiceRuntime: Sendable {
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory, knownTypes: handler.commands.types.union(handler.events.types))
+        let freshness = definition.credentialSource.map { source in
+            ReplicaFreshnessGate(
+                topic: source(Topics(prefix: options.topicPrefix)),
+                sourceName: "Lifecycle's events",
+                maxLagSeconds: options.maxReplicaLagSeconds,
+                factory: metricsFactory,
+                logger: logger
+            )
+        }
         let processor = BatchProcessor(
             store: store,
             handler: handler,
@@ -66,7 +75,8 @@ public struct ServiceRuntime: Sendable {
             metrics: metrics,
             inboxRetention: options.inboxRetentionDays * 86_400,
             deadLetterValueBytes: options.deadLetterValueBytes,
-            gates: [RateLimitGate(options.rateLimits, metrics: metrics)]
+            // Freshness first: a command the service cannot check now takes no token from its key.
+            gates: (freshness.map { [$0] } ?? []) + [RateLimitGate(options.rateLimits, metrics: metrics)]
         )
         let relay = OutboxRelay(
             store: store,
@@ -85,6 +95,7 @@ public struct ServiceRuntime: Sendable {
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
         consumerConfiguration.fetchWaitMaxMilliseconds = options.fetchWaitMs
+        consumerConfiguration.reportsPartitionEnds = freshness != nil
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { partitions in
             try store.storedOffsets(for: partitions)
         }
@@ -97,11 +108,20 @@ public struct ServiceRuntime: Sendable {
             metrics: metrics,
             maxBatch: options.maxBatch,
             pollTimeout: .milliseconds(100),
+            freshness: freshness,
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
         let router = Router()
-        HealthRoutes.register(on: router, store: store, producer: producer, consumer: consumer, relay: relay, registry: registry)
+        HealthRoutes.register(
+            on: router,
+            store: store,
+            producer: producer,
+            consumer: consumer,
+            relay: relay,
+            freshness: freshness,
+            registry: registry
+        )
         definition.routes(router, store.reader, options.pageLimits)
         try definition.keyRoutes(router, environment)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
@@ -120,7 +140,8 @@ public struct ServiceRuntime: Sendable {
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
         // background work, before the relay drains the outbox; the HTTP side answers until the end.
         let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
-        let services: [any Service] = [http, checkpointer, relay] + background + [consumerService]
+        let probe: [any Service] = freshness.map { [ReplicaProbe(consumer: consumer, gate: $0, logger: logger)] } ?? []
+        let services: [any Service] = [http, checkpointer, relay] + background + probe + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0,

@@ -60,7 +60,7 @@ enum DeactivationCycles {
             let record = CommandClient.record(command, topic: topic, key: "doomed", credential: credential)
             ids.append(record.id)
             client.results.keepValues(of: [record.id])
-            _ = try await client.producer.send(record.record)
+            _ = try await client.send([record])[0].get()
             let arrival = try await client.results.wait(for: [record.id], timeout: .seconds(300))[record.id]
             let result = try #require(arrival?.value.flatMap(CommandResult.openingSecrets))
             if result.status == .accepted { return result }

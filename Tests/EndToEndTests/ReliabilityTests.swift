@@ -37,7 +37,11 @@ struct ReliabilityTests {
         defer { producer.close() }
         let results = try ResultWatcher(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
         let watching = Task { await results.run() }
-        let client = CommandClient(producer: producer, results: results, topics: deployment.topics)
+        // Sharing and Deactivation answer `unavailable` while they catch up on Lifecycle's events (after
+        // every restart): the client sends those commands again, as any client must.
+        let retrier = UnavailableRetrier(producer: producer, results: results)
+        let retrying = Task { await retrier.run() }
+        let client = CommandClient(producer: producer, results: results, topics: deployment.topics, retrier: retrier)
         let world = try await ReliabilityWorld.build(
             client: client,
             operatorToken: deployment.operatorToken,
@@ -64,6 +68,7 @@ struct ReliabilityTests {
         var faults = FaultPlan(commands: load.commands.count, random: &random)
         var figures = ReliabilityFigures(commands: load.commands.count)
         let poison = Self.poison(world: world, topics: deployment.topics)
+        retrier.register(load.commands.map { ($0.id, $0.record) } + poison.map { ($0.id, $0.record) })
 
         // The doomed workspace goes through deactivation and reactivation while the load runs.
         let cycles = Task { try await DeactivationCycles.run(2, world: world, client: client, deployment: deployment, services: services) }
@@ -102,9 +107,18 @@ struct ReliabilityTests {
             )
         }
         // The last duplicates were sent at the very end: their replays may still be on their way.
-        try await Wait.until("every re-sent command answered again", timeout: .seconds(300), every: .milliseconds(100)) {
-            let arrivals = results.arrivals
-            return faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times }
+        do {
+            try await Wait.until("every re-sent command answered again", timeout: .seconds(300), every: .milliseconds(100)) {
+                let arrivals = results.arrivals
+                return faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times }
+            }
+        } catch {
+            let (arrivals, unavailable) = (results.arrivals, results.unavailableAnswers)
+            let short = faults.resent.filter { id, times in (arrivals[id]?.replays ?? 0) < times }.prefix(5).map { id, times in
+                "\(id) re-sent \(times), replays \(arrivals[id]?.replays ?? -1), copies \(arrivals[id]?.copies ?? -1), "
+                    + "unavailable answers \(unavailable[id]?.count ?? 0), to \(load.commands.first { $0.id == id }?.record.topic ?? "?")"
+            }
+            throw TestSupportError("\(error): \(short)")
         }
         let all = results.arrivals
         let arrivals = Dictionary(uniqueKeysWithValues: expected.compactMap { id in all[id].map { (id, $0) } })
@@ -114,7 +128,11 @@ struct ReliabilityTests {
         #expect(arrivals.values.allSatisfy { $0.copiesIdentical }, "every re-published copy of a result is the same record")
         // Exactly the re-sent commands are answered by replay, each at least once per re-send. (A replay
         // can arrive twice: a service killed before it deleted the replay's outbox row publishes it again.)
-        #expect(Set(arrivals.filter { $0.value.replays > 0 }.keys) == Set(faults.resent.keys), "only re-sent commands are answered by replay")
+        let replayed = Set(arrivals.filter { $0.value.replays > 0 }.keys)
+        #expect(
+            replayed.isSuperset(of: faults.resent.keys) && replayed.subtracting(faults.resent.keys).isSubset(of: retrier.resentIDs),
+            "only re-sent commands are answered by replay (by the faults, or by the client after an unavailable answer)"
+        )
         #expect(
             faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times },
             "each re-sent command answered with its stored original result"
@@ -172,6 +190,9 @@ struct ReliabilityTests {
         )
         #expect(figures.lost == 0 && figures.duplicated == 0 && figures.leaked == 0, "\(figures)")
         try figures.record()
+        print("reliability: commands sent again after an unavailable answer: \(retrier.resent)")
+        retrier.stop()
+        await retrying.value
         results.stop()
         await watching.value
     }
@@ -239,7 +260,7 @@ struct ReliabilityTests {
                 ),
             ]
             client.results.keepValues(of: commands.map(\.id))
-            for outcome in await client.producer.send(commands.map(\.record)) { _ = try outcome.get() }
+            for outcome in await client.send(commands) { _ = try outcome.get() }
             let arrivals = try await client.results.wait(for: commands.map(\.id), timeout: .seconds(120))
             for command in commands {
                 let result = arrivals[command.id]?.value.flatMap(CommandResult.openingSecrets)

@@ -11,17 +11,27 @@ final class RDKafkaCallbacks: Sendable {
     let startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])?
     private let state = Mutex(State())
 
+    /// Numbers every assignment of a partition, across clients, so a partition taken away and given
+    /// back is told apart from one kept.
+    private static let assignments = Atomic<UInt64>(0)
+
     private struct State {
-        var assignment: Set<TopicPartition> = []
+        /// Each assigned partition with the number of its assignment.
+        var assigned: [TopicPartition: UInt64] = [:]
+        var assignment: Set<TopicPartition> { Set(assigned.keys) }
         var fatalError: KafkaError?
         var allBrokersDown = false
         /// Every partition was taken away, or a topic was unknown to the broker.
         var lostPartitions = false
 
         mutating func unassign(_ partitions: [TopicPartition]?) {
-            let had = !assignment.isEmpty
-            if let partitions { assignment.subtract(partitions) } else { assignment = [] }
-            if had && assignment.isEmpty { lostPartitions = true }
+            let had = !assigned.isEmpty
+            if let partitions {
+                for partition in partitions { assigned[partition] = nil }
+            } else {
+                assigned = [:]
+            }
+            if had && assigned.isEmpty { lostPartitions = true }
         }
     }
 
@@ -37,6 +47,7 @@ final class RDKafkaCallbacks: Sendable {
     }
 
     var assignment: Set<TopicPartition> { state.withLock { $0.assignment } }
+    var numberedAssignment: [TopicPartition: UInt64] { state.withLock { $0.assigned } }
     var fatalError: KafkaError? { state.withLock { $0.fatalError } }
     var allBrokersDown: Bool { state.withLock { $0.allBrokersDown } }
     /// Whether the consumer lost every partition it had, or librdkafka reported a topic or
@@ -127,7 +138,9 @@ final class RDKafkaCallbacks: Sendable {
                 guard assignError == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     throw KafkaError(.assignment, assignError)
                 }
-                state.withLock { $0.assignment.formUnion(list) }
+                state.withLock { state in
+                    for partition in list { state.assigned[partition] = Self.assignments.wrappingAdd(1, ordering: .relaxed).newValue }
+                }
                 logger.info(
                     "partitions assigned",
                     metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"]

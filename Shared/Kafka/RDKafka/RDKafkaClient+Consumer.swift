@@ -21,23 +21,29 @@ extension RDKafkaClient {
     }
 
     /// Waits up to `timeoutMilliseconds` for a first message, then takes whatever else is ready, up
-    /// to `maxMessages`. Consume errors are logged, not thrown; ``RDKafkaCallbacks`` notes the ones
-    /// that mean a topic or partition is gone.
-    func consumerPoll(maxMessages: Int, timeoutMilliseconds: Int32) -> [KafkaConsumedMessage] {
-        var messages: [KafkaConsumedMessage] = []
+    /// to `maxMessages`, with the ends of partitions reached among them (only reported when
+    /// `enable.partition.eof` is set). Consume errors are logged, not thrown; ``RDKafkaCallbacks``
+    /// notes the ones that mean a topic or partition is gone.
+    func consumerPoll(maxMessages: Int, timeoutMilliseconds: Int32) -> KafkaPoll {
+        var poll = KafkaPoll(messages: [], ends: [])
         var wait = timeoutMilliseconds
-        while messages.count < maxMessages, let message = rd_kafka_consumer_poll(handle, wait) {
+        while poll.messages.count < maxMessages, let message = rd_kafka_consumer_poll(handle, wait) {
             wait = 0
             defer { rd_kafka_message_destroy(message) }
             let error = message.pointee.err
             if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                messages.append(RDKafkaMessage.copy(message))
-            } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                poll.messages.append(RDKafkaMessage.copy(message))
+            } else if error == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                if let topic = message.pointee.rkt {
+                    let partition = TopicPartition(topic: String(cString: rd_kafka_topic_name(topic)), partition: message.pointee.partition)
+                    poll.ends.append(PartitionEnd(partition: partition, offset: message.pointee.offset))
+                }
+            } else {
                 callbacks.noteError(error)
                 callbacks.logger.warning("consume error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
             }
         }
-        return messages
+        return poll
     }
 
     /// Leaves the consumer group (revoking partitions) and stops fetching.

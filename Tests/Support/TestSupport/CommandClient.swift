@@ -8,11 +8,20 @@ public struct CommandClient: Sendable {
     public let producer: KafkaProducer
     public let results: ResultWatcher
     public let topics: Topics
+    /// Sends again what a service answers `unavailable`, when given; it must be running.
+    public let retrier: UnavailableRetrier?
 
-    public init(producer: KafkaProducer, results: ResultWatcher, topics: Topics) {
+    public init(producer: KafkaProducer, results: ResultWatcher, topics: Topics, retrier: UnavailableRetrier? = nil) {
         self.producer = producer
         self.results = results
         self.topics = topics
+        self.retrier = retrier
+    }
+
+    /// Produces commands, kept by the retrier to be sent again when answered `unavailable`.
+    public func send(_ commands: [(id: String, record: KafkaRecord)]) async -> [Result<DeliveryReport, KafkaError>] {
+        retrier?.register(commands)
+        return await producer.send(commands.map(\.record))
     }
 
     /// A command record with its id: a CloudEvents envelope in headers, keyed by the workspace it acts in.
@@ -31,7 +40,7 @@ public struct CommandClient: Sendable {
         let ids = commands.map(\.id)
         results.keepValues(of: ids)
         for chunk in stride(from: 0, to: commands.count, by: 5_000).map({ Array(commands[$0..<min($0 + 5_000, commands.count)]) }) {
-            let failures = await producer.send(chunk.map(\.record)).filter { if case .failure = $0 { true } else { false } }
+            let failures = await send(chunk).filter { if case .failure = $0 { true } else { false } }
             guard failures.isEmpty else { throw TestSupportError("\(what): \(failures.count) records could not be produced: \(failures[0])") }
         }
         let arrivals = try await results.wait(for: ids, timeout: .seconds(600))

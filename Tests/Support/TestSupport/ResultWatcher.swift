@@ -6,7 +6,9 @@ import Synchronization
 
 /// Follows the command results topic from its beginning and notes when each command's result
 /// first arrived, by command id (a result's `ce_subject`), and how many copies came. Values are
-/// kept for refusals and for the ids asked for.
+/// kept for refusals and for the ids asked for. An `unavailable` answer is not the command's result
+/// (the service could not decide it then, and did not record it): it is noted apart, for an
+/// ``UnavailableRetrier`` to send the command again.
 public final class ResultWatcher: Sendable {
     public struct Arrival: Sendable {
         public let at: ContinuousClock.Instant
@@ -22,8 +24,16 @@ public final class ResultWatcher: Sendable {
         public var replays: Int
     }
 
+    /// `unavailable` answers to one command id.
+    public struct Unavailable: Sendable {
+        public var count: Int
+        public var last: ContinuousClock.Instant
+        public var retryAfterSeconds: Double
+    }
+
     private struct State {
         var arrivals: [String: Arrival] = [:]
+        var unavailable: [String: Unavailable] = [:]
         var keepValues: Set<String> = []
         /// A digest of each first copy, to compare later copies with.
         var firstDigests: [String: Int] = [:]
@@ -52,6 +62,12 @@ public final class ResultWatcher: Sendable {
             state.withLock { state in
                 for message in batch {
                     guard let id = message.header(Envelope.Header.subject) else { continue }
+                    if let value = message.value, Self.isUnavailable(value) {
+                        let retryAfter = (try? JSONCoding.decode(CommandResult.self, from: value))?.error?.retryAfterSeconds ?? 1
+                        let count = (state.unavailable[id]?.count ?? 0) + 1
+                        state.unavailable[id] = Unavailable(count: count, last: now, retryAfterSeconds: retryAfter)
+                        continue
+                    }
                     let digest = message.value.map(Self.digest)
                     if var seen = state.arrivals[id] {
                         if message.value.map(Self.isReplay) == true {
@@ -120,6 +136,9 @@ public final class ResultWatcher: Sendable {
         state.withLock { state in ids.filter { state.arrivals[$0] == nil } }
     }
 
+    /// The `unavailable` answers seen so far, by command id.
+    public var unavailableAnswers: [String: Unavailable] { state.withLock { $0.unavailable } }
+
     /// Every result seen so far, by command id.
     public var arrivals: [String: Arrival] { state.withLock { $0.arrivals } }
 
@@ -132,6 +151,10 @@ public final class ResultWatcher: Sendable {
     /// Cheap checks on the result's JSON (sorted keys, no spaces) without decoding it.
     private static func isAccepted(_ value: Data) -> Bool {
         value.range(of: Data(#""status":"accepted""#.utf8)) != nil
+    }
+
+    private static func isUnavailable(_ value: Data) -> Bool {
+        value.range(of: Data(#""code":"unavailable""#.utf8)) != nil
     }
 
     private static func isReplay(_ value: Data) -> Bool {
