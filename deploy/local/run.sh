@@ -100,8 +100,13 @@ echo "== the operator enables workspace creation, cross-workspace sharing and de
 tenancy org features "$organization" --as-operator --enable workspace_creation --enable cross_workspace_sharing \
   --enable workspace_deactivation
 echo
-echo "== the Owner creates a workspace and becomes its Owner"
-staging=$(tenancy workspace create --name Staging --json | json_field '["created"]["workspace_id"]')
+echo "== the Owner creates a workspace and becomes its Owner, with a key of Staging's own"
+staging_created=$(tenancy workspace create --name Staging --json)
+staging=$(echo "$staging_created" | json_field '["created"]["workspace_id"]')
+as_staging_owner() {
+  TENANCY_CLIENT_ID=$(echo "$staging_created" | json_field '["created"]["client_id"]') \
+    TENANCY_CLIENT_SECRET=$(echo "$staging_created" | json_field '["secrets"]["client_secret"]') tenancy "$@"
+}
 echo "workspace_id: $staging"
 echo
 echo "== the Owner creates a Slack step integration (its token is read from the environment, never a flag)"
@@ -117,10 +122,10 @@ echo "== Staging lists the shared copy, read-only"
 tenancy integration list "$staging" --shared to
 echo
 echo "== what deactivating Staging would affect (a dry run changes nothing)"
-tenancy workspace deactivate "$staging" --dry-run
+as_staging_owner workspace deactivate "$staging" --dry-run
 echo
-echo "== the Owner deactivates Staging; the operator reactivates it"
-tenancy workspace deactivate "$staging"
+echo "== the Owner deactivates Staging with Staging's key (a key deactivates only its own workspace); the operator reactivates it"
+as_staging_owner workspace deactivate "$staging"
 sleep 2
 tenancy workspace reactivate "$staging" --as-operator
 sleep 2
