@@ -278,6 +278,50 @@ struct LifecycleHandlerTests {
         #expect(left == 0)
     }
 
+    @Test func secretValuesSealedForAnotherCommandAreRefusedAndNothingIsCreated() throws {
+        let (_, ownerKey) = try bootstrap()
+        let copied = CreateIntegration(
+            kind: .secret,
+            vendor: "vault",
+            name: "DB",
+            sealedSecrets: try sealedForLifecycle(["password": "p"], commandID: "c-original")
+        )
+        #expect { try run(copied, as: ownerKey, id: "c-replayed-elsewhere") } throws: {
+            ($0 as? Rejection)?.code == .invalidArgument && ($0 as? Rejection)?.field == "sealed_secrets"
+        }
+        #expect(try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM integration") } == 0)
+    }
+
+    /// Sealing is new on every send, so a repeat is told from another command by what it opens to.
+    @Test func aRepeatSealedAfreshHasTheFingerprintOfTheFirstAndOtherValuesAnother() throws {
+        func fingerprint(_ values: [String: String]) throws -> Data? {
+            let command = CreateIntegration(
+                kind: .secret,
+                vendor: "vault",
+                name: "DB",
+                sealedSecrets: try sealedForLifecycle(values, commandID: "c-1")
+            )
+            let envelope = Envelope(
+                id: "c-1",
+                type: CreateIntegration.messageType,
+                source: "/t",
+                time: now,
+                subject: nil,
+                payload: JSONCoding.encode(command)
+            )
+            return handler.fingerprint(command, envelope: envelope)
+        }
+        let first = try #require(try fingerprint(["password": "p"]))
+        #expect(try fingerprint(["password": "p"]) == first)
+        #expect(try fingerprint(["password": "q"]) != first)
+        #expect(
+            handler.fingerprint(
+                DeleteIntegration(integrationID: IntegrationID(rawValue: "int_1")),
+                envelope: Envelope(id: "c-1", type: DeleteIntegration.messageType, source: "/t", time: now, subject: nil, payload: Data())
+            ) == nil
+        )
+    }
+
     @Test func workflowStoryThroughTheHandler() throws {
         let (_, ownerKey) = try bootstrap()
         let imported = try run(ImportWorkflow(name: "Triage", yaml: "name: triage\nsteps: []\n"), as: ownerKey)

@@ -123,6 +123,14 @@ struct UnknownFieldTests {
         try MessageRegistry.rejectUnknownFields(of: command, payload: Data(payload.utf8))
     }
 
+    @Test func clearIntegrationSecretsAreAnUnknownField() throws {
+        let payload = #"{"kind":"secret","vendor":"vault","name":"DB","secrets":{"password":"in-clear"}}"#
+        let command = try JSONCoding.decode(CreateIntegration.self, from: Data(payload.utf8))
+        #expect { try MessageRegistry.rejectUnknownFields(of: command, payload: Data(payload.utf8)) } throws: {
+            ($0 as? Rejection)?.field == "secrets" && !"\($0)".contains("in-clear")
+        }
+    }
+
     @Test func knownFieldsAndNullsPass() throws {
         try check(#"{"name":"Prod","copy_sso_config":true}"#)
         try check(#"{"name":null}"#)

@@ -87,19 +87,8 @@ struct RateLimitedCommandTests {
             authorization: "Bearer \(client):right",
             payload: JSONCoding.encode(SenderScopeTests.CreateThing(name: "x"))
         )
-        let message = KafkaConsumedMessage(
-            topic: "c",
-            partition: 0,
-            offset: offset.take(),
-            key: Data("ws_1".utf8),
-            value: envelope.payload,
-            headers: envelope.kafkaHeaders
-        )
-        let before = try await store.writer.read { db in try Outbox.oldest(10_000, db: db).count }
-        try await processor.process([message])
-        let rows = try await store.writer.read { db in try Outbox.oldest(10_000, db: db) }
-        let result = try #require(rows.dropFirst(before).first { $0.record.topic == "r" })
-        return try JSONCoding.decode(CommandResult.self, from: try #require(result.record.value))
+        let value = try await processor.publishedResult(of: envelope, at: offset.take())
+        return try JSONCoding.decode(CommandResult.self, from: value)
     }
 
     func inboxRows(_ id: String) async throws -> Int {

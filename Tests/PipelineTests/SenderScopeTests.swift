@@ -113,19 +113,7 @@ struct SenderScopeTests {
             replyKey: replyKey,
             payload: JSONCoding.encode(command)
         )
-        let message = KafkaConsumedMessage(
-            topic: "c",
-            partition: 0,
-            offset: offset.take(),
-            key: Data("ws_1".utf8),
-            value: envelope.payload,
-            headers: envelope.kafkaHeaders
-        )
-        let before = try await store.writer.read { db in try Outbox.oldest(10_000, db: db).count }
-        try await processor.process([message])
-        let rows = try await store.writer.read { db in try Outbox.oldest(10_000, db: db) }
-        let result = try #require(rows.dropFirst(before).first { $0.record.topic == "r" })
-        let value = try #require(result.record.value)
+        let value = try await processor.publishedResult(of: envelope, at: offset.take())
         return (try #require(CommandResult.openingSecrets(value)), String(decoding: value, as: UTF8.self))
     }
 
