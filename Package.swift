@@ -30,8 +30,8 @@ let package = Package(
         // Contracts and bridges: what every other layer builds on.
         .target(name: "Models", path: "Shared/Models"),
         .target(name: "Hashing", dependencies: ["Models", .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Hashing"),
-        // Sealing a result's one-time secrets to the reply key its command carried (HPKE).
-        .target(name: "Sealing", dependencies: ["Models", .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Sealing"),
+        // Sealing one-time secrets and signing keys (HPKE), signing commands and reads (HMAC), service keys.
+        .target(name: "Sealing", dependencies: ["Models", "Hashing", .product(name: "Crypto", package: "swift-crypto")], path: "Shared/Sealing"),
         .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka"),
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], path: "Shared/Kafka"),
         // The one mapping between an Envelope and a Kafka record (CloudEvents 1.0 binary mode); Models stays free of Kafka.
@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Models", "Kafka", "Hashing", "Pipeline",
+                "Models", "Kafka", "Hashing", "Sealing", "Pipeline",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Models", "Kafka", "Messaging", "Sealing", "CSpawn", .product(name: "Logging", package: "swift-log"),
+                "Models", "Kafka", "Messaging", "Sealing", "Pipeline", "CSpawn", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/Support/TestSupport"
@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "SharingTests",
             dependencies: [
-                "Sharing", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Sharing", "Directory", "Pipeline", "Hashing", "Sealing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/SharingTests"
@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "DeactivationTests",
             dependencies: [
-                "Deactivation", "Directory", "Pipeline", "Hashing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Deactivation", "Directory", "Pipeline", "Hashing", "Sealing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/DeactivationTests"
@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "Directory", "Hashing", "Pipeline", "SMTP", "ServiceKit", "TestSupport",
+                "Notifications", "Directory", "Hashing", "Sealing", "Pipeline", "SMTP", "ServiceKit", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

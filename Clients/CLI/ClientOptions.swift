@@ -22,7 +22,10 @@ struct ClientOptions: ParsableArguments {
     private var clientIDFlag: String?
     var clientID: String? { clientIDFlag ?? Self.config.setting("client_id") }
 
-    @Flag(help: "Act as the operator, with the token in TENANCY_OPERATOR_TOKEN (never passed as a flag, so it stays out of process lists).")
+    @Flag(
+        help:
+            "Act as an operator: the name in TENANCY_OPERATOR_NAME, the secret in TENANCY_OPERATOR_SECRET (never passed as a flag, so it stays out of process lists)."
+    )
     var asOperator = false
 
     @Option(help: "Lifecycle's HTTP read side. Env: TENANCY_LIFECYCLE_URL.")
@@ -71,14 +74,17 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    /// The credential: the operator's with `--as-operator`, else the API key. The secret comes from
-    /// TENANCY_CLIENT_SECRET only, never from a flag.
+    /// The credential: the operator's with `--as-operator`, else the API key. A secret comes from
+    /// the environment or the config file only, never from a flag.
     func credential() throws -> Credential {
         if asOperator {
-            guard let token = Self.environment["TENANCY_OPERATOR_TOKEN"], !token.isEmpty else {
-                throw ValidationError("--as-operator needs the operator token in TENANCY_OPERATOR_TOKEN")
+            guard let name = Self.config.setting("operator_name"), let secret = Self.config.setting("operator_secret"), !secret.isEmpty else {
+                throw ValidationError(
+                    "--as-operator needs TENANCY_OPERATOR_NAME and TENANCY_OPERATOR_SECRET (or operator_name and operator_secret in the config file); `tenancy operators add` makes them"
+                )
             }
-            return .operator(token: token)
+            guard Signer.isOperatorName(name) else { throw ValidationError("operator name '\(name)' is not lower-case letters, digits, '.', '_' or '-'") }
+            return .operator(name: name, secret: secret)
         }
         guard let clientID, let secret = Self.config.setting("client_secret"), !secret.isEmpty else {
             throw ValidationError(

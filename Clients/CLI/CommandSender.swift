@@ -1,3 +1,4 @@
+import ArgumentParser
 import Crypto
 import Foundation
 import Kafka
@@ -45,18 +46,19 @@ struct CommandSender {
         let credential = authenticated ? try override ?? options.credential() : nil
         let connection = try options.connection
         let commandID = id ?? options.commandID ?? UUID().uuidString.lowercased()
+        guard let service = Topics.service(takingCommandsOn: topic) else { throw ValidationError("no service takes commands on '\(topic)'") }
         // A new key pair per command: its result's one-time secrets are sealed to the public half.
         let replyKey = Curve25519.KeyAgreement.PrivateKey()
-        let envelope = Envelope(
+        var envelope = Envelope(
             id: commandID,
             type: M.messageType,
             source: "/tenancy/cli",
             time: Date(),
             subject: key,
-            authorization: credential?.headerValue,
             replyKey: SecretSeal.encode(replyKey.publicKey),
             payload: JSONCoding.encode(command)
         )
+        if let credential { envelope = credential.signing(envelope, recordKey: key, service: service) }
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }
         let consumer = options.noWait ? nil : try resultConsumer(connection: connection)
@@ -64,7 +66,6 @@ struct CommandSender {
         // The consumer only has an assignment, no group to leave: releasing it is enough.
         guard let consumer else { return .sent(commandID: commandID) }
         let deadline = ContinuousClock.now + .milliseconds(Int(options.timeout * 1_000))
-        let service = service(answering: topic)
         while ContinuousClock.now < deadline {
             for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(200))
             where message.header(Envelope.Header.subject) == commandID {
@@ -82,21 +83,10 @@ struct CommandSender {
         throw Timeout(commandID: commandID, seconds: options.timeout)
     }
 
-    /// The service that executes commands sent to `topic`; nil for a topic of no known service.
-    private func service(answering topic: String) -> String? {
-        switch topic {
-        case options.topics.lifecycleCommands: "lifecycle"
-        case options.topics.sharingCommands: "sharing"
-        case options.topics.deactivationCommands: "deactivation"
-        default: nil
-        }
-    }
-
-    /// Whether a result comes from `service` (any result when nil): by its `service`, or by its
-    /// `ce_source` (`/tenancy/<service>`) when it has none.
-    static func comes(_ result: CommandResult, source: String?, from service: String?) -> Bool {
-        guard let service else { return true }
-        return (result.service ?? source?.split(separator: "/").last.map(String.init)) == service
+    /// Whether a result comes from `service`: by its `service`, or by its `ce_source`
+    /// (`/tenancy/<service>`) when it has none.
+    static func comes(_ result: CommandResult, source: String?, from service: String) -> Bool {
+        (result.service ?? source?.split(separator: "/").last.map(String.init)) == service
     }
 
     private func resultConsumer(connection: KafkaConnection) throws -> KafkaConsumer {

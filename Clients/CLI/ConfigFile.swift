@@ -4,7 +4,8 @@ import Yams
 /// Settings from a YAML file, for what is not given by flag or environment: `TENANCY_CONFIG`, else
 /// `~/.config/tenancy/config.yaml` when it exists. Keys are the environment variables' names without
 /// `TENANCY_`, in lower case (`bootstrap_servers`, `topic_prefix`, `client_id`, `client_secret`,
-/// `lifecycle_url`, ...). A file holding `client_secret` must be readable by its owner only.
+/// `lifecycle_url`, `operator_name`, `operator_secret`, ...). A file holding `client_secret` or
+/// `operator_secret` must be readable by its owner only.
 struct ConfigFile: Sendable {
     let path: String?
     let values: [String: String]
@@ -27,10 +28,10 @@ struct ConfigFile: Sendable {
             let values = mapping.mapValues { value in
                 (value as? [Any]).map { $0.map { "\($0)" }.joined(separator: ",") } ?? "\(value)"
             }
-            if values["client_secret"] != nil,
+            if let secret = ["client_secret", "operator_secret"].first(where: { values[$0] != nil }),
                 let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0
             {
-                return ConfigFile(path: path, values: [:], problem: "\(path) holds a client secret but others can read it; run: chmod 600 \(path)")
+                return ConfigFile(path: path, values: [:], problem: "\(path) holds \(secret) but others can read it; run: chmod 600 \(path)")
             }
             return ConfigFile(path: path, values: values, problem: nil)
         } catch {

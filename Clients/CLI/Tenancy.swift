@@ -10,16 +10,18 @@ struct Tenancy: AsyncParsableCommand {
         abstract: "Send commands to Tenancy's services and read their state.",
         discussion: """
             Writes are commands produced to Kafka; the CLI waits for each one's result.
-            Credentials come from TENANCY_CLIENT_ID / TENANCY_CLIENT_SECRET, or the operator token in
-            TENANCY_OPERATOR_TOKEN with --as-operator. Secrets are never accepted as flags.
+            Every command and read is signed with a credential that never travels: TENANCY_CLIENT_ID /
+            TENANCY_CLIENT_SECRET, or with --as-operator TENANCY_OPERATOR_NAME / TENANCY_OPERATOR_SECRET.
+            Secrets are never accepted as flags.
             Settings not given as flags or TENANCY_* variables are read from the YAML file named by
             TENANCY_CONFIG, else ~/.config/tenancy/config.yaml (keys: bootstrap_servers, topic_prefix,
-            client_id, client_secret, lifecycle_url, sharing_url, notifications_url, deactivation_url,
-            kafka_properties); a file holding client_secret must be mode 600.
+            client_id, client_secret, operator_name, operator_secret, lifecycle_url, sharing_url,
+            notifications_url, deactivation_url, kafka_properties); a file holding a secret must be mode 600.
             """,
         subcommands: [
             OrgCommand.self, WorkspaceCommand.self, KeyCommand.self, UserCommand.self, SSOCommand.self, RunnerCommand.self, IntegrationCommand.self,
             ShareCommand.self, WorkflowCommand.self, NotificationsCommand.self, EventsCommand.self, ProvisionCommand.self, AsyncAPICommand.self,
+            ServiceKeysCommand.self, OperatorsCommand.self,
         ]
     )
 }

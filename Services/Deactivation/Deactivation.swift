@@ -18,7 +18,7 @@ public enum Deactivation {
             },
             migrations: DeactivationMigrations.register,
             makeHandler: { environment in
-                DeactivationHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash), settings: settings)
+                DeactivationHandler(authenticator: environment.authenticator, settings: settings)
             },
             routes: OperationRoutes.register,
             credentialSource: { $0.lifecycleEvents }

@@ -15,7 +15,7 @@ struct DeactivationHandler: MessageHandler {
     let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-        Sender(try authenticator.authenticate(envelope.authorization, now: now) { try Directory.storedKey($0, db: db) })
+        Sender(try authenticator.authenticate(envelope, now: now) { try Directory.storedKey($0, db: db) })
     }
 
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {

@@ -16,7 +16,7 @@ public enum Sharing {
             )
         },
         migrations: SharingMigrations.register,
-        makeHandler: { environment in SharingHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash)) },
+        makeHandler: { environment in SharingHandler(authenticator: environment.authenticator) },
         routes: SharingRoutes.register,
         credentialSource: { $0.lifecycleEvents }
     )

@@ -52,7 +52,7 @@ public enum Directory {
         let scopes: String = row["scopes"]
         return StoredKey(
             clientID: row["client_id"],
-            secretHash: row["secret_hash"],
+            sealedSigningKeys: try SigningKeysColumn.decode(row["signing_keys"]),
             workspaceID: row["workspace_id"],
             organizationID: row["organization_id"],
             workspaceStatus: row["status"],

@@ -40,5 +40,26 @@ public enum DirectoryMigrations {
             }
             try db.execute(sql: "INSERT OR IGNORE INTO directory_user (id, email) SELECT user_id, email FROM directory_member")
         }
+        migrator.registerMigration("directory.v3: signing keys") { db in
+            // Commands are signed: a key keeps its signing key of each service, each sealed to that
+            // service's key, instead of the secret's hash. A key from before can no longer sign.
+            try db.create(table: "directory_api_key_signed") { t in
+                t.primaryKey("client_id", .text)
+                t.column("signing_keys", .text)
+                t.column("workspace_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("expires_at", .datetime)
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO directory_api_key_signed (client_id, workspace_id, user_id, scopes, expires_at, revoked)
+                    SELECT client_id, workspace_id, user_id, scopes, expires_at, revoked FROM directory_api_key
+                    """
+            )
+            try db.drop(table: "directory_api_key")
+            try db.rename(table: "directory_api_key_signed", to: "directory_api_key")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import GRDB
 import Models
+import Pipeline
 
 /// Keeps the replica equal to the fold of Lifecycle's identity events and the status changes that
 /// Deactivation's sagas announce. Each write is an insert that keeps an existing row, an update of
@@ -50,11 +51,11 @@ public enum DirectoryProjection {
         case let event as APIKeyIssued:
             try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO directory_api_key (client_id, secret_hash, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO directory_api_key (client_id, signing_keys, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                event.clientID, event.secretHash, event.workspaceID, event.userID, event.scopes.map(\.rawValue).joined(separator: " "),
-                event.expiresAt,
+                event.clientID, SigningKeysColumn.encode(event.signingKeys), event.workspaceID, event.userID,
+                event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt,
             ])
         case let event as APIKeyRevoked:
             try db.cachedStatement(sql: "UPDATE directory_api_key SET revoked = 1 WHERE client_id = ?").execute(arguments: [event.clientID])

@@ -19,6 +19,8 @@ public struct Envelope: Sendable, Hashable {
     /// `ce_replykey`: an X25519 public key, base64url without padding); commands only.
     public var replyKey: String?
     public var payload: Data
+    /// The key of the record it was read from (not a header; a command's signature covers it).
+    public var recordKey: String?
 
     public static let specVersion = "1.0"
     public static let contentType = "application/json"

@@ -2,8 +2,8 @@ import Foundation
 
 /// Who sent a command, as established from its credential against the service's own data.
 public enum Principal: Sendable, Hashable {
-    /// The support operator, holding the credential from configuration.
-    case `operator`
+    /// A named support operator, signing with a key the services are configured with.
+    case `operator`(name: String)
     /// A workspace member acting through one of their API keys.
     case member(Caller)
 }

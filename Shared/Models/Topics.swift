@@ -20,6 +20,14 @@ public struct Topics: Sendable, Hashable, Codable {
         ]
     }
 
+    /// The service that takes the commands of `topic` (`<prefix>.<service>.commands`), whose signing
+    /// key signs them; nil for another topic.
+    public static func service(takingCommandsOn topic: String) -> String? {
+        let parts = topic.split(separator: ".")
+        guard parts.count >= 3, parts.last == "commands" else { return nil }
+        return String(parts[parts.count - 2])
+    }
+
     /// Every topic name with a default prefix (`tenancy`) swapped for another, for isolated test runs.
     public init(prefix: String) {
         func swap(_ name: String) -> String { prefix + name.dropFirst("tenancy".count) }

@@ -55,16 +55,16 @@ public struct ServiceDefinition: Sendable {
 /// What a handler may be built from.
 public struct ServiceEnvironment: Sendable {
     public var store: ServiceStore
-    /// SHA-256 of the operator token; nil when no operator credential is configured.
-    public var operatorTokenHash: String?
+    /// Checks signed commands and reads with the service's keys and its operators'.
+    public var authenticator: Authenticator
     /// The key for secret values at rest (base64), for services that keep secrets.
     public var secretsKey: String?
     /// The key invitation tokens are made from (base64), for Lifecycle and Notifications only.
     public var invitationKey: String?
 
-    public init(store: ServiceStore, operatorTokenHash: String?, secretsKey: String? = nil, invitationKey: String? = nil) {
+    public init(store: ServiceStore, authenticator: Authenticator, secretsKey: String? = nil, invitationKey: String? = nil) {
         self.store = store
-        self.operatorTokenHash = operatorTokenHash
+        self.authenticator = authenticator
         self.secretsKey = secretsKey
         self.invitationKey = invitationKey
     }

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Pipeline
+import Sealing
 
 /// Configuration every service shares, from flags or `TENANCY_*` environment variables
 /// (a flag wins over the environment, the environment over the default).
@@ -117,8 +118,29 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Commands one workspace may send at once above its sustained rate. Env: TENANCY_RATE_LIMIT_PER_WORKSPACE_BURST.")
     public var rateLimitPerWorkspaceBurst: Int = Setting.environment("TENANCY_RATE_LIMIT_PER_WORKSPACE_BURST") ?? 3_000
 
-    @Option(help: "File holding the operator credential (support staff). Env: TENANCY_OPERATOR_TOKEN holds the value itself.")
-    public var operatorTokenFile: String?
+    @Option(
+        help:
+            "File holding this service's private key: 32 random bytes, base64url (`tenancy service-keys` makes one per service). Env: TENANCY_SERVICE_KEY holds the value itself."
+    )
+    public var serviceKeyFile: String?
+
+    @Option(
+        help:
+            "File of every service's public key, lines <service>=<key>, the same for all services. Env: TENANCY_SERVICE_PUBLIC_KEYS holds the value itself (entries separated by commas)."
+    )
+    public var servicePublicKeysFile: String?
+
+    @Option(
+        help:
+            "File of the operators this service accepts, lines <name> <signing key> (`tenancy operators add` writes them). Env: TENANCY_OPERATORS holds the value itself (entries separated by commas)."
+    )
+    public var operatorsFile: String?
+
+    @Option(
+        help:
+            "Seconds a signed command's ce_time or a read's x-tenancy-time may be from this service's clock, either way; outside it the request is refused as unauthenticated. Env: TENANCY_SIGNATURE_WINDOW_SECONDS."
+    )
+    public var signatureWindowSeconds: Double = Setting.environment("TENANCY_SIGNATURE_WINDOW_SECONDS") ?? 900
 
     @Option(
         help:
@@ -136,6 +158,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
 
     public func validate() throws {
+        guard signatureWindowSeconds > 0, signatureWindowSeconds.isFinite else {
+            throw ValidationError("--signature-window-seconds must be a positive number of seconds")
+        }
         guard maxReplicaLagSeconds >= 0, maxReplicaLagSeconds.isFinite else {
             throw ValidationError("--max-replica-lag-seconds must be 0 (never refuse) or a positive number of seconds")
         }
@@ -173,14 +198,38 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// The operator token, from the file if given, else from the environment; nil when neither is set.
-    public func operatorToken() throws -> String? {
-        if let operatorTokenFile {
-            let token = try String(contentsOfFile: operatorTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw ValidationError("operator token file '\(operatorTokenFile)' is empty") }
-            return token
+    /// This service's key pair and every service's public key; throws when they are not configured.
+    public func serviceKeys(for service: String) throws -> ServiceKeys {
+        guard let privateKey = try Self.value(file: serviceKeyFile, environment: "TENANCY_SERVICE_KEY"),
+            let publicKeys = try Self.value(file: servicePublicKeysFile, environment: "TENANCY_SERVICE_PUBLIC_KEYS")
+        else {
+            throw ValidationError(
+                "\(service) needs its service key and every service's public key: --service-key-file and --service-public-keys-file (or TENANCY_SERVICE_KEY and TENANCY_SERVICE_PUBLIC_KEYS); `tenancy service-keys --directory DIR` makes them"
+            )
         }
-        return Setting.environment("TENANCY_OPERATOR_TOKEN")
+        do {
+            return try ServiceKeys(service: service, privateKey: privateKey, publicKeys: publicKeys)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The operators this service accepts; none when no operators file is configured.
+    public func operators() throws -> OperatorKeys {
+        guard let text = try Self.value(file: operatorsFile, environment: "TENANCY_OPERATORS") else { return OperatorKeys() }
+        do {
+            return try OperatorKeys(parsing: text.replacingOccurrences(of: ",", with: "\n"))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The contents of `file` when given, else the value of the environment variable.
+    private static func value(file: String?, environment name: String) throws -> String? {
+        guard let file else { return Setting.environment(name) }
+        let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ValidationError("'\(file)' is empty") }
+        return text
     }
 
     /// The secrets key (base64), from the file if given, else from the environment.

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import Models
 import Pipeline
+import Sealing
 import Prometheus
 import ServiceLifecycle
 
@@ -42,13 +43,18 @@ public struct ServiceRuntime: Sendable {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         try await createTopics(topics.all, options: options, producer: producer, logger: logger)
 
-        let operatorToken = try options.operatorToken()
-        if operatorToken == nil {
-            logger.warning("no operator credential configured (TENANCY_OPERATOR_TOKEN or --operator-token-file): operator commands will be refused")
+        let operators = try options.operators()
+        if operators.keys.isEmpty {
+            logger.warning("no operators configured (--operators-file): operator commands and reads will be refused")
         }
+        let authenticator = Authenticator(
+            keys: try options.serviceKeys(for: definition.name),
+            operators: operators,
+            window: options.signatureWindowSeconds
+        )
         let environment = ServiceEnvironment(
             store: store,
-            operatorTokenHash: operatorToken.map(Secret.hash),
+            authenticator: authenticator,
             secretsKey: try options.secretsKey(),
             invitationKey: try options.invitationKey()
         )

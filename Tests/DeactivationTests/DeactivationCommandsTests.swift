@@ -1,5 +1,6 @@
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Deactivation
@@ -12,7 +13,7 @@ struct DeactivationCommandsTests {
         let table = DeactivationCommands.table.types.map { $0.messageType }
         #expect(table.count == Set(table).count)
         #expect(Set(table) == Set(MessageCatalogue.deactivationCommands.map { $0.messageType }))
-        let handler = DeactivationHandler(authenticator: Authenticator(operatorTokenHash: nil), settings: SagaSettings())
+        let handler = DeactivationHandler(authenticator: TestKeys.authenticator(for: "deactivation"), settings: SagaSettings())
         #expect(handler.commands.types == Set(table))
     }
 }

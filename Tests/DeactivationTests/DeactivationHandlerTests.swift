@@ -4,6 +4,7 @@ import GRDB
 import Hashing
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Deactivation
@@ -14,7 +15,7 @@ import Testing
 struct DeactivationHandlerTests {
     let store: ServiceStore
     let handler = DeactivationHandler(
-        authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
+        authenticator: TestKeys.authenticator(for: "deactivation"),
         settings: SagaSettings(stepTimeout: 10, maxAttempts: 2)
     )
     let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -32,7 +33,7 @@ struct DeactivationHandlerTests {
                 workspaceID: workspace,
                 userID: owner,
                 scopes: Array(Scope.all),
-                secretHash: Secret.hash("owner-secret"),
+                signingKeys: TestKeys.signingKeys(of: "owner-secret", clientID: ClientID(rawValue: "key_owner")),
                 issuerRole: .owner,
                 expiresAt: nil
             ),
@@ -60,9 +61,8 @@ struct DeactivationHandlerTests {
             source: "/t",
             time: now,
             subject: nil,
-            authorization: credential.headerValue,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: credential, for: "deactivation")
         return try store.writer.write { db in
             let sender = try handler.authenticate(command, envelope: envelope, now: now, db: db)
             return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
@@ -102,7 +102,7 @@ struct DeactivationHandlerTests {
                 workspaceID: home,
                 userID: owner,
                 scopes: Array(Scope.all),
-                secretHash: Secret.hash("home-secret"),
+                signingKeys: TestKeys.signingKeys(of: "home-secret", clientID: ClientID(rawValue: "key_home")),
                 issuerRole: .owner,
                 expiresAt: nil
             ),
@@ -120,7 +120,7 @@ struct DeactivationHandlerTests {
         let reference = OperationReference(operationID: operation, kind: .deactivation, workspaceID: workspace, organizationID: organization)
         // The workspace is inactive here at once: a second request is refused, racing or not.
         #expect { try run(DeactivateWorkspace(workspaceID: workspace), as: ownerKey) } throws: { code($0) == .workspaceInactive }
-        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: {
+        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: TestKeys.operatorCredential) } throws: {
             code($0) == .operationInProgress
         }
         #expect(try apply(lifecycleDone(operation)).isEmpty)
@@ -131,9 +131,9 @@ struct DeactivationHandlerTests {
         #expect(try apply(SharingStepCompleted(operation: reference, endedShares: [])).isEmpty)
 
         // Reactivation lists the switches from before, and completes the same way.
-        let reactivated = try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token"))
+        let reactivated = try run(ReactivateWorkspace(workspaceID: workspace), as: TestKeys.operatorCredential)
         #expect(reactivated.items?.first?.created["workflow_id"] == "wf_1" && reactivated.items?.first?.created["enabled_before"] == "true")
-        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: .operator(token: "op-token")) } throws: {
+        #expect { try run(ReactivateWorkspace(workspaceID: workspace), as: TestKeys.operatorCredential) } throws: {
             code($0) == .operationInProgress
         }
     }

@@ -66,7 +66,7 @@ struct OperationRulesTests {
                 try OperationRules.deactivate(DeactivateWorkspace(workspaceID: id), by: principal, target: state, context: fixedContext())
             } throws: { code($0) == expected }
         }
-        rejects(.forbidden, by: .operator)
+        rejects(.forbidden, by: .operator(name: "alice"))
         rejects(.forbidden, by: member(role: .admin))
         rejects(.forbidden, by: member(scopes: [.workspaceRead, .resourceShare]))
         rejects(.invalidArgument, id: WorkspaceID(rawValue: "target"))
@@ -113,7 +113,7 @@ struct OperationRulesTests {
         )
         let outcome = try OperationRules.reactivate(
             reactivate,
-            by: .operator,
+            by: .operator(name: "alice"),
             target: target(status: .inactive),
             before: before,
             context: fixedContext()
@@ -134,7 +134,7 @@ struct OperationRulesTests {
     @Test func reactivationRejections() {
         func rejects(
             _ expected: ErrorCode,
-            by principal: Principal = .operator,
+            by principal: Principal = .operator(name: "alice"),
             target state: TargetState = target(status: .inactive),
             sourceLocation: SourceLocation = #_sourceLocation
         ) {

@@ -64,7 +64,7 @@ struct BrokerRestartTests {
                 CreateOrganization(name: "Org \($0)", ownerEmail: "o\($0)@acme.example"),
                 topic: deployment.topics.lifecycleCommands,
                 key: "org-\($0 % 13)",
-                credential: .operator(token: deployment.operatorToken),
+                credential: deployment.operatorCredential,
                 id: "broker-\($0)"
             )
         }

@@ -28,7 +28,7 @@ struct CrashRecoveryTests {
                 topic: deployment.topics.lifecycleCommands,
                 id: "cmd-\(index)",
                 key: "org-\(index % 17)",
-                credential: .operator(token: deployment.operatorToken)
+                credential: deployment.operatorCredential
             )
         }
         let sent = await producer.send(commands)

@@ -16,7 +16,7 @@ enum DeactivationCycles {
         var ids: [String] = []
         var credential = world.doomed.credential
         let workspace = world.doomed.id
-        let asOperator = Credential.operator(token: deployment.operatorToken)
+        let asOperator = deployment.operatorCredential
         for _ in 0..<cycles {
             let deactivated = try await send(
                 DeactivateWorkspace(workspaceID: workspace),

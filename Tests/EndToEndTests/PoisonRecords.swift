@@ -62,9 +62,11 @@ struct PoisonRecord {
                 var object = (try? JSONSerialization.jsonObject(with: record.value ?? Data()) as? [String: Any]) ?? [:]
                 object["teleport_to"] = "mars"
                 record.value = try? JSONSerialization.data(withJSONObject: object)
+                record = CommandFactory.signed(record, by: credential)
             },
-            poison("forged-secret", .unauthenticated, deadLettered: false) { setHeader(&$0, Envelope.Header.authorization, forged.headerValue) },
-            poison("revoked-key", .unauthenticated, deadLettered: false) { setHeader(&$0, Envelope.Header.authorization, revoked.headerValue) },
+            poison("forged-secret", .unauthenticated, deadLettered: false) { $0 = CommandFactory.signed($0, by: forged) },
+            poison("revoked-key", .unauthenticated, deadLettered: false) { $0 = CommandFactory.signed($0, by: revoked) },
+            poison("tampered", .unauthenticated, deadLettered: false) { setHeader(&$0, Envelope.Header.subject, "ws_someone_else") },
             poison("no-credential", .unauthenticated, deadLettered: false) { $0.headers.removeAll { $0.name == Envelope.Header.authorization } },
             PoisonRecord(
                 id: foreignID,

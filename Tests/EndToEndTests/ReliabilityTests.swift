@@ -44,7 +44,7 @@ struct ReliabilityTests {
         let client = CommandClient(producer: producer, results: results, topics: deployment.topics, retrier: retrier)
         let world = try await ReliabilityWorld.build(
             client: client,
-            operatorToken: deployment.operatorToken,
+            asOperator: deployment.operatorCredential,
             workspaces: 12,
             integrationsPerWorkspace: max(2, Self.commandCount * 6 / 10 / (12 * 11) + 1)
         )

@@ -22,12 +22,11 @@ struct ReliabilityWorld {
 
     static func build(
         client: CommandClient,
-        operatorToken: String,
+        asOperator: Credential,
         workspaces count: Int,
         integrationsPerWorkspace: Int
     ) async throws -> ReliabilityWorld {
         let topic = client.topics.lifecycleCommands
-        let asOperator = Credential.operator(token: operatorToken)
         let org = try await client.run(
             [
                 CommandClient.record(
@@ -114,7 +113,7 @@ struct ReliabilityWorld {
             workspaces: workspaces,
             doomed: doomed,
             anaUserID: UserID(rawValue: org.created["user_id"] ?? ""),
-            secrets: secrets.union(clientSecrets).union([operatorToken]),
+            secrets: secrets.union(clientSecrets).union([asOperator.secret]),
             revoked: revoked
         )
     }

@@ -33,7 +33,7 @@ struct ResultScopeTests {
                 topic: deployment.topics.lifecycleCommands,
                 id: "poison-\(size)-\(UUID().uuidString.prefix(8).lowercased())",
                 key: "poison",
-                credential: .operator(token: deployment.operatorToken)
+                credential: deployment.operatorCredential
             )
             record.value = Data((0..<size).map { UInt8(ascii: "a") + UInt8($0 % 26) })
             return (record: record, code: code)

@@ -166,6 +166,6 @@ struct ServicesLifecycleTests {
 
         // The secret is not in the service's log.
         #expect(!lifecycle.log.contains(owner["TENANCY_CLIENT_SECRET"]!))
-        #expect(!lifecycle.log.contains(deployment.operatorToken))
+        #expect(!lifecycle.log.contains(deployment.operatorCredential.secret))
     }
 }

@@ -32,7 +32,8 @@ struct WalkthroughTests {
             "/bin/bash",
             [script.path],
             environment: [
-                "BIN": bin, "TENANCY_MAIL_DIR": mail.directory.path, "TENANCY_OPERATOR_TOKEN": deployment.operatorToken,
+                "BIN": bin, "TENANCY_MAIL_DIR": mail.directory.path, "TENANCY_OPERATOR_NAME": TestKeys.operatorName,
+                "TENANCY_OPERATOR_SECRET": deployment.operatorCredential.secret,
                 "TENANCY_BOOTSTRAP_SERVERS": broker.bootstrapServers, "TENANCY_TOPIC_PREFIX": deployment.prefix,
                 "TENANCY_LIFECYCLE_URL": "http://127.0.0.1:\(stack.lifecyclePort)", "TENANCY_SHARING_URL": "http://127.0.0.1:\(stack.sharingPort)",
                 "TENANCY_NOTIFICATIONS_URL": "http://127.0.0.1:\(stack.notificationsPort ?? 0)",

@@ -121,7 +121,7 @@ struct InvitationCapTests {
     @Test func theStoreCountsTheLastDaysInvitationsOfTheWorkspace() throws {
         let store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
         let handler = LifecycleHandler(
-            authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
+            authenticator: TestKeys.authenticator(for: "lifecycle"),
             secretBox: try SecretBox(base64Key: testSecretsKey),
             invitationKey: testInvitationKey,
             invitationsPerWorkspacePerDay: 2
@@ -135,9 +135,8 @@ struct InvitationCapTests {
                 source: "/t",
                 time: time,
                 subject: nil,
-                authorization: credential.headerValue,
                 payload: JSONCoding.encode(command)
-            )
+            ).signed(by: credential, for: "lifecycle")
             return try store.writer.write { db in
                 let sender = try handler.authenticate(command, envelope: envelope, now: time, db: db)
                 return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: id, now: time), db: db)
@@ -146,7 +145,7 @@ struct InvitationCapTests {
         func ownerKey(of organization: String) throws -> Credential {
             let created = try run(
                 CreateOrganization(name: organization, ownerEmail: "ops@\(organization).example"),
-                as: .operator(token: "op-token"),
+                as: TestKeys.operatorCredential,
                 after: 0
             )
             return .apiKey(

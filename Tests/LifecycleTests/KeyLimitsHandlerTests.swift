@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Lifecycle
@@ -14,11 +15,11 @@ extension LifecycleHandlerTests {
         let (organization, _) = try bootstrap()
         let id = OrganizationID(rawValue: organization)
         #expect(try store.writer.read { try OrganizationReads.organization(id, db: $0)?.maxKeyLifetimeDays } == 365)
-        _ = try run(SetOrganizationKeyLifetime(organizationID: id, maxKeyLifetimeDays: 30), as: .operator(token: "op-token"))
+        _ = try run(SetOrganizationKeyLifetime(organizationID: id, maxKeyLifetimeDays: 30), as: TestKeys.operatorCredential)
         #expect(try store.writer.read { try OrganizationReads.organization(id, db: $0)?.maxKeyLifetimeDays } == 30)
         let other = try run(
             CreateOrganization(name: "Brief", ownerEmail: "b@brief.example", maxKeyLifetimeDays: 7),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         let otherID = OrganizationID(rawValue: other.created["organization_id"]!)
         #expect(try store.writer.read { try OrganizationReads.organization(otherID, db: $0)?.maxKeyLifetimeDays } == 7)
@@ -37,7 +38,7 @@ extension LifecycleHandlerTests {
         let (organization, ownerKey) = try bootstrap()
         _ = try run(
             SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         let day: TimeInterval = 86_400
         let oneDay = try run(IssueAPIKey(scopes: [.organizationsWrite, .workspaceRead], expiresAt: now + day), as: ownerKey)
@@ -61,15 +62,15 @@ extension LifecycleHandlerTests {
     }
 
     @Test func theFirstKeyAndTheOperatorsOwnerKeysLiveTheOrganizationsMaximum() throws {
-        let created = try run(CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example"), as: .operator(token: "op-token"))
+        let created = try run(CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example"), as: TestKeys.operatorCredential)
         let first = try stored(created)
         #expect(first.expiresAt == now + 365 * 86_400 && first.issuedBy == nil)
         _ = try run(
             SetOrganizationKeyLifetime(organizationID: OrganizationID(rawValue: created.created["organization_id"]!), maxKeyLifetimeDays: 7),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         let owner = IssueOwnerKey(workspaceID: first.workspaceID, userID: first.userID)
-        #expect(try stored(try run(owner, as: .operator(token: "op-token"))).expiresAt == now + 7 * 86_400)
+        #expect(try stored(try run(owner, as: TestKeys.operatorCredential)).expiresAt == now + 7 * 86_400)
         // Keys already issued keep their expiry.
         #expect(try stored(created).expiresAt == now + 365 * 86_400)
     }
@@ -78,7 +79,7 @@ extension LifecycleHandlerTests {
         let (organization, ownerKey) = try bootstrap()
         _ = try run(
             SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         let parent = try run(IssueAPIKey(), as: ownerKey)
         let child = try run(IssueAPIKey(), as: credential(parent))

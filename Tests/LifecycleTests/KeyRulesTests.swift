@@ -25,7 +25,7 @@ struct KeyRulesTests {
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(key.scopes == [.workflowsWrite, .workspaceRead].sorted() && key.expiresAt == now + 3_600)
         #expect(key.workspaceID == WorkspaceID(rawValue: "ws_home") && key.userID == UserID(rawValue: "usr_owner"))
-        #expect(key.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
+        #expect(TestKeys.areSigningKeys(key.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: key.clientID))
         #expect(outcome.created == ["client_id": key.clientID.rawValue])
     }
 
@@ -52,7 +52,7 @@ struct KeyRulesTests {
         #expect { try issue(IssueAPIKey(expiresAt: now), by: owner(), context: fixedContext(now: now)) } throws: {
             ($0 as! Rejection).field == "expires_at"
         }
-        #expect { try issue(IssueAPIKey(), by: .operator, context: fixedContext(now: now)) } throws: {
+        #expect { try issue(IssueAPIKey(), by: .operator(name: "alice"), context: fixedContext(now: now)) } throws: {
             ($0 as! Rejection).code == .forbidden
         }
     }
@@ -164,7 +164,7 @@ struct KeyRulesTests {
 
     @Test func theOperatorIssuesFullOwnerKeysToOwnersOfActiveWorkspacesOnly() throws {
         let command = IssueOwnerKey(workspaceID: WorkspaceID(rawValue: "ws_back"), userID: UserID(rawValue: "usr_ana"))
-        let outcome = try KeyRules.issueOwnerKey(command, by: .operator, target: .init(workspaceActive: true, role: .owner), context: fixedContext())
+        let outcome = try KeyRules.issueOwnerKey(command, by: .operator(name: "alice"), target: .init(workspaceActive: true, role: .owner), context: fixedContext())
         let issued = try #require(outcome.events.first?.message as? APIKeyIssued)
         #expect(
             issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all
@@ -174,13 +174,13 @@ struct KeyRulesTests {
         #expect(issued.expiresAt == now + 365 * day && issued.issuedBy == nil)
         let brief = try KeyRules.issueOwnerKey(
             command,
-            by: .operator,
+            by: .operator(name: "alice"),
             target: .init(workspaceActive: true, role: .owner, maxKeyLifetimeDays: 7),
             context: fixedContext()
         )
         #expect(brief.events(of: APIKeyIssued.self).first?.expiresAt == now + 7 * day)
-        #expect(outcome.secrets?["client_secret"] != nil && issued.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
-        func rejects(_ expected: ErrorCode, by principal: Principal = .operator, _ target: KeyRules.OwnerKeyTarget?) {
+        #expect(outcome.secrets?["client_secret"] != nil && TestKeys.areSigningKeys(issued.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: issued.clientID))
+        func rejects(_ expected: ErrorCode, by principal: Principal = .operator(name: "alice"), _ target: KeyRules.OwnerKeyTarget?) {
             #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: {
                 ($0 as! Rejection).code == expected
             }

@@ -4,6 +4,7 @@ import Hashing
 import Models
 import Pipeline
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Lifecycle
@@ -20,7 +21,7 @@ struct LifecycleCommandsTests {
         #expect(table.count == Set(table).count)
         #expect(Set(table) == Set(MessageCatalogue.lifecycleCommands.map { $0.messageType }))
         let handler = LifecycleHandler(
-            authenticator: Authenticator(operatorTokenHash: nil),
+            authenticator: TestKeys.authenticator(for: "lifecycle"),
             secretBox: try SecretBox(base64Key: testSecretsKey),
             invitationKey: testInvitationKey
         )
@@ -88,7 +89,7 @@ struct LifecycleCommandsTests {
             authorization: authorization,
             payload: Data("{}".utf8)
         )
-        return CredentialCheck(envelope: envelope, now: now, db: db, authenticator: Authenticator(operatorTokenHash: nil))
+        return CredentialCheck(envelope: envelope, now: now, db: db, authenticator: TestKeys.authenticator(for: "lifecycle"))
     }
 
     func request(from sender: Sender, db: Database) throws -> CommandRequest {

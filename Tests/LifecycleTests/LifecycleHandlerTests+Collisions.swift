@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Lifecycle
@@ -17,9 +18,8 @@ extension LifecycleHandlerTests {
             source: "/t",
             time: now,
             subject: nil,
-            authorization: credential.headerValue,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: credential, for: "lifecycle")
         let live = DecisionContext.live(commandID: envelope.id, now: now)
         let context = DecisionContext(
             now: now,
@@ -35,7 +35,7 @@ extension LifecycleHandlerTests {
 
     /// Another organization's owner key and workspace.
     func otherOrganization() throws -> (workspace: WorkspaceID, credential: Credential) {
-        let other = try run(CreateOrganization(name: "Globex", ownerEmail: "owner@globex.example"), as: .operator(token: "op-token"))
+        let other = try run(CreateOrganization(name: "Globex", ownerEmail: "owner@globex.example"), as: TestKeys.operatorCredential)
         return (
             WorkspaceID(rawValue: other.created["workspace_id"]!),
             .apiKey(clientID: ClientID(rawValue: other.created["client_id"]!), secret: other.secrets!["client_secret"]!)
@@ -128,7 +128,7 @@ extension LifecycleHandlerTests {
         }
         let body = String(victim.dropFirst("usr_".count))
         #expect {
-            try run(CreateOrganization(name: "Initech", ownerEmail: "mallory@initech.example"), as: .operator(token: "op-token"), ids: ["user": body])
+            try run(CreateOrganization(name: "Initech", ownerEmail: "mallory@initech.example"), as: TestKeys.operatorCredential, ids: ["user": body])
         } throws: { ($0 as? Rejection)?.code == .alreadyExists }
         try store.writer.read { (db: Database) throws -> Void in
             #expect(try String.fetchAll(db, sql: "SELECT email FROM user") == [email])

@@ -3,6 +3,8 @@ import GRDB
 import Hashing
 import Models
 import Pipeline
+import Sealing
+import TestSupport
 import Testing
 
 @testable import Lifecycle
@@ -17,7 +19,7 @@ struct LifecycleHandlerTests {
     init() throws {
         store = try ServiceStore(path: nil, migrations: LifecycleMigrations.register)
         handler = LifecycleHandler(
-            authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")),
+            authenticator: TestKeys.authenticator(for: "lifecycle"),
             secretBox: try SecretBox(base64Key: testSecretsKey),
             invitationKey: testInvitationKey
         )
@@ -30,9 +32,8 @@ struct LifecycleHandlerTests {
             source: "/t",
             time: now,
             subject: nil,
-            authorization: credential?.headerValue,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: credential, for: "lifecycle")
         return try store.writer.write { db in
             let sender = try handler.authenticate(command, envelope: envelope, now: now, db: db)
             return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: id, now: now), db: db)
@@ -40,7 +41,7 @@ struct LifecycleHandlerTests {
     }
 
     func bootstrap() throws -> (organization: String, credential: Credential) {
-        let outcome = try run(CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example"), as: .operator(token: "op-token"))
+        let outcome = try run(CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example"), as: TestKeys.operatorCredential)
         let credential = Credential.apiKey(clientID: ClientID(rawValue: outcome.created["client_id"]!), secret: outcome.secrets!["client_secret"]!)
         return (outcome.created["organization_id"]!, credential)
     }
@@ -49,7 +50,7 @@ struct LifecycleHandlerTests {
         let (organization, credential) = try bootstrap()
         _ = try run(
             SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         let created = try run(CreateWorkspace(name: "Staging"), as: credential)
         let workspaceID = created.created["workspace_id"]!
@@ -60,9 +61,9 @@ struct LifecycleHandlerTests {
             )
             #expect(member.role == .owner)
             let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
-            #expect(key.secretHash == Secret.hash(created.secrets!["client_secret"]!))
+            #expect(TestKeys.areSigningKeys(try SigningKeysColumn.decode(key.signingKeys), of: created.secrets!["client_secret"]!, clientID: key.clientID))
             // No column anywhere holds a secret in clear.
-            let dump = try String.fetchAll(db, sql: "SELECT secret_hash || scopes FROM api_key").joined()
+            let dump = try String.fetchAll(db, sql: "SELECT signing_keys || scopes FROM api_key").joined()
             #expect(!dump.contains(created.secrets!["client_secret"]!))
         }
         // The new key works in its own workspace and is Owner there.
@@ -72,7 +73,8 @@ struct LifecycleHandlerTests {
 
     @Test(arguments: [
         nil as Credential?,
-        .operator(token: "wrong"),
+        .operator(name: TestKeys.operatorName, secret: "wrong"),
+        .operator(name: "nobody", secret: "x"),
         .apiKey(clientID: ClientID(rawValue: "key_nope"), secret: "x"),
     ])
     func badCredentialsAreUnauthenticated(credential: Credential?) throws {
@@ -86,7 +88,7 @@ struct LifecycleHandlerTests {
             Issue.record()
             return
         }
-        #expect(throws: Rejection(.unauthenticated, "unknown client id or wrong client secret")) {
+        #expect(throws: Authenticator.refusal) {
             try run(CreateWorkspace(), as: .apiKey(clientID: clientID, secret: "guess"))
         }
     }
@@ -100,11 +102,11 @@ struct LifecycleHandlerTests {
         try store.writer.write { db in
             try db.execute(sql: "UPDATE api_key SET expires_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue])
         }
-        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("expired") }
+        #expect(throws: Authenticator.refusal) { try run(CreateWorkspace(), as: credential) }
         try store.writer.write { db in
             try db.execute(sql: "UPDATE api_key SET expires_at = NULL, revoked_at = ? WHERE client_id = ?", arguments: [now, clientID.rawValue])
         }
-        #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).message.contains("revoked") }
+        #expect(throws: Authenticator.refusal) { try run(CreateWorkspace(), as: credential) }
     }
 
     @Test func issuedKeyWorksUntilRevokedAndOtherWorkspacesCannotSeeIt() throws {
@@ -114,9 +116,9 @@ struct LifecycleHandlerTests {
         // The narrow key authenticates but lacks the scope to create workspaces.
         #expect { try run(CreateWorkspace(), as: narrow) } throws: { ($0 as! Rejection).code == .forbidden }
         _ = try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: credential)
-        #expect { try run(IssueAPIKey(), as: narrow) } throws: { ($0 as! Rejection).message.contains("revoked") }
+        #expect(throws: Authenticator.refusal) { try run(IssueAPIKey(), as: narrow) }
         // Another organization's owner gets not_found for this key, not a hint that it exists.
-        let other = try run(CreateOrganization(name: "Other", ownerEmail: "o@other.example"), as: .operator(token: "op-token"))
+        let other = try run(CreateOrganization(name: "Other", ownerEmail: "o@other.example"), as: TestKeys.operatorCredential)
         let outsider = Credential.apiKey(clientID: ClientID(rawValue: other.created["client_id"]!), secret: other.secrets!["client_secret"]!)
         #expect { try run(RevokeAPIKey(clientID: ClientID(rawValue: issued.created["client_id"]!)), as: outsider) } throws: {
             ($0 as! Rejection).code == .notFound
@@ -165,7 +167,7 @@ struct LifecycleHandlerTests {
     @Test func acceptingAttachesOnlyToAUserOfTheSameOrganization() throws {
         let (organization, opsKey) = try bootstrap()
         let opsUser = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM user WHERE email = 'ops@acme.example'")! }
-        let asOperator = Credential.operator(token: "op-token")
+        let asOperator = TestKeys.operatorCredential
         let other = try run(CreateOrganization(name: "Other", ownerEmail: "OPS@acme.example"), as: asOperator)
         #expect(other.created["user_id"] != opsUser, "a new organization's owner is a new user")
         let bob = try run(CreateOrganization(name: "Bob's", ownerEmail: "bob@acme.example"), as: asOperator)
@@ -205,7 +207,7 @@ struct LifecycleHandlerTests {
         let (organization, ownerKey) = try bootstrap()
         _ = try run(
             SetOrganizationFeatures(organizationID: OrganizationID(rawValue: organization), features: ["workspace_creation": true]),
-            as: .operator(token: "op-token")
+            as: TestKeys.operatorCredential
         )
         _ = try run(ConfigureSSO(entityID: "urn:idp", ssoURL: "https://idp.example/sso", certificate: idpCertificate), as: ownerKey)
         let mapping = try run(CreateClaimMapping(claim: "groups", value: "admins", role: .admin), as: ownerKey)
@@ -352,9 +354,9 @@ struct LifecycleHandlerTests {
         #expect { try run(CreateWorkspace(), as: credential) } throws: { ($0 as! Rejection).code == .workspaceInactive }
     }
 
-    @Test func operatorCommandsAreRefusedWithoutConfiguredToken() throws {
+    @Test func operatorCommandsAreRefusedWithoutConfiguredOperators() throws {
         let unconfigured = LifecycleHandler(
-            authenticator: Authenticator(operatorTokenHash: nil),
+            authenticator: Authenticator(keys: TestKeys.serviceKeys(for: "lifecycle"), operators: OperatorKeys()),
             secretBox: try SecretBox(base64Key: testSecretsKey),
             invitationKey: testInvitationKey
         )
@@ -365,11 +367,10 @@ struct LifecycleHandlerTests {
             source: "/t",
             time: now,
             subject: nil,
-            authorization: Credential.operator(token: "op-token").headerValue,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: TestKeys.operatorCredential, for: "lifecycle")
         #expect {
             try store.writer.write { db in try unconfigured.authenticate(command, envelope: envelope, now: now, db: db) }
-        } throws: { ($0 as! Rejection).message.contains("no operator credential") }
+        } throws: { ($0 as? Rejection) == Authenticator.refusal }
     }
 }

@@ -240,8 +240,8 @@ struct ListPagingTests {
                 )
                 try db.execute(
                     sql: """
-                        INSERT INTO api_key (client_id, secret_hash, workspace_id, user_id, scopes, issuer_role, created_at)
-                        VALUES (?, 'h', ?, 'usr_ana', 'workspace.read', 'owner', ?)
+                        INSERT INTO api_key (client_id, workspace_id, user_id, scopes, issuer_role, created_at)
+                        VALUES (?, ?, 'usr_ana', 'workspace.read', 'owner', ?)
                         """,
                     arguments: [String(format: "key_%02d", 24 - index), Self.home, at]
                 )

@@ -14,7 +14,7 @@ struct OrganizationRulesTests {
     @Test func operatorCreatesOrganizationWithWorkspaceOwnerAndKey() throws {
         let outcome = try OrganizationRules.create(
             CreateOrganization(name: "  Acme  ", ownerEmail: "Ops@Acme.Example"),
-            by: .operator,
+            by: .operator(name: "alice"),
             state: fresh,
             context: fixedContext()
         )
@@ -31,9 +31,10 @@ struct OrganizationRulesTests {
         #expect(member.role == .owner && member.email == "ops@acme.example" && member.workspaceID == workspace.workspaceID)
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(Set(key.scopes) == Role.owner.scopes && key.userID == member.userID && key.issuerRole == .owner)
-        // The secret is returned once and only its hash is in the event.
+        // The secret is returned once; the event holds only its signing keys, each sealed to its service.
         let secret = try #require(outcome.secrets?["client_secret"])
-        #expect(key.secretHash == Secret.hash(secret) && key.secretHash != secret)
+        #expect(TestKeys.areSigningKeys(key.signingKeys, of: secret, clientID: key.clientID))
+        #expect(!String(decoding: JSONCoding.encode(key), as: UTF8.self).contains(secret))
         #expect(
             outcome.created == [
                 "organization_id": organization.organizationID.rawValue, "workspace_id": workspace.workspaceID.rawValue,
@@ -53,7 +54,7 @@ struct OrganizationRulesTests {
         #expect {
             try OrganizationRules.create(
                 CreateOrganization(name: "Acme", ownerEmail: "a@b.co"),
-                by: .operator,
+                by: .operator(name: "alice"),
                 state: .init(nameTaken: true),
                 context: fixedContext()
             )
@@ -68,7 +69,7 @@ struct OrganizationRulesTests {
     ])
     func invalidInputNamesTheField(name: String, email: String, field: String) {
         #expect {
-            try OrganizationRules.create(CreateOrganization(name: name, ownerEmail: email), by: .operator, state: fresh, context: fixedContext())
+            try OrganizationRules.create(CreateOrganization(name: name, ownerEmail: email), by: .operator(name: "alice"), state: fresh, context: fixedContext())
         } throws: { error in
             let rejection = error as! Rejection
             return rejection.code == .invalidArgument && rejection.field == field
@@ -81,7 +82,7 @@ struct OrganizationRulesTests {
                 organizationID: OrganizationID(rawValue: "org_acme"),
                 features: ["workspace_creation": true, "cross_workspace_sharing": false]
             ),
-            by: .operator,
+            by: .operator(name: "alice"),
             state: OrganizationState(enabledFeatures: [.crossWorkspaceSharing, .workspaceDeactivation])
         )
         #expect(
@@ -101,18 +102,18 @@ struct OrganizationRulesTests {
             try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: owner(), state: state)
         } throws: { ($0 as! Rejection).code == .forbidden }
         #expect {
-            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator, state: nil)
+            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator(name: "alice"), state: nil)
         } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator, state: state) } throws: {
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator(name: "alice"), state: state) } throws: {
             ($0 as! Rejection).field == "features.teleport"
         }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator, state: state) } throws: {
+        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator(name: "alice"), state: state) } throws: {
             ($0 as! Rejection).field == "features"
         }
         #expect {
             try OrganizationRules.setFeatures(
                 .init(organizationID: OrganizationID(rawValue: "ws_x"), features: ["workspace_creation": true]),
-                by: .operator,
+                by: .operator(name: "alice"),
                 state: state
             )
         } throws: { ($0 as! Rejection).field == "organization_id" }
@@ -121,7 +122,7 @@ struct OrganizationRulesTests {
     @Test func anOrganizationHasAMaximumKeyLifetimeDefaultOrChosen() throws {
         func lifetime(_ days: Int?) throws -> Int? {
             let command = CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example", maxKeyLifetimeDays: days)
-            let outcome = try OrganizationRules.create(command, by: .operator, state: fresh, context: fixedContext())
+            let outcome = try OrganizationRules.create(command, by: .operator(name: "alice"), state: fresh, context: fixedContext())
             return outcome.events(of: OrganizationCreated.self).first?.maxKeyLifetimeDays
         }
         #expect(try lifetime(nil) == KeyLifetime.defaultMaximumDays && KeyLifetime.defaultMaximumDays == 365)
@@ -129,7 +130,7 @@ struct OrganizationRulesTests {
         // The first Owner key lives the organization's maximum.
         let outcome = try OrganizationRules.create(
             CreateOrganization(name: "Acme", ownerEmail: "ops@acme.example", maxKeyLifetimeDays: 30),
-            by: .operator,
+            by: .operator(name: "alice"),
             state: fresh,
             context: fixedContext()
         )
@@ -142,17 +143,17 @@ struct OrganizationRulesTests {
     @Test func theOperatorSetsTheMaximumKeyLifetime() throws {
         let id = OrganizationID(rawValue: "org_acme")
         let state = OrganizationState(enabledFeatures: [])
-        let outcome = try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator, state: state)
+        let outcome = try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator(name: "alice"), state: state)
         #expect(
             outcome.events(of: OrganizationKeyLifetimeChanged.self) == [OrganizationKeyLifetimeChanged(organizationID: id, maxKeyLifetimeDays: 90)]
         )
         #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: owner(), state: state) } throws: {
             ($0 as! Rejection).code == .forbidden
         }
-        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator, state: nil) } throws: {
+        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator(name: "alice"), state: nil) } throws: {
             ($0 as! Rejection).code == .notFound
         }
-        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 0), by: .operator, state: state) } throws: {
+        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 0), by: .operator(name: "alice"), state: state) } throws: {
             ($0 as! Rejection).field == "max_key_lifetime_days"
         }
     }

@@ -69,7 +69,7 @@ struct SSORulesTests {
 
     @Test func operatorsAndViewersCannotConfigure() {
         #expect { try SSORules.configure(configure, by: owner(role: .operator)) } throws: { ($0 as! Rejection).code == .forbidden }
-        #expect { try SSORules.configure(configure, by: .operator) } throws: { ($0 as! Rejection).code == .forbidden }
+        #expect { try SSORules.configure(configure, by: .operator(name: "alice")) } throws: { ($0 as! Rejection).code == .forbidden }
     }
 
     @Test func copyNeedsOwnershipOfASourceInTheSameOrganization() throws {

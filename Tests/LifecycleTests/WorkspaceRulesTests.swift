@@ -33,7 +33,7 @@ struct WorkspaceRulesTests {
             ]
         )
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
-        #expect(key.workspaceID == workspace.workspaceID && key.secretHash == Secret.hash(outcome.secrets!["client_secret"]!))
+        #expect(key.workspaceID == workspace.workspaceID && TestKeys.areSigningKeys(key.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: key.clientID))
         #expect(outcome.created == ["workspace_id": workspace.workspaceID.rawValue, "client_id": key.clientID.rawValue])
         #expect(outcome.events.allSatisfy { $0.subject == workspace.workspaceID.rawValue })
     }
@@ -89,7 +89,7 @@ struct WorkspaceRulesTests {
     }
 
     @Test func operatorCannotCreateWorkspaces() {
-        #expect { try WorkspaceRules.create(CreateWorkspace(), by: .operator, state: enabled, context: fixedContext()) } throws: {
+        #expect { try WorkspaceRules.create(CreateWorkspace(), by: .operator(name: "alice"), state: enabled, context: fixedContext()) } throws: {
             ($0 as! Rejection).code == .forbidden
         }
     }

@@ -39,7 +39,9 @@ struct EnvelopeRecordTests {
     func roundTripKeepsEveryAttributeAndThePayload(envelope: Envelope) throws {
         let record = KafkaRecord(envelope, topic: "tenancy.lifecycle.commands", key: "ws_1")
         #expect(record.value == envelope.payload)
-        let decoded = try Envelope(decoding: Self.consumed(record))
+        var decoded = try Envelope(decoding: Self.consumed(record))
+        #expect(decoded.recordKey == "ws_1", "the record's key is kept beside the headers")
+        decoded.recordKey = nil
         #expect(decoded == envelope)
         #expect(Array(decoded.payload) == Array(Self.payload))
     }
@@ -73,11 +75,13 @@ struct EnvelopeRecordTests {
         #expect(headers.map { String(decoding: $0.value, as: UTF8.self) } == Self.full.headers.map(\.value))
     }
 
-    @Test func otherHeadersTheKeyAndThePlaceInTheLogPlayNoPart() throws {
+    @Test func otherHeadersAndThePlaceInTheLogPlayNoPart() throws {
         var record = KafkaRecord(Self.full, topic: "elsewhere", key: "someone-else")
         record.headers.insert(KafkaHeader(name: "traceparent", string: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), at: 0)
         record.headers.append(KafkaHeader(name: "x-binary", value: Data([0, 255, 10])))
-        #expect(try Envelope(decoding: Self.consumed(record)) == Self.full)
+        var expected = Self.full
+        expected.recordKey = "someone-else"
+        #expect(try Envelope(decoding: Self.consumed(record)) == expected)
     }
 
     /// Ways a record can be broken, each with the code it is refused with.

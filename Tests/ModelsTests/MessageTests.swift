@@ -50,17 +50,26 @@ struct MessageTests {
         #expect(!MessageType(rawValue: "tenancy..CreateWorkspace.v1").isWellFormed)
     }
 
-    @Test func credentialsParse() {
-        #expect(Credential.parse("Bearer key_abc123:s3cret") == .apiKey(clientID: ClientID(rawValue: "key_abc123"), secret: "s3cret"))
-        #expect(Credential.parse("Bearer operator:tok:en") == .operator(token: "tok:en"))
+    @Test func signedAuthorizationsParse() {
+        let signature = String(repeating: "0a", count: 32)
+        let key = SignedAuthorization(header: "TNCY1-HMAC-SHA256 Credential=key_abc123/sharing, Signature=\(signature)")
+        #expect(key == SignedAuthorization(signer: .key(ClientID(rawValue: "key_abc123")), service: "sharing", signature: signature))
+        let alice = SignedAuthorization(header: "TNCY1-HMAC-SHA256 Credential=operator:alice/lifecycle,Signature=\(signature)")
+        #expect(alice?.signer == .operator("alice") && alice?.service == "lifecycle")
         for bad in [
-            nil, "", "Basic abc", "Bearer key_abc", "Bearer key_abc:", "Bearer ws_abc:x", "Bearer key_a-b:x",
-            "Bearer " + String(repeating: "k", count: 2_000),
+            nil, "", "Bearer key_abc:secret", "TNCY1-HMAC-SHA256 Credential=key_abc/sharing",
+            "TNCY1-HMAC-SHA256 Credential=key_abc/sharing, Signature=\(signature.dropLast())",
+            "TNCY1-HMAC-SHA256 Credential=key_abc/sharing, Signature=\(signature.uppercased())",
+            "TNCY1-HMAC-SHA256 Credential=ws_abc/sharing, Signature=\(signature)",
+            "TNCY1-HMAC-SHA256 Credential=operator:Alice/sharing, Signature=\(signature)",
+            "TNCY1-HMAC-SHA256 Credential=key_abc, Signature=\(signature)",
+            "TNCY1-HMAC-SHA256 Credential=key_abc/sharing, Signature=\(signature), Extra=1",
+            "TNCY1-HMAC-SHA256 Credential=" + String(repeating: "k", count: 2_000) + "/sharing, Signature=\(signature)",
         ] {
-            #expect(Credential.parse(bad) == nil, "\(String(describing: bad))")
+            #expect(SignedAuthorization(header: bad) == nil, "\(String(describing: bad))")
         }
-        let credential = Credential.apiKey(clientID: ClientID(rawValue: "key_1"), secret: "x")
-        #expect(Credential.parse(credential.headerValue) == credential)
+        let round = SignedAuthorization(signer: .operator("ops.team-1"), service: "deactivation", signature: signature)
+        #expect(SignedAuthorization(header: round.headerValue) == round)
     }
 
     @Test func replayedResultDropsSecrets() throws {

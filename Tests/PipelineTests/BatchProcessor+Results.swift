@@ -13,7 +13,7 @@ extension BatchProcessor {
             topic: try #require(topics.commands),
             partition: 0,
             offset: offset,
-            key: Data((envelope.subject ?? "").utf8),
+            key: Data((envelope.recordKey ?? envelope.subject ?? "").utf8),
             value: envelope.payload,
             headers: envelope.kafkaHeaders
         )

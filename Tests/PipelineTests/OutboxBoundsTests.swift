@@ -71,7 +71,7 @@ struct OutboxBoundsTests {
             topic: "c",
             id: "clear-secrets",
             key: "k",
-            credential: .operator(token: "t")
+            credential: TestKeys.operatorCredential
         )
         // An old client's clear secret value in a payload that does not decode.
         record.value = Data(#"{"kind":"secret","vendor":"vault","name":"db","secrets":{"password":"hunter2-clear"#.utf8)
@@ -92,7 +92,7 @@ struct OutboxBoundsTests {
                 topic: "c",
                 id: id,
                 key: "k",
-                credential: .operator(token: "t")
+                credential: TestKeys.operatorCredential
             )
             record.value = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) })
             return record

@@ -122,7 +122,7 @@ struct RateLimitGateTests {
 
     @Test func theOperatorIsNotLimitedAndATokenIsItsHoldersKey() throws {
         let gate = gate(perKey: (1, 1), perWorkspace: (1, 1))
-        for _ in 0..<1_000 { #expect(refusal(gate, Sender(.operator)) == nil) }
+        for _ in 0..<1_000 { #expect(refusal(gate, Sender(.operator(name: "alice"))) == nil) }
         #expect(gate.bucketCount == 0)
         let holder = Sender.tokenHolder("inv_1")
         #expect(refusal(gate, holder) == nil)

@@ -6,6 +6,7 @@ import Messaging
 import Metrics
 import Models
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Pipeline
@@ -15,16 +16,14 @@ import Testing
 /// limit allows is executed, not answered with the stored refusal.
 @Suite("Rate-limited commands through the pipeline")
 struct RateLimitedCommandTests {
-    /// Authenticates `Bearer key_<name>:right` as a member of `ws_1`; creates one `thing` row per
+    /// Authenticates a command signed with the secret `right` by any key `key_<name>` as a member of `ws_1`; creates one `thing` row per
     /// command, and refuses `rate_limited` (as a cap that frees in a minute) once `thing` holds `cap` rows.
     struct CappedThings: MessageHandler {
         let cap: Int
         let commands = MessageRegistry([SenderScopeTests.CreateThing.self])
 
         func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-            guard let credential = Credential.parse(envelope.authorization), case .apiKey(let client, "right") = credential else {
-                throw Rejection(.unauthenticated, "unknown client id or wrong client secret")
-            }
+            let client = try TestKeys.signingClient(of: envelope, service: "sharing", secret: "right", now: now)
             return RateLimitGateTests.member(client.rawValue)
         }
 
@@ -84,9 +83,8 @@ struct RateLimitedCommandTests {
             source: "/tests",
             time: start,
             subject: "ws_1",
-            authorization: "Bearer \(client):right",
             payload: JSONCoding.encode(SenderScopeTests.CreateThing(name: "x"))
-        )
+        ).signed(by: .apiKey(clientID: ClientID(rawValue: client), secret: "right"), for: "sharing")
         let value = try await processor.publishedResult(of: envelope, at: offset.take())
         return try JSONCoding.decode(CommandResult.self, from: value)
     }

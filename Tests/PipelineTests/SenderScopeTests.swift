@@ -16,15 +16,13 @@ import Testing
 /// a refused credential without remembering it.
 @Suite("Command ids per sender")
 struct SenderScopeTests {
-    /// Authenticates `Bearer key_<name>:right` as the member `key_<name>`; creates one `thing` row
+    /// Authenticates a command signed with the secret `right` by any key `key_<name>` as the member `key_<name>`; creates one `thing` row
     /// per command, with a new id unless the command names one.
     struct Things: MessageHandler {
         let commands = MessageRegistry([CreateThing.self])
 
         func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-            guard let credential = Credential.parse(envelope.authorization), case .apiKey(let client, "right") = credential else {
-                throw Rejection(.unauthenticated, "unknown client id or wrong client secret")
-            }
+            let client = try TestKeys.signingClient(of: envelope, service: "sharing", secret: "right", now: now)
             let caller = Caller(
                 userID: UserID(rawValue: "usr_1"),
                 clientID: client,
@@ -109,10 +107,9 @@ struct SenderScopeTests {
             source: "/tests",
             time: now,
             subject: "ws_1",
-            authorization: "Bearer \(client):\(secret)",
             replyKey: replyKey,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: .apiKey(clientID: ClientID(rawValue: client), secret: secret), for: "sharing")
         let value = try await processor.publishedResult(of: envelope, at: offset.take())
         return (try #require(CommandResult.openingSecrets(value)), String(decoding: value, as: UTF8.self))
     }

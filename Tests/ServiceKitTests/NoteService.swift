@@ -26,7 +26,7 @@ enum NoteService {
                     }
                 }
             },
-            makeHandler: { environment in NoteHandler(authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash)) }
+            makeHandler: { environment in NoteHandler(authenticator: environment.authenticator) }
         )
     }
 
@@ -117,7 +117,7 @@ struct NoteHandler: MessageHandler {
     let commands = NoteHandler.table.registry
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-        Sender(try authenticator.authenticate(envelope.authorization, now: now) { _ in nil })
+        Sender(try authenticator.authenticate(envelope, now: now) { _ in nil })
     }
 
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {

@@ -113,6 +113,7 @@ struct PipelineTests {
             // Decodable but with a misspelt field: refused with the field named, not dead-lettered.
             var misspelt = harness.command(CreateNote(text: "Typo", author: "t@y.example"), id: "misspelt")
             misspelt.value = Data(#"{"text":"Typo","author":"t@y.example","tga":"W"}"#.utf8)
+            misspelt = CommandFactory.signed(misspelt, by: TestKeys.operatorCredential)
             try await harness.send(poison + [misspelt, valid])
 
             let expected: [String: ErrorCode] = [

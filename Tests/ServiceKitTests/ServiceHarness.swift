@@ -16,7 +16,6 @@ final class ServiceHarness: Sendable {
     let definition: ServiceDefinition
     let databasePath: String
     let producer: KafkaProducer
-    let operatorToken = "operator-token-for-tests"
     private let running: LockedRuntime
 
     /// Runs `body` with a started harness and always shuts it down afterwards.
@@ -56,7 +55,7 @@ final class ServiceHarness: Sendable {
 
     /// Builds and runs the service; a previous instance must have been stopped.
     func startService() async throws {
-        setenv("TENANCY_OPERATOR_TOKEN", operatorToken, 1)
+        for (name, value) in TestKeys.environment(for: definition.name) { setenv(name, value, 1) }
         let options = try ServiceOptions.parse([
             "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", prefix,
             "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3",
@@ -91,7 +90,7 @@ final class ServiceHarness: Sendable {
     }
 
     func command<M: Message>(_ command: M, id: String = UUID().uuidString, key: String = "k", credential: Credential? = nil) -> KafkaRecord {
-        CommandFactory.record(command, topic: commandTopic, id: id, key: key, credential: credential ?? .operator(token: operatorToken))
+        CommandFactory.record(command, topic: commandTopic, id: id, key: key, credential: credential ?? TestKeys.operatorCredential)
     }
 
     var commandTopic: String { topics.commands ?? "" }

@@ -62,7 +62,7 @@ struct ShareDecisionRulesTests {
         rejects(.forbidden, by: member(source), share: shareState())
         rejects(.forbidden, by: member(destination, role: .admin))
         rejects(.forbidden, by: member(destination, scopes: [.workspaceRead]))
-        rejects(.forbidden, by: .operator)
+        rejects(.forbidden, by: .operator(name: "alice"))
         for status in ShareStatus.allCases where status != .pending {
             rejects(.notPending, share: shareState(status: status))
         }

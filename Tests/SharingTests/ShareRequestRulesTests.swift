@@ -57,7 +57,7 @@ struct ShareRequestRulesTests {
                 code($0) == expected && (field == nil || ($0 as! Rejection).field == field)
             }
         }
-        rejects(.forbidden) { try create(by: .operator) }
+        rejects(.forbidden) { try create(by: .operator(name: "alice")) }
         rejects(.forbidden) { try create(by: member(role: .admin)) }
         rejects(.forbidden) { try create(by: member(scopes: [.workspaceRead, .integrationsWrite])) }
         rejects(.featureDisabled) { try create(source: sharingSource(features: [.workspaceCreation])) }

@@ -1,5 +1,6 @@
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Sharing
@@ -12,6 +13,6 @@ struct SharingCommandsTests {
         let table = SharingCommands.table.types.map { $0.messageType }
         #expect(table.count == Set(table).count)
         #expect(Set(table) == Set(MessageCatalogue.sharingCommands.map { $0.messageType }))
-        #expect(SharingHandler(authenticator: Authenticator(operatorTokenHash: nil)).commands.types == Set(table))
+        #expect(SharingHandler(authenticator: TestKeys.authenticator(for: "sharing")).commands.types == Set(table))
     }
 }

@@ -4,6 +4,7 @@ import GRDB
 import Hashing
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Sharing
@@ -13,7 +14,7 @@ import Testing
 @Suite("Sharing handler with SQLite")
 struct SharingHandlerTests {
     let store: ServiceStore
-    let handler = SharingHandler(authenticator: Authenticator(operatorTokenHash: Secret.hash("op-token")))
+    let handler = SharingHandler(authenticator: TestKeys.authenticator(for: "sharing"))
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let owner = UserID(rawValue: "usr_owner")
     let destinationOwner = UserID(rawValue: "usr_boss")
@@ -43,11 +44,10 @@ struct SharingHandlerTests {
             id: id,
             type: M.messageType,
             source: "/t",
-            time: now,
+            time: time ?? now,
             subject: nil,
-            authorization: credential.headerValue,
             payload: JSONCoding.encode(command)
-        )
+        ).signed(by: credential, for: "sharing")
         return try store.writer.write { db in
             let sender = try handler.authenticate(command, envelope: envelope, now: time ?? now, db: db)
             return try handler.handle(command, from: sender, envelope: envelope, context: .live(commandID: id, now: time ?? now), db: db)
@@ -66,7 +66,7 @@ struct SharingHandlerTests {
                 workspaceID: workspace,
                 userID: user,
                 scopes: Array(Scope.all),
-                secretHash: Secret.hash("secret-\(user)-\(workspace)"),
+                signingKeys: TestKeys.signingKeys(of: "secret-\(user)-\(workspace)", clientID: key(user, workspace)),
                 issuerRole: role,
                 expiresAt: nil
             )

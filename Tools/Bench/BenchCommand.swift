@@ -91,7 +91,7 @@ struct BenchCommand: AsyncParsableCommand {
         say("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
         let world = try await BenchWorld.build(
             client: client,
-            operatorToken: deployment.operatorToken,
+            asOperator: deployment.operatorCredential,
             sources: sources,
             destinations: destinations,
             integrationsPerSource: integrationsPerSource

@@ -18,13 +18,12 @@ struct BenchWorld: Sendable {
 
     static func build(
         client: CommandClient,
-        operatorToken: String,
+        asOperator: Credential,
         sources: Int,
         destinations: Int,
         integrationsPerSource: Int
     ) async throws -> BenchWorld {
         let topic = client.topics.lifecycleCommands
-        let asOperator = Credential.operator(token: operatorToken)
         let organization = try await client.run(
             [
                 CommandClient.record(

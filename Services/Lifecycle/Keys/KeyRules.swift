@@ -1,5 +1,4 @@
 import Foundation
-import Hashing
 import Models
 
 /// API keys: a member issues keys for themselves with a subset of their own key's scopes, expiring
@@ -94,12 +93,13 @@ enum KeyRules {
         context: DecisionContext
     ) -> CommandOutcome {
         let secret = context.newSecret()
+        let clientID: ClientID = context.newID("key")
         let event = APIKeyIssued(
-            clientID: context.newID("key"),
+            clientID: clientID,
             workspaceID: workspace,
             userID: user,
             scopes: scopes,
-            secretHash: Secret.hash(secret),
+            signingKeys: context.signingKeys(of: secret, clientID: clientID),
             issuerRole: issuerRole,
             expiresAt: expiresAt,
             issuedBy: issuedBy
@@ -188,7 +188,7 @@ struct ExpiryLimit {
 }
 
 /// A first API key with all the scopes of a role (a new member's, or a new workspace's Owner's, with
-/// those of the caller's key that the role grants): its event (with the secret's hash) and the
+/// those of the caller's key that the role grants): its event (with its sealed signing keys) and the
 /// secret to show once.
 struct KeyIssue {
     var event: APIKeyIssued
@@ -205,12 +205,13 @@ struct KeyIssue {
         context: DecisionContext
     ) -> KeyIssue {
         let secret = context.newSecret()
+        let clientID: ClientID = context.newID("key.\(workspaceID)")
         let event = APIKeyIssued(
-            clientID: context.newID("key.\(workspaceID)"),
+            clientID: clientID,
             workspaceID: workspaceID,
             userID: userID,
             scopes: (scopes ?? role.scopes).intersection(role.scopes).sorted(),
-            secretHash: Secret.hash(secret),
+            signingKeys: context.signingKeys(of: secret, clientID: clientID),
             issuerRole: role,
             expiresAt: expiresAt,
             issuedBy: issuedBy

@@ -3,11 +3,12 @@ import GRDB
 import Models
 import Pipeline
 
-/// One row of `api_key`. Holds the secret's SHA-256, never the secret.
+/// One row of `api_key`. Holds the key's sealed signing keys, never the secret.
 struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "api_key"
     var clientID: ClientID
-    var secretHash: String
+    /// ``SigningKeysColumn``: the signing key of each service, sealed to it; nil for keys from before.
+    var signingKeys: String?
     var workspaceID: WorkspaceID
     var userID: UserID
     /// Space-separated scope names.
@@ -21,7 +22,7 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case clientID = "client_id"
-        case secretHash = "secret_hash"
+        case signingKeys = "signing_keys"
         case workspaceID = "workspace_id"
         case userID = "user_id"
         case scopes
@@ -58,7 +59,7 @@ enum KeyStore {
         let key = try APIKeyRecord(row: row)
         return StoredKey(
             clientID: key.clientID,
-            secretHash: key.secretHash,
+            sealedSigningKeys: try SigningKeysColumn.decode(key.signingKeys),
             workspaceID: key.workspaceID,
             organizationID: row["organization_id"],
             workspaceStatus: row["status"],
@@ -140,7 +141,7 @@ enum KeyStore {
         .on(APIKeyIssued.self) { event, target in
             try APIKeyRecord(
                 clientID: event.clientID,
-                secretHash: event.secretHash,
+                signingKeys: SigningKeysColumn.encode(event.signingKeys),
                 workspaceID: event.workspaceID,
                 userID: event.userID,
                 scopes: event.scopes.map(\.rawValue).joined(separator: " "),

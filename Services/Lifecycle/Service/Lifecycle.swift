@@ -32,7 +32,7 @@ public enum Lifecycle {
                     )
                 }
                 return LifecycleHandler(
-                    authenticator: Authenticator(operatorTokenHash: environment.operatorTokenHash),
+                    authenticator: environment.authenticator,
                     secretBox: try SecretBox(environment),
                     invitationKey: try InvitationTokenKey(base64: invitationKey),
                     invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay

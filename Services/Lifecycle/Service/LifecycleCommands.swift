@@ -192,7 +192,7 @@ extension LifecycleCommandTable {
     private func byCredential<M: Message>(_ type: M.Type, _ decide: @escaping @Sendable (M, AuthenticatedRequest) throws -> CommandDecision) -> Self {
         var table = self
         table.credentials = credentials.on(type) { _, check in
-            Sender(try check.authenticator.authenticate(check.envelope.authorization, now: check.now) { try KeyStore.storedKey($0, db: check.db) })
+            Sender(try check.authenticator.authenticate(check.envelope, now: check.now) { try KeyStore.storedKey($0, db: check.db) })
         }
         table.decisions = decisions.on(type) { command, request in
             guard let principal = request.sender.principal else {

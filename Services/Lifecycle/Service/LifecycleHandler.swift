@@ -28,7 +28,7 @@ struct LifecycleHandler: MessageHandler {
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         let request = CommandRequest(
             sender: sender,
-            context: context,
+            context: context.sealingSigningKeys(with: authenticator.keys.sealSigningKeys),
             db: db,
             invitationKey: invitationKey,
             secretBox: secretBox,

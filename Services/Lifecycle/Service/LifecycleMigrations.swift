@@ -209,5 +209,32 @@ enum LifecycleMigrations {
             try db.create(index: "api_key_by_workspace_created", on: "api_key", columns: ["workspace_id", "created_at", "client_id"])
             try db.drop(index: "api_key_by_workspace")
         }
+        migrator.registerMigration("lifecycle.v12: signing keys") { db in
+            // Commands are signed, not sent with the secret: a key keeps its signing key of each service,
+            // each sealed to that service's key, instead of the secret's hash. A key from before keeps
+            // its row (its workspace lists it, a revocation reaches it) but can no longer sign.
+            try db.create(table: "api_key_signed") { t in
+                t.primaryKey("client_id", .text)
+                t.column("signing_keys", .text)
+                t.column("workspace_id", .text).notNull().references("workspace")
+                t.column("user_id", .text).notNull().references("user")
+                t.column("scopes", .text).notNull()
+                t.column("issuer_role", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.column("revoked_at", .datetime)
+                t.column("issued_by", .text)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO api_key_signed (client_id, workspace_id, user_id, scopes, issuer_role, created_at, expires_at, revoked_at, issued_by)
+                    SELECT client_id, workspace_id, user_id, scopes, issuer_role, created_at, expires_at, revoked_at, issued_by FROM api_key
+                    """
+            )
+            try db.drop(table: "api_key")
+            try db.rename(table: "api_key_signed", to: "api_key")
+            try db.create(index: "api_key_by_issuer", on: "api_key", columns: ["issued_by"])
+            try db.create(index: "api_key_by_workspace_created", on: "api_key", columns: ["workspace_id", "created_at", "client_id"])
+        }
     }
 }

@@ -105,17 +105,19 @@ public struct MemberAdded: Message, Hashable {
     }
 }
 
-/// An API key was issued. Carries the SHA-256 of the secret (never the secret) so that every
-/// service can verify credentials against its own replica.
+/// An API key was issued. Carries the key's signing key of each service, each sealed to that
+/// service's key (never the secret), so that every service checks signatures against its own
+/// replica and none can sign for another. (v1 carried the secret's hash, for bearer credentials.)
 public struct APIKeyIssued: Message, Hashable {
-    public static let messageType: MessageType = "tenancy.lifecycle.APIKeyIssued.v1"
+    public static let messageType: MessageType = "tenancy.lifecycle.APIKeyIssued.v2"
 
     public var clientID: ClientID
     public var workspaceID: WorkspaceID
     public var userID: UserID
     public var scopes: [Scope]
-    /// Lower-case hex SHA-256 of the client secret.
-    public var secretHash: String
+    /// The key's signing key of each service (``RequestSignature``), by service name, each sealed
+    /// to that service's public key and bound to the client id.
+    public var signingKeys: [String: SealedSecrets]
     /// The role its user held when it was issued.
     public var issuerRole: Role
     public var expiresAt: Date?
@@ -128,7 +130,7 @@ public struct APIKeyIssued: Message, Hashable {
         workspaceID: WorkspaceID,
         userID: UserID,
         scopes: [Scope],
-        secretHash: String,
+        signingKeys: [String: SealedSecrets],
         issuerRole: Role,
         expiresAt: Date?,
         issuedBy: ClientID? = nil
@@ -137,7 +139,7 @@ public struct APIKeyIssued: Message, Hashable {
         self.workspaceID = workspaceID
         self.userID = userID
         self.scopes = scopes
-        self.secretHash = secretHash
+        self.signingKeys = signingKeys
         self.issuerRole = issuerRole
         self.expiresAt = expiresAt
         self.issuedBy = issuedBy
@@ -148,7 +150,7 @@ public struct APIKeyIssued: Message, Hashable {
         case workspaceID = "workspace_id"
         case userID = "user_id"
         case scopes
-        case secretHash = "secret_hash"
+        case signingKeys = "signing_keys"
         case issuerRole = "issuer_role"
         case expiresAt = "expires_at"
         case issuedBy = "issued_by"

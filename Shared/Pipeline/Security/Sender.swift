@@ -4,8 +4,8 @@ import Models
 /// command id is an idempotency key of its sender's, so the same id from another sender is another
 /// command, and a repeat is answered only to the sender of the original.
 public struct Sender: Sendable, Hashable {
-    /// What the sender's command ids are kept under: the client id of its API key, `operator`, or
-    /// the id of the invitation or step runner whose one-time token the command carries.
+    /// What the sender's command ids are kept under: the client id of its API key, `operator:<name>`,
+    /// or the id of the invitation or step runner whose one-time token the command carries.
     public let scope: String
     /// The authenticated member or operator; nil for a command whose own token is its credential.
     public let principal: Principal?
@@ -13,7 +13,7 @@ public struct Sender: Sendable, Hashable {
     /// A sender holding an API key or the operator credential.
     public init(_ principal: Principal) {
         switch principal {
-        case .operator: scope = Credential.operatorClientID
+        case .operator(let name): scope = Signer.operator(name).description
         case .member(let caller): scope = caller.clientID.rawValue
         }
         self.principal = principal

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Models
 
@@ -8,3 +9,16 @@ extension Feature: DatabaseValueConvertible {}
 extension WorkspaceStatus: DatabaseValueConvertible {}
 extension IntegrationKind: DatabaseValueConvertible {}
 extension ShareStatus: DatabaseValueConvertible {}
+
+/// A key's sealed signing keys of every service (``StoredKey/sealedSigningKeys``), stored as the
+/// JSON object the key event carries; NULL for a key issued before commands were signed.
+public enum SigningKeysColumn {
+    public static func encode(_ keys: [String: SealedSecrets]) -> String {
+        String(decoding: JSONCoding.encode(keys), as: UTF8.self)
+    }
+
+    public static func decode(_ text: String?) throws -> [String: SealedSecrets] {
+        guard let text else { return [:] }
+        return try JSONCoding.decode([String: SealedSecrets].self, from: Data(text.utf8))
+    }
+}

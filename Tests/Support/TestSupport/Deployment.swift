@@ -12,7 +12,8 @@ public struct Deployment: Sendable {
     public let bootstrapServers: String
     public let directory: URL
     public let prefix: String
-    public let operatorToken = "e2e-operator-token"
+    /// The operator every service of the deployment accepts.
+    public let operatorCredential = TestKeys.operatorCredential
     /// Where the `tenancy-*` executables are.
     public let binaries: String
 
@@ -65,11 +66,11 @@ public struct Deployment: Sendable {
             environment: [
                 "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
-                "TENANCY_OPERATOR_TOKEN": operatorToken, "TENANCY_SESSION_TIMEOUT_MS": "6000",
+                "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Deployment.secretsKey.base64EncodedString(),
                 "TENANCY_INVITATION_KEY": Deployment.invitationKey,
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
-            ].merging(extra) { _, new in new },
+            ].merging(TestKeys.environment(for: service)) { _, new in new }.merging(extra) { _, new in new },
             logFile: directory.appendingPathComponent("\(service).log")
         )
     }
@@ -96,7 +97,11 @@ public struct Deployment: Sendable {
         deactivationPort: Int? = nil,
         notificationsPort: Int? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
-        var base = ["TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix, "TENANCY_OPERATOR_TOKEN": operatorToken]
+        var base = ["TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix]
+        if case .operator(let name, let secret) = operatorCredential {
+            base["TENANCY_OPERATOR_NAME"] = name
+            base["TENANCY_OPERATOR_SECRET"] = secret
+        }
         // With Lifecycle's port, the CLI reads Lifecycle's secrets key from it; without, the key is pinned.
         if let lifecyclePort {
             base["TENANCY_LIFECYCLE_URL"] = "http://127.0.0.1:\(lifecyclePort)"

@@ -1,7 +1,8 @@
 import Foundation
 import Models
 
-/// A reproducible decision context: ids are `<prefix>_<label>` (dots removed), secrets count up.
+/// A reproducible decision context: ids are `<prefix>_<label>` (dots removed), secrets count up,
+/// new keys' signing keys are sealed to the test services' keys (``TestKeys``).
 public func fixedContext(now: Date = Date(timeIntervalSince1970: 1_800_000_000), commandID: String = "cmd-1") -> DecisionContext {
     let counter = Counter()
     return DecisionContext(
@@ -10,6 +11,7 @@ public func fixedContext(now: Date = Date(timeIntervalSince1970: 1_800_000_000),
         makeID: { label in label.filter { $0.isLetter || $0.isNumber } },
         makeSecret: { "secret\(counter.next())" }
     )
+    .sealingSigningKeys { secret, clientID in TestKeys.signingKeys(of: secret, clientID: ClientID(rawValue: clientID)) }
 }
 
 /// A thread-safe counter.
