@@ -7,6 +7,7 @@ public enum Deactivation {
         ServiceDefinition(
             name: "deactivation",
             defaultHTTPPort: 8084,
+            defaultOpsPort: 9184,
             topics: { topics in
                 PipelineTopics(
                     commands: topics.deactivationCommands,

@@ -47,6 +47,7 @@ public enum Notifications {
         return ServiceDefinition(
             name: "notifications",
             defaultHTTPPort: 8083,
+            defaultOpsPort: 9183,
             topics: { topics in
                 PipelineTopics(
                     commands: nil,

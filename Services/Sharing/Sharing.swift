@@ -6,6 +6,7 @@ public enum Sharing {
     public static let definition = ServiceDefinition(
         name: "sharing",
         defaultHTTPPort: 8082,
+        defaultOpsPort: 9182,
         topics: { topics in
             PipelineTopics(
                 commands: topics.sharingCommands,

@@ -9,13 +9,16 @@ import ServiceLifecycle
 public struct ServiceDefinition: Sendable {
     /// Short name: `lifecycle`, `sharing`, ...; used for the source, database file and group id.
     public var name: String
+    /// Port of the read side (tenant queries and key routes) unless `--http-port` says otherwise.
     public var defaultHTTPPort: Int
+    /// Port of the ops side (health and metrics) unless `--ops-port` says otherwise.
+    public var defaultOpsPort: Int
     public var topics: @Sendable (Topics) -> PipelineTopics
     /// The service's own migrations, after the shared pipeline tables.
     public var migrations: @Sendable (inout DatabaseMigrator) -> Void
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
-    /// Read-only HTTP queries over the service's store, beside health and metrics; list reads are
-    /// paged within the limits.
+    /// Read-only HTTP queries over the service's store, on the read port (health and metrics are on
+    /// the ops port); list reads are paged within the limits.
     public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void
     /// HTTP routes made from the service's configured keys, holding no tenant data (Lifecycle's
     /// `GET /secrets-key`).
@@ -30,6 +33,7 @@ public struct ServiceDefinition: Sendable {
     public init(
         name: String,
         defaultHTTPPort: Int,
+        defaultOpsPort: Int,
         topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
@@ -41,6 +45,7 @@ public struct ServiceDefinition: Sendable {
         self.credentialSource = credentialSource
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
+        self.defaultOpsPort = defaultOpsPort
         self.topics = topics
         self.migrations = migrations
         self.makeHandler = makeHandler

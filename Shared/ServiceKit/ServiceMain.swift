@@ -17,7 +17,10 @@ public enum ServiceMain {
         var logger = Logger(label: "tenancy.\(definition.name)")
         logger.logLevel = level
         let runtime = try await ServiceRuntime.build(definition, options: options, logger: logger, registry: registry)
-        logger.info("started", metadata: ["http.port": "\(runtime.httpPort)", "kafka.topics": "\(runtime.topics.consumed)"])
+        logger.info(
+            "started",
+            metadata: ["http.port": "\(runtime.httpPort)", "ops.port": "\(runtime.opsPort)", "kafka.topics": "\(runtime.topics.consumed)"]
+        )
         try await runtime.run()
         logger.info("stopped")
     }

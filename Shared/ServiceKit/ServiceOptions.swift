@@ -31,10 +31,20 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .customLong("http-port"),
-        help: "Port of the HTTP read side (health, metrics, queries). Env: TENANCY_HTTP_PORT. Default: the service's own."
+        help: "Port of the HTTP read side (tenant queries and key routes only). Env: TENANCY_HTTP_PORT. Default: the service's own."
     )
     private var httpPortFlag: Int?
     public var httpPort: Int? { Setting.flag(httpPortFlag, or: "TENANCY_HTTP_PORT") }
+
+    @Option(help: "Address the ops side (health and metrics, no tenant data) listens on. Env: TENANCY_OPS_HOST.")
+    public var opsHost: String = Setting.environment("TENANCY_OPS_HOST") ?? "127.0.0.1"
+
+    @Option(
+        name: .customLong("ops-port"),
+        help: "Port of the ops side: /health/live, /health/ready and /metrics. Env: TENANCY_OPS_PORT. Default: the service's own."
+    )
+    private var opsPortFlag: Int?
+    public var opsPort: Int? { Setting.flag(opsPortFlag, or: "TENANCY_OPS_PORT") }
 
     @Option(help: "Items in a page of a list read that gives no limit (at most --max-page-size). Env: TENANCY_DEFAULT_PAGE_SIZE.")
     public var defaultPageSize: Int = Setting.environment("TENANCY_DEFAULT_PAGE_SIZE") ?? 100

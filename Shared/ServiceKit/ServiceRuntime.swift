@@ -10,14 +10,18 @@ import Sealing
 import Prometheus
 import ServiceLifecycle
 
-/// One service, wired: store, producer, consumer loop, outbox relay and HTTP side in a
-/// `ServiceGroup`. `main` and the tests build it the same way, through ``build(_:options:logger:registry:)``.
+/// One service, wired: store, producer, consumer loop, outbox relay and two HTTP sides (tenant reads
+/// on one port, health and metrics on the ops port) in a `ServiceGroup`. `main` and the tests build
+/// it the same way, through ``build(_:options:logger:registry:)``.
 public struct ServiceRuntime: Sendable {
     public let group: ServiceGroup
     public let store: ServiceStore
     public let producer: KafkaProducer
     public let topics: PipelineTopics
+    /// Port of the read side: tenant queries and key routes.
     public let httpPort: Int
+    /// Port of the ops side: health and metrics.
+    public let opsPort: Int
 
     public static func build(
         _ definition: ServiceDefinition,
@@ -118,9 +122,11 @@ public struct ServiceRuntime: Sendable {
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
-        let router = Router()
+        // Health and metrics on a port of their own, which serves no tenant data: probes and
+        // scrapers reach it without reaching the reads.
+        let opsRouter = Router()
         HealthRoutes.register(
-            on: router,
+            on: opsRouter,
             store: store,
             producer: producer,
             consumer: consumer,
@@ -128,6 +134,10 @@ public struct ServiceRuntime: Sendable {
             freshness: freshness,
             registry: registry
         )
+        let opsPort = options.opsPort ?? definition.defaultOpsPort
+        let ops = Application(router: opsRouter, configuration: .init(address: .hostname(options.opsHost, port: opsPort)), logger: logger)
+
+        let router = Router()
         definition.routes(router, store.reader, options.pageLimits)
         try definition.keyRoutes(router, environment)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
@@ -144,10 +154,10 @@ public struct ServiceRuntime: Sendable {
         )
 
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
-        // background work, before the relay drains the outbox; the HTTP side answers until the end.
+        // background work, before the relay drains the outbox; both HTTP sides answer until the end.
         let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
         let probe: [any Service] = freshness.map { [ReplicaProbe(consumer: consumer, gate: $0, logger: logger)] } ?? []
-        let services: [any Service] = [http, checkpointer, relay] + background + probe + [consumerService]
+        let services: [any Service] = [ops, http, checkpointer, relay] + background + probe + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0,
@@ -158,7 +168,7 @@ public struct ServiceRuntime: Sendable {
         var groupConfiguration = ServiceGroupConfiguration(services: configured, logger: logger)
         groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
         let group = ServiceGroup(configuration: groupConfiguration)
-        return ServiceRuntime(group: group, store: store, producer: producer, topics: topics, httpPort: httpPort)
+        return ServiceRuntime(group: group, store: store, producer: producer, topics: topics, httpPort: httpPort, opsPort: opsPort)
     }
 
     /// Runs until SIGTERM/SIGINT or a fatal error, then flushes the producer.

@@ -4,7 +4,8 @@ import Testing
 import Yams
 
 /// The deployment files stay valid: the Kubernetes manifests render with kustomize and carry what
-/// operators rely on; the compose file passes `docker compose config` where a compose client exists.
+/// operators rely on (probes and the metrics scrape on the ops port, which only monitoring may
+/// reach); the compose file passes `docker compose config` where a compose client exists.
 @Suite("Deployment files")
 struct DeployFilesTests {
     static let root = Repository.root
@@ -31,10 +32,7 @@ struct DeployFilesTests {
             let annotations = (template["metadata"] as? [String: Any])?["annotations"] as? [String: String]
             #expect(annotations?["prometheus.io/scrape"] == "true" && annotations?["prometheus.io/path"] == "/metrics")
             let container = try #require(((template["spec"] as? [String: Any])?["containers"] as? [[String: Any]])?.first)
-            #expect(
-                (container["readinessProbe"] as? [String: Any])?["httpGet"] != nil
-                    && (container["livenessProbe"] as? [String: Any])?["httpGet"] != nil
-            )
+            try Self.checkOpsPort(set, container: container, scrapePort: annotations?["prometheus.io/port"])
             let sources = (container["envFrom"] as? [[String: Any]] ?? []).flatMap { $0.keys }
             #expect(sources == ["configMapRef"], "settings from the ConfigMap; credentials only as files")
             #expect((spec["volumeClaimTemplates"] as? [Any])?.count == 1, "a volume for the SQLite file")
@@ -45,7 +43,43 @@ struct DeployFilesTests {
         #expect(((namespace["metadata"] as? [String: Any])?["labels"] as? [String: String])?["pod-security.kubernetes.io/enforce"] == "restricted")
         let policy = try #require(documents.first { $0["kind"] as? String == "NetworkPolicy" })
         let policySpec = try #require(policy["spec"] as? [String: Any])
-        #expect(policySpec["policyTypes"] as? [String] == ["Ingress"] && (policySpec["ingress"] as? [Any])?.count == 2)
+        #expect(policySpec["policyTypes"] as? [String] == ["Ingress"])
+        // The gateway reaches the reads only; monitoring reaches health and metrics only.
+        let rules = try #require(policySpec["ingress"] as? [[String: Any]])
+        let portsByPeer = rules.map { rule in
+            let peers = (rule["from"] as? [[String: Any]] ?? []).flatMap { peer in
+                peer.values.compactMap { ($0 as? [String: Any])?["matchLabels"] as? [String: String] }.flatMap { $0.keys }
+            }
+            return (Set(peers), (rule["ports"] as? [[String: Any]] ?? []).compactMap { $0["port"] as? Int })
+        }
+        #expect(portsByPeer.count == 2)
+        #expect(portsByPeer.contains { $0.0 == ["tenancy.example/read-gateway"] && $0.1 == [Self.readPort] }, "\(portsByPeer)")
+        #expect(portsByPeer.contains { $0.0 == ["kubernetes.io/metadata.name"] && $0.1 == [Self.opsPort] }, "\(portsByPeer)")
+        let config = try #require(documents.first { $0["kind"] as? String == "ConfigMap" }?["data"] as? [String: String])
+        #expect(config["TENANCY_HTTP_PORT"] == String(Self.readPort) && config["TENANCY_OPS_PORT"] == String(Self.opsPort))
+        #expect(config["TENANCY_OPS_HOST"] == "0.0.0.0", "kubelet and Prometheus reach the ops port from outside the pod")
+    }
+
+    /// The ports inside a container: tenant reads, and health and metrics (no tenant data).
+    static let (readPort, opsPort) = (8080, 9090)
+
+    /// Probes and the metrics scrape go to the container's ops port, never to its read port.
+    static func checkOpsPort(_ set: [String: Any], container: [String: Any], scrapePort: String?) throws {
+        let name = try #require((set["metadata"] as? [String: Any])?["name"] as? String)
+        let ports = Dictionary(
+            uniqueKeysWithValues: (container["ports"] as? [[String: Any]] ?? []).compactMap { port in
+                (port["name"] as? String).flatMap { name in (port["containerPort"] as? Int).map { (name, $0) } }
+            }
+        )
+        #expect(ports == ["http": readPort, "ops": opsPort], "\(name): \(ports)")
+        #expect(scrapePort == String(opsPort), "\(name) is scraped on \(scrapePort ?? "no port")")
+        for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+            let check = (container[probe] as? [String: Any])?["httpGet"] as? [String: Any]
+            #expect(
+                check?["port"] as? String == "ops" && (check?["path"] as? String)?.hasPrefix("/health/") == true,
+                "\(name) \(probe): \(String(describing: check))"
+            )
+        }
     }
 
     /// The services' Secrets: each its own, only Lifecycle and Notifications the invitation key.
@@ -87,6 +121,14 @@ struct DeployFilesTests {
             let environment = (services[name]?["environment"] as? [String: Any] ?? [:]).keys
             #expect(environment.allSatisfy { !$0.contains("TOKEN") && !$0.contains("KEY") && !$0.contains("PASSWORD") }, "\(name): \(environment)")
         }
+        for (name, ports) in ["lifecycle": (8081, 9181), "sharing": (8082, 9182), "notifications": (8083, 9183), "deactivation": (8084, 9184)] {
+            #expect(
+                services[name]?["ports"] as? [String] == ["127.0.0.1:\(ports.0):\(Self.readPort)", "127.0.0.1:\(ports.1):\(Self.opsPort)"],
+                "\(name) publishes its read port and its ops port on loopback"
+            )
+        }
+        let health = try #require((compose["x-tenancy"] as? [String: Any])?["healthcheck"] as? [String: Any])
+        #expect((health["test"] as? [String])?.last?.contains("/dev/tcp/127.0.0.1/\(Self.opsPort) ") == true, "the health check asks the ops port")
         #expect(services["lifecycle"]?["secrets"] as? [String] == ["operator_token", "secrets_key", "invitation_key"])
         #expect(services["notifications"]?["secrets"] as? [String] == ["operator_token", "invitation_key"])
     }

@@ -52,7 +52,7 @@ struct BrokerRestartTests {
             withKnownIssue("librdkafka crashes (SIGSEGV) after a broker came back without its topics", isIntermittent: true) {
                 Issue.record("lifecycle crashed after the broker restart: \(lifecycle.log.suffix(600))")
             }
-            lifecycle = try deployment.start("lifecycle", httpPort: started.port, environment: environment)
+            lifecycle = try deployment.start("lifecycle", httpPort: started.port, opsPort: started.opsPort, environment: environment)
         }
         let connection = KafkaConnection(bootstrapServers: broker.bootstrapServers)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: Logger(label: "reliability"))
@@ -132,7 +132,7 @@ struct BrokerRestartTests {
         do {
             try await Wait.until("lifecycle is ready again", timeout: .seconds(90), every: .milliseconds(200)) {
                 try superviseLifecycle()
-                let answer = await httpGet(port: started.port, path: "/health/ready")
+                let answer = await httpGet(port: started.opsPort, path: "/health/ready")
                 readiness = answer?.body ?? "no answer"
                 return answer?.status == 200
             }

@@ -10,7 +10,7 @@ struct CLIConfigTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let (lifecycle, port, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         let org = try JSONCoding.decode(
             CommandResult.self,

@@ -12,13 +12,15 @@ struct CommandIDScopeTests {
     struct Tenants {
         let stack: Stack
         let lifecycle: ChildProcess
+        /// Lifecycle's health and metrics.
+        let lifecycleOpsPort: Int
         let first: [String: String]
         let second: [String: String]
         let firstWorkspace: String
         let secondWorkspace: String
 
         static func start(_ deployment: Deployment, environment: [String: String] = [:]) async throws -> Tenants {
-            let (lifecycle, port) = try await deployment.startReady("lifecycle", environment: environment)
+            let (lifecycle, port, opsPort) = try await deployment.startReady("lifecycle", environment: environment)
             let stack = Stack(deployment: deployment, lifecyclePort: port, sharingPort: 1)
             var keys: [[String: String]] = []
             var workspaces: [String] = []
@@ -33,6 +35,7 @@ struct CommandIDScopeTests {
             return Tenants(
                 stack: stack,
                 lifecycle: lifecycle,
+                lifecycleOpsPort: opsPort,
                 first: keys[0],
                 second: keys[1],
                 firstWorkspace: workspaces[0],

@@ -13,7 +13,8 @@ struct CrashRecoveryTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        var (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let started = try await deployment.startReady("lifecycle")
+        var lifecycle = started.process
         defer { lifecycle.stop(signal: SIGKILL) }
 
         let count = 1_000
@@ -42,7 +43,7 @@ struct CrashRecoveryTests {
                 Set((read + batch).compactMap { $0.header("ce_subject") }).count >= killAt
             }
             await lifecycle.stopped(by: SIGKILL)
-            lifecycle = try deployment.start("lifecycle", httpPort: port)
+            lifecycle = try deployment.start("lifecycle", httpPort: started.port, opsPort: started.opsPort)
         }
         read += try await results.read(timeout: .seconds(180)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= count }
         read += try await results.drain(for: .seconds(2))

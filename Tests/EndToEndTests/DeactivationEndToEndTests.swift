@@ -11,11 +11,11 @@ struct DeactivationEndToEndTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle")
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        var (sharing, sharingPort) = try await deployment.startReady("sharing")
+        var (sharing, sharingPort, _) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
-        let (deactivation, deactivationPort) = try await deployment.startReady(
+        let (deactivation, deactivationPort, _) = try await deployment.startReady(
             "deactivation",
             environment: ["TENANCY_STEP_TIMEOUT_SECONDS": "4", "TENANCY_STEP_ATTEMPTS": "10"]
         )
@@ -133,7 +133,7 @@ struct DeactivationEndToEndTests {
             return steps == ["lifecycle:confirmed", "sharing:waiting"]
         }
         #expect(seen["status"] as? String == "deactivating")
-        (sharing, sharingPort) = try await deployment.startReady("sharing")
+        (sharing, sharingPort, _) = try await deployment.startReady("sharing")
         stack.sharingPort = sharingPort
         _ = try await waitForStatus(stack, operation: waitingOperation, "deactivated")
     }

@@ -14,7 +14,7 @@ struct HeaderFloodTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let (lifecycle, _, opsPort) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         var configuration = KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers))
         configuration.maxMessageBytes = 2_000_000
@@ -25,11 +25,11 @@ struct HeaderFloodTests {
         // Warm up with a few, so that what is measured is growth, not the first allocations.
         try await flood(5, producer: producer, topic: deployment.topics.lifecycleCommands, results: results)
         let rssBefore = try residentMegabytes(of: lifecycle.pid)
-        let metricsBefore = try #require(await httpGet(port: port, path: "/metrics")?.body)
+        let metricsBefore = try #require(await httpGet(port: opsPort, path: "/metrics")?.body)
 
         let took = try await flood(300, producer: producer, topic: deployment.topics.lifecycleCommands, results: results)
         let rssAfter = try residentMegabytes(of: lifecycle.pid)
-        let metricsAfter = try #require(await httpGet(port: port, path: "/metrics")?.body)
+        let metricsAfter = try #require(await httpGet(port: opsPort, path: "/metrics")?.body)
         print(
             "300 records with 1 MB unique ce_type: answered in \(took); RSS \(rssBefore) -> \(rssAfter) MB; /metrics \(metricsBefore.utf8.count) -> \(metricsAfter.utf8.count) bytes"
         )

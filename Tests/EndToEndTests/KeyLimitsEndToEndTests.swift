@@ -12,9 +12,9 @@ struct KeyLimitsEndToEndTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle")
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        let (sharing, sharingPort) = try await deployment.startReady("sharing")
+        let (sharing, sharingPort, _) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
         let stack = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
 

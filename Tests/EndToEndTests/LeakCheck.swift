@@ -48,7 +48,7 @@ enum LeakCheck {
                 reads.append(await httpGet(port: services.port(service), path: path)?.body ?? "")
             }
         }
-        for service in RunningServices.names { reads.append(await httpGet(port: services.port(service), path: "/metrics")?.body ?? "") }
+        for service in RunningServices.names { reads.append(await httpGet(port: services.opsPort(service), path: "/metrics")?.body ?? "") }
         #expect(reads.filter { !$0.isEmpty }.count > world.workspaces.count * 6, "the read sides answered")
         places.append(("HTTP reads", reads.joined(separator: "\n")))
 

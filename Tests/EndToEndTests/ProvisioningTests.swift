@@ -11,7 +11,7 @@ struct ProvisioningTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let (lifecycle, port, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         // The invited users get their tokens by email.
         let mail = try await TestSMTPServer.start()

@@ -63,7 +63,7 @@ struct RateLimitEndToEndTests {
 
         _ = try await stack.accepted(["key", "issue", "--scope", "workspace.read"], as: tenants.second)
 
-        let metrics = try #require(await httpGet(port: stack.lifecyclePort, path: "/metrics")?.body)
+        let metrics = try #require(await httpGet(port: tenants.lifecycleOpsPort, path: "/metrics")?.body)
         let refusals = metrics.split(separator: "\n").filter { $0.hasPrefix("tenancy_rate_limited_total{") }
         #expect(
             refusals.sorted() == [#"tenancy_rate_limited_total{limit="key"} 2"#, #"tenancy_rate_limited_total{limit="workspace"} 0"#],

@@ -25,15 +25,15 @@ struct ReplicaFreshnessTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle")
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         // Short, to keep the test short, with room for a slow watermark answer on a busy machine.
         let limit = ["TENANCY_MAX_REPLICA_LAG_SECONDS": "3"]
         let firstStart = ContinuousClock.now
-        let (sharing, sharingPort) = try await deployment.startReady("sharing", environment: limit)
+        let (sharing, sharingPort, sharingOpsPort) = try await deployment.startReady("sharing", environment: limit)
         defer { sharing.stop(signal: SIGKILL) }
         print("replica freshness: a fresh Sharing was ready \(ContinuousClock.now - firstStart) after it started")
-        let health = try #require(await httpGet(port: sharingPort, path: "/health/ready"))
+        let health = try #require(await httpGet(port: sharingOpsPort, path: "/health/ready"))
         #expect(health.status == 200 && health.body.contains(#""replica_current":true"#) && health.body.contains(#""replica_max_lag_seconds":3"#))
 
         let stack = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
@@ -74,8 +74,8 @@ struct ReplicaFreshnessTests {
 
         // Restarted on its database: the commands that waited are read before it is current again.
         let restart = ContinuousClock.now
-        let restartPort = try FreePort.next()
-        let restarted = try deployment.start("sharing", httpPort: restartPort, environment: limit)
+        let (restartPort, restartOpsPort) = (try FreePort.next(), try FreePort.next())
+        let restarted = try deployment.start("sharing", httpPort: restartPort, opsPort: restartOpsPort, environment: limit)
         defer { restarted.stop(signal: SIGKILL) }
         let waited = try await results(for: [byAna, bySpare], deployment: deployment, broker: broker)
         let anaFirst = try #require(waited[byAna]?.first)
@@ -86,10 +86,10 @@ struct ReplicaFreshnessTests {
         let spareFirst = try #require(waited[bySpare]?.first)
         #expect(spareFirst.status == .rejected && [.unavailable, .unauthenticated].contains(spareFirst.error?.code))
 
-        try await waitUntilReady(port: restartPort)
+        try await waitUntilReady(opsPort: restartOpsPort)
         print("replica freshness: a restarted Sharing was ready \(ContinuousClock.now - restart) after it started")
         let current = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: restartPort)
-        let ready = try #require(await httpGet(port: restartPort, path: "/health/ready"))
+        let ready = try #require(await httpGet(port: restartOpsPort, path: "/health/ready"))
         #expect(ready.body.contains(#""replica_current":true"#))
         // A refusal was not recorded: the same command id, sent again, is decided now. (A rebalance
         // right after readiness makes the service catch up again: a client retries `unavailable`.)
@@ -101,7 +101,7 @@ struct ReplicaFreshnessTests {
             try await current.run(["share", "create", reports, "--to", lab, "--command-id", bySpare], as: spare)
         }
         #expect(refused?.error?.code == .unauthenticated, "\(String(describing: refused))")
-        let metrics = try #require(await httpGet(port: restartPort, path: "/metrics")?.body)
+        let metrics = try #require(await httpGet(port: restartOpsPort, path: "/metrics")?.body)
         let refusals = metrics.split(separator: "\n").first { $0.hasPrefix("tenancy_replica_lag_refusals_total") }
         #expect(refusals.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(refusals ?? "no refusal counter")")
         #expect(metrics.contains("tenancy_replica_lag_seconds"))

@@ -17,7 +17,7 @@ struct ResultScopeTests {
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
         // The services' own payload limit: 1 MiB.
-        let (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let (lifecycle, _, opsPort) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         var configuration = KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers))
         configuration.maxMessageBytes = 2_000_000
@@ -62,7 +62,7 @@ struct ResultScopeTests {
             try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM outbox", deployment) == 0
         }
         #expect(try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM parked", deployment) == 0)
-        let ready = await httpGet(port: port, path: "/health/ready")
+        let ready = await httpGet(port: opsPort, path: "/health/ready")
         #expect(ready?.status == 200 && ready?.body.contains(#""outbox_parked":0"#) == true, "\(String(describing: ready))")
         #expect(!lifecycle.log.contains("outbox records not delivered"))
         print("oversized poison: 2 results and 2 dead letters (64 KiB each) \(took) after sending; the outbox drained")
@@ -74,9 +74,9 @@ struct ResultScopeTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, _) = try await deployment.startReady("lifecycle")
+        let (lifecycle, _, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        var (sharing, _) = try await deployment.startReady("sharing")
+        var (sharing, _, _) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
         let id = "same-id-\(UUID().uuidString.prefix(8).lowercased())"
         let commands = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.sharingCommands)
@@ -94,7 +94,7 @@ struct ResultScopeTests {
         let lifecycleResult = try JSONCoding.decode(CommandResult.self, from: Data(other.output.utf8))
         #expect(lifecycleResult.service == "lifecycle" && lifecycleResult.status == .accepted)
 
-        sharing = try deployment.start("sharing", httpPort: try FreePort.next())
+        sharing = try deployment.start("sharing", httpPort: try FreePort.next(), opsPort: try FreePort.next())
         let run = try await waiting.value
         let sharingResult = try JSONCoding.decode(CommandResult.self, from: Data(run.output.utf8))
         #expect(sharingResult.service == "sharing" && sharingResult.commandType == AcceptShareRequest.messageType.rawValue, "\(run.output)")

@@ -3,19 +3,21 @@ import Models
 import TestSupport
 
 /// The four services as processes that the reliability suite kills, stops and restarts, each on a
-/// fixed HTTP port so that restarts are found where they were.
+/// fixed read port and ops port so that restarts are found where they were.
 final class RunningServices: @unchecked Sendable {
     static let names = ["lifecycle", "sharing", "deactivation", "notifications"]
 
     let deployment: Deployment
     let ports: [String: Int]
+    let opsPorts: [String: Int]
     private let smtpPort: Int
     private var processes: [String: ChildProcess] = [:]
     private let lock = NSLock()
 
-    private init(deployment: Deployment, ports: [String: Int], smtpPort: Int) {
+    private init(deployment: Deployment, ports: [String: Int], opsPorts: [String: Int], smtpPort: Int) {
         self.deployment = deployment
         self.ports = ports
+        self.opsPorts = opsPorts
         self.smtpPort = smtpPort
     }
 
@@ -23,14 +25,19 @@ final class RunningServices: @unchecked Sendable {
         let services = RunningServices(
             deployment: deployment,
             ports: Dictionary(uniqueKeysWithValues: try names.map { ($0, try FreePort.next()) }),
+            opsPorts: Dictionary(uniqueKeysWithValues: try names.map { ($0, try FreePort.next()) }),
             smtpPort: smtpPort
         )
         for name in names { try services.start(name) }
-        for name in names { try await waitUntilReady(port: services.port(name)) }
+        for name in names { try await waitUntilReady(opsPort: services.opsPort(name)) }
         return services
     }
 
+    /// The service's read side.
     func port(_ name: String) -> Int { ports[name]! }
+
+    /// The service's health and metrics.
+    func opsPort(_ name: String) -> Int { opsPorts[name]! }
 
     func isRunning(_ name: String) -> Bool { lock.withLock { processes[name] != nil } }
 
@@ -44,7 +51,7 @@ final class RunningServices: @unchecked Sendable {
             "TENANCY_INVITATIONS_PER_WORKSPACE_PER_DAY": "0",
         ]
         .merging(name == "notifications" ? NotificationsEndToEndTests.smtp(smtpPort) : [:]) { $1 }
-        let process = try deployment.start(name, httpPort: port(name), environment: environment)
+        let process = try deployment.start(name, httpPort: port(name), opsPort: opsPort(name), environment: environment)
         lock.withLock { processes[name] = process }
     }
 
@@ -54,7 +61,7 @@ final class RunningServices: @unchecked Sendable {
     /// (measured: killed, restarted, stopped 9-12 s later, a third instance never got partitions;
     /// stopped within 8 s, it did). Apache Kafka starts a new generation instead.
     func waitUntilJoined(_ name: String) async throws {
-        try await waitUntilReady(port: port(name), timeout: .seconds(120))
+        try await waitUntilReady(opsPort: opsPort(name), timeout: .seconds(120))
     }
 
     /// Stops the service with `signal`; returns how it ended (nil when it had to be killed).
@@ -75,7 +82,7 @@ final class RunningServices: @unchecked Sendable {
     /// Every service up, everything it has read applied and its outbox published.
     func waitUntilIdle(timeout: Duration = .seconds(300)) async throws {
         for name in Self.names {
-            try await Wait.until("\(name) is idle", timeout: timeout, every: .milliseconds(250)) { await isIdle(port: self.port(name)) }
+            try await Wait.until("\(name) is idle", timeout: timeout, every: .milliseconds(250)) { await isIdle(opsPort: self.opsPort(name)) }
         }
     }
 

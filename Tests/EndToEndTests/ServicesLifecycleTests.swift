@@ -7,23 +7,26 @@ import Testing
 
 @Suite("End to end: real processes, real broker", .serialized, .timeLimit(.minutes(10)))
 struct ServicesLifecycleTests {
-    /// All four services start, create and join their topics, answer health checks and metrics,
-    /// and stop cleanly on SIGTERM.
+    /// All four services start, create and join their topics, answer health checks and metrics on
+    /// their ops port (and not on their read port), and stop cleanly on SIGTERM.
     @Test func allServicesStartAnswerHealthAndStopCleanly() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
         let services = ["lifecycle", "sharing", "notifications", "deactivation"]
         // Started together: each waits for its consumer group, so waiting in turn would add up.
-        let ports = try services.map { _ in try FreePort.next() }
-        let processes = try zip(services, ports).map { try deployment.start($0, httpPort: $1) }
+        let ports = try services.map { _ in (read: try FreePort.next(), ops: try FreePort.next()) }
+        let processes = try zip(services, ports).map { try deployment.start($0, httpPort: $1.read, opsPort: $1.ops) }
         defer { for process in processes { process.stop(signal: SIGKILL) } }
 
-        for port in ports {
-            try await waitUntilReady(port: port)
-            #expect(await httpGet(port: port, path: "/health/live")?.status == 200)
-            let ready = await httpGet(port: port, path: "/health/ready")
+        for (service, port) in zip(services, ports) {
+            try await waitUntilReady(opsPort: port.ops)
+            #expect(await httpGet(port: port.ops, path: "/health/live")?.status == 200)
+            let ready = await httpGet(port: port.ops, path: "/health/ready")
             #expect(ready?.body.contains(#""broker":true"#) == true && ready?.body.contains(#""database":true"#) == true)
+            for path in ["/health/live", "/health/ready", "/metrics"] {
+                #expect(await httpGet(port: port.read, path: path)?.status == 404, "\(service) serves \(path) on its read port")
+            }
         }
         // A command on a topic of a service with no commands yet is refused, not ignored.
         let producerTopic = deployment.topics.sharingCommands
@@ -38,7 +41,7 @@ struct ServicesLifecycleTests {
         producer.close()
         await reader.close()
 
-        let metrics = await httpGet(port: ports[1], path: "/metrics")
+        let metrics = await httpGet(port: ports[1].ops, path: "/metrics")
         #expect(metrics?.body.contains("tenancy_commands_total") == true)
         #expect(metrics?.body.contains("tenancy_dead_letters_total") == true)
         // Where a command's time goes: until its batch committed, and until its result was acknowledged.
@@ -46,7 +49,7 @@ struct ServicesLifecycleTests {
             body.split(separator: "\n").first { $0.hasPrefix(histogram + "_count ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         }
         try await Wait.until("Sharing timed the refused command and its result", timeout: .seconds(10)) {
-            let body = await httpGet(port: ports[1], path: "/metrics")?.body ?? ""
+            let body = await httpGet(port: ports[1].ops, path: "/metrics")?.body ?? ""
             return observations("tenancy_record_age_at_commit_seconds", in: body) >= 1
                 && observations("tenancy_outbox_age_at_delivery_seconds", in: body) >= 1
         }
@@ -58,13 +61,38 @@ struct ServicesLifecycleTests {
         }
     }
 
+    /// Health and metrics are on the ops port only, and the ops port serves no tenant data: with an
+    /// organization in Lifecycle, its reads and its key route answer on the read port alone.
+    @Test func theOpsPortServesHealthAndMetricsAndNoTenantData() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let (lifecycle, port, opsPort) = try await deployment.startReady("lifecycle")
+        defer { lifecycle.stop(signal: SIGKILL) }
+        let created = try await deployment.cli(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ops@acme.example", "--json"])
+        let result = try JSONCoding.decode(CommandResult.self, from: Data(created.output.utf8))
+        let organization = try #require(result.created["organization_id"])
+        let home = try #require(result.created["workspace_id"])
+
+        for path in ["/health/live", "/health/ready", "/metrics"] {
+            #expect(await httpGet(port: opsPort, path: path)?.status == 200, "\(path) on the ops port")
+            #expect(await httpGet(port: port, path: path)?.status == 404, "\(path) on the read port")
+        }
+        for path in ["/organizations/\(organization)", "/workspaces/\(home)", "/workspaces/\(home)/api-keys", "/secrets-key"] {
+            let read = await httpGet(port: port, path: path)
+            #expect(read?.status == 200, "\(path) on the read port: \(String(describing: read))")
+            let ops = await httpGet(port: opsPort, path: path)
+            #expect(ops?.status == 404 && ops?.body.isEmpty == true, "\(path) on the ops port: \(String(describing: ops))")
+        }
+    }
+
     /// The CLI against a running Lifecycle: create an organization, enable a feature, create a
     /// workspace with the owner's key, read them back; a refusal exits 1 with its code.
     @Test func cliDrivesLifecycle() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, port) = try await deployment.startReady("lifecycle")
+        let (lifecycle, port, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         // Invitation tokens arrive by email only.
         let mail = try await TestSMTPServer.start()

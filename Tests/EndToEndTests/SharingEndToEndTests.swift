@@ -11,9 +11,9 @@ struct SharingEndToEndTests {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle")
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        let (sharing, sharingPort) = try await deployment.startReady("sharing")
+        let (sharing, sharingPort, _) = try await deployment.startReady("sharing")
         defer { sharing.stop(signal: SIGKILL) }
         // Invitation tokens arrive by email only.
         let mail = try await TestSMTPServer.start()

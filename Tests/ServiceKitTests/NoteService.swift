@@ -14,6 +14,7 @@ enum NoteService {
             name: "notes",
             // The harness always passes a free port.
             defaultHTTPPort: 0,
+            defaultOpsPort: 0,
             topics: { _ in topics(prefix: prefix) },
             migrations: { migrator in
                 migrator.registerMigration("notes.v1") { db in

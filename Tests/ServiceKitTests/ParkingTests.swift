@@ -49,7 +49,7 @@ struct ParkingTests {
             #expect(entry.value?.count == 65_536 && entry.header(DeadLetterHeader.originalSize) == "400000")
             #expect(entry.header(DeadLetterHeader.errorMessage)?.contains("too large") == true)
 
-            let port = try #require(harness.httpPort)
+            let port = try #require(harness.opsPort)
             let metrics = await httpGet(port: port, path: "/metrics")?.body ?? ""
             #expect(metrics.split(separator: "\n").contains("tenancy_outbox_parked_total 1"))
             // Parked records leave the service ready. (Its consumer may still be joining its group

@@ -58,7 +58,8 @@ final class ServiceHarness: Sendable {
         for (name, value) in TestKeys.environment(for: definition.name) { setenv(name, value, 1) }
         let options = try ServiceOptions.parse([
             "--bootstrap-servers", broker.bootstrapServers, "--database", databasePath, "--topic-prefix", prefix,
-            "--http-port", String(try FreePort.next()), "--session-timeout-ms", "6000", "--heartbeat-interval-ms", "500", "--partitions", "3",
+            "--http-port", String(try FreePort.next()), "--ops-port", String(try FreePort.next()), "--session-timeout-ms", "6000",
+            "--heartbeat-interval-ms", "500", "--partitions", "3",
             "--max-payload-bytes", "100000",
         ])
         var logger = Logger(label: "test.notes")
@@ -79,8 +80,8 @@ final class ServiceHarness: Sendable {
         get throws { try ServiceStore(path: databasePath, migrations: { _ in }) }
     }
 
-    /// The running service's HTTP port (health and metrics).
-    var httpPort: Int? { running.current?.0.httpPort }
+    /// The running service's ops port (health and metrics).
+    var opsPort: Int? { running.current?.0.opsPort }
 
     /// The running service's own store: its writer connection is the one that commits batches.
     var serviceStore: ServiceStore? { running.current?.0.store }

@@ -68,8 +68,8 @@ struct BenchCommand: AsyncParsableCommand {
         .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
         say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
 
-        var (lifecycle, lifecyclePort) = try await deployment.startReady("lifecycle", environment: environment)
-        var (sharing, sharingPort) = try await deployment.startReady("sharing", environment: environment)
+        var (lifecycle, lifecyclePort, lifecycleOpsPort) = try await deployment.startReady("lifecycle", environment: environment)
+        var (sharing, sharingPort, sharingOpsPort) = try await deployment.startReady("sharing", environment: environment)
         defer {
             lifecycle.stop(signal: SIGKILL)
             sharing.stop(signal: SIGKILL)
@@ -96,7 +96,7 @@ struct BenchCommand: AsyncParsableCommand {
             destinations: destinations,
             integrationsPerSource: integrationsPerSource
         )
-        try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
+        try await waitUntilIdle(opsPorts: [lifecycleOpsPort, sharingOpsPort])
         let pairs = world.sharePairs()
 
         say("throughput: \(commands) share requests + a Lifecycle command every \(lifecycleEvery)")
@@ -106,7 +106,7 @@ struct BenchCommand: AsyncParsableCommand {
         let throughput = try await LoadPhases.throughput(load, client: client)
         let throughputCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: cpuBefore, count: load.count)
         let after = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
-        try await waitUntilIdle(ports: [lifecyclePort, sharingPort])
+        try await waitUntilIdle(opsPorts: [lifecycleOpsPort, sharingOpsPort])
 
         say("latency: \(latencyCommands) share requests at \(rate)/s")
         let latencyLoad = LoadPhases.mixedCommands(
@@ -114,11 +114,11 @@ struct BenchCommand: AsyncParsableCommand {
             lifecycleEvery: 0,
             topics: deployment.topics
         )
-        let sharingMetricsBefore = await httpGet(port: sharingPort, path: "/metrics")?.body ?? ""
+        let sharingMetricsBefore = await httpGet(port: sharingOpsPort, path: "/metrics")?.body ?? ""
         let latency = try await LoadPhases.latency(latencyLoad, ratePerSecond: rate, client: client)
         let latencyInSharing = ServiceLatencySplit(
             before: sharingMetricsBefore,
-            after: await httpGet(port: sharingPort, path: "/metrics")?.body ?? ""
+            after: await httpGet(port: sharingOpsPort, path: "/metrics")?.body ?? ""
         )
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
@@ -155,15 +155,15 @@ struct BenchCommand: AsyncParsableCommand {
             let grown = try await StoredShares.grow(deployment: deployment, to: storedShares)
             var processes: [ChildProcess] = []
             for (index, name) in ["lifecycle", "sharing"].enumerated() {
-                let port = index == 0 ? lifecyclePort : sharingPort
+                let (port, opsPort) = index == 0 ? (lifecyclePort, lifecycleOpsPort) : (sharingPort, sharingOpsPort)
                 let started = ContinuousClock.now
-                let process = try deployment.start(name, httpPort: port, environment: environment)
+                let process = try deployment.start(name, httpPort: port, opsPort: opsPort, environment: environment)
                 try await Wait.until("\(name) is live", timeout: .seconds(60), every: .milliseconds(10)) {
-                    await httpGet(port: port, path: "/health/live")?.status == 200
+                    await httpGet(port: opsPort, path: "/health/live")?.status == 200
                 }
                 services[index].startupToLiveSeconds = (ContinuousClock.now - started).seconds
                 try await Wait.until("\(name) is ready", timeout: .seconds(60), every: .milliseconds(10)) {
-                    await httpGet(port: port, path: "/health/ready")?.status == 200
+                    await httpGet(port: opsPort, path: "/health/ready")?.status == 200
                 }
                 services[index].startupToReadySeconds = (ContinuousClock.now - started).seconds
                 processes.append(process)
@@ -207,9 +207,11 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Waits until each service has consumed everything and published its outbox.
-    private func waitUntilIdle(ports: [Int]) async throws {
-        for port in ports {
-            try await Wait.until("service on \(port) is idle", timeout: .seconds(600), every: .milliseconds(200)) { await isIdle(port: port) }
+    private func waitUntilIdle(opsPorts: [Int]) async throws {
+        for opsPort in opsPorts {
+            try await Wait.until("service with ops port \(opsPort) is idle", timeout: .seconds(600), every: .milliseconds(200)) {
+                await isIdle(opsPort: opsPort)
+            }
         }
     }
 }

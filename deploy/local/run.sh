@@ -7,7 +7,8 @@ cd "$TENANCY_ROOT"
 
 KAFKA_PORT="${TENANCY_KAFKA_PORT:-9092}"
 SMTP_PORT="${TENANCY_SMTP_PORT:-2525}"
-SERVICES=(lifecycle:8081 sharing:8082 notifications:8083 deactivation:8084)
+# service:read port:ops port (health and metrics)
+SERVICES=(lifecycle:8081:9181 sharing:8082:9182 notifications:8083:9183 deactivation:8084:9184)
 
 "$TENANCY_ROOT/deploy/local/setup.sh"
 echo "building (debug)..."
@@ -53,27 +54,27 @@ if ! is_running "$TENANCY_RUN_DIR/mail.pid"; then
 fi
 
 for entry in "${SERVICES[@]}"; do
-  service=${entry%%:*} port=${entry##*:}
+  IFS=: read -r service port ops_port <<< "$entry"
   if ! is_running "$TENANCY_RUN_DIR/$service.pid"; then
-    echo "starting tenancy-$service (HTTP on 127.0.0.1:$port)"
+    echo "starting tenancy-$service (reads on 127.0.0.1:$port, health and metrics on 127.0.0.1:$ops_port)"
     keys=(--secrets-key-file "$SECRETS_KEY_FILE")
     case "$service" in lifecycle | notifications) keys+=(--invitation-key-file "$INVITATION_KEY_FILE") ;; esac
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
       TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" MALLOC_ARENA_MAX=2 \
-      "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" \
+      "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" --ops-port "$ops_port" \
       --operator-token-file "$TOKEN_FILE" "${keys[@]}" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
   fi
 done
 
 for entry in "${SERVICES[@]}"; do
-  service=${entry%%:*} port=${entry##*:}
+  IFS=: read -r service _ ops_port <<< "$entry"
   for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
+    curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null && break
     is_running "$TENANCY_RUN_DIR/$service.pid" || { echo "tenancy-$service exited; see $TENANCY_RUN_DIR/logs/$service.log"; exit 1; }
     sleep 0.5
   done
-  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "tenancy-$service not ready; see $TENANCY_RUN_DIR/logs/$service.log"; exit 1; }
+  curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null || { echo "tenancy-$service not ready; see $TENANCY_RUN_DIR/logs/$service.log"; exit 1; }
   echo "tenancy-$service ready"
 done
 
@@ -140,7 +141,8 @@ echo "== the organization as Lifecycle's read side shows it"
 tenancy org show "$organization"
 cat <<DONE
 
-Tenancy is running: broker 127.0.0.1:$KAFKA_PORT, services on 127.0.0.1:8081-8084 (/health/ready, /metrics).
+Tenancy is running: broker 127.0.0.1:$KAFKA_PORT, services' reads on 127.0.0.1:8081-8084,
+their health and metrics (/health/ready, /metrics) on 127.0.0.1:9181-9184.
 Logs and databases: $TENANCY_RUN_DIR. Stop everything with: deploy/local/stop.sh
 Use the CLI yourself:  $BIN/tenancy --help
 DONE

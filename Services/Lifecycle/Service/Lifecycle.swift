@@ -15,6 +15,7 @@ public enum Lifecycle {
         ServiceDefinition(
             name: "lifecycle",
             defaultHTTPPort: 8081,
+            defaultOpsPort: 9181,
             topics: { topics in
                 PipelineTopics(
                     commands: topics.lifecycleCommands,

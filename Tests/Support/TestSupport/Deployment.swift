@@ -6,8 +6,8 @@ import Sealing
 import FoundationNetworking
 #endif
 
-/// Starts the built executables as real processes, each with its own database and HTTP port, on
-/// topics of their own (a fresh prefix), against one broker.
+/// Starts the built executables as real processes, each with its own database, read port and ops
+/// port (health and metrics), on topics of their own (a fresh prefix), against one broker.
 public struct Deployment: Sendable {
     public let bootstrapServers: String
     public let directory: URL
@@ -58,15 +58,16 @@ public struct Deployment: Sendable {
 
     public func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
-    /// Starts `tenancy-<service>`; its output goes to `<service>.log` in the deployment's directory.
-    public func start(_ service: String, httpPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
+    /// Starts `tenancy-<service>` with its read side on `httpPort` and health and metrics on
+    /// `opsPort`; its output goes to `<service>.log` in the deployment's directory.
+    public func start(_ service: String, httpPort: Int, opsPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(
             executable: binaries + "/tenancy-\(service)",
             arguments: [],
             environment: [
                 "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
-                "TENANCY_SESSION_TIMEOUT_MS": "6000",
+                "TENANCY_OPS_PORT": String(opsPort), "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Deployment.secretsKey.base64EncodedString(),
                 "TENANCY_INVITATION_KEY": Deployment.invitationKey,
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
@@ -75,17 +76,21 @@ public struct Deployment: Sendable {
         )
     }
 
-    /// Starts `tenancy-<service>` on a free HTTP port and waits until it reports ready.
-    public func startReady(_ service: String, environment: [String: String] = [:]) async throws -> (process: ChildProcess, port: Int) {
-        let port = try FreePort.next()
-        let process = try start(service, httpPort: port, environment: environment)
+    /// Starts `tenancy-<service>` on free ports and waits until it reports ready; `port` is its read
+    /// side, `opsPort` its health and metrics.
+    public func startReady(
+        _ service: String,
+        environment: [String: String] = [:]
+    ) async throws -> (process: ChildProcess, port: Int, opsPort: Int) {
+        let (port, opsPort) = (try FreePort.next(), try FreePort.next())
+        let process = try start(service, httpPort: port, opsPort: opsPort, environment: environment)
         do {
-            try await waitUntilReady(port: port)
+            try await waitUntilReady(opsPort: opsPort)
         } catch {
             process.stop(signal: SIGKILL)
             throw TestSupportError("\(error); log of tenancy-\(service):\n\(process.log.suffix(2_000))")
         }
-        return (process, port)
+        return (process, port, opsPort)
     }
 
     /// Runs the `tenancy` CLI against this deployment.
@@ -124,16 +129,17 @@ public func httpGet(port: Int, path: String) async -> (status: Int, body: String
     return (http.statusCode, String(decoding: data, as: UTF8.self))
 }
 
-public func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
-    try await Wait.until("service on \(port) is ready", timeout: timeout, every: .milliseconds(200)) {
-        await httpGet(port: port, path: "/health/ready")?.status == 200
+/// Waits until the service whose ops side is on `opsPort` answers `/health/ready` with 200.
+public func waitUntilReady(opsPort: Int, timeout: Duration = .seconds(60)) async throws {
+    try await Wait.until("service with ops port \(opsPort) is ready", timeout: timeout, every: .milliseconds(200)) {
+        await httpGet(port: opsPort, path: "/health/ready")?.status == 200
     }
 }
 
-/// Whether the service on `port` has applied everything it has read and published its outbox,
-/// by its own metrics (consumer lag and outbox depth all zero).
-public func isIdle(port: Int) async -> Bool {
-    guard let metrics = await httpGet(port: port, path: "/metrics")?.body else { return false }
+/// Whether the service whose ops side is on `opsPort` has applied everything it has read and
+/// published its outbox, by its own metrics (consumer lag and outbox depth all zero).
+public func isIdle(opsPort: Int) async -> Bool {
+    guard let metrics = await httpGet(port: opsPort, path: "/metrics")?.body else { return false }
     let backlog = metrics.split(separator: "\n").filter { $0.hasPrefix("tenancy_consumer_lag") || $0.hasPrefix("tenancy_outbox_depth") }
     return !backlog.isEmpty && backlog.allSatisfy { Double($0.split(separator: " ").last ?? "1") == 0 }
 }
