@@ -138,10 +138,17 @@ public enum AsyncAPIDocument {
         if role == .commands {
             properties.append(
                 (
-                    Header.authorization, .string(pattern: "^Bearer [^:]+:.+$"),
+                    Header.authorization,
+                    .string(pattern: "^TNCY1-HMAC-SHA256 Credential=(key_[A-Za-z0-9_]+|operator:[a-z][a-z0-9._-]*)/[a-z]+, Signature=[0-9a-f]{64}$"),
                     """
-                    The caller's credential, `Bearer <client_id>:<client_secret>` (client id `operator` for the operator token; \
-                    invitation and runner tokens for accepting an invitation and registering a runner). Never logged or copied.
+                    The caller's signature; the secret never travels. `TNCY1-HMAC-SHA256 Credential=<client_id or operator:<name>>/<service>, \
+                    Signature=<hex>`: lower-case hex HMAC-SHA256, keyed with HMAC-SHA256(key: "TNCY1" + secret, message: \
+                    "tenancy signing key v1" + 0x00 + service), over these lines joined by "\\n": `TNCY1-HMAC-SHA256`, `command`, the service \
+                    (lifecycle, sharing, deactivation), the signer as in Credential, ce_id, ce_type, ce_time (exactly as sent, \
+                    `YYYY-MM-DDTHH:MM:SS.sssZ`), ce_subject, the record key, ce_replykey (each empty when absent) and the lower-case hex \
+                    SHA-256 of the record value. Refused (`unauthenticated`) when it does not hold or ce_time is more than the service's \
+                    window (15 minutes by default) from its clock. Absent for the commands whose payload token is their credential \
+                    (accepting an invitation, registering a runner). Never logged or copied.
                     """
                 )
             )

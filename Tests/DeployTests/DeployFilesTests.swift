@@ -38,7 +38,7 @@ struct DeployFilesTests {
             #expect((spec["volumeClaimTemplates"] as? [Any])?.count == 1, "a volume for the SQLite file")
             try Self.checkRestricted(set, container: container)
         }
-        #expect(!rendered.output.contains("TENANCY_OPERATOR_TOKEN"), "no credential in the rendered manifests")
+        #expect(!rendered.output.contains("TENANCY_OPERATOR"), "no credential in the rendered manifests")
         let namespace = try #require(documents.first { $0["kind"] as? String == "Namespace" })
         #expect(((namespace["metadata"] as? [String: Any])?["labels"] as? [String: String])?["pod-security.kubernetes.io/enforce"] == "restricted")
         let policy = try #require(documents.first { $0["kind"] as? String == "NetworkPolicy" })
@@ -129,8 +129,10 @@ struct DeployFilesTests {
         }
         let health = try #require((compose["x-tenancy"] as? [String: Any])?["healthcheck"] as? [String: Any])
         #expect((health["test"] as? [String])?.last?.contains("/dev/tcp/127.0.0.1/\(Self.opsPort) ") == true, "the health check asks the ops port")
-        #expect(services["lifecycle"]?["secrets"] as? [String] == ["operator_token", "secrets_key", "invitation_key"])
-        #expect(services["notifications"]?["secrets"] as? [String] == ["operator_token", "invitation_key"])
+        #expect(services["lifecycle"]?["secrets"] as? [String] == ["lifecycle_key", "public_keys", "lifecycle_operators", "secrets_key", "invitation_key"])
+        #expect(services["sharing"]?["secrets"] as? [String] == ["sharing_key", "public_keys", "sharing_operators"])
+        #expect(services["notifications"]?["secrets"] as? [String] == ["notifications_key", "public_keys", "notifications_operators", "invitation_key"])
+        #expect(services["deactivation"]?["secrets"] as? [String] == ["deactivation_key", "public_keys", "deactivation_operators"])
     }
 
     static let composeClient: [String]? = {

@@ -20,10 +20,15 @@ chmod 700 "$TENANCY_RUN_DIR"
 
 is_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# The operator credential is generated once and kept in a file readable by this user only.
-TOKEN_FILE="$TENANCY_RUN_DIR/operator-token"
-if [ ! -s "$TOKEN_FILE" ]; then
-  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$TOKEN_FILE")
+# Every service's key pair (each service is given only its own private key), made once.
+KEYS_DIR="$TENANCY_RUN_DIR/keys"
+"$BIN/tenancy" service-keys --directory "$KEYS_DIR" > /dev/null
+# One operator for the local user, named after them; each service's file holds only its own
+# signing keys, the secret stays in a file readable by this user only.
+OPERATORS_DIR="$TENANCY_RUN_DIR/operators"
+OPERATOR_NAME="$(id -un | tr -c 'a-z0-9._\n-' '-' | sed 's/^[^a-z]\+/op-/')"
+if [ ! -s "$OPERATORS_DIR/$OPERATOR_NAME.secret" ]; then
+  "$BIN/tenancy" operators add "$OPERATOR_NAME" --directory "$OPERATORS_DIR" > /dev/null
 fi
 # The key that encrypts integration secrets at rest, likewise generated once.
 SECRETS_KEY_FILE="$TENANCY_RUN_DIR/secrets-key"
@@ -62,7 +67,8 @@ for entry in "${SERVICES[@]}"; do
     TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TENANCY_SESSION_TIMEOUT_MS=6000 TENANCY_HEARTBEAT_INTERVAL_MS=500 \
       TENANCY_SMTP_HOST=127.0.0.1 TENANCY_SMTP_PORT="$SMTP_PORT" MALLOC_ARENA_MAX=2 \
       "$BIN/tenancy-$service" --database "$TENANCY_RUN_DIR/data/$service.sqlite" --http-port "$port" --ops-port "$ops_port" \
-      --operator-token-file "$TOKEN_FILE" "${keys[@]}" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
+      --service-key-file "$KEYS_DIR/$service.key" --service-public-keys-file "$KEYS_DIR/public-keys" \
+      --operators-file "$OPERATORS_DIR/$service" "${keys[@]}" > "$TENANCY_RUN_DIR/logs/$service.log" 2>&1 &
     echo $! > "$TENANCY_RUN_DIR/$service.pid"
   fi
 done
@@ -79,7 +85,8 @@ for entry in "${SERVICES[@]}"; do
 done
 
 export TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
-export TENANCY_OPERATOR_TOKEN="$(cat "$TOKEN_FILE")"
+export TENANCY_OPERATOR_NAME="$OPERATOR_NAME"
+export TENANCY_OPERATOR_SECRET="$(cat "$OPERATORS_DIR/$OPERATOR_NAME.secret")"
 tenancy() { "$BIN/tenancy" "$@"; }
 json_field() { "$TENANCY_VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
