@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Messaging", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Pipeline", "Messaging", "Hashing", "Sealing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/PipelineTests"
@@ -249,7 +249,8 @@ let package = Package(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
             dependencies: [
-                "Models", "Kafka", "Messaging", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain", "SharingMain",
+                "Models", "Kafka", "Messaging", "Pipeline", "Sealing", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain",
+                "SharingMain",
                 "NotificationsMain", "DeactivationMain", "CLI",
             ],
             path: "Tests/EndToEndTests"

@@ -80,7 +80,7 @@ enum LeakCheck {
     }
 
     /// Every record of a topic - keys, header values and values - as one text.
-    private static func text(of topic: String, broker: TansuBroker) async throws -> String {
+    static func text(of topic: String, broker: TansuBroker) async throws -> String {
         let reader = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: topic)
         let records = try await reader.readAll()
         await reader.close()

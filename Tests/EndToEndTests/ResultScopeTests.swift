@@ -108,15 +108,3 @@ struct ResultScopeTests {
         await results.close()
     }
 }
-
-extension KafkaRecord {
-    fileprivate func header(_ name: String) -> String? {
-        headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
-    }
-}
-
-extension [KafkaConsumedMessage] {
-    fileprivate func results(for commandID: String) -> [CommandResult] {
-        filter { $0.header(Envelope.Header.subject) == commandID }.compactMap(\.commandResult)
-    }
-}
