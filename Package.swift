@@ -226,7 +226,8 @@ let package = Package(
         .testTarget(
             name: "DeactivationTests",
             dependencies: [
-                "Deactivation", "Directory", "Pipeline", "Hashing", "Sealing", "ServiceKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Deactivation", "Directory", "Pipeline", "Hashing", "Sealing", "ServiceKit", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/DeactivationTests"
@@ -249,7 +250,8 @@ let package = Package(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
             dependencies: [
-                "Models", "Kafka", "Messaging", "Pipeline", "Sealing", "TestSupport", .product(name: "Logging", package: "swift-log"), "LifecycleMain",
+                "Models", "Kafka", "Messaging", "Pipeline", "Sealing", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "LifecycleMain",
                 "SharingMain",
                 "NotificationsMain", "DeactivationMain", "CLI",
             ],

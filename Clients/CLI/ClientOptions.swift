@@ -83,7 +83,9 @@ struct ClientOptions: ParsableArguments {
                     "--as-operator needs TENANCY_OPERATOR_NAME and TENANCY_OPERATOR_SECRET (or operator_name and operator_secret in the config file); `tenancy operators add` makes them"
                 )
             }
-            guard Signer.isOperatorName(name) else { throw ValidationError("operator name '\(name)' is not lower-case letters, digits, '.', '_' or '-'") }
+            guard Signer.isOperatorName(name) else {
+                throw ValidationError("operator name '\(name)' is not lower-case letters, digits, '.', '_' or '-'")
+            }
             return .operator(name: name, secret: secret)
         }
         guard let clientID, let secret = Self.config.setting("client_secret"), !secret.isEmpty else {

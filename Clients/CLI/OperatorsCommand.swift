@@ -54,7 +54,9 @@ struct OperatorsCommand: ParsableCommand {
                 let before = files.exists(service) ? try files.read(service) : ""
                 try files.write(before + OperatorKeys.line(name: name, secret: secret, service: service) + "\n", to: service, secret: true)
             }
-            print("operator \(name): secret in \(files.path("\(name).secret")), lines in \(ServiceKeys.services.map(files.path).joined(separator: ", "))")
+            print(
+                "operator \(name): secret in \(files.path("\(name).secret")), lines in \(ServiceKeys.services.map(files.path).joined(separator: ", "))"
+            )
         }
 
         private func secretToUse() throws -> String {

@@ -30,7 +30,9 @@ struct ServiceKeysCommand: ParsableCommand {
         let existing = names.filter { files.exists($0) }
         if !existing.isEmpty, !replace {
             guard existing.count == names.count else {
-                throw ValidationError("\(directory) holds only some key files (\(existing.joined(separator: ", "))); give --replace to make them all anew")
+                throw ValidationError(
+                    "\(directory) holds only some key files (\(existing.joined(separator: ", "))); give --replace to make them all anew"
+                )
             }
             print("service keys already in \(directory); kept")
             return

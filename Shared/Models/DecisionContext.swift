@@ -42,7 +42,9 @@ public struct DecisionContext: Sendable {
     }
 
     /// This context, sealing new keys' signing keys with `seal`.
-    public func sealingSigningKeys(with seal: @escaping @Sendable (_ secret: String, _ clientID: String) -> [String: SealedSecrets]) -> DecisionContext {
+    public func sealingSigningKeys(
+        with seal: @escaping @Sendable (_ secret: String, _ clientID: String) -> [String: SealedSecrets]
+    ) -> DecisionContext {
         var context = self
         context.sealSigningKeys = seal
         return context

@@ -6,8 +6,8 @@ import Logging
 import Metrics
 import Models
 import Pipeline
-import Sealing
 import Prometheus
+import Sealing
 import ServiceLifecycle
 
 /// One service, wired: store, producer, consumer loop, outbox relay and two HTTP sides (tenant reads

@@ -129,9 +129,15 @@ struct DeployFilesTests {
         }
         let health = try #require((compose["x-tenancy"] as? [String: Any])?["healthcheck"] as? [String: Any])
         #expect((health["test"] as? [String])?.last?.contains("/dev/tcp/127.0.0.1/\(Self.opsPort) ") == true, "the health check asks the ops port")
-        #expect(services["lifecycle"]?["secrets"] as? [String] == ["lifecycle_key", "public_keys", "lifecycle_operators", "secrets_key", "invitation_key"])
+        #expect(
+            services["lifecycle"]?["secrets"] as? [String] == [
+                "lifecycle_key", "public_keys", "lifecycle_operators", "secrets_key", "invitation_key",
+            ]
+        )
         #expect(services["sharing"]?["secrets"] as? [String] == ["sharing_key", "public_keys", "sharing_operators"])
-        #expect(services["notifications"]?["secrets"] as? [String] == ["notifications_key", "public_keys", "notifications_operators", "invitation_key"])
+        #expect(
+            services["notifications"]?["secrets"] as? [String] == ["notifications_key", "public_keys", "notifications_operators", "invitation_key"]
+        )
         #expect(services["deactivation"]?["secrets"] as? [String] == ["deactivation_key", "public_keys", "deactivation_operators"])
     }
 

@@ -164,7 +164,12 @@ struct KeyRulesTests {
 
     @Test func theOperatorIssuesFullOwnerKeysToOwnersOfActiveWorkspacesOnly() throws {
         let command = IssueOwnerKey(workspaceID: WorkspaceID(rawValue: "ws_back"), userID: UserID(rawValue: "usr_ana"))
-        let outcome = try KeyRules.issueOwnerKey(command, by: .operator(name: "alice"), target: .init(workspaceActive: true, role: .owner), context: fixedContext())
+        let outcome = try KeyRules.issueOwnerKey(
+            command,
+            by: .operator(name: "alice"),
+            target: .init(workspaceActive: true, role: .owner),
+            context: fixedContext()
+        )
         let issued = try #require(outcome.events.first?.message as? APIKeyIssued)
         #expect(
             issued.workspaceID.rawValue == "ws_back" && issued.userID.rawValue == "usr_ana" && Set(issued.scopes) == Scope.all
@@ -179,7 +184,10 @@ struct KeyRulesTests {
             context: fixedContext()
         )
         #expect(brief.events(of: APIKeyIssued.self).first?.expiresAt == now + 7 * day)
-        #expect(outcome.secrets?["client_secret"] != nil && TestKeys.areSigningKeys(issued.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: issued.clientID))
+        #expect(
+            outcome.secrets?["client_secret"] != nil
+                && TestKeys.areSigningKeys(issued.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: issued.clientID)
+        )
         func rejects(_ expected: ErrorCode, by principal: Principal = .operator(name: "alice"), _ target: KeyRules.OwnerKeyTarget?) {
             #expect { try KeyRules.issueOwnerKey(command, by: principal, target: target, context: fixedContext()) } throws: {
                 ($0 as! Rejection).code == expected

@@ -61,7 +61,9 @@ struct LifecycleHandlerTests {
             )
             #expect(member.role == .owner)
             let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
-            #expect(TestKeys.areSigningKeys(try SigningKeysColumn.decode(key.signingKeys), of: created.secrets!["client_secret"]!, clientID: key.clientID))
+            #expect(
+                TestKeys.areSigningKeys(try SigningKeysColumn.decode(key.signingKeys), of: created.secrets!["client_secret"]!, clientID: key.clientID)
+            )
             // No column anywhere holds a secret in clear.
             let dump = try String.fetchAll(db, sql: "SELECT signing_keys || scopes FROM api_key").joined()
             #expect(!dump.contains(created.secrets!["client_secret"]!))

@@ -69,7 +69,12 @@ struct OrganizationRulesTests {
     ])
     func invalidInputNamesTheField(name: String, email: String, field: String) {
         #expect {
-            try OrganizationRules.create(CreateOrganization(name: name, ownerEmail: email), by: .operator(name: "alice"), state: fresh, context: fixedContext())
+            try OrganizationRules.create(
+                CreateOrganization(name: name, ownerEmail: email),
+                by: .operator(name: "alice"),
+                state: fresh,
+                context: fixedContext()
+            )
         } throws: { error in
             let rejection = error as! Rejection
             return rejection.code == .invalidArgument && rejection.field == field
@@ -102,9 +107,15 @@ struct OrganizationRulesTests {
             try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: owner(), state: state)
         } throws: { ($0 as! Rejection).code == .forbidden }
         #expect {
-            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["workspace_creation": true]), by: .operator(name: "alice"), state: nil)
+            try OrganizationRules.setFeatures(
+                .init(organizationID: id, features: ["workspace_creation": true]),
+                by: .operator(name: "alice"),
+                state: nil
+            )
         } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator(name: "alice"), state: state) } throws: {
+        #expect {
+            try OrganizationRules.setFeatures(.init(organizationID: id, features: ["teleport": true]), by: .operator(name: "alice"), state: state)
+        } throws: {
             ($0 as! Rejection).field == "features.teleport"
         }
         #expect { try OrganizationRules.setFeatures(.init(organizationID: id, features: [:]), by: .operator(name: "alice"), state: state) } throws: {
@@ -143,17 +154,25 @@ struct OrganizationRulesTests {
     @Test func theOperatorSetsTheMaximumKeyLifetime() throws {
         let id = OrganizationID(rawValue: "org_acme")
         let state = OrganizationState(enabledFeatures: [])
-        let outcome = try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator(name: "alice"), state: state)
+        let outcome = try OrganizationRules.setKeyLifetime(
+            .init(organizationID: id, maxKeyLifetimeDays: 90),
+            by: .operator(name: "alice"),
+            state: state
+        )
         #expect(
             outcome.events(of: OrganizationKeyLifetimeChanged.self) == [OrganizationKeyLifetimeChanged(organizationID: id, maxKeyLifetimeDays: 90)]
         )
         #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: owner(), state: state) } throws: {
             ($0 as! Rejection).code == .forbidden
         }
-        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator(name: "alice"), state: nil) } throws: {
+        #expect {
+            try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 90), by: .operator(name: "alice"), state: nil)
+        } throws: {
             ($0 as! Rejection).code == .notFound
         }
-        #expect { try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 0), by: .operator(name: "alice"), state: state) } throws: {
+        #expect {
+            try OrganizationRules.setKeyLifetime(.init(organizationID: id, maxKeyLifetimeDays: 0), by: .operator(name: "alice"), state: state)
+        } throws: {
             ($0 as! Rejection).field == "max_key_lifetime_days"
         }
     }

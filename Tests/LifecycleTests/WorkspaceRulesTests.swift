@@ -33,7 +33,10 @@ struct WorkspaceRulesTests {
             ]
         )
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
-        #expect(key.workspaceID == workspace.workspaceID && TestKeys.areSigningKeys(key.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: key.clientID))
+        #expect(
+            key.workspaceID == workspace.workspaceID
+                && TestKeys.areSigningKeys(key.signingKeys, of: outcome.secrets!["client_secret"]!, clientID: key.clientID)
+        )
         #expect(outcome.created == ["workspace_id": workspace.workspaceID.rawValue, "client_id": key.clientID.rawValue])
         #expect(outcome.events.allSatisfy { $0.subject == workspace.workspaceID.rawValue })
     }

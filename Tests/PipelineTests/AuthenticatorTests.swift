@@ -105,7 +105,11 @@ struct AuthenticatorTests {
     @Test func everyFailingCredentialGetsTheSameAnswer() throws {
         let signed = credential.signing(command(), recordKey: "ws_1", service: "sharing")
         let wrongSecret = Credential.apiKey(clientID: clientID, secret: "guess").signing(command(), recordKey: "ws_1", service: "sharing")
-        let unknown = Credential.apiKey(clientID: ClientID(rawValue: "key_other"), secret: secret).signing(command(), recordKey: "ws_1", service: "sharing")
+        let unknown = Credential.apiKey(clientID: ClientID(rawValue: "key_other"), secret: secret).signing(
+            command(),
+            recordKey: "ws_1",
+            service: "sharing"
+        )
         var unsigned = command()
         unsigned.authorization = nil
         var bearer = command()
@@ -134,7 +138,8 @@ struct AuthenticatorTests {
     @Test func readsAreSignedOverMethodPathQueryAndTime() throws {
         let time = Timestamp.format(now)
         let header = credential.authorization(ofRead: "GET", path: "/workspaces/ws_1", query: "limit=5", time: time, service: "sharing")
-        func read(_ method: String = "GET", _ path: String = "/workspaces/ws_1", _ query: String = "limit=5", _ at: String? = nil) throws -> Principal {
+        func read(_ method: String = "GET", _ path: String = "/workspaces/ws_1", _ query: String = "limit=5", _ at: String? = nil) throws -> Principal
+        {
             try TestKeys.authenticator(for: "sharing").authenticateRead(
                 method: method,
                 path: path,

@@ -87,7 +87,14 @@ public struct Authenticator: Sendable {
         lookup: (ClientID) throws -> StoredKey?
     ) throws -> Principal {
         guard let authorization = SignedAuthorization(header: header), let time, let signedAt = Timestamp.parse(time),
-            let text = RequestSignature.text(ofRead: method, path: path, query: query, time: time, service: keys.service, signer: authorization.signer)
+            let text = RequestSignature.text(
+                ofRead: method,
+                path: path,
+                query: query,
+                time: time,
+                service: keys.service,
+                signer: authorization.signer
+            )
         else { throw Self.refusal }
         return try verify(authorization, of: text, signedAt: signedAt, now: now, lookup: lookup)
     }

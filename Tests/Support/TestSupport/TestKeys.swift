@@ -24,7 +24,10 @@ public enum TestKeys {
 
     /// The operator every test deployment accepts.
     public static let operatorName = "test-operator"
-    public static let operatorCredential = Credential.operator(name: operatorName, secret: "dGVzdC1vcGVyYXRvci1zZWNyZXQtMzItYnl0ZXMtb2YtcmFuZG9tbmVzcw")
+    public static let operatorCredential = Credential.operator(
+        name: operatorName,
+        secret: "dGVzdC1vcGVyYXRvci1zZWNyZXQtMzItYnl0ZXMtb2YtcmFuZG9tbmVzcw"
+    )
 
     /// The operators file line of ``operatorCredential`` for `service` (as `TENANCY_OPERATORS`).
     public static func operators(for service: String) -> String {
