@@ -9,4 +9,11 @@ public enum Repository {
         }
         return directory
     }()
+
+    /// The Python of the virtual environment deploy/local/setup.sh makes, with the pinned tools
+    /// (TENANCY_PYTHON overrides it).
+    public static var python: String {
+        ProcessInfo.processInfo.environment["TENANCY_PYTHON"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/tenancy/python/bin/python").path
+    }
 }

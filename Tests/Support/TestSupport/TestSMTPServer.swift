@@ -27,8 +27,7 @@ public final class TestSMTPServer: Sendable {
         if delay > .zero {
             arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)]
         }
-        let python = ProcessInfo.processInfo.environment["TENANCY_PYTHON"] ?? venvPython
-        let child = try ChildProcess(executable: python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
+        let child = try ChildProcess(executable: Repository.python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
         do {
             try await Wait.until("SMTP server accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
         } catch {
@@ -60,11 +59,6 @@ public final class TestSMTPServer: Sendable {
 
     private func messageFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
-    }
-
-    /// The virtual environment deploy/local/setup.sh makes (TENANCY_PYTHON overrides it).
-    private static var venvPython: String {
-        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/tenancy/python/bin/python").path
     }
 
     private static var script: String {
