@@ -34,7 +34,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                 vendor: vendor,
                 name: name,
                 parameters: try pairs(parameters),
-                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
+                sealedSecrets: try await SealedForLifecycle.secrets(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 oauth: oauth ? true : nil
             )
             try await sendToLifecycle(command, id: id, options: options)
@@ -62,7 +62,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                 integrationID: IntegrationID(rawValue: integrationID),
                 name: name,
                 parameters: parameters.isEmpty ? nil : try pairs(parameters),
-                sealedSecrets: try await IntegrationSecrets.seal(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
+                sealedSecrets: try await SealedForLifecycle.secrets(try secretsFromEnvironment(secretVariables), commandID: id, options: options),
                 removeSecrets: removeSecrets.isEmpty ? nil : removeSecrets
             )
             try await sendToLifecycle(command, id: id, options: options)

@@ -79,7 +79,7 @@ struct Provisioner {
         for integration in plan.integrations ?? [] {
             let identity = "integration:\(integration.kind.rawValue):\(integration.name)"
             // Sealed for this step's command id, which a resumed run sends again.
-            let sealed = try await IntegrationSecrets.seal(
+            let sealed = try await SealedForLifecycle.secrets(
                 secrets[integration.name] ?? [:],
                 commandID: Self.commandID(salt: salt, scope: scope, step: identity),
                 options: options

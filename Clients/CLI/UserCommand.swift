@@ -63,10 +63,16 @@ struct UserCommand: AsyncParsableCommand {
             guard let token = ProcessInfo.processInfo.environment["TENANCY_INVITATION_TOKEN"], !token.isEmpty else {
                 throw ValidationError("set TENANCY_INVITATION_TOKEN to the token in your invitation email")
             }
+            // Sealed to Lifecycle for this command id: the token is never in clear on the topic.
+            let id = options.commandID ?? UUID().uuidString.lowercased()
             try await sendAndReport(
-                AcceptInvitation(invitationID: InvitationID(rawValue: invitationID), token: token),
+                AcceptInvitation(
+                    invitationID: InvitationID(rawValue: invitationID),
+                    sealedToken: try await SealedForLifecycle.token(token, commandID: id, options: options)
+                ),
                 topic: \.lifecycleCommands,
                 key: invitationID,
+                id: id,
                 options: options,
                 authenticated: false
             )

@@ -22,12 +22,16 @@ public enum SecretSeal {
         case integrationSecrets(commandID: String)
         /// An API key's signing key for one service, to that service's key (``ServiceKeys``).
         case signingKey(service: String, clientID: String)
+        /// The one-time token a command carries as its credential (accepting an invitation,
+        /// registering a runner), to Lifecycle's secrets key.
+        case token(commandID: String)
 
         var info: Data {
             switch self {
             case .result(let commandID): Data("tenancy result secrets v1\u{0}\(commandID)".utf8)
             case .integrationSecrets(let commandID): Data("tenancy integration secrets v1\u{0}\(commandID)".utf8)
             case .signingKey(let service, let clientID): Data("tenancy signing key v1\u{0}\(service)\u{0}\(clientID)".utf8)
+            case .token(let commandID): Data("tenancy token v1\u{0}\(commandID)".utf8)
             }
         }
     }

@@ -36,3 +36,13 @@ func sealedForLifecycle(_ values: [String: String], commandID: String) throws ->
 
 /// A fixed invitation key for tests: 32 bytes of 0x07.
 let testInvitationKey = try! InvitationTokenKey(base64: Data(repeating: 7, count: 32).base64EncodedString())
+
+/// `token` sealed to the Lifecycle secrets key that ``testSecretsKey`` gives, for the command
+/// `commandID`, as a client seals a one-time token.
+func sealedToken(_ token: String, commandID: String) throws -> SealedSecrets {
+    let inbound = SecretSeal.inboundKey(fromSecretsKey: Data(base64Encoded: testSecretsKey)!)
+    return try SecretSeal.seal(["token": token], to: SecretSeal.encode(inbound.publicKey), for: .token(commandID: commandID))
+}
+
+/// A sealed token no rule looks into (rules get the opened token).
+let unopenedToken = SealedSecrets(suite: SecretSeal.suite, encapsulatedKey: "", ciphertext: "")

@@ -194,8 +194,8 @@ struct InvitationRulesTests {
     }
 
     @Test func acceptingMakesAMemberWithAFirstKey() throws {
-        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")
-        let outcome = try InvitationRules.accept(command, invitation: pending(), context: fixedContext(now: now))
+        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), sealedToken: unopenedToken)
+        let outcome = try InvitationRules.accept(command, token: "tok", invitation: pending(), context: fixedContext(now: now))
         let member = try #require(outcome.events(of: MemberAdded.self).first)
         #expect(member.role == .operator && member.email == "dev@acme.example")
         #expect(outcome.events(of: InvitationAccepted.self).first?.userID == member.userID)
@@ -205,31 +205,33 @@ struct InvitationRulesTests {
     }
 
     @Test func theAcceptedKeyLivesTheOrganizationsMaximumKeyLifetime() throws {
-        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")
+        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), sealedToken: unopenedToken)
         var invitation = pending()
         invitation.maxKeyLifetimeDays = 30
-        let outcome = try InvitationRules.accept(command, invitation: invitation, context: fixedContext(now: now))
+        let outcome = try InvitationRules.accept(command, token: "tok", invitation: invitation, context: fixedContext(now: now))
         let key = try #require(outcome.events(of: APIKeyIssued.self).first)
         #expect(key.expiresAt == now.addingTimeInterval(30 * 86_400))
     }
 
     @Test func acceptRejectsEachBadCase() {
         let context = fixedContext(now: now)
-        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), token: "tok")
-        #expect { try InvitationRules.accept(command, invitation: nil, context: context) } throws: { ($0 as! Rejection).code == .notFound }
+        let command = AcceptInvitation(invitationID: InvitationID(rawValue: "inv_1"), sealedToken: unopenedToken)
+        #expect { try InvitationRules.accept(command, token: "tok", invitation: nil, context: context) } throws: {
+            ($0 as! Rejection).code == .notFound
+        }
         #expect {
-            try InvitationRules.accept(AcceptInvitation(invitationID: command.invitationID, token: "guess"), invitation: pending(), context: context)
+            try InvitationRules.accept(command, token: "guess", invitation: pending(), context: context)
         } throws: { ($0 as! Rejection).code == .unauthenticated }
-        #expect { try InvitationRules.accept(command, invitation: pending(status: .replaced), context: context) } throws: {
+        #expect { try InvitationRules.accept(command, token: "tok", invitation: pending(status: .replaced), context: context) } throws: {
             ($0 as! Rejection).code == .notPending
         }
-        #expect { try InvitationRules.accept(command, invitation: pending(expiresIn: 0), context: context) } throws: {
+        #expect { try InvitationRules.accept(command, token: "tok", invitation: pending(expiresIn: 0), context: context) } throws: {
             ($0 as! Rejection).code == .notPending && ($0 as! Rejection).message.contains("expired")
         }
-        #expect { try InvitationRules.accept(command, invitation: pending(active: false), context: context) } throws: {
+        #expect { try InvitationRules.accept(command, token: "tok", invitation: pending(active: false), context: context) } throws: {
             ($0 as! Rejection).code == .workspaceInactive
         }
-        #expect { try InvitationRules.accept(command, invitation: pending(member: true), context: context) } throws: {
+        #expect { try InvitationRules.accept(command, token: "tok", invitation: pending(member: true), context: context) } throws: {
             ($0 as! Rejection).code == .alreadyMember
         }
     }

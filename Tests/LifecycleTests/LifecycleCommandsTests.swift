@@ -60,22 +60,26 @@ struct LifecycleCommandsTests {
         // A careless rule that forgets to check the token.
         let table = LifecycleCommandTable().byToken(Tokened.self) { _, _ in
             Held(tokenHash: Secret.hash("right"))
-        } decide: { _, _, _ in
+        } decide: { _, _, _, _ in
             CommandOutcome(events: [])
         }
         try store.writer.write { (db: Database) throws -> Void in
-            #expect { try table.authenticate(Tokened(token: "wrong"), check(authorization: nil, db: db)) } throws: {
+            #expect { try table.authenticate(try Tokened("wrong"), check(authorization: nil, db: db)) } throws: {
                 ($0 as? Rejection)?.code == .unauthenticated
             }
-            #expect(try table.authenticate(Tokened(token: "right"), check(authorization: nil, db: db)) == .tokenHolder("inv_held"))
+            #expect(try table.authenticate(try Tokened("right"), check(authorization: nil, db: db)) == .tokenHolder("inv_held"))
+            // The right token sealed for another command id (a copy under a new id) opens to nothing.
+            #expect { try table.authenticate(try Tokened("right", commandID: "c-2"), check(authorization: nil, db: db)) } throws: {
+                ($0 as? Rejection)?.code == .unauthenticated && ($0 as? Rejection)?.field == "sealed_token"
+            }
             // Decided without that check, or for another sender, the outcome is not kept.
-            #expect { try table.handle(Tokened(token: "wrong"), request(from: .tokenHolder("inv_held"), db: db)) } throws: {
+            #expect { try table.handle(try Tokened("wrong"), request(from: .tokenHolder("inv_held"), db: db)) } throws: {
                 ($0 as? Rejection)?.code == .unauthenticated
             }
-            #expect { try table.handle(Tokened(token: "right"), request(from: .tokenHolder("inv_other"), db: db)) } throws: {
+            #expect { try table.handle(try Tokened("right"), request(from: .tokenHolder("inv_other"), db: db)) } throws: {
                 ($0 as? Rejection)?.code == .unauthenticated
             }
-            #expect(try table.handle(Tokened(token: "right"), request(from: .tokenHolder("inv_held"), db: db)).outcome.events.isEmpty)
+            #expect(try table.handle(try Tokened("right"), request(from: .tokenHolder("inv_held"), db: db)).outcome.events.isEmpty)
         }
     }
 
@@ -89,7 +93,13 @@ struct LifecycleCommandsTests {
             authorization: authorization,
             payload: Data("{}".utf8)
         )
-        return CredentialCheck(envelope: envelope, now: now, db: db, authenticator: TestKeys.authenticator(for: "lifecycle"))
+        return CredentialCheck(
+            envelope: envelope,
+            now: now,
+            db: db,
+            authenticator: TestKeys.authenticator(for: "lifecycle"),
+            secretBox: try! SecretBox(base64Key: testSecretsKey)
+        )
     }
 
     func request(from sender: Sender, db: Database) throws -> CommandRequest {
@@ -109,8 +119,13 @@ private struct Unknown: Message {
 
 private struct Tokened: TokenCredential {
     static let messageType: MessageType = "tenancy.test.Tokened.v1"
-    var token: String
+    var sealedToken: SealedSecrets
     var tokenHolder: String { "inv_held" }
+
+    /// `token` sealed for the command `commandID`; `c-1` is the id of every check and request here.
+    init(_ token: String, commandID: String = "c-1") throws {
+        sealedToken = try LifecycleTests.sealedToken(token, commandID: commandID)
+    }
 }
 
 private struct Held: TokenHashHolder {

@@ -127,12 +127,20 @@ struct LifecycleHandlerTests {
         }
     }
 
-    /// The acceptance an invitation's email makes possible: the token Notifications writes into it,
-    /// made from the invitation key and the nonce of the `InvitationSent` event.
-    func acceptance(of invitation: CommandOutcome, index: Int = 0) throws -> AcceptInvitation {
+    /// Accepts what an invitation's email makes possible: the token Notifications writes into it,
+    /// made from the invitation key and the nonce of the `InvitationSent` event, sealed to
+    /// Lifecycle's secrets key for the command's id as a client seals it.
+    func accept(_ invitation: CommandOutcome, index: Int = 0) throws -> CommandOutcome {
         let sent = try #require(invitation.events(of: InvitationSent.self).dropFirst(index).first)
         let token = testInvitationKey.token(invitationID: sent.invitationID.rawValue, nonce: try #require(sent.tokenNonce))
-        return AcceptInvitation(invitationID: sent.invitationID, token: token)
+        let id = UUID().uuidString
+        return try run(AcceptInvitation(invitationID: sent.invitationID, sealedToken: try sealedToken(token, commandID: id)), as: nil, id: id)
+    }
+
+    /// Registers `runner` with `token`, sealed as a client seals it.
+    func register(_ runner: RunnerID, token: String) throws -> CommandOutcome {
+        let id = UUID().uuidString
+        return try run(RegisterStepRunner(runnerID: runner, sealedToken: try sealedToken(token, commandID: id)), as: nil, id: id)
     }
 
     @Test func invitationStoryThroughTheHandler() throws {
@@ -140,10 +148,10 @@ struct LifecycleHandlerTests {
         let first = try run(InviteUser(email: "dev@acme.example", role: .operator), as: ownerKey)
         let second = try run(InviteUser(email: "DEV@acme.example", role: .admin), as: ownerKey)
         // The first token no longer works: re-inviting replaced it.
-        #expect { try run(try acceptance(of: first), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
-        let accepted = try run(try acceptance(of: second), as: nil)
+        #expect { try accept(first) } throws: { ($0 as! Rejection).code == .notPending }
+        let accepted = try accept(second)
         // It works once.
-        #expect { try run(try acceptance(of: second), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
+        #expect { try accept(second) } throws: { ($0 as! Rejection).code == .notPending }
         let devKey = Credential.apiKey(clientID: ClientID(rawValue: accepted.created["client_id"]!), secret: accepted.secrets!["client_secret"]!)
         let devID = UserID(rawValue: accepted.created["user_id"]!)
         // The new admin can invite, but not as Owner.
@@ -175,7 +183,7 @@ struct LifecycleHandlerTests {
         let bob = try run(CreateOrganization(name: "Bob's", ownerEmail: "bob@acme.example"), as: asOperator)
 
         // Acme invites bob@, who owns a workspace of another organization: accepting makes a user of Acme.
-        let joined = try run(try acceptance(of: try run(InviteUser(email: "Bob@acme.example", role: .owner), as: opsKey)), as: nil)
+        let joined = try accept(try run(InviteUser(email: "Bob@acme.example", role: .owner), as: opsKey))
         let bobInAcme = try #require(joined.created["user_id"])
         #expect(bobInAcme != bob.created["user_id"])
         // Invited to a second workspace of Acme, the same person is the same user.
@@ -185,7 +193,7 @@ struct LifecycleHandlerTests {
         )
         let staging = try run(CreateWorkspace(name: "Staging"), as: opsKey)
         let stagingKey = Credential.apiKey(clientID: ClientID(rawValue: staging.created["client_id"]!), secret: staging.secrets!["client_secret"]!)
-        let again = try run(try acceptance(of: try run(InviteUser(email: "bob@acme.example", role: .viewer), as: stagingKey)), as: nil)
+        let again = try accept(try run(InviteUser(email: "bob@acme.example", role: .viewer), as: stagingKey))
         #expect(again.created["user_id"] == bobInAcme)
         let users = try store.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT organization_id, COUNT(*) AS n FROM user WHERE email = 'bob@acme.example' GROUP BY organization_id")
@@ -241,8 +249,8 @@ struct LifecycleHandlerTests {
         let runner = RunnerID(rawValue: created.created["runner_id"]!)
         let token = created.secrets!["registration_token"]!
         #expect { try run(CreateStepRunner(name: "edge-1", platform: .docker), as: ownerKey) } throws: { ($0 as! Rejection).code == .nameTaken }
-        _ = try run(RegisterStepRunner(runnerID: runner, token: token), as: nil)
-        #expect { try run(RegisterStepRunner(runnerID: runner, token: token), as: nil) } throws: { ($0 as! Rejection).code == .notPending }
+        _ = try register(runner, token: token)
+        #expect { try register(runner, token: token) } throws: { ($0 as! Rejection).code == .notPending }
         _ = try run(DeleteStepRunner(runnerID: runner), as: ownerKey)
         let left = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runner")! }
         #expect(left == 0)

@@ -56,14 +56,18 @@ struct RunnerRulesTests {
     }
 
     @Test func registrationSpendsTheToken() throws {
-        let command = RegisterStepRunner(runnerID: RunnerID(rawValue: "run_1"), token: "secret1")
-        #expect((try RunnerRules.register(command, runner: state())).events.first?.message is StepRunnerRegistered)
-        #expect { try RunnerRules.register(command, runner: state(registered: true)) } throws: { ($0 as! Rejection).code == .notPending }
-        #expect { try RunnerRules.register(RegisterStepRunner(runnerID: command.runnerID, token: "guess"), runner: state()) } throws: {
+        let command = RegisterStepRunner(runnerID: RunnerID(rawValue: "run_1"), sealedToken: unopenedToken)
+        #expect((try RunnerRules.register(command, token: "secret1", runner: state())).events.first?.message is StepRunnerRegistered)
+        #expect { try RunnerRules.register(command, token: "secret1", runner: state(registered: true)) } throws: {
+            ($0 as! Rejection).code == .notPending
+        }
+        #expect { try RunnerRules.register(command, token: "guess", runner: state()) } throws: {
             ($0 as! Rejection).code == .unauthenticated
         }
-        #expect { try RunnerRules.register(command, runner: nil) } throws: { ($0 as! Rejection).code == .notFound }
-        #expect { try RunnerRules.register(command, runner: state(active: false)) } throws: { ($0 as! Rejection).code == .workspaceInactive }
+        #expect { try RunnerRules.register(command, token: "secret1", runner: nil) } throws: { ($0 as! Rejection).code == .notFound }
+        #expect { try RunnerRules.register(command, token: "secret1", runner: state(active: false)) } throws: {
+            ($0 as! Rejection).code == .workspaceInactive
+        }
     }
 
     @Test func deleteOnlyInTheCallersWorkspace() throws {

@@ -41,8 +41,8 @@ enum InvitationCommands {
         }
         .byToken(AcceptInvitation.self) { command, db in
             try InvitationStore.invitation(command.invitationID, db: db)
-        } decide: { command, invitation, context in
-            try InvitationRules.accept(command, invitation: invitation, context: context)
+        } decide: { command, token, invitation, context in
+            try InvitationRules.accept(command, token: token, invitation: invitation, context: context)
         }
 }
 

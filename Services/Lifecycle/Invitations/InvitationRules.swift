@@ -150,13 +150,18 @@ enum InvitationRules {
         return CommandOutcome(events: events, items: items)
     }
 
-    static func accept(_ command: AcceptInvitation, invitation state: InvitationState?, context: DecisionContext) throws(Rejection) -> CommandOutcome
-    {
+    /// `token` is the one the command carries, opened.
+    static func accept(
+        _ command: AcceptInvitation,
+        token: String,
+        invitation state: InvitationState?,
+        context: DecisionContext
+    ) throws(Rejection) -> CommandOutcome {
         guard let state else {
             throw Rejection(.notFound, "invitation '\(command.invitationID)' does not exist", field: "invitation_id")
         }
-        guard Secret.matches(command.token, hash: state.tokenHash) else {
-            throw Rejection(.unauthenticated, "the invitation token is wrong", field: "token")
+        guard Secret.matches(token, hash: state.tokenHash) else {
+            throw Rejection(.unauthenticated, "the invitation token is wrong", field: "sealed_token")
         }
         guard state.status == .pending else {
             throw Rejection(.notPending, "this invitation was already \(state.status.rawValue)")

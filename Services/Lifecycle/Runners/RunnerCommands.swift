@@ -19,8 +19,8 @@ enum RunnerCommands {
         }
         .byToken(RegisterStepRunner.self) { command, db in
             try RunnerStore.runner(command.runnerID, db: db)
-        } decide: { command, runner, _ in
-            try RunnerRules.register(command, runner: runner)
+        } decide: { command, token, runner, _ in
+            try RunnerRules.register(command, token: token, runner: runner)
         }
         .authenticated(DeleteStepRunner.self) { command, request in
             try RunnerRules.delete(command, by: request.principal, runner: RunnerStore.runner(command.runnerID, db: request.db))

@@ -45,12 +45,13 @@ enum RunnerRules {
         )
     }
 
-    static func register(_ command: RegisterStepRunner, runner: RunnerState?) throws(Rejection) -> CommandOutcome {
+    /// `token` is the one the command carries, opened.
+    static func register(_ command: RegisterStepRunner, token: String, runner: RunnerState?) throws(Rejection) -> CommandOutcome {
         guard let runner else {
             throw Rejection(.notFound, "step runner '\(command.runnerID)' does not exist", field: "runner_id")
         }
-        guard Secret.matches(command.token, hash: runner.tokenHash) else {
-            throw Rejection(.unauthenticated, "the registration token is wrong", field: "token")
+        guard Secret.matches(token, hash: runner.tokenHash) else {
+            throw Rejection(.unauthenticated, "the registration token is wrong", field: "sealed_token")
         }
         guard !runner.registered else {
             throw Rejection(.notPending, "this runner is already registered; its token works once. Create a new runner to install another")

@@ -63,9 +63,10 @@ struct CredentialCheck {
     fileprivate let now: Date
     fileprivate let db: Database
     fileprivate let authenticator: Authenticator
+    fileprivate let secretBox: SecretBox
 
-    init(envelope: Envelope, now: Date, db: Database, authenticator: Authenticator) {
-        (self.envelope, self.now, self.db, self.authenticator) = (envelope, now, db, authenticator)
+    init(envelope: Envelope, now: Date, db: Database, authenticator: Authenticator, secretBox: SecretBox) {
+        (self.envelope, self.now, self.db, self.authenticator, self.secretBox) = (envelope, now, db, authenticator, secretBox)
     }
 }
 
@@ -126,7 +127,8 @@ struct CommandDecision {
 /// A command whose credential is a one-time token it carries (an invitation's, a step runner's
 /// registration token) rather than an API key.
 protocol TokenCredential: Message {
-    var token: String { get }
+    /// The token, sealed to Lifecycle's secrets key for the command's id.
+    var sealedToken: SealedSecrets { get }
     /// The id of what the token belongs to (the invitation, the runner): the command's sender, whose
     /// command ids are kept apart from everyone else's.
     var tokenHolder: String { get }
@@ -159,29 +161,33 @@ extension LifecycleCommandTable {
     }
 
     /// `type`, whose own token is the credential: there is no principal, the sender is the token's
-    /// holder. `load` finds the state holding the token's hash, and the token must match it before
-    /// anything else happens; `decide` checks the token too (with its own message), and an outcome
-    /// is kept only when the token matches that hash, so an entry cannot skip the check.
+    /// holder. The token travels sealed to Lifecycle's secrets key for the command's id, so a copy
+    /// under another id opens to nothing. `load` finds the state holding the token's hash, and the
+    /// opened token must match it before anything else happens; `decide` gets the opened token and
+    /// checks it too (with its own message), and an outcome is kept only when the token matches that
+    /// hash, so an entry cannot skip the check.
     func byToken<M: TokenCredential, State: TokenHashHolder>(
         _ type: M.Type,
         load: @escaping @Sendable (M, Database) throws -> State?,
-        decide: @escaping @Sendable (M, State?, DecisionContext) throws -> CommandOutcome
+        decide: @escaping @Sendable (M, _ token: String, State?, DecisionContext) throws -> CommandOutcome
     ) -> Self {
         var table = self
         table.credentials = credentials.on(type) { command, check in
-            guard let state = try load(command, check.db), Secret.matches(command.token, hash: state.tokenHash) else {
-                throw Rejection(.unauthenticated, "the token is wrong", field: "token")
+            let token = try check.secretBox.openToken(command.sealedToken, commandID: check.envelope.id)
+            guard let state = try load(command, check.db), Secret.matches(token, hash: state.tokenHash) else {
+                throw Rejection(.unauthenticated, "the token is wrong", field: "sealed_token")
             }
             return .tokenHolder(command.tokenHolder)
         }
         table.decisions = decisions.on(type) { command, request in
             guard request.sender == .tokenHolder(command.tokenHolder) else {
-                throw Rejection(.unauthenticated, "this command's credential is its token", field: "token")
+                throw Rejection(.unauthenticated, "this command's credential is its token", field: "sealed_token")
             }
+            let token = try request.secretBox.openToken(command.sealedToken, commandID: request.context.commandID)
             let state = try load(command, request.db)
-            let outcome = try decide(command, state, request.context)
-            guard let state, Secret.matches(command.token, hash: state.tokenHash) else {
-                throw Rejection(.unauthenticated, "the token is wrong", field: "token")
+            let outcome = try decide(command, token, state, request.context)
+            guard let state, Secret.matches(token, hash: state.tokenHash) else {
+                throw Rejection(.unauthenticated, "the token is wrong", field: "sealed_token")
             }
             return CommandDecision(outcome)
         }

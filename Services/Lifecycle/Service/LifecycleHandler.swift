@@ -22,7 +22,10 @@ struct LifecycleHandler: MessageHandler {
     let events = MessageRegistry(IntegrationStore.sharedCopies.types + WorkspaceStatusSaga.table.types)
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-        try LifecycleCommands.table.authenticate(command, CredentialCheck(envelope: envelope, now: now, db: db, authenticator: authenticator))
+        try LifecycleCommands.table.authenticate(
+            command,
+            CredentialCheck(envelope: envelope, now: now, db: db, authenticator: authenticator, secretBox: secretBox)
+        )
     }
 
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
@@ -43,8 +46,9 @@ struct LifecycleHandler: MessageHandler {
         return decision.outcome
     }
 
-    /// An integration command's secret values are sealed afresh on every send, so a repeat is told
-    /// from another command by the values it opens to (and the rest of the command), not by bytes.
+    /// An integration command's secret values, and a token command's token, are sealed afresh on
+    /// every send, so a repeat is told from another command by what they open to (and the rest of
+    /// the command), not by bytes.
     func fingerprint(_ command: any Message, envelope: Envelope) -> Data? {
         let sealed: SealedSecrets?
         let rest: Data
@@ -54,6 +58,10 @@ struct LifecycleHandler: MessageHandler {
         } else if var update = command as? UpdateIntegration {
             (sealed, update.sealedSecrets) = (update.sealedSecrets, nil)
             rest = JSONCoding.encode(update)
+        } else if let tokened = command as? any TokenCredential {
+            // Sealed afresh on every send: the holder and the opened token tell a repeat.
+            guard let token = try? secretBox.openToken(tokened.sealedToken, commandID: envelope.id) else { return nil }
+            return SHA256Digest.of([Data(tokened.tokenHolder.utf8), Data(token.utf8)])
         } else {
             return nil
         }

@@ -49,6 +49,18 @@ struct SecretBox: Sendable {
         }
     }
 
+    /// The one-time token the command `commandID` carries sealed to Lifecycle's secrets key.
+    func openToken(_ sealed: SealedSecrets, commandID: String) throws(Rejection) -> String {
+        guard let values = try? SecretSeal.open(sealed, with: inboundKey, for: .token(commandID: commandID)), let token = values["token"] else {
+            throw Rejection(
+                .unauthenticated,
+                "the token cannot be opened with Lifecycle's secrets key: seal it, under \"token\", for this command id to the key GET /secrets-key publishes",
+                field: "sealed_token"
+            )
+        }
+        return token
+    }
+
     func seal(_ value: String, integration: IntegrationID, field: String) throws -> Data {
         guard let combined = try AES.GCM.seal(Data(value.utf8), using: key, authenticating: Self.binding(integration, field)).combined else {
             throw SecretBoxError("AES-GCM produced no combined box")

@@ -53,19 +53,21 @@ public struct BulkInviteUsers: Message, Hashable {
 /// credential here: no `authorization` header is needed. They become a member and receive their
 /// first API key. The token works once, until the invitation expires.
 public struct AcceptInvitation: Message, Hashable {
-    public static let messageType: MessageType = "tenancy.lifecycle.AcceptInvitation.v1"
+    public static let messageType: MessageType = "tenancy.lifecycle.AcceptInvitation.v2"
 
     public var invitationID: InvitationID
-    public var token: String
+    /// The invitation's token, sealed to Lifecycle's secrets key for this command's id
+    /// (``SealedSecrets``, the value under `token`), so that it is never in clear on a topic.
+    public var sealedToken: SealedSecrets
 
-    public init(invitationID: InvitationID, token: String) {
+    public init(invitationID: InvitationID, sealedToken: SealedSecrets) {
         self.invitationID = invitationID
-        self.token = token
+        self.sealedToken = sealedToken
     }
 
     enum CodingKeys: String, CodingKey {
         case invitationID = "invitation_id"
-        case token
+        case sealedToken = "sealed_token"
     }
 }
 

@@ -20,19 +20,21 @@ public struct CreateStepRunner: Message, Hashable {
 
 /// Sent by the installed runner: the registration token is its credential and is then spent.
 public struct RegisterStepRunner: Message, Hashable {
-    public static let messageType: MessageType = "tenancy.lifecycle.RegisterStepRunner.v1"
+    public static let messageType: MessageType = "tenancy.lifecycle.RegisterStepRunner.v2"
 
     public var runnerID: RunnerID
-    public var token: String
+    /// The registration token, sealed to Lifecycle's secrets key for this command's id
+    /// (``SealedSecrets``, the value under `token`), so that it is never in clear on a topic.
+    public var sealedToken: SealedSecrets
 
-    public init(runnerID: RunnerID, token: String) {
+    public init(runnerID: RunnerID, sealedToken: SealedSecrets) {
         self.runnerID = runnerID
-        self.token = token
+        self.sealedToken = sealedToken
     }
 
     enum CodingKeys: String, CodingKey {
         case runnerID = "runner_id"
-        case token
+        case sealedToken = "sealed_token"
     }
 }
 
