@@ -16,18 +16,8 @@ struct PythonExampleTests {
         let deployment = try Deployment(broker: broker)
         let (lifecycle, _, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
-            logger: Logger(label: "e2e")
-        )
-        defer { producer.close() }
-        let results = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
-        func send(_ record: KafkaRecord) async throws -> CommandResult {
-            let id = try #require(record.header(Envelope.Header.id))
-            for outcome in await producer.send([record]) { _ = try outcome.get() }
-            let read = try await results.read(timeout: .seconds(20)) { !$0.results(for: id).isEmpty }
-            return try #require(read.results(for: id).first)
-        }
+        let commands = try await OneCommandAtATime(bootstrapServers: broker.bootstrapServers, topics: deployment.topics)
+        func send(_ record: KafkaRecord) async throws -> CommandResult { try await commands.send(record) }
         let organization = try await send(
             CommandFactory.record(
                 CreateOrganization(name: "Python", ownerEmail: "ana@acme.example"),
@@ -59,6 +49,6 @@ struct PythonExampleTests {
             CommandFactory.record(IssueAPIKey(), topic: deployment.topics.lifecycleCommands, key: workspace, credential: issued)
         )
         #expect(next.status == .accepted && next.created["client_id"] != nil, "\(next)")
-        await results.close()
+        await commands.close()
     }
 }

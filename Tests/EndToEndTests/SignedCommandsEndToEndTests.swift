@@ -21,19 +21,9 @@ struct SignedCommandsEndToEndTests {
         defer { lifecycle.stop(signal: SIGKILL) }
         let (sharing, _, _) = try await deployment.startReady("sharing", environment: window)
         defer { sharing.stop(signal: SIGKILL) }
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
-            logger: Logger(label: "e2e")
-        )
-        defer { producer.close() }
-        let results = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.commandResults)
+        let commands = try await OneCommandAtATime(bootstrapServers: broker.bootstrapServers, topics: deployment.topics)
+        func send(_ record: KafkaRecord) async throws -> CommandResult { try await commands.send(record) }
         let topic = deployment.topics.lifecycleCommands
-        func send(_ record: KafkaRecord) async throws -> CommandResult {
-            let id = try #require(record.header(Envelope.Header.id))
-            for outcome in await producer.send([record]) { _ = try outcome.get() }
-            let read = try await results.read(timeout: .seconds(20)) { !$0.results(for: id).isEmpty }
-            return try #require(read.results(for: id).first)
-        }
 
         let organization = try await send(
             CommandFactory.record(
@@ -91,7 +81,7 @@ struct SignedCommandsEndToEndTests {
         let topics = deployment.topics
         var tailed = 0
         var keysSeen = false
-        for name in topics.all where await producer.topicsExist([name]) {
+        for name in topics.all where await commands.producer.topicsExist([name]) {
             let text = try await LeakCheck.text(of: name, broker: broker)
             tailed += text.utf8.count
             keysSeen = keysSeen || (name == topics.lifecycleEvents && text.contains(second.signer.description))
@@ -101,6 +91,6 @@ struct SignedCommandsEndToEndTests {
         #expect(keysSeen, "the topics were read (\(tailed) bytes), the key events among them")
         print("signed commands: \(tailed) bytes of every topic tailed, no credential in them; replays refused")
         #expect(!lifecycle.log.contains(owner.secret) && !sharing.log.contains(second.secret))
-        await results.close()
+        await commands.close()
     }
 }
