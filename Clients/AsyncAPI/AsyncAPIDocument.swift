@@ -164,6 +164,20 @@ public enum AsyncAPIDocument {
             )
         } else {
             properties.append((Header.correlationID, .string(), "The id of the command or event that caused it."))
+            properties.append(
+                (
+                    Header.eventTags, .string(pattern: "^[a-z][a-z0-9._-]*=[0-9a-f]{64}(,[a-z][a-z0-9._-]*=[0-9a-f]{64})*$"),
+                    """
+                    On a service's own events topic: proof, for each other service, that the service made the event. \
+                    `<follower>=<tag>` entries joined by `,`, sorted by follower; the tag is lower-case hex HMAC-SHA256 under the key \
+                    the producer and the follower agree on from their service keys (X25519, HKDF-SHA256), over these lines joined by \
+                    "\\n": `TNCY1-EVENT-TAG`, the producer, the follower, ce_id, ce_type, ce_source, ce_time (as sent), ce_subject, the \
+                    record key (each empty when absent) and the lower-case hex SHA-256 of the record value. A service applies another's \
+                    event only when ce_source is `/tenancy/<the topic's owner>` and its own tag holds; otherwise it dead-letters it \
+                    (`forged_event`). Clients cannot check it and need not.
+                    """
+                )
+            )
             required += [Header.time, Header.contentType]
         }
         return headerObject(properties, required: required)
@@ -174,9 +188,9 @@ public enum AsyncAPIDocument {
             [
                 (
                     DeadLetterHeader.errorCode, .string(),
-                    "The stable error code (malformed_envelope, unknown_type, malformed_payload, message_too_large)."
+                    "The stable error code (malformed_envelope, unknown_type, malformed_payload, message_too_large, forged_event)."
                 ),
-                (DeadLetterHeader.errorMessage, .string(), "Why the record could not be decoded."),
+                (DeadLetterHeader.errorMessage, .string(), "Why the record could not be used."),
                 (DeadLetterHeader.originalTopic, .string(), "The topic it was read from."),
                 (DeadLetterHeader.originalPartition, .string(pattern: "^[0-9]+$"), "Its partition there."),
                 (DeadLetterHeader.originalOffset, .string(pattern: "^[0-9]+$"), "Its offset there."),
@@ -194,7 +208,7 @@ public enum AsyncAPIDocument {
         Node.object([
             ("name", "DeadLetter"),
             ("title", "DeadLetter"),
-            ("summary", "A record that could not be decoded, with its original key, value and headers."),
+            ("summary", "A record that could not be decoded or was forged, with its original key, value and headers."),
             ("contentType", "application/octet-stream"),
             ("headers", reference("#/components/schemas/DeadLetterHeaders")),
             ("payload", .object([("description", "The original value, byte for byte.")])),

@@ -43,6 +43,11 @@ public struct KafkaRecord: Sendable, Hashable {
         self.value = value
         self.headers = headers
     }
+
+    /// The first header with this name, decoded as UTF-8, or nil when absent or not text.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name == name }.flatMap { String(data: $0.value, encoding: .utf8) }
+    }
 }
 
 /// A record read by a ``KafkaConsumer``.

@@ -59,6 +59,8 @@ public struct Envelope: Sendable, Hashable {
         public static let replyKey = "ce_replykey"
         public static let contentType = "content-type"
         public static let authorization = "authorization"
+        /// On a service's own events: its tag for each other service (`EventTag` in Sealing).
+        public static let eventTags = "ce_eventtags"
     }
 
     /// The headers to send, in a fixed order.

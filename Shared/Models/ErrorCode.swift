@@ -30,6 +30,9 @@ extension ErrorCode {
     public static let unauthenticated = ErrorCode(rawValue: "unauthenticated")
     /// The credential is valid but its role or scopes do not allow this command.
     public static let forbidden = ErrorCode(rawValue: "forbidden")
+    /// An event on a service's events topic that the service did not make: its `ce_source` is not
+    /// that service or its tag for the follower does not hold (dead-lettered, never applied).
+    public static let forgedEvent = ErrorCode(rawValue: "forged_event")
 
     // Rules
     public static let invalidArgument = ErrorCode(rawValue: "invalid_argument")

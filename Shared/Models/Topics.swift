@@ -28,6 +28,15 @@ public struct Topics: Sendable, Hashable, Codable {
         return String(parts[parts.count - 2])
     }
 
+    /// The service that publishes the events of `topic` (`<prefix>.<service>.events`, or
+    /// Notifications' `<prefix>.notifications`), which alone can tag them; nil for another topic.
+    public static func owner(ofEvents topic: String) -> String? {
+        let parts = topic.split(separator: ".")
+        if parts.count >= 3, parts.last == "events" { return String(parts[parts.count - 2]) }
+        if parts.count >= 2, parts.last == "notifications" { return "notifications" }
+        return nil
+    }
+
     /// Every topic name with a default prefix (`tenancy`) swapped for another, for isolated test runs.
     public init(prefix: String) {
         func swap(_ name: String) -> String { prefix + name.dropFirst("tenancy".count) }

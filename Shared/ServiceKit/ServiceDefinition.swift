@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Hummingbird
 import Logging
@@ -82,6 +83,9 @@ public struct BackgroundContext: Sendable {
     /// `ce_source` of what the service publishes.
     public var source: String
     public var logger: Logger
+    /// Queues one of the service's events (envelope, record key, now) on its events topic, tagged for
+    /// its followers as the pipeline's own are, inside the caller's transaction.
+    public var publishEvent: @Sendable (Envelope, String, Date, Database) throws -> Void
     /// Wakes the outbox relay after a transaction that queued records.
     public var notifyOutbox: @Sendable () -> Void
 }

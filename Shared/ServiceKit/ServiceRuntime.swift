@@ -80,6 +80,7 @@ public struct ServiceRuntime: Sendable {
             handler: handler,
             topics: topics,
             source: definition.source,
+            eventTag: try EventTag(keys: authenticator.keys),
             limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes),
             logger: logger,
             metrics: metrics,
@@ -149,6 +150,7 @@ public struct ServiceRuntime: Sendable {
                 topics: topics,
                 source: definition.source,
                 logger: logger,
+                publishEvent: { envelope, key, now, db in try processor.publish(event: envelope, key: key, now: now, db: db) },
                 notifyOutbox: { relay.notify() }
             )
         )

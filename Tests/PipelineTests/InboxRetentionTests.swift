@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Metrics
 import Models
+import TestSupport
 import Testing
 
 @testable import Pipeline
@@ -38,6 +39,7 @@ struct InboxRetentionTests {
             handler: Inert(),
             topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
             source: "/t",
+            eventTag: TestKeys.eventTag(for: "notes"),
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
             metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),

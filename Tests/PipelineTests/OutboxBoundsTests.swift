@@ -51,8 +51,9 @@ struct OutboxBoundsTests {
         BatchProcessor(
             store: store,
             handler: handler,
-            topics: PipelineTopics(commands: "c", followedEvents: ["in"], events: "out", results: "r", deadLetter: "d"),
+            topics: PipelineTopics(commands: "c", followedEvents: ["t.sharing.events"], events: "out", results: "r", deadLetter: "d"),
             source: "/tenancy/lifecycle",
+            eventTag: TestKeys.eventTag(for: "lifecycle"),
             limits: limits,
             logger: Logger(label: "test"),
             metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: [])
@@ -138,12 +139,12 @@ struct OutboxBoundsTests {
         let cause = Envelope(
             id: "evt-cause",
             type: OrganizationCreated.messageType,
-            source: "/tenancy/lifecycle",
+            source: "/tenancy/sharing",
             time: Date(),
             subject: "org_1",
             payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
         )
-        try await processor.process([consumed(KafkaRecord(cause, topic: "in", key: "org_1"), offset: 0)])
+        try await processor.process([consumed(KafkaRecord(cause, topic: "t.sharing.events", key: "org_1").taggedAsEvent(of: "sharing"), offset: 0)])
 
         let rows = try await store.writer.read { db in try Outbox.oldest(100, db: db) }.map(\.record)
         #expect(rows.allSatisfy { RecordLimits.size(of: $0) <= processor.recordLimits.maxRecordBytes })
@@ -163,11 +164,5 @@ struct OutboxBoundsTests {
         // A dead letter that cannot be published is parked without another one about it.
         let deadLetters = DeadLetters(topic: "d", service: "/tenancy/lifecycle", valueBytes: 65_536)
         #expect(deadLetters.undeliverable(entry, reason: "refused") == nil)
-    }
-}
-
-extension KafkaRecord {
-    fileprivate func header(_ name: String) -> String? {
-        headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
     }
 }

@@ -67,6 +67,7 @@ struct RateLimitedCommandTests {
             handler: CappedThings(cap: cap),
             topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
             source: "/t",
+            eventTag: TestKeys.eventTag(for: "notes"),
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
             metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),

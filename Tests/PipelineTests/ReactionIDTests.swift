@@ -5,6 +5,7 @@ import Logging
 import Messaging
 import Metrics
 import Models
+import TestSupport
 import Testing
 
 @testable import Pipeline
@@ -34,8 +35,9 @@ struct ReactionIDTests {
         let processor = BatchProcessor(
             store: store,
             handler: Reacting(),
-            topics: PipelineTopics(commands: nil, followedEvents: ["in"], events: "out", results: "r", deadLetter: "d"),
+            topics: PipelineTopics(commands: nil, followedEvents: ["t.lifecycle.events"], events: "out", results: "r", deadLetter: "d"),
             source: source,
+            eventTag: TestKeys.eventTag(for: String(source.split(separator: "/").last ?? "")),
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
             metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: [])
@@ -48,13 +50,14 @@ struct ReactionIDTests {
             subject: "org_1",
             payload: JSONCoding.encode(OrganizationCreated(organizationID: OrganizationID(rawValue: "org_1"), name: "Acme"))
         )
+        let record = KafkaRecord(incoming, topic: "t.lifecycle.events", key: "org_1").taggedAsEvent(of: "lifecycle")
         let message = KafkaConsumedMessage(
-            topic: "in",
+            topic: record.topic,
             partition: 0,
             offset: 0,
-            key: Data("org_1".utf8),
-            value: incoming.payload,
-            headers: incoming.kafkaHeaders
+            key: record.key,
+            value: record.value,
+            headers: record.headers
         )
         try await processor.process([message])
         let rows = try await store.writer.read { db in try Outbox.oldest(100, db: db) }
@@ -65,8 +68,8 @@ struct ReactionIDTests {
 
     @Test func idsAreStablePerServiceAndDistinctBetweenServices() async throws {
         let sharing = try #require(try await reactionID(source: "/tenancy/sharing"))
-        let lifecycle = try #require(try await reactionID(source: "/tenancy/lifecycle"))
-        #expect(sharing.hasPrefix("evt_") && sharing != lifecycle)
+        let deactivation = try #require(try await reactionID(source: "/tenancy/deactivation"))
+        #expect(sharing.hasPrefix("evt_") && sharing != deactivation)
         #expect(try await reactionID(source: "/tenancy/sharing") == sharing, "a replay publishes the same id")
     }
 }

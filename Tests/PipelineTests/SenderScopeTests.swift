@@ -68,6 +68,7 @@ struct SenderScopeTests {
             handler: Things(),
             topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
             source: "/t",
+            eventTag: TestKeys.eventTag(for: "notes"),
             limits: EnvelopeLimits(),
             logger: Logger(label: "test"),
             metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),

@@ -105,7 +105,7 @@ final class DeliveryWorker: Service, Sendable {
                     correlationID: settled.causeEventID,
                     payload: JSONCoding.encode(settled.settled)
                 )
-                try Outbox.enqueue(envelope, topic: context.topics.events ?? "", key: settled.workspaceID.rawValue, now: now, db: db)
+                try context.publishEvent(envelope, settled.workspaceID.rawValue, now, db)
             }
         }
         context.notifyOutbox()

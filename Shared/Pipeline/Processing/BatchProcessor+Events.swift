@@ -31,4 +31,11 @@ extension BatchProcessor {
         }
         try Inbox.record(envelope.id, sender: Inbox.eventSender, type: envelope.type.rawValue, fingerprint: Data(), result: nil, at: now, db: db)
     }
+
+    /// Dead-letters an event its topic's owner did not make, without applying it or remembering its
+    /// id (the real event with that id may still come), and goes on.
+    func refuseForgedEvent(_ message: KafkaConsumedMessage, reason: String, now: Date, db: Database) throws {
+        metrics.forgedEvent()
+        try deadLetter(message, Rejection(.forgedEvent, reason), now: now, db: db)
+    }
 }

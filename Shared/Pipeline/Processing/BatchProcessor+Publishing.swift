@@ -10,9 +10,6 @@ extension BatchProcessor {
     /// for a reaction, derived from the cause's id, this service and the event's position, so that
     /// services reacting to the same event never publish the same id.
     func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
-        guard let topic = topics.events else {
-            preconditionFailure("a service without an event topic emitted \(type(of: event.message).messageType)")
-        }
         let eventID: EventID = context.newID("\(source).event.\(index)")
         let envelope = Envelope(
             id: eventID.rawValue,
@@ -23,7 +20,16 @@ extension BatchProcessor {
             correlationID: cause,
             payload: JSONCoding.encode(event.message)
         )
-        try enqueue(envelope, topic: topic, key: event.subject, now: context.now, db: db)
+        try publish(event: envelope, key: event.subject, now: context.now, db: db)
+    }
+
+    /// Queues `envelope` on this service's events topic, tagged for every follower: the one way an
+    /// event of this service reaches the outbox, its handler's or its background work's.
+    package func publish(event envelope: Envelope, key: String, now: Date, db: Database) throws {
+        guard let topic = topics.events else {
+            preconditionFailure("a service without an event topic emitted \(envelope.type)")
+        }
+        try enqueue(KafkaRecord(envelope, topic: topic, key: key).tagged(by: eventTag), now: now, db: db)
     }
 
     /// Queues the command's result, keyed by the command id and naming this service. Its `ce_id` is
@@ -48,21 +54,23 @@ extension BatchProcessor {
             correlationID: result.commandID,
             payload: JSONCoding.encode(result)
         )
-        try enqueue(envelope, topic: topics.results, key: result.commandID, now: now, db: db)
+        try enqueue(KafkaRecord(envelope, topic: topics.results, key: result.commandID), now: now, db: db)
         return envelope.payload
     }
 
     /// Queues a record, or parks it when it is larger than the producer may send: the outbox never
     /// holds a record that cannot go out.
-    func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        let record = KafkaRecord(envelope, topic: topic, key: key)
+    func enqueue(_ record: KafkaRecord, now: Date, db: Database) throws {
         let size = RecordLimits.size(of: record)
         guard size <= recordLimits.maxRecordBytes else {
             let reason = "the record is \(size) bytes; the producer sends at most \(recordLimits.maxRecordBytes)"
             metrics.outboxParked.increment()
             logger.error(
                 "outbox record parked: it can never be published",
-                metadata: ["kafka.topic": "\(topic)", "ce_id": "\(envelope.id)", "ce_type": "\(envelope.type)", "error": "\(reason)"]
+                metadata: [
+                    "kafka.topic": "\(record.topic)", "ce_id": "\(record.header(Envelope.Header.id) ?? "")",
+                    "ce_type": "\(record.header(Envelope.Header.type) ?? "")", "error": "\(reason)",
+                ]
             )
             let deadLetter = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
                 .undeliverable(record, reason: reason)

@@ -3,6 +3,7 @@ import GRDB
 import Kafka
 import Logging
 import Models
+import Sealing
 
 /// The one handler pipeline: turns a polled batch into a single SQLite transaction holding the
 /// state changes, the outbox rows (events, results, dead letters), the inbox ids and the offsets.
@@ -15,6 +16,11 @@ public final class BatchProcessor: Sendable {
     let topics: PipelineTopics
     /// `ce_source` of everything this service publishes (`/tenancy/lifecycle`).
     let source: String
+    /// Tags this service's events for their followers and checks the tags of the events it follows.
+    let eventTag: EventTag
+    /// The service that owns each followed topic, which alone can tag its events; a topic no
+    /// service owns by name has none, and nothing on it is applied.
+    let eventOwners: [String: String]
     let limits: EnvelopeLimits
     /// What the producer may send, and how much of an unusable record a dead letter keeps.
     let recordLimits: RecordLimits
@@ -31,6 +37,7 @@ public final class BatchProcessor: Sendable {
         handler: any MessageHandler,
         topics: PipelineTopics,
         source: String,
+        eventTag: EventTag,
         limits: EnvelopeLimits,
         logger: Logger,
         metrics: PipelineMetrics,
@@ -43,6 +50,10 @@ public final class BatchProcessor: Sendable {
         self.handler = handler
         self.topics = topics
         self.source = source
+        self.eventTag = eventTag
+        eventOwners = Dictionary(
+            uniqueKeysWithValues: topics.followedEvents.compactMap { topic in Topics.owner(ofEvents: topic).map { (topic, $0) } }
+        )
         self.limits = limits
         recordLimits = RecordLimits(maxPayloadBytes: limits.maxPayloadBytes, deadLetterValueBytes: deadLetterValueBytes)
         self.logger = logger
@@ -117,6 +128,8 @@ public final class BatchProcessor: Sendable {
             try processCommand(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField, message: message, now: now, db: db)
         case .event(let envelope, let decoded):
             try processEvent(envelope, decoded: decoded, message: message, now: now, db: db)
+        case .forgedEvent(let reason):
+            try refuseForgedEvent(message, reason: reason, now: now, db: db)
         }
     }
 }

@@ -17,6 +17,8 @@ package struct PreparedMessage: Sendable {
         case command(Envelope, fingerprint: Data, decoded: Result<any Message, Rejection>, unknownField: Rejection?)
         /// Another service's event: decoded or why not; nil when this service does not apply its type.
         case event(Envelope, decoded: Result<any Message, Rejection>?)
+        /// An event this service would apply that its topic's owner did not make: why not.
+        case forgedEvent(reason: String)
     }
 
     package let message: KafkaConsumedMessage
@@ -37,10 +39,11 @@ extension BatchProcessor {
             return .undecodable(error)
         }
         guard message.topic == topics.commands else {
-            return .event(
-                envelope,
-                decoded: handler.events.knows(envelope.type) ? Result { () throws(Rejection) in try handler.events.decode(envelope) } : nil
-            )
+            guard handler.events.knows(envelope.type) else { return .event(envelope, decoded: nil) }
+            if let reason = eventTag.forgery(of: message, owner: eventOwners[message.topic]) {
+                return .forgedEvent(reason: reason)
+            }
+            return .event(envelope, decoded: Result { () throws(Rejection) in try handler.events.decode(envelope) })
         }
         let decoded = Result { () throws(Rejection) in try handler.commands.decode(envelope) }
         var unknownField: Rejection?

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import Kafka
-import Messaging
 import Models
 
 /// A record waiting to be published, with its place in the outbox's order.
@@ -21,10 +20,6 @@ package struct OutboxRecord: Sendable {
 /// Every statement here runs for each message, so each is compiled once per connection and bound
 /// with plain values rather than going through record encoding.
 public enum Outbox {
-    public static func enqueue(_ envelope: Envelope, topic: String, key: String, now: Date, db: Database) throws {
-        try insert(KafkaRecord(envelope, topic: topic, key: key), now: now, db: db)
-    }
-
     static func insert(_ record: KafkaRecord, now: Date, db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO outbox (topic, key, headers, value, created_at) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now)])

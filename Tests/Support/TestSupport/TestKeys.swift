@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Models
 import Pipeline
 import Sealing
@@ -20,6 +21,11 @@ public enum TestKeys {
 
     public static func serviceKeys(for service: String) -> ServiceKeys {
         try! ServiceKeys(service: service, privateKey: privateKey(of: service), publicKeys: publicKeys)
+    }
+
+    /// What `service` tags its events and checks the events it follows with.
+    public static func eventTag(for service: String) -> EventTag {
+        try! EventTag(keys: serviceKeys(for: service))
     }
 
     /// The operator every test deployment accepts.
@@ -70,6 +76,13 @@ extension Envelope {
         var envelope = self
         envelope.recordKey = recordKey ?? subject
         return credential?.signing(envelope, recordKey: envelope.recordKey, service: service) ?? envelope
+    }
+}
+
+extension KafkaRecord {
+    /// This event record as `owner` publishes it on its events topic: tagged for every other service.
+    public func taggedAsEvent(of owner: String) -> KafkaRecord {
+        tagged(by: TestKeys.eventTag(for: owner))
     }
 }
 
