@@ -83,7 +83,9 @@ struct ClientOptions: ParsableArguments {
                     "--as-operator needs TENANCY_OPERATOR_NAME and TENANCY_OPERATOR_SECRET (or operator_name and operator_secret in the config file); `tenancy operators add` makes them"
                 )
             }
-            guard Signer.isOperatorName(name) else { throw ValidationError("operator name '\(name)' is not lower-case letters, digits, '.', '_' or '-'") }
+            guard Signer.isOperatorName(name) else {
+                throw ValidationError("operator name '\(name)' is not lower-case letters, digits, '.', '_' or '-'")
+            }
             return .operator(name: name, secret: secret)
         }
         guard let clientID, let secret = Self.config.setting("client_secret"), !secret.isEmpty else {
@@ -96,7 +98,24 @@ struct ClientOptions: ParsableArguments {
         return .apiKey(clientID: id, secret: secret)
     }
 
+    /// `service`'s read side, with reads signed by ``credential()``.
+    func reads(_ service: ReadService) throws -> ReadEndpoint {
+        let base =
+            switch service {
+            case .lifecycle: lifecycleURL
+            case .sharing: sharingURL
+            case .notifications: notificationsURL
+            case .deactivation: deactivationURL
+            }
+        return ReadEndpoint(base: base, service: service.rawValue, credential: try credential())
+    }
+
     func validate() throws {
         if let problem = Self.config.problem { throw ValidationError(problem) }
     }
+}
+
+/// A service the CLI reads from, by the name its reads are signed for.
+enum ReadService: String {
+    case lifecycle, sharing, notifications, deactivation
 }

@@ -12,7 +12,8 @@ struct OrgCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an organization with its first workspace, owner and owner API key.",
-            discussion: "Example: TENANCY_OPERATOR_NAME=alice TENANCY_OPERATOR_SECRET=... tenancy org create --as-operator --name Acme --owner-email ops@acme.example"
+            discussion:
+                "Example: TENANCY_OPERATOR_NAME=alice TENANCY_OPERATOR_SECRET=... tenancy org create --as-operator --name Acme --owner-email ops@acme.example"
         )
         @OptionGroup var options: ClientOptions
         @Option(help: "Organization name, unique.") var name: String
@@ -74,7 +75,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Argument(help: "Organization id (org_...).") var organizationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/organizations/\(organizationID)", json: options.json)
+            try await ReadClient.show(try options.reads(.lifecycle), path: "/organizations/\(organizationID)", json: options.json)
         }
     }
 }
