@@ -79,7 +79,11 @@ struct ServicesLifecycleTests {
             #expect(await httpGet(port: port, path: path)?.status == 404, "\(path) on the read port")
         }
         for path in ["/organizations/\(organization)", "/workspaces/\(home)", "/workspaces/\(home)/api-keys", "/secrets-key"] {
-            let read = await httpGet(port: port, path: path)
+            // Lifecycle's public key is open to anyone; tenant reads are signed.
+            let read =
+                path == "/secrets-key"
+                ? await httpGet(port: port, path: path)
+                : await signedGet(port: port, path: path, credential: deployment.operatorCredential, service: "lifecycle")
             #expect(read?.status == 200, "\(path) on the read port: \(String(describing: read))")
             let ops = await httpGet(port: opsPort, path: path)
             #expect(ops?.status == 404 && ops?.body.isEmpty == true, "\(path) on the ops port: \(String(describing: ops))")

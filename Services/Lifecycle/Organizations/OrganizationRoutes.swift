@@ -7,7 +7,7 @@ import ServiceKit
 /// to members of its workspaces.
 enum OrganizationRoutes {
     static func register(on router: ReadRouter, reader: any DatabaseReader) {
-        router.get("/organizations/:id", from: reader, missing: "organization", target: { id, _ in .organization(id) }) { id, db in
+        router.get("/organizations/:id", from: reader, missing: "organization", target: ReadTarget.organizationPath) { id, db in
             try OrganizationReads.organization(id, db: db)
         }
     }

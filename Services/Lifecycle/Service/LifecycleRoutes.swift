@@ -73,11 +73,16 @@ extension RouterGroup where Context == ReadContext {
         missing: String,
         read: @escaping @Sendable (WorkspaceID, PageRequest, Database) throws -> Page<Item>?
     ) {
-        list(path, name, from: reader, pages: pages, query: { _ in }, missing: missing) { id, _, page, db in try read(id, page, db) }
+        list(path, name, from: reader, pages: pages, query: Self.noParameters, missing: missing) { id, _, page, db in try read(id, page, db) }
     }
+
+    @Sendable private static func noParameters(_: Parameters) {}
 }
 
 extension ReadTarget {
     /// What a `/workspaces/:id...` path shows: that workspace, whether or not it exists.
-    @Sendable static func path(_ id: WorkspaceID, _: Database) -> ReadTarget? { .workspace(id) }
+    @Sendable static func workspacePath(_ id: WorkspaceID, _: Database) -> ReadTarget? { .workspace(id) }
+
+    /// What an `/organizations/:id` path shows: that organization, whether or not it exists.
+    @Sendable static func organizationPath(_ id: OrganizationID, _: Database) -> ReadTarget? { .organization(id) }
 }

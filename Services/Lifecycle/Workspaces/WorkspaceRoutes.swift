@@ -7,10 +7,10 @@ import ServiceKit
 /// what Lifecycle's step of a deactivation would change now (a ``LifecycleDeactivationPreview``).
 enum WorkspaceRoutes {
     static func register(on router: ReadRouter, reader: any DatabaseReader) {
-        router.get("/workspaces/:id", from: reader, missing: "workspace", target: ReadTarget.path) { id, db in
+        router.get("/workspaces/:id", from: reader, missing: "workspace", target: ReadTarget.workspacePath) { id, db in
             try WorkspaceReads.workspace(id, db: db)
         }
-        router.get("/workspaces/:id/deactivation-preview", from: reader, missing: "workspace", target: ReadTarget.path) { id, db in
+        router.get("/workspaces/:id/deactivation-preview", from: reader, missing: "workspace", target: ReadTarget.workspacePath) { id, db in
             try WorkspaceReads.deactivationPreview(of: id, db: db)
         }
     }
