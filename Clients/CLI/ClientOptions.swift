@@ -98,7 +98,24 @@ struct ClientOptions: ParsableArguments {
         return .apiKey(clientID: id, secret: secret)
     }
 
+    /// `service`'s read side, with reads signed by ``credential()``.
+    func reads(_ service: ReadService) throws -> ReadEndpoint {
+        let base =
+            switch service {
+            case .lifecycle: lifecycleURL
+            case .sharing: sharingURL
+            case .notifications: notificationsURL
+            case .deactivation: deactivationURL
+            }
+        return ReadEndpoint(base: base, service: service.rawValue, credential: try credential())
+    }
+
     func validate() throws {
         if let problem = Self.config.problem { throw ValidationError(problem) }
     }
+}
+
+/// A service the CLI reads from, by the name its reads are signed for.
+enum ReadService: String {
+    case lifecycle, sharing, notifications, deactivation
 }

@@ -49,8 +49,8 @@ struct DeactivationPlan: Encodable {
 
     static func load(_ workspace: String, options: ClientOptions) async throws -> DeactivationPlan {
         let path = "/workspaces/\(workspace)/deactivation-preview"
-        let lifecycle = try await preview(LifecycleDeactivationPreview.self, options.lifecycleURL, path)
-        let sharing = try await preview(SharingDeactivationPreview.self, options.sharingURL, path)
+        let lifecycle = try await preview(LifecycleDeactivationPreview.self, try options.reads(.lifecycle), path)
+        let sharing = try await preview(SharingDeactivationPreview.self, try options.reads(.sharing), path)
         let id = lifecycle.workspaceID
         let ending = sharing.sharesToEnd.map { ended in
             let outgoing = ended.share.sourceWorkspaceID == id
@@ -97,10 +97,10 @@ struct DeactivationPlan: Encodable {
         for line in lines { print("    " + line) }
     }
 
-    private static func preview<View: Decodable>(_ type: View.Type, _ base: String, _ path: String) async throws -> View {
-        let (status, body) = try await ReadClient.get(base, path: path)
+    private static func preview<View: Decodable>(_ type: View.Type, _ endpoint: ReadEndpoint, _ path: String) async throws -> View {
+        let (status, body) = try await ReadClient.get(endpoint, path: path)
         guard status == 200 else {
-            throw CLIError("HTTP \(status) from \(base)\(path): \(String(decoding: body, as: UTF8.self).prefix(300))")
+            throw CLIError("HTTP \(status) from \(endpoint.base)\(path): \(String(decoding: body, as: UTF8.self).prefix(300))")
         }
         return try JSONCoding.decode(type, from: body)
     }

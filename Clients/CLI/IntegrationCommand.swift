@@ -92,7 +92,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/integrations",
                 filters: ["kind": kind?.rawValue, "shared": shared?.rawValue],
                 name: "integrations",

@@ -57,7 +57,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/api-keys",
                 name: "api_keys",
                 page: page,

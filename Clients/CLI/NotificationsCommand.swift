@@ -21,7 +21,7 @@ struct NotificationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.notificationsURL,
+                try options.reads(.notifications),
                 path: "/workspaces/\(workspaceID)/notifications",
                 filters: ["recipient": recipient, "status": status],
                 name: "notifications",
@@ -40,7 +40,7 @@ struct NotificationsCommand: AsyncParsableCommand {
         @Argument(help: "Notification id (ntf_...).") var notificationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.notificationsURL, path: "/notifications/\(notificationID)", json: options.json)
+            try await ReadClient.show(try options.reads(.notifications), path: "/notifications/\(notificationID)", json: options.json)
         }
     }
 }

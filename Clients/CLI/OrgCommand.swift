@@ -75,7 +75,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Argument(help: "Organization id (org_...).") var organizationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/organizations/\(organizationID)", json: options.json)
+            try await ReadClient.show(try options.reads(.lifecycle), path: "/organizations/\(organizationID)", json: options.json)
         }
     }
 }

@@ -1,14 +1,29 @@
 import Foundation
+import Models
+import Sealing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// GETs from a service's HTTP read side and prints the answer.
+/// A service's read side as the CLI reads it: where it is, its name (which a read is signed for)
+/// and the credential that signs; none for the public `GET /secrets-key`.
+struct ReadEndpoint {
+    var base: String
+    var service: String
+    var credential: Credential?
+}
+
+/// GETs from a service's HTTP read side, signed, and prints the answer.
 enum ReadClient {
-    static func get(_ base: String, path: String) async throws -> (status: Int, body: Data) {
-        guard let url = URL(string: base + path) else { throw CLIError("invalid URL \(base)\(path)") }
-        let (data, response) = try await URLSession.shared.data(from: url)
+    /// `path` (with its query, sent as given) from `endpoint`, signed with its credential.
+    static func get(_ endpoint: ReadEndpoint, path: String) async throws -> (status: Int, body: Data) {
+        guard let url = URL(string: endpoint.base + path) else { throw CLIError("invalid URL \(endpoint.base)\(path)") }
+        var request = URLRequest(url: url)
+        for (name, value) in endpoint.credential?.readHeaders(target: path, service: endpoint.service) ?? [:] {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
@@ -29,7 +44,7 @@ enum ReadClient {
     /// Prints a list read: every page, merged into one answer as if the list had fit in one page
     /// (`next_cursor` null), or the one page `--limit`/`--cursor` ask for. `name` is the list's field.
     static func showList(
-        _ base: String,
+        _ endpoint: ReadEndpoint,
         path: String,
         filters: KeyValuePairs<String, String?> = [:],
         name: String,
@@ -39,10 +54,10 @@ enum ReadClient {
         let filters = filters.map { ($0.key, $0.value) }
         if page.onePage {
             let location = path + query(filters + [("limit", page.limit.map(String.init)), ("cursor", page.cursor)])
-            let (status, body) = try await get(base, path: location)
+            let (status, body) = try await get(endpoint, path: location)
             guard status == 200, !json, var object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
                 print(String(decoding: body, as: UTF8.self))
-                if status != 200 { throw CLIError("HTTP \(status) from \(base)\(location)") }
+                if status != 200 { throw CLIError("HTTP \(status) from \(endpoint.base)\(location)") }
                 return
             }
             let next = object.removeValue(forKey: "next_cursor") as? String
@@ -56,17 +71,19 @@ enum ReadClient {
         var seen: Set<String> = []
         repeat {
             let location = path + query(filters + [("cursor", cursor)])
-            let (status, body) = try await get(base, path: location)
+            let (status, body) = try await get(endpoint, path: location)
             guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let page = object[name] as? [Any]
             else {
                 print(String(decoding: body, as: UTF8.self))
-                throw CLIError("HTTP \(status) from \(base)\(location)")
+                throw CLIError("HTTP \(status) from \(endpoint.base)\(location)")
             }
             if merged.isEmpty { merged = object }
             items += page
             cursor = object["next_cursor"] as? String
             // A cursor seen before would only repeat pages.
-            if let next = cursor, !seen.insert(next).inserted { throw CLIError("the read side gave the same cursor twice at \(base)\(path)") }
+            if let next = cursor, !seen.insert(next).inserted {
+                throw CLIError("the read side gave the same cursor twice at \(endpoint.base)\(path)")
+            }
         } while cursor != nil
         merged[name] = items
         merged["next_cursor"] = NSNull()
@@ -80,14 +97,14 @@ enum ReadClient {
     }
 
     /// Prints the answer as JSON (`json`) or for people (a table for lists).
-    static func show(_ base: String, path: String, json: Bool) async throws {
-        let (status, body) = try await get(base, path: path)
+    static func show(_ endpoint: ReadEndpoint, path: String, json: Bool) async throws {
+        let (status, body) = try await get(endpoint, path: path)
         if json || status != 200 {
             print(String(decoding: body, as: UTF8.self))
         } else {
             Table.print(json: body)
         }
-        if status != 200 { throw CLIError("HTTP \(status) from \(base)\(path)") }
+        if status != 200 { throw CLIError("HTTP \(status) from \(endpoint.base)\(path)") }
     }
 }
 

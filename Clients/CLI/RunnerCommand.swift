@@ -42,7 +42,7 @@ struct RunnerCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/step-runners",
                 name: "step_runners",
                 page: page,

@@ -41,7 +41,7 @@ struct SSOCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)/sso", json: options.json)
+            try await ReadClient.show(try options.reads(.lifecycle), path: "/workspaces/\(workspaceID)/sso", json: options.json)
         }
     }
 
@@ -80,7 +80,7 @@ struct SSOCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/claim-mappings",
                 name: "claim_mappings",
                 page: page,

@@ -21,7 +21,10 @@ enum SealedForLifecycle {
 
     private static func lifecycleKey(_ options: ClientOptions) async throws -> String {
         if let pinned = options.lifecycleSecretsKey { return pinned }
-        let (status, body) = try await ReadClient.get(options.lifecycleURL, path: "/secrets-key")
+        let (status, body) = try await ReadClient.get(
+            ReadEndpoint(base: options.lifecycleURL, service: "lifecycle", credential: nil),
+            path: "/secrets-key"
+        )
         guard status == 200, let view = try? JSONCoding.decode(SecretsKeyView.self, from: body), view.suite == SecretSeal.suite else {
             throw CLIError(
                 "could not read Lifecycle's secrets key from \(options.lifecycleURL)/secrets-key (HTTP \(status)); set --lifecycle-secrets-key or lifecycle_secrets_key in the config"

@@ -130,7 +130,7 @@ struct ShareCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.sharingURL,
+                try options.reads(.sharing),
                 path: "/workspaces/\(workspaceID)/shares",
                 filters: ["direction": direction?.rawValue, "kind": kind?.rawValue, "status": status?.rawValue],
                 name: "shares",
@@ -152,7 +152,7 @@ struct ShareCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.sharingURL,
+                try options.reads(.sharing),
                 path: "/workspaces/\(workspaceID)/share-requests",
                 name: "share_requests",
                 page: page,
@@ -170,7 +170,7 @@ struct ShareCommand: AsyncParsableCommand {
         @Argument(help: "Share id (shr_...).") var shareID: String
 
         func run() async throws {
-            try await ReadClient.show(options.sharingURL, path: "/shares/\(shareID)", json: options.json)
+            try await ReadClient.show(try options.reads(.sharing), path: "/shares/\(shareID)", json: options.json)
         }
     }
 
@@ -186,7 +186,7 @@ struct ShareCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.sharingURL,
+                try options.reads(.sharing),
                 path: "/integrations/\(integrationID)/destinations",
                 name: "destinations",
                 page: page,

@@ -119,7 +119,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/invitations",
                 name: "invitations",
                 page: page,

@@ -123,7 +123,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/workflows",
                 filters: ["name": name],
                 name: "workflows",
@@ -138,7 +138,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Workflow id (wf_...).") var workflowID: String
 
-        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/workflows/\(workflowID)", json: options.json) }
+        func run() async throws { try await ReadClient.show(try options.reads(.lifecycle), path: "/workflows/\(workflowID)", json: options.json) }
     }
 
     struct Revision: AsyncParsableCommand {
@@ -146,7 +146,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Revision id (rev_...).") var revisionID: String
 
-        func run() async throws { try await ReadClient.show(options.lifecycleURL, path: "/revisions/\(revisionID)", json: options.json) }
+        func run() async throws { try await ReadClient.show(try options.reads(.lifecycle), path: "/revisions/\(revisionID)", json: options.json) }
     }
 
     struct Executions: AsyncParsableCommand {
@@ -158,7 +158,7 @@ struct WorkflowCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.lifecycleURL,
+                try options.reads(.lifecycle),
                 path: "/workspaces/\(workspaceID)/executions",
                 filters: ["status": running ? "running" : nil],
                 name: "executions",

@@ -33,7 +33,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Workspace id (ws_...).") var workspaceID: String
 
         func run() async throws {
-            try await ReadClient.show(options.lifecycleURL, path: "/workspaces/\(workspaceID)", json: options.json)
+            try await ReadClient.show(try options.reads(.lifecycle), path: "/workspaces/\(workspaceID)", json: options.json)
         }
     }
 
@@ -104,7 +104,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ReadClient.showList(
-                options.deactivationURL,
+                try options.reads(.deactivation),
                 path: "/workspaces/\(workspaceID)/operations",
                 name: "operations",
                 page: page,
@@ -119,7 +119,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Argument(help: "Operation id (op_...).") var operationID: String
 
         func run() async throws {
-            try await ReadClient.show(options.deactivationURL, path: "/operations/\(operationID)", json: options.json)
+            try await ReadClient.show(try options.reads(.deactivation), path: "/operations/\(operationID)", json: options.json)
         }
     }
 }

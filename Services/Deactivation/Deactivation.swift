@@ -1,3 +1,4 @@
+import Directory
 import Pipeline
 import ServiceKit
 
@@ -22,6 +23,7 @@ public enum Deactivation {
                 DeactivationHandler(authenticator: environment.authenticator, settings: settings)
             },
             routes: OperationRoutes.register,
+            storedKey: { try Directory.storedKey($0, db: $1) },
             credentialSource: { $0.lifecycleEvents }
         )
     }

@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import Hashing
 import Pipeline
@@ -60,6 +61,7 @@ public enum Notifications {
             migrations: NotificationMigrations.register,
             makeHandler: { _ in NotificationsHandler(renderer: renderer, deliversEmail: settings.smtp != nil) },
             routes: NotificationRoutes.register,
+            storedKey: { try Directory.storedKey($0, db: $1) },
             backgroundServices: { context in
                 guard let smtp = settings.smtp else {
                     context.logger.warning(

@@ -1,3 +1,4 @@
+import Directory
 import Pipeline
 import ServiceKit
 
@@ -19,6 +20,7 @@ public enum Sharing {
         migrations: SharingMigrations.register,
         makeHandler: { environment in SharingHandler(authenticator: environment.authenticator) },
         routes: SharingRoutes.register,
+        storedKey: { try Directory.storedKey($0, db: $1) },
         credentialSource: { $0.lifecycleEvents }
     )
 }

@@ -15,6 +15,9 @@ import Models
 /// - a read: `TNCY1-HMAC-SHA256`, `read`, the service, the signer, the method, the path, the query
 ///   as sent (without `?`) and the `x-tenancy-time` header.
 public enum RequestSignature {
+    /// The header a read carries its signed time in (`YYYY-MM-DDTHH:MM:SS.sssZ`).
+    public static let readTimeHeader = "x-tenancy-time"
+
     /// The name the signing key travels under inside its sealed box.
     static let signingKeyField = "signing_key"
 
@@ -72,6 +75,19 @@ extension Credential {
             return nil
         }
         return sign(text, service: service)
+    }
+
+    /// The headers that sign a read of `target` (the path and, after `?`, the query exactly as it
+    /// will be sent) from `service` at `time`: `authorization` and `x-tenancy-time`; none when a part
+    /// holds a line break, which no valid read has.
+    public func readHeaders(_ method: String = "GET", target: String, service: String, time: Date = Date()) -> [String: String] {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let query = parts.count > 1 ? String(parts[1]) : ""
+        let time = Timestamp.format(time)
+        guard let authorization = authorization(ofRead: method, path: String(parts[0]), query: query, time: time, service: service) else {
+            return [:]
+        }
+        return ["authorization": authorization, RequestSignature.readTimeHeader: time]
     }
 
     /// `envelope` with its `authorization` header, as sent to `service` under `recordKey`.

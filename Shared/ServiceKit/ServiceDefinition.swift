@@ -19,11 +19,15 @@ public struct ServiceDefinition: Sendable {
     public var migrations: @Sendable (inout DatabaseMigrator) -> Void
     public var makeHandler: @Sendable (ServiceEnvironment) throws -> any MessageHandler
     /// Read-only HTTP queries over the service's store, on the read port (health and metrics are on
-    /// the ops port); list reads are paged within the limits.
-    public var routes: @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void
-    /// HTTP routes made from the service's configured keys, holding no tenant data (Lifecycle's
-    /// `GET /secrets-key`).
-    public var keyRoutes: @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void
+    /// the ops port); list reads are paged within the limits. Every one needs a signed read
+    /// (``SignedReads``) and shows only what its reader may see (``ReadContext/mayRead(_:)``).
+    public var routes: @Sendable (ReadRouter, any DatabaseReader, PageLimits) -> Void
+    /// The API key a signed read names, from the service's own data (Lifecycle's keys, or the
+    /// directory replica); by default none, so that only operators read.
+    public var storedKey: @Sendable (ClientID, Database) throws -> StoredKey?
+    /// HTTP routes made from the service's configured keys, holding no tenant data and open to
+    /// anyone (Lifecycle's `GET /secrets-key`).
+    public var keyRoutes: @Sendable (Router<ReadContext>, ServiceEnvironment) throws -> Void
     /// Long-running work of the service's own beside the pipeline (Notifications' email delivery).
     public var backgroundServices: @Sendable (BackgroundContext) throws -> [any Service]
     /// The topic whose events feed the directory this service checks credentials against, when that
@@ -38,8 +42,9 @@ public struct ServiceDefinition: Sendable {
         topics: @escaping @Sendable (Topics) -> PipelineTopics,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
         makeHandler: @escaping @Sendable (ServiceEnvironment) throws -> any MessageHandler,
-        routes: @escaping @Sendable (Router<BasicRequestContext>, any DatabaseReader, PageLimits) -> Void = { _, _, _ in },
-        keyRoutes: @escaping @Sendable (Router<BasicRequestContext>, ServiceEnvironment) throws -> Void = { _, _ in },
+        routes: @escaping @Sendable (ReadRouter, any DatabaseReader, PageLimits) -> Void = { _, _, _ in },
+        storedKey: @escaping @Sendable (ClientID, Database) throws -> StoredKey? = { _, _ in nil },
+        keyRoutes: @escaping @Sendable (Router<ReadContext>, ServiceEnvironment) throws -> Void = { _, _ in },
         backgroundServices: @escaping @Sendable (BackgroundContext) throws -> [any Service] = { _ in [] },
         credentialSource: (@Sendable (Topics) -> String)? = nil
     ) {
@@ -51,6 +56,7 @@ public struct ServiceDefinition: Sendable {
         self.migrations = migrations
         self.makeHandler = makeHandler
         self.routes = routes
+        self.storedKey = storedKey
         self.keyRoutes = keyRoutes
         self.backgroundServices = backgroundServices
     }

@@ -10,8 +10,8 @@ import Prometheus
 import Sealing
 import ServiceLifecycle
 
-/// One service, wired: store, producer, consumer loop, outbox relay and two HTTP sides (tenant reads
-/// on one port, health and metrics on the ops port) in a `ServiceGroup`. `main` and the tests build
+/// One service, wired: store, producer, consumer loop, outbox relay and two HTTP sides (signed
+/// tenant reads on one port, health and metrics on the ops port) in a `ServiceGroup`. `main` and the tests build
 /// it the same way, through ``build(_:options:logger:registry:)``.
 public struct ServiceRuntime: Sendable {
     public let group: ServiceGroup
@@ -138,9 +138,10 @@ public struct ServiceRuntime: Sendable {
         let opsPort = options.opsPort ?? definition.defaultOpsPort
         let ops = Application(router: opsRouter, configuration: .init(address: .hostname(options.opsHost, port: opsPort)), logger: logger)
 
-        let router = Router()
-        definition.routes(router, store.reader, options.pageLimits)
+        let router = Router(context: ReadContext.self)
         try definition.keyRoutes(router, environment)
+        let reads = router.group().add(middleware: SignedReads(authenticator: authenticator, reader: store.reader, storedKey: definition.storedKey))
+        definition.routes(reads, store.reader, options.pageLimits)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)
 

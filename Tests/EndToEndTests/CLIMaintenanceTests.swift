@@ -90,15 +90,16 @@ struct CLIMaintenanceTests {
         let cursor = try #require(firstPage["next_cursor"] as? String)
         let lastPage = try await stack.read(["runner", "list", home, "--limit", "2", "--cursor", cursor])
         #expect((lastPage["step_runners"] as? [[String: Any]])?.map { $0["name"] as? String } == ["edge-c"] && lastPage["next_cursor"] is NSNull)
-        let table = try await stack.cli(["runner", "list", home])
+        let table = try await stack.cli(["runner", "list", home, "--as-operator"])
         #expect(table.status == 0 && table.output.contains("(3 step runners)") && !table.output.contains("next"), "\(table.output)")
-        let pageTable = try await stack.cli(["runner", "list", home, "--limit", "2"])
+        let pageTable = try await stack.cli(["runner", "list", home, "--limit", "2", "--as-operator"])
         #expect(pageTable.output.contains("(2 step runners)") && pageTable.output.contains("next page: --cursor \(cursor)"), "\(pageTable.output)")
-        let tooLong = try await stack.cli(["runner", "list", home, "--limit", "501"])
+        let tooLong = try await stack.cli(["runner", "list", home, "--limit", "501", "--as-operator"])
         #expect(tooLong.status != 0 && tooLong.output.contains(#""field":"limit""#), "\(tooLong.output) \(tooLong.errors)")
         let stagingID = try #require(staging.created["workspace_id"])
         try await PagedReads.expectBounded(
             port: lifecycle.port,
+            service: "lifecycle",
             [
                 "/workspaces/\(home)/workflows?name=tri", "/workspaces/\(home)/executions?status=running", "/workspaces/\(home)/invitations",
                 "/workspaces/\(home)/integrations?shared=none", "/workspaces/\(home)/step-runners", "/workspaces/\(home)/claim-mappings",
@@ -107,10 +108,16 @@ struct CLIMaintenanceTests {
         )
         try await PagedReads.expectCursorTied(
             port: lifecycle.port,
+            service: "lifecycle",
             from: "/workspaces/\(home)/step-runners",
             to: "/workspaces/\(stagingID)/step-runners"
         )
-        try await PagedReads.expectCursorTied(port: lifecycle.port, from: "/workspaces/\(home)/api-keys", to: "/workspaces/\(home)/step-runners")
+        try await PagedReads.expectCursorTied(
+            port: lifecycle.port,
+            service: "lifecycle",
+            from: "/workspaces/\(home)/api-keys",
+            to: "/workspaces/\(home)/step-runners"
+        )
         let yaml = deployment.directory.appendingPathComponent("triage.yaml")
         try "name: triage\nsteps:\n  - run: page\n".write(to: yaml, atomically: true, encoding: .utf8)
         let imported = try await stack.accepted(["workflow", "import", yaml.path, "--name", "Triage"], as: ana)
@@ -128,7 +135,7 @@ struct CLIMaintenanceTests {
                 "succeeded"
             ]
         )
-        let revision = try await stack.cli(["workflow", "revision", try #require(imported.created["revision_id"])])
+        let revision = try await stack.cli(["workflow", "revision", try #require(imported.created["revision_id"]), "--as-operator"])
         #expect(revision.status == 0 && revision.output.contains("run: page"), "\(revision.errors)")
 
         // One notification in full: the invitation email, as sent, with a placeholder where the token went.
@@ -148,6 +155,10 @@ struct CLIMaintenanceTests {
             let body = body as? String ?? ""
             #expect(!body.contains(devToken) && body.contains("[token-only-in-the-email-to-the-invitee]"), "the read side never shows a token")
         }
-        try await PagedReads.expectBounded(port: notifications.port, ["/workspaces/\(home)/notifications?recipient=dev%40acme.example&status=sent"])
+        try await PagedReads.expectBounded(
+            port: notifications.port,
+            service: "notifications",
+            ["/workspaces/\(home)/notifications?recipient=dev%40acme.example&status=sent"]
+        )
     }
 }

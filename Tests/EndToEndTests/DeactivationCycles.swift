@@ -74,7 +74,13 @@ enum DeactivationCycles {
     private static func waitForOperation(_ id: String?, status: String, services: RunningServices) async throws {
         let id = try #require(id)
         try await Wait.until("operation \(id) is \(status)", timeout: .seconds(300), every: .milliseconds(250)) {
-            guard let body = await httpGet(port: services.port("deactivation"), path: "/operations/\(id)")?.body,
+            guard
+                let body = await signedGet(
+                    port: services.port("deactivation"),
+                    path: "/operations/\(id)",
+                    credential: TestKeys.operatorCredential,
+                    service: "deactivation"
+                )?.body,
                 let view = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             else { return false }
             if view["status"] as? String == "failed" { throw TestSupportError("operation \(id) failed: \(body)") }

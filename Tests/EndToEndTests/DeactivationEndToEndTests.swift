@@ -116,8 +116,13 @@ struct DeactivationEndToEndTests {
         )
         let executions = try await stack.read(["workflow", "executions", prod])["executions"] as? [[String: Any]] ?? []
         #expect(executions.map { $0["status"] as? String } == ["stopped"])
-        try await PagedReads.expectBounded(port: deactivationPort, ["/workspaces/\(prod)/operations"])
-        try await PagedReads.expectCursorTied(port: deactivationPort, from: "/workspaces/\(prod)/operations", to: "/workspaces/\(home)/operations")
+        try await PagedReads.expectBounded(port: deactivationPort, service: "deactivation", ["/workspaces/\(prod)/operations"])
+        try await PagedReads.expectCursorTied(
+            port: deactivationPort,
+            service: "deactivation",
+            from: "/workspaces/\(prod)/operations",
+            to: "/workspaces/\(home)/operations"
+        )
         try await stack.rejected(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Late"], as: anaProd, .unauthenticated)
         let fresh = try Stack.key(try await stack.accepted(["key", "issue-owner", prod, ana] + asOperator, as: [:]))
         _ = try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "x", "--name", "Fresh"], as: fresh)

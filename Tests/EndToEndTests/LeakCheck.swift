@@ -42,7 +42,9 @@ enum LeakCheck {
                 ("notifications", "/workspaces/\(id)/notifications"),
                 ("deactivation", "/workspaces/\(id)/operations"),
             ] {
-                reads.append(await httpGet(port: services.port(service), path: path)?.body ?? "")
+                reads.append(
+                    await signedGet(port: services.port(service), path: path, credential: TestKeys.operatorCredential, service: service)?.body ?? ""
+                )
             }
         }
         for service in RunningServices.names { reads.append(await httpGet(port: services.opsPort(service), path: "/metrics")?.body ?? "") }

@@ -90,14 +90,49 @@ struct ProvisioningTests {
         #expect(permissions == 0o600)
 
         // Everything is there: SSO copied, both claim mappings, invitations, integration, runner, published workflow.
-        #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/sso")?.body.contains("urn:idp") == true)
-        let mappings = await httpGet(port: port, path: "/workspaces/\(workspace)/claim-mappings")?.body ?? ""
+        #expect(
+            await signedGet(port: port, path: "/workspaces/\(workspace)/sso", credential: deployment.operatorCredential, service: "lifecycle")?.body
+                .contains("urn:idp") == true
+        )
+        let mappings =
+            await signedGet(
+                port: port,
+                path: "/workspaces/\(workspace)/claim-mappings",
+                credential: deployment.operatorCredential,
+                service: "lifecycle"
+            )?.body ?? ""
         #expect(mappings.contains("secops") && mappings.contains("soc-leads"))
-        let invitations = await httpGet(port: port, path: "/workspaces/\(workspace)/invitations")?.body ?? ""
+        let invitations =
+            await signedGet(
+                port: port,
+                path: "/workspaces/\(workspace)/invitations",
+                credential: deployment.operatorCredential,
+                service: "lifecycle"
+            )?.body ?? ""
         #expect(invitations.contains("lead@acme.example") && invitations.contains("analyst@acme.example"))
-        #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/integrations")?.body.contains(#""secret_fields":["api_key"]"#) == true)
-        #expect(await httpGet(port: port, path: "/workspaces/\(workspace)/step-runners")?.body.contains("edge-1") == true)
-        let workflows = await httpGet(port: port, path: "/workspaces/\(workspace)/workflows?name=tri")?.body ?? ""
+        #expect(
+            await signedGet(
+                port: port,
+                path: "/workspaces/\(workspace)/integrations",
+                credential: deployment.operatorCredential,
+                service: "lifecycle"
+            )?.body.contains(#""secret_fields":["api_key"]"#) == true
+        )
+        #expect(
+            await signedGet(
+                port: port,
+                path: "/workspaces/\(workspace)/step-runners",
+                credential: deployment.operatorCredential,
+                service: "lifecycle"
+            )?.body.contains("edge-1") == true
+        )
+        let workflows =
+            await signedGet(
+                port: port,
+                path: "/workspaces/\(workspace)/workflows?name=tri",
+                credential: deployment.operatorCredential,
+                service: "lifecycle"
+            )?.body ?? ""
         let listed = ((try JSONSerialization.jsonObject(with: Data(workflows.utf8)) as? [String: Any])?["workflows"] as? [[String: Any]])?.first
         #expect(
             listed?["current_revision_id"] as? String != nil

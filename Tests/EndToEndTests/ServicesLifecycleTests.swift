@@ -79,7 +79,11 @@ struct ServicesLifecycleTests {
             #expect(await httpGet(port: port, path: path)?.status == 404, "\(path) on the read port")
         }
         for path in ["/organizations/\(organization)", "/workspaces/\(home)", "/workspaces/\(home)/api-keys", "/secrets-key"] {
-            let read = await httpGet(port: port, path: path)
+            // Lifecycle's public key is open to anyone; tenant reads are signed.
+            let read =
+                path == "/secrets-key"
+                ? await httpGet(port: port, path: path)
+                : await signedGet(port: port, path: path, credential: deployment.operatorCredential, service: "lifecycle")
             #expect(read?.status == 200, "\(path) on the read port: \(String(describing: read))")
             let ops = await httpGet(port: opsPort, path: path)
             #expect(ops?.status == 404 && ops?.body.isEmpty == true, "\(path) on the ops port: \(String(describing: ops))")
@@ -117,10 +121,10 @@ struct ServicesLifecycleTests {
         let workspace = try await deployment.cli(["workspace", "create", "--name", "Staging"], environment: owner)
         #expect(workspace.status == 0 && workspace.output.contains("workspace_id: ws_") && workspace.output.contains("shown only once"))
 
-        let shown = try await deployment.cli(["org", "show", organization, "--json"], lifecyclePort: port)
+        let shown = try await deployment.cli(["org", "show", organization, "--json", "--as-operator"], lifecyclePort: port)
         #expect(shown.status == 0 && shown.output.contains(#""name":"Staging""#) && shown.output.contains("workspace_creation"))
         // For people, the same read is a table: a header, one row per workspace, a count.
-        let table = try await deployment.cli(["org", "show", organization], lifecyclePort: port)
+        let table = try await deployment.cli(["org", "show", organization, "--as-operator"], lifecyclePort: port)
         let rows = table.output.split(separator: "\n").map(String.init)
         #expect(rows.contains("features: workspace_creation") && rows.contains { $0.hasPrefix("ID") && $0.contains("NAME") && $0.contains("STATUS") })
         #expect(rows.contains { $0.hasPrefix("ws_") && $0.contains("Staging") && $0.hasSuffix("active") } && rows.last == "(2 workspaces)")
@@ -149,15 +153,15 @@ struct ServicesLifecycleTests {
         #expect(member.created["workspace_id"] == home)
         let memberClientID = try #require(member.created["client_id"])
         let memberSecret = try #require(member.secrets?["client_secret"])
-        let keys = try await deployment.cli(["key", "list", home, "--json"], lifecyclePort: port)
+        let keys = try await deployment.cli(["key", "list", home, "--json", "--as-operator"], lifecyclePort: port)
         #expect(keys.status == 0 && keys.output.contains(memberClientID))
         #expect(!keys.output.contains(memberSecret), "key listings never show secrets")
-        let invitations = try await deployment.cli(["user", "invitations", home, "--json"], lifecyclePort: port)
+        let invitations = try await deployment.cli(["user", "invitations", home, "--json", "--as-operator"], lifecyclePort: port)
         #expect(invitations.output.contains(#""status":"accepted""#))
 
         let runner = try await deployment.cli(["runner", "create", "edge-1", "--platform", "docker"], environment: owner)
         #expect(runner.status == 0 && runner.output.contains("install_command: docker run"), "\(runner.errors)")
-        let runners = try await deployment.cli(["runner", "list", home, "--json"], lifecyclePort: port)
+        let runners = try await deployment.cli(["runner", "list", home, "--json", "--as-operator"], lifecyclePort: port)
         #expect(runners.output.contains(#""name":"edge-1""#) && !runners.output.contains("TENANCY_RUNNER_TOKEN"))
 
         let secretValue = "xoxb-e2e-\(UUID().uuidString)"
@@ -169,7 +173,7 @@ struct ServicesLifecycleTests {
             environment: owner.merging(["SLACK_TOKEN": secretValue]) { _, new in new }
         )
         #expect(integration.status == 0, "\(integration.errors)")
-        let listed = try await deployment.cli(["integration", "list", home, "--kind", "step", "--json"], lifecyclePort: port)
+        let listed = try await deployment.cli(["integration", "list", home, "--kind", "step", "--json", "--as-operator"], lifecyclePort: port)
         #expect(listed.output.contains(#""secret_fields":["token"]"#))
         // The secret value is nowhere in clear: result, listing, log, or the database files.
         for text in [integration.output, listed.output, lifecycle.log] {
@@ -185,7 +189,7 @@ struct ServicesLifecycleTests {
         #expect(try await deployment.cli(["workflow", "update", workflowID, workflowFile.path], environment: owner).status == 0)
         #expect(try await deployment.cli(["workflow", "publish", workflowID], environment: owner).status == 0)
         #expect(try await deployment.cli(["workflow", "tag", workflowID, "--add", "soc"], environment: owner).status == 0)
-        let shownWorkflow = try await deployment.cli(["workflow", "show", workflowID, "--json"], lifecyclePort: port)
+        let shownWorkflow = try await deployment.cli(["workflow", "show", workflowID, "--json", "--as-operator"], lifecyclePort: port)
         let view = try JSONSerialization.jsonObject(with: Data(shownWorkflow.output.utf8)) as? [String: Any]
         #expect(
             view?["current_revision_id"] as? String != nil && view?["current_revision_id"] as? String == view?["published_revision_id"] as? String

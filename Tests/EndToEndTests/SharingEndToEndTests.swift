@@ -122,9 +122,15 @@ struct SharingEndToEndTests {
         #expect(Set(destinations.compactMap { $0["destination_workspace_id"] as? String }) == [lab, ops])
         try await PagedReads.expectBounded(
             port: sharingPort,
+            service: "sharing",
             ["/workspaces/\(home)/shares?direction=from&status=accepted", "/workspaces/\(ops)/share-requests", "/integrations/\(slack)/destinations"]
         )
-        try await PagedReads.expectCursorTied(port: sharingPort, from: "/workspaces/\(home)/shares?direction=from", to: "/workspaces/\(home)/shares")
+        try await PagedReads.expectCursorTied(
+            port: sharingPort,
+            service: "sharing",
+            from: "/workspaces/\(home)/shares?direction=from",
+            to: "/workspaces/\(home)/shares"
+        )
 
         // Revoked by the source (Lab only), removed by the destination (Ops).
         let revoked = try await stack.accepted(["share", "revoke", slack, "--destination", lab], as: ana)

@@ -77,9 +77,10 @@ struct Stack {
         )
     }
 
-    /// A read through the CLI, as JSON, decoded.
+    /// A read through the CLI, as JSON, decoded: signed with `key`, or as the operator without one.
     func read(_ arguments: [String], as key: [String: String] = [:]) async throws -> [String: Any] {
-        let run = try await cli(arguments + (arguments.contains("--json") ? [] : ["--json"]), environment: key)
+        let signer = key.isEmpty ? ["--as-operator"] : []
+        let run = try await cli(arguments + signer + (arguments.contains("--json") ? [] : ["--json"]), environment: key)
         #expect(run.status == 0, "\(arguments): \(run.errors)")
         return try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any] ?? [:]
     }

@@ -126,8 +126,8 @@ echo "== and shares it with Staging: accepted at once, because the Owner also ow
 tenancy share create "$integration" --to "$staging"
 sleep 1
 echo
-echo "== Staging lists the shared copy, read-only"
-tenancy integration list "$staging" --shared to
+echo "== Staging lists the shared copy, read-only (reads are signed, and a key reads its own workspace)"
+as_staging_owner integration list "$staging" --shared to
 echo
 echo "== what deactivating Staging would affect (a dry run changes nothing)"
 as_staging_owner workspace deactivate "$staging" --dry-run
@@ -137,7 +137,7 @@ as_staging_owner workspace deactivate "$staging"
 sleep 2
 tenancy workspace reactivate "$staging" --as-operator
 sleep 2
-tenancy workspace status "$staging"
+tenancy workspace status "$staging" --as-operator
 echo
 echo "== the emails the Owner received (files in $TENANCY_RUN_DIR/mail)"
 sleep 1

@@ -6,7 +6,7 @@ import ServiceKit
 /// `GET /workspaces/{id}/integrations[?kind=step|trigger|secret][&shared=to|from|none]`: the
 /// workspace's own integrations and the copies shared into it, with secret field names, never values. Paged.
 enum IntegrationRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+    static func register(on router: ReadRouter, reader: any DatabaseReader, pages: PageLimits) {
         router.list("/workspaces/:id/integrations", "integrations", from: reader, pages: pages, query: IntegrationFilter.init, missing: "workspace") {
             id,
             filter,

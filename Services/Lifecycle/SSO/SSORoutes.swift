@@ -5,8 +5,8 @@ import ServiceKit
 
 /// `GET /workspaces/{id}/sso` and `GET /workspaces/{id}/claim-mappings`.
 enum SSORoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
-        router.get("/workspaces/:id/sso", from: reader, missing: "SSO settings of workspace") { id, db in
+    static func register(on router: ReadRouter, reader: any DatabaseReader, pages: PageLimits) {
+        router.get("/workspaces/:id/sso", from: reader, missing: "SSO settings of workspace", target: ReadTarget.workspacePath) { id, db in
             try SSOReads.settings(of: id, db: db)
         }
         router.list("/workspaces/:id/claim-mappings", "claim_mappings", from: reader, pages: pages, missing: "workspace") { id, page, db in

@@ -40,6 +40,7 @@ public enum Lifecycle {
                 )
             },
             routes: LifecycleRoutes.register,
+            storedKey: { try KeyStore.storedKey($0, db: $1) },
             keyRoutes: { router, environment in
                 let publicKey = try SecretBox(environment).publicKey
                 // Lifecycle's secrets key, which clients seal integration secret values to.

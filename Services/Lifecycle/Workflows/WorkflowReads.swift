@@ -87,6 +87,21 @@ enum WorkflowReads {
         try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE id = ?", arguments: [id]).map(WorkflowView.init)
     }
 
+    /// The workspace a workflow belongs to, for its read; nil when there is no such workflow.
+    @Sendable static func owner(_ id: WorkflowID, db: Database) throws -> ReadTarget? {
+        try WorkspaceID.fetchOne(db, sql: "SELECT workspace_id FROM workflow WHERE id = ?", arguments: [id]).map(ReadTarget.workspace)
+    }
+
+    /// The workspace a revision's workflow belongs to; nil when there is no such revision.
+    @Sendable static func owner(_ id: RevisionID, db: Database) throws -> ReadTarget? {
+        try WorkspaceID.fetchOne(
+            db,
+            sql:
+                "SELECT workflow.workspace_id FROM workflow_revision JOIN workflow ON workflow.id = workflow_revision.workflow_id WHERE workflow_revision.id = ?",
+            arguments: [id]
+        ).map(ReadTarget.workspace)
+    }
+
     static func revision(_ id: RevisionID, db: Database) throws -> RevisionView? {
         try Row.fetchOne(db, sql: "SELECT id, workflow_id, yaml FROM workflow_revision WHERE id = ?", arguments: [id]).map {
             RevisionView(revisionID: $0["id"], workflowID: $0["workflow_id"], yaml: $0["yaml"])

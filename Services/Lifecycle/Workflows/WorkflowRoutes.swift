@@ -6,7 +6,7 @@ import ServiceKit
 /// Workflows: `GET /workspaces/{id}/workflows[?name=]`, `GET /workflows/{id}`,
 /// `GET /revisions/{id}` (its YAML) and `GET /workspaces/{id}/executions[?status=running]`; the lists paged.
 enum WorkflowRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+    static func register(on router: ReadRouter, reader: any DatabaseReader, pages: PageLimits) {
         router.list("/workspaces/:id/workflows", "workflows", from: reader, pages: pages, query: nameFilter, missing: "workspace") {
             id,
             name,
@@ -14,10 +14,10 @@ enum WorkflowRoutes {
             db in
             try WorkflowReads.workflows(in: id, nameContaining: name, page: page, db: db)
         }
-        router.get("/workflows/:id", from: reader, missing: "workflow") { id, db in
+        router.get("/workflows/:id", from: reader, missing: "workflow", target: WorkflowReads.owner) { id, db in
             try WorkflowReads.workflow(id, db: db)
         }
-        router.get("/revisions/:id", from: reader, missing: "revision") { id, db in
+        router.get("/revisions/:id", from: reader, missing: "revision", target: WorkflowReads.owner) { id, db in
             try WorkflowReads.revision(id, db: db)
         }
         router.list("/workspaces/:id/executions", "executions", from: reader, pages: pages, query: status, missing: "workspace") {

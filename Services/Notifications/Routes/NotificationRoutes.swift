@@ -1,23 +1,29 @@
+import Directory
 import GRDB
 import Hummingbird
 import Models
 import ServiceKit
 
-/// Notifications' read side: the history of a workspace's notifications, with delivery state.
+/// Notifications' read side: the history of a workspace's notifications, with delivery state; a
+/// member sees only those of their key's workspace.
 enum NotificationRoutes {
-    static func register(on router: Router<BasicRequestContext>, reader: any DatabaseReader, pages: PageLimits) {
+    static func register(on router: ReadRouter, reader: any DatabaseReader, pages: PageLimits) {
         // ?recipient=address&status=pending|sent|failed|not_sent&limit=&cursor=
         router.get("/workspaces/:id/notifications") { request, context -> Response in
             let id = WorkspaceID(rawValue: try context.parameters.require("id"))
             let filter = try NotificationFilter(request.uri.queryParameters)
             let page = try PageRequest(request, limits: pages)
-            let notifications = try await reader.read { db in try NotificationReads.workspaceNotifications(id, filter, page: page, db: db) }
-            return try JSONResponse.list("notifications", notifications, notFound: "")
+            let notifications = try await reader.read { db -> Page<NotificationView>? in
+                guard try context.mayRead(.workspace(id)), try Directory.workspace(id, db: db) != nil else { return nil }
+                return try NotificationReads.workspaceNotifications(id, filter, page: page, db: db)
+            }
+            return try JSONResponse.list("notifications", notifications, notFound: "workspace '\(id)' not found")
         }
         router.get("/notifications/:id") { _, context -> Response in
             let id = NotificationID(rawValue: try context.parameters.require("id"))
             let notification = try await reader.read { db in try NotificationReads.notification(id, db: db) }
-            return try JSONResponse.make(notification, notFound: "notification '\(id)' not found")
+            let shown = try context.visible(notification) { .workspace(WorkspaceID(rawValue: $0.workspaceID)) }
+            return try JSONResponse.make(shown, notFound: "notification '\(id)' not found")
         }
     }
 }

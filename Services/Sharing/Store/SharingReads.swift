@@ -63,6 +63,17 @@ enum SharingReads {
         return page.page(rows, order: shareOrder) { ShareView(row: $0, relativeTo: workspace) }
     }
 
+    /// The workspace an integration belongs to, as the replica or its shares know it; nil when
+    /// Sharing knows no such integration.
+    static func owner(of integration: IntegrationID, db: Database) throws -> WorkspaceID? {
+        try WorkspaceID.fetchOne(
+            db,
+            sql:
+                "SELECT workspace_id FROM sharing_integration WHERE id = ? UNION ALL SELECT source_workspace_id FROM share WHERE integration_id = ? LIMIT 1",
+            arguments: [integration, integration]
+        )
+    }
+
     /// A page of the pending and accepted shares of an integration, by destination.
     static func destinations(of integration: IntegrationID, page: PageRequest, db: Database) throws -> Page<ShareView> {
         let after = try destinationOrder.after(page)

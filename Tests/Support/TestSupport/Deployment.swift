@@ -120,13 +120,20 @@ public struct Deployment: Sendable {
     }
 }
 
-/// GET on 127.0.0.1; nil when nothing answers.
-public func httpGet(port: Int, path: String) async -> (status: Int, body: String)? {
-    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)"),
-        let (data, response) = try? await URLSession.shared.data(from: url),
-        let http = response as? HTTPURLResponse
-    else { return nil }
+/// GET on 127.0.0.1, with `headers`; nil when nothing answers. Unsigned: for the ops port, or to see
+/// a read side refuse.
+public func httpGet(port: Int, path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
+    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+    var request = URLRequest(url: url)
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+    guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else { return nil }
     return (http.statusCode, String(decoding: data, as: UTF8.self))
+}
+
+/// A tenant read: GET `path` (with its query) from `service`'s read side on `port`, signed by
+/// `credential` as a client signs it; nil when nothing answers.
+public func signedGet(port: Int, path: String, credential: Credential, service: String) async -> (status: Int, body: String)? {
+    await httpGet(port: port, path: path, headers: credential.readHeaders(target: path, service: service))
 }
 
 /// Waits until the service whose ops side is on `opsPort` answers `/health/ready` with 200.
