@@ -166,6 +166,16 @@ public enum AsyncAPIDocument {
             properties.append((Header.correlationID, .string(), "The id of the command or event that caused it."))
             properties.append(
                 (
+                    Header.actor, .string(),
+                    """
+                    Who sent the command that caused this event or result: the signer (`key_...`, or `operator:<name>` for a named \
+                    operator) or the holder of its one-time token (`inv_...`, `run_...`). Absent when no authenticated command caused it \
+                    (reactions to events, housekeeping, refusals of a credential).
+                    """
+                )
+            )
+            properties.append(
+                (
                     Header.eventTags, .string(pattern: "^[a-z][a-z0-9._-]*=[0-9a-f]{64}(,[a-z][a-z0-9._-]*=[0-9a-f]{64})*$"),
                     """
                     On a service's own events topic: proof, for each other service, that the service made the event. \

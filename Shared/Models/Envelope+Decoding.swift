@@ -102,6 +102,7 @@ extension Envelope {
             time: time,
             subject: fields[Header.subject],
             correlationID: fields[Header.correlationID],
+            actor: fields[Header.actor],
             authorization: fields[Header.authorization],
             replyKey: fields[Header.replyKey],
             payload: value
@@ -110,7 +111,7 @@ extension Envelope {
 
     private static let knownHeaders: Set<String> = [
         Header.specVersion, Header.id, Header.type, Header.source, Header.time, Header.subject,
-        Header.correlationID, Header.replyKey, Header.contentType, Header.authorization,
+        Header.correlationID, Header.actor, Header.replyKey, Header.contentType, Header.authorization,
     ]
 
     private static func isPrintable(_ text: String) -> Bool {

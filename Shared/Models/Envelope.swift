@@ -13,6 +13,10 @@ public struct Envelope: Sendable, Hashable {
     public var subject: String?
     /// The command that caused this event or result (extension attribute `ce_correlationid`).
     public var correlationID: String?
+    /// Who sent the command that caused this event or result (extension attribute `ce_actor`): the
+    /// signer of its signature (`key_...`, `operator:<name>`) or the holder of its one-time token
+    /// (`inv_...`, `run_...`); nil for what no authenticated command caused.
+    public var actor: String?
     /// The caller's credential (commands only); never logged or copied anywhere.
     public var authorization: String?
     /// The public key a command's one-time secrets are sealed to in its result (extension attribute
@@ -32,6 +36,7 @@ public struct Envelope: Sendable, Hashable {
         time: Date?,
         subject: String?,
         correlationID: String? = nil,
+        actor: String? = nil,
         authorization: String? = nil,
         replyKey: String? = nil,
         payload: Data
@@ -42,6 +47,7 @@ public struct Envelope: Sendable, Hashable {
         self.time = time.map(Timestamp.roundedToMilliseconds)
         self.subject = subject
         self.correlationID = correlationID
+        self.actor = actor
         self.authorization = authorization
         self.replyKey = replyKey
         self.payload = payload
@@ -56,6 +62,7 @@ public struct Envelope: Sendable, Hashable {
         public static let time = "ce_time"
         public static let subject = "ce_subject"
         public static let correlationID = "ce_correlationid"
+        public static let actor = "ce_actor"
         public static let replyKey = "ce_replykey"
         public static let contentType = "content-type"
         public static let authorization = "authorization"
@@ -74,6 +81,7 @@ public struct Envelope: Sendable, Hashable {
         if let time { headers.append((Header.time, Timestamp.format(time))) }
         if let subject { headers.append((Header.subject, subject)) }
         if let correlationID { headers.append((Header.correlationID, correlationID)) }
+        if let actor { headers.append((Header.actor, actor)) }
         if let replyKey { headers.append((Header.replyKey, replyKey)) }
         headers.append((Header.contentType, Self.contentType))
         if let authorization { headers.append((Header.authorization, authorization)) }

@@ -34,6 +34,16 @@ struct SignedCommandsEndToEndTests {
             )
         )
         #expect(organization.status == .accepted, "\(organization)")
+        // The operator's command and its events are attributed to the operator by name.
+        let events = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.lifecycleEvents)
+        let caused = try await events.read(timeout: .seconds(20)) { read in
+            read.filter { $0.header(Envelope.Header.correlationID) == organization.commandID }.count >= 4
+        }.filter { $0.header(Envelope.Header.correlationID) == organization.commandID }
+        #expect(
+            caused.allSatisfy { $0.header(Envelope.Header.actor) == "operator:\(TestKeys.operatorName)" },
+            "\(caused.map { $0.header(Envelope.Header.actor) })"
+        )
+        await events.close()
         let owner = Credential.apiKey(
             clientID: ClientID(rawValue: try #require(organization.created["client_id"])),
             secret: try #require(organization.secrets?["client_secret"])

@@ -136,6 +136,17 @@ struct SenderScopeTests {
         #expect(owners == ["key_a", "key_b"])
     }
 
+    @Test func aResultNamesItsSenderAndARefusedCredentialNamesNone() async throws {
+        _ = try await send(CreateThing(name: "x"), id: "c-actor", as: "key_a")
+        _ = try await send(CreateThing(name: "x"), id: "c-anonymous", as: "key_a", secret: "wrong")
+        let records = try await store.writer.read { db in try Outbox.oldest(100, db: db) }.map(\.record)
+        func actors(of id: String) -> [String?] {
+            records.filter { $0.header(Envelope.Header.subject) == id }.map { $0.header(Envelope.Header.actor) }
+        }
+        #expect(actors(of: "c-actor") == ["key_a"])
+        #expect(actors(of: "c-anonymous") == [nil], "a refused credential names nobody")
+    }
+
     @Test func aRefusedCredentialIsAnsweredAndNotRemembered() async throws {
         let refused = try await send(CreateThing(name: "x"), id: "c-2", as: "key_a", secret: "wrong")
         #expect(refused.status == .rejected && refused.error?.code == .unauthenticated && refused.created.isEmpty)

@@ -57,7 +57,7 @@ extension BatchProcessor {
             try publishUnrecorded(envelope, rejection, fingerprint: payloadFingerprint, now: now, db: db)
             return
         }
-        let published = try publish(result: result, now: now, db: db, id: Self.resultID(of: envelope.id, from: sender))
+        let published = try publish(result: result, now: now, db: db, id: Self.resultID(of: envelope.id, from: sender), actor: sender.scope)
         // Stored as published unless it carries one-time secrets; a replay marks it replayed.
         let stored = result.sealedSecrets == nil ? published : JSONCoding.encode(result.forReplay)
         try Inbox.record(
@@ -137,7 +137,7 @@ extension BatchProcessor {
                 let decided = try handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
                 if let secrets = decided.secrets { sealed = try seal(secrets, for: envelope) }
                 for (index, event) in decided.events.enumerated() {
-                    try publish(event, index: index, cause: envelope.id, context: context, db: db)
+                    try publish(event, index: index, cause: envelope.id, actor: sender.scope, context: context, db: db)
                 }
                 outcome = decided
                 return .commit
@@ -190,7 +190,14 @@ extension BatchProcessor {
         metrics.duplicate()
         if seen.fingerprint == fingerprint, let stored = seen.result {
             let original = try JSONCoding.decode(CommandResult.self, from: stored)
-            try publish(result: original.forReplay, now: now, db: db, counted: false, id: Self.resultID(of: envelope.id, from: sender))
+            try publish(
+                result: original.forReplay,
+                now: now,
+                db: db,
+                counted: false,
+                id: Self.resultID(of: envelope.id, from: sender),
+                actor: sender.scope
+            )
             return
         }
         let rejection = Rejection(

@@ -8,8 +8,9 @@ import Models
 extension BatchProcessor {
     /// Queues one of this service's events. Its id comes from `context`: new for a command's events;
     /// for a reaction, derived from the cause's id, this service and the event's position, so that
-    /// services reacting to the same event never publish the same id.
-    func publish(_ event: DomainEvent, index: Int, cause: String, context: DecisionContext, db: Database) throws {
+    /// services reacting to the same event never publish the same id. `actor` is the sender of the
+    /// command that caused it, if one did.
+    func publish(_ event: DomainEvent, index: Int, cause: String, actor: String? = nil, context: DecisionContext, db: Database) throws {
         let eventID: EventID = context.newID("\(source).event.\(index)")
         let envelope = Envelope(
             id: eventID.rawValue,
@@ -18,6 +19,7 @@ extension BatchProcessor {
             time: context.now,
             subject: event.subject,
             correlationID: cause,
+            actor: actor,
             payload: JSONCoding.encode(event.message)
         )
         try publish(event: envelope, key: event.subject, now: context.now, db: db)
@@ -34,10 +36,10 @@ extension BatchProcessor {
 
     /// Queues the command's result, keyed by the command id and naming this service. Its `ce_id` is
     /// `id` (derived from the command id and its sender), or for a command that could not be read,
-    /// derived from the command id alone: every copy of one result carries the same `ce_id`. Returns
-    /// the published payload.
+    /// derived from the command id alone: every copy of one result carries the same `ce_id`. `actor`
+    /// is the command's sender, when it is known. Returns the published payload.
     @discardableResult
-    func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil) throws -> Data {
+    func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil, actor: String? = nil) throws -> Data {
         if counted {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
         }
@@ -52,6 +54,7 @@ extension BatchProcessor {
             time: now,
             subject: result.commandID,
             correlationID: result.commandID,
+            actor: actor,
             payload: JSONCoding.encode(result)
         )
         try enqueue(KafkaRecord(envelope, topic: topics.results, key: result.commandID), now: now, db: db)
