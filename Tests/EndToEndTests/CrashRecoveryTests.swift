@@ -39,13 +39,15 @@ struct CrashRecoveryTests {
         var read: [KafkaConsumedMessage] = []
         func answered() -> Int { Set(read.compactMap { $0.header("ce_subject") }).count }
         for killAt in [150, 600] {
-            read += try await results.read(timeout: .seconds(120)) { batch in
+            // Generous: each organization issues a key, whose signing keys Lifecycle seals for every
+            // service (HPKE), slow in a debug build on a machine busy with the other suites.
+            read += try await results.read(timeout: .seconds(300)) { batch in
                 Set((read + batch).compactMap { $0.header("ce_subject") }).count >= killAt
             }
             await lifecycle.stopped(by: SIGKILL)
             lifecycle = try deployment.start("lifecycle", httpPort: started.port, opsPort: started.opsPort)
         }
-        read += try await results.read(timeout: .seconds(180)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= count }
+        read += try await results.read(timeout: .seconds(300)) { batch in Set((read + batch).compactMap { $0.header("ce_subject") }).count >= count }
         read += try await results.drain(for: .seconds(2))
         #expect(answered() == count)
 

@@ -5,16 +5,16 @@ import Models
 import TestSupport
 import Testing
 
-/// The Python example (examples/python/issue_key.py), run as the README shows it: it signs a command
-/// the way the docs say, produces it with confluent-kafka, reads its result and opens the sealed
-/// secret with pyhpke; the key it got then signs commands of its own.
+/// The Python examples, run as the README shows them: issue_key.py signs a command the way the docs
+/// say, produces it with confluent-kafka, reads its result and opens the sealed secret with pyhpke;
+/// the key it got then signs commands of its own, and read_workspace.py reads with it over HTTP.
 @Suite("End to end: the Python example", .serialized, .timeLimit(.minutes(3)))
 struct PythonExampleTests {
     @Test func pythonSignsACommandAndOpensItsSealedSecret() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let deployment = try Deployment(broker: broker)
-        let (lifecycle, _, _) = try await deployment.startReady("lifecycle")
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
         defer { lifecycle.stop(signal: SIGKILL) }
         let commands = try await OneCommandAtATime(bootstrapServers: broker.bootstrapServers, topics: deployment.topics)
         func send(_ record: KafkaRecord) async throws -> CommandResult { try await commands.send(record) }
@@ -49,6 +49,17 @@ struct PythonExampleTests {
             CommandFactory.record(IssueAPIKey(), topic: deployment.topics.lifecycleCommands, key: workspace, credential: issued)
         )
         #expect(next.status == .accepted && next.created["client_id"] != nil, "\(next)")
+
+        // And it reads its workspace over HTTP, signed the same way (examples/python/read_workspace.py).
+        let read = try await runToCompletion(
+            Repository.python,
+            [Repository.root.appendingPathComponent("examples/python/read_workspace.py").path, workspace],
+            environment: [
+                "TENANCY_LIFECYCLE_URL": "http://127.0.0.1:\(lifecyclePort)", "TENANCY_CLIENT_ID": issued.signer.description,
+                "TENANCY_CLIENT_SECRET": issued.secret,
+            ]
+        )
+        #expect(read.status == 0 && read.output.contains(workspace) && read.output.contains("ana@acme.example"), "\(read.output)\n\(read.errors)")
         await commands.close()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Kafka
 import Logging
 import Models
@@ -7,8 +8,8 @@ import Sealing
 import TestSupport
 import Testing
 
-/// Commands prove possession of a key without carrying it: after a run that issues keys, nothing
-/// on any topic authenticates anyone, and a recorded command cannot be used again - not under a new
+/// Commands prove possession of a key without carrying it: after a run that issues keys, registers
+/// a runner and accepts an invitation, nothing on any topic authenticates anyone, and a recorded command cannot be used again - not under a new
 /// id, and not under its own once its time is outside the window.
 @Suite("End to end: signed commands", .serialized, .timeLimit(.minutes(5)))
 struct SignedCommandsEndToEndTests {
@@ -43,7 +44,6 @@ struct SignedCommandsEndToEndTests {
             caused.allSatisfy { $0.header(Envelope.Header.actor) == "operator:\(TestKeys.operatorName)" },
             "\(caused.map { $0.header(Envelope.Header.actor) })"
         )
-        await events.close()
         let owner = Credential.apiKey(
             clientID: ClientID(rawValue: try #require(organization.created["client_id"])),
             secret: try #require(organization.secrets?["client_secret"])
@@ -67,6 +67,53 @@ struct SignedCommandsEndToEndTests {
         )
         #expect(atSharing.error?.code != .unauthenticated, "\(atSharing)")
 
+        // One-time tokens, spent as commands whose credential they are: a runner's registration token
+        // (from its creation's sealed result) and an invitation's (made as Notifications makes it for
+        // the email, from the invitation key and the nonce of InvitationSent).
+        let runner = try await send(
+            CommandFactory.record(CreateStepRunner(name: "edge-1", platform: .docker), topic: topic, key: workspace, credential: owner)
+        )
+        let runnerToken = try #require(runner.secrets?["registration_token"])
+        let registerID = "register-\(UUID().uuidString.prefix(8).lowercased())"
+        let registered = try await send(
+            CommandFactory.record(
+                RegisterStepRunner(
+                    runnerID: RunnerID(rawValue: try #require(runner.created["runner_id"])),
+                    sealedToken: try Deployment.sealedTokenForLifecycle(runnerToken, commandID: registerID)
+                ),
+                topic: topic,
+                id: registerID,
+                key: workspace,
+                credential: nil
+            )
+        )
+        #expect(registered.status == .accepted, "\(registered)")
+        let invited = try await send(
+            CommandFactory.record(InviteUser(email: "bea@acme.example", role: .viewer), topic: topic, key: workspace, credential: owner)
+        )
+        #expect(invited.status == .accepted, "\(invited)")
+        let invitation = try #require(invited.created["invitation_id"])
+        let sent = try await events.read(timeout: .seconds(20)) { read in
+            read.contains { $0.header(Envelope.Header.type) == InvitationSent.messageType.rawValue }
+        }.compactMap { $0.value.flatMap { try? JSONCoding.decode(InvitationSent.self, from: $0) } }.first { $0.invitationID.rawValue == invitation }
+        let invitationToken = try InvitationTokenKey(base64: Deployment.invitationKey)
+            .token(invitationID: invitation, nonce: try #require(sent?.tokenNonce))
+        let acceptID = "accept-\(UUID().uuidString.prefix(8).lowercased())"
+        let accepted = try await send(
+            CommandFactory.record(
+                AcceptInvitation(
+                    invitationID: InvitationID(rawValue: invitation),
+                    sealedToken: try Deployment.sealedTokenForLifecycle(invitationToken, commandID: acceptID)
+                ),
+                topic: topic,
+                id: acceptID,
+                key: invitation,
+                credential: nil
+            )
+        )
+        #expect(accepted.status == .accepted, "\(accepted)")
+        await events.close()
+
         // The recorded IssueAPIKey under a new id: the signature covers the id.
         var renamed = issue
         let newID = "replayed-\(UUID().uuidString.prefix(8).lowercased())"
@@ -77,10 +124,10 @@ struct SignedCommandsEndToEndTests {
         try await Task.sleep(for: .seconds(9))
         let late = try await send(issue)
         #expect(late.status == .rejected && late.error == Authenticator.refusal && late.secrets == nil, "\(late)")
-        #expect(try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM api_key", deployment) == 2)
+        #expect(try await EffectCheck.count("lifecycle", "SELECT COUNT(*) FROM api_key", deployment) == 3, "two issued, one accepted")
 
         // No topic holds a client secret, the operator's secret, a signing key or a service key.
-        var credentials: Set<String> = [owner.secret, second.secret, deployment.operatorCredential.secret]
+        var credentials: Set<String> = [owner.secret, second.secret, deployment.operatorCredential.secret, runnerToken, invitationToken]
         for service in ServiceKeys.services {
             credentials.insert(TestKeys.privateKey(of: service))
             for secret in [owner.secret, second.secret, deployment.operatorCredential.secret] {

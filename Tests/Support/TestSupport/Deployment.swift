@@ -53,6 +53,12 @@ public struct Deployment: Sendable {
         try SecretSeal.seal(values, to: lifecycleSecretsKey, for: .integrationSecrets(commandID: commandID))
     }
 
+    /// A one-time `token` sealed to the Lifecycle secrets key that ``secretsKey`` gives, for the
+    /// command `commandID`, as a client sends the token of an invitation or a runner.
+    public static func sealedTokenForLifecycle(_ token: String, commandID: String) throws -> SealedSecrets {
+        try SecretSeal.seal(["token": token], to: lifecycleSecretsKey, for: .token(commandID: commandID))
+    }
+
     /// Lifecycle's secrets key (the public half), as `GET /secrets-key` publishes it.
     public static let lifecycleSecretsKey = SecretSeal.encode(SecretSeal.inboundKey(fromSecretsKey: secretsKey).publicKey)
 
