@@ -60,10 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
         let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
         let extra = serviceEnvironment.map { entry in entry.split(separator: "=", maxSplits: 1).map(String.init) }
         // The load is one owner's keys sending as fast as the services take them: the rate limits,
-        // which are there to keep one tenant from starving the others, are off (--service-env can set them).
+        // which are there to keep one tenant from starving the others, are off, and so is the
+        // refusal while Sharing is behind on Lifecycle's events, which the throughput phase's
+        // deliberate backlog would trip (--service-env can set them).
         let environment = [
             "TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning",
-            "TENANCY_RATE_LIMIT_PER_KEY": "0", "TENANCY_RATE_LIMIT_PER_WORKSPACE": "0",
+            "TENANCY_RATE_LIMIT_PER_KEY": "0", "TENANCY_RATE_LIMIT_PER_WORKSPACE": "0", "TENANCY_MAX_REPLICA_LAG_SECONDS": "0",
         ]
         .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
         say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
