@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "Models", "Kafka", "TestSupport",
+                "Models", "Kafka", "Sealing", "Pipeline", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

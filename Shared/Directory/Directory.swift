@@ -52,7 +52,7 @@ public enum Directory {
         let scopes: String = row["scopes"]
         return StoredKey(
             clientID: row["client_id"],
-            sealedSigningKeys: try SigningKeysColumn.decode(row["signing_keys"]),
+            sealedSigningKeys: row["signing_keys"],
             workspaceID: row["workspace_id"],
             organizationID: row["organization_id"],
             workspaceStatus: row["status"],

@@ -54,7 +54,7 @@ public enum DirectoryProjection {
                     INSERT OR IGNORE INTO directory_api_key (client_id, signing_keys, workspace_id, user_id, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                event.clientID, SigningKeysColumn.encode(event.signingKeys), event.workspaceID, event.userID,
+                event.clientID, SealedSigningKeys(event.signingKeys), event.workspaceID, event.userID,
                 event.scopes.map(\.rawValue).joined(separator: " "), event.expiresAt,
             ])
         case let event as APIKeyRevoked:

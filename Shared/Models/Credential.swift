@@ -37,7 +37,7 @@ public enum Signer: Sendable, Hashable, CustomStringConvertible {
     /// The signer `text` names; nil when it is neither a well-formed client id nor `operator:` with
     /// a well-formed operator name.
     public init?(_ text: Substring) {
-        if text.hasPrefix(Self.operatorPrefix) {
+        if text.utf8.starts(with: Self.operatorPrefix.utf8) {
             let name = String(text.dropFirst(Self.operatorPrefix.count))
             guard Self.isOperatorName(name) else { return nil }
             self = .operator(name)
@@ -72,17 +72,30 @@ public struct SignedAuthorization: Sendable, Hashable {
         self.signature = signature
     }
 
-    /// The authorization `header` holds; nil when it is missing or not of that form.
+    /// The authorization `header` holds; nil when it is missing or not of that form. Read on its
+    /// UTF-8 bytes: it is parsed for every command and read, and Foundation's string functions
+    /// would cost more than checking the signature.
     public init?(header: String?) {
         guard let header, header.utf8.count <= 300, header.hasPrefix(Self.algorithm + " ") else { return nil }
-        let fields = header.dropFirst(Self.algorithm.count + 1).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard fields.count == 2, fields[0].hasPrefix("Credential="), fields[1].hasPrefix("Signature=") else { return nil }
-        let credential = fields[0].dropFirst("Credential=".count)
-        let signature = String(fields[1].dropFirst("Signature=".count))
-        guard let slash = credential.lastIndex(of: "/"), let signer = Signer(credential[..<slash]),
-            signature.utf8.count == 64, signature.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        let fields = header.utf8.dropFirst(Self.algorithm.utf8.count + 1)
+        guard let comma = fields.firstIndex(of: UInt8(ascii: ",")),
+            let credential = Self.value(of: "Credential=", in: fields[..<comma]),
+            let signature = Self.value(of: "Signature=", in: fields[fields.index(after: comma)...]),
+            signature.count == 64, signature.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+            let slash = credential.lastIndex(of: UInt8(ascii: "/")),
+            let signer = Signer(Substring(credential[..<slash]))
         else { return nil }
-        self.init(signer: signer, service: String(credential[credential.index(after: slash)...]), signature: signature)
+        self.init(signer: signer, service: String(Substring(credential[credential.index(after: slash)...])), signature: String(Substring(signature)))
+    }
+
+    /// What follows `name` in `field`, spaces and tabs around it dropped; nil when it does not start with `name`.
+    private static func value(of name: String, in field: Substring.UTF8View) -> Substring.UTF8View? {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var field = field
+        while let first = field.first, isBlank(first) { field.removeFirst() }
+        while let last = field.last, isBlank(last) { field.removeLast() }
+        guard field.starts(with: name.utf8) else { return nil }
+        return field.dropFirst(name.utf8.count)
     }
 
     public var headerValue: String {

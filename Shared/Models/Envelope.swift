@@ -94,12 +94,55 @@ public enum Timestamp {
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     private static let withoutFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
 
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ`, written by hand from the days since 1970 (the civil-calendar
+    /// conversion of the proleptic Gregorian calendar): every command, event and result carries one,
+    /// and a format style costs microseconds. Years outside 1600...9999 go through the format style,
+    /// which keeps its own calendar there (Julian before 1582).
     public static func format(_ date: Date) -> String {
         let milliseconds = millisecondsSinceEpoch(date)
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1_000)
-        let (wholeSeconds, millis) = fraction < 0 ? (seconds - 1, fraction + 1_000) : (seconds, fraction)
-        let base = withoutFraction.format(Date(timeIntervalSince1970: Double(wholeSeconds)))
-        return base.dropLast() + "." + String(String(millis + 1_000).dropFirst()) + "Z"
+        let (days, millisecondOfDay) = floorDivision(milliseconds, 86_400_000)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        guard (1600...9999).contains(year) else {
+            let (seconds, millis) = floorDivision(milliseconds, 1_000)
+            let base = withoutFraction.format(Date(timeIntervalSince1970: Double(seconds)))
+            return base.dropLast() + "." + String(String(millis + 1_000).dropFirst()) + "Z"
+        }
+        let fields: [(value: Int64, digits: Int, after: UInt8)] = [
+            (year, 4, UInt8(ascii: "-")), (month, 2, UInt8(ascii: "-")), (day, 2, UInt8(ascii: "T")),
+            (millisecondOfDay / 3_600_000, 2, UInt8(ascii: ":")), (millisecondOfDay / 60_000 % 60, 2, UInt8(ascii: ":")),
+            (millisecondOfDay / 1_000 % 60, 2, UInt8(ascii: ".")), (millisecondOfDay % 1_000, 3, UInt8(ascii: "Z")),
+        ]
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var end = 0
+            for field in fields {
+                var value = field.value
+                for position in stride(from: end + field.digits - 1, through: end, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                text[end + field.digits] = field.after
+                end += field.digits + 1
+            }
+            return end
+        }
+    }
+
+    /// The year, month and day `days` after 1970-01-01 (after Howard Hinnant's `civil_from_days`).
+    static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468  // days since 0000-03-01
+        let era = floorDivision(shifted, 146_097).quotient
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153  // 0 is March
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     public static func parse(_ text: String) -> Date? {

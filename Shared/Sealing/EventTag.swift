@@ -39,27 +39,42 @@ public struct EventTag: Sendable {
 
     /// The service that tags and checks with these keys.
     public let service: String
-    /// The keys this service tags its events with, one per other service, sorted by name.
-    private let followerKeys: [(follower: String, key: SymmetricKey)]
-    /// The keys this service checks each other service's events with.
-    private let producerKeys: [String: SymmetricKey]
+    /// The keys this service tags its events with, one per other service, sorted by name, each
+    /// with the first lines of its tags' text.
+    private let followerKeys: [(follower: String, key: KeyedHMAC, lines: Data)]
+    /// The keys this service checks each other service's events with, with the first lines.
+    private let producerKeys: [String: (key: KeyedHMAC, lines: Data)]
 
     /// The keys between `keys`' service and every other service of its public keys, derived once.
     public init(keys: ServiceKeys) throws {
         let others = keys.publicKeys.keys.filter { $0 != keys.service }.sorted()
         service = keys.service
-        followerKeys = try others.map { ($0, try keys.pairKey(producer: keys.service, follower: $0)) }
-        producerKeys = Dictionary(uniqueKeysWithValues: try others.map { ($0, try keys.pairKey(producer: $0, follower: keys.service)) })
+        followerKeys = try others.map { follower in
+            (
+                follower, KeyedHMAC(key: try keys.pairKey(producer: keys.service, follower: follower)),
+                try Self.firstLines(producer: keys.service, follower: follower)
+            )
+        }
+        producerKeys = Dictionary(
+            uniqueKeysWithValues: try others.map { producer in
+                (
+                    producer,
+                    (
+                        KeyedHMAC(key: try keys.pairKey(producer: producer, follower: keys.service)),
+                        try Self.firstLines(producer: producer, follower: keys.service)
+                    )
+                )
+            }
+        )
     }
 
     /// The `ce_eventtags` value of this service's event with `parts`: a tag for every other
     /// service. Nil when a part holds a line break, which no event this service makes has.
     public func tags(for parts: Parts) -> String? {
-        let digest = SHA256Digest.hex(of: parts.value)
+        guard let covered = Self.covered(parts) else { return nil }
         var entries: [String] = []
-        for (follower, key) in followerKeys {
-            guard let text = Self.text(producer: service, follower: follower, parts: parts, digest: digest) else { return nil }
-            entries.append("\(follower)=\(Hex.encode(Data(HMAC<SHA256>.authenticationCode(for: text, using: key))))")
+        for (follower, key, lines) in followerKeys {
+            entries.append("\(follower)=\(Hex.encode(key.code(for: lines + covered)))")
         }
         return entries.joined(separator: ",")
     }
@@ -67,18 +82,25 @@ public struct EventTag: Sendable {
     /// Whether `tags` (a `ce_eventtags` value) holds this service's tag over `parts` made by
     /// `producer`, compared in constant time.
     public func isAuthentic(_ tags: String?, parts: Parts, producer: String) -> Bool {
-        guard let tags, let key = producerKeys[producer],
-            let entry = tags.split(separator: ",").first(where: { $0.hasPrefix("\(service)=") }),
-            let code = Hex.decode(String(entry.dropFirst(service.count + 1))),
-            let text = Self.text(producer: producer, follower: service, parts: parts, digest: SHA256Digest.hex(of: parts.value))
+        let prefix = Array("\(service)=".utf8)
+        guard let tags, let (key, lines) = producerKeys[producer],
+            let entry = tags.utf8.split(separator: UInt8(ascii: ",")).first(where: { $0.starts(with: prefix) }),
+            let code = Hex.decode(String(Substring(entry.dropFirst(prefix.count)))),
+            let covered = Self.covered(parts)
         else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: text, using: key)
+        return key.isValid(code, for: lines + covered)
     }
 
-    /// The text a tag covers; nil when a part holds a line break.
-    static func text(producer: String, follower: String, parts: Parts, digest: String) -> Data? {
-        let lines = [algorithm, producer, follower, parts.id, parts.type, parts.source, parts.time, parts.subject, parts.key, digest]
-        guard !lines.contains(where: { $0.contains("\n") || $0.contains("\r") }) else { return nil }
-        return Data(lines.joined(separator: "\n").utf8)
+    /// The first lines of the text a tag covers, up to the follower's and its line break.
+    static func firstLines(producer: String, follower: String) throws -> Data {
+        guard let lines = SignedLines.join([algorithm, producer, follower, ""]) else {
+            throw ServiceKeys.Failure(description: "a service name holds a line break")
+        }
+        return lines
+    }
+
+    /// The lines after the follower's, the same in every tag of an event.
+    static func covered(_ parts: Parts) -> Data? {
+        SignedLines.join([parts.id, parts.type, parts.source, parts.time, parts.subject, parts.key, SHA256Digest.hex(of: parts.value)])
     }
 }

@@ -8,7 +8,8 @@ import Models
 /// service, so a service holds only its own derived keys and never an operator's secret.
 /// `tenancy operators add` makes an operator's secret and the line for every service.
 public struct OperatorKeys: Sendable {
-    public let keys: [String: SymmetricKey]
+    /// Each operator's signing key for this service, by name.
+    public let keys: [String: KeyedHMAC]
 
     /// Why an operators file cannot be used.
     public struct Failure: Error, CustomStringConvertible {
@@ -19,7 +20,7 @@ public struct OperatorKeys: Sendable {
     public static let minimumSecretBytes = 32
 
     public init(keys: [String: SymmetricKey] = [:]) {
-        self.keys = keys
+        self.keys = keys.mapValues(KeyedHMAC.init(key:))
     }
 
     /// Parses an operators file; blank lines and `#` comments are skipped.

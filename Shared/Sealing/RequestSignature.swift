@@ -37,7 +37,7 @@ public enum RequestSignature {
         guard let time = envelope.time else { return nil }
         return lines([
             "command", service, signer.description, envelope.id, envelope.type.rawValue, Timestamp.format(time),
-            envelope.subject ?? "", recordKey ?? "", envelope.replyKey ?? "", Hex.encode(Data(SHA256.hash(data: envelope.payload))),
+            envelope.subject ?? "", recordKey ?? "", envelope.replyKey ?? "", SHA256Digest.hex(of: envelope.payload),
         ])
     }
 
@@ -47,18 +47,17 @@ public enum RequestSignature {
     }
 
     public static func signature(of text: Data, with key: SymmetricKey) -> String {
-        Hex.encode(Data(HMAC<SHA256>.authenticationCode(for: text, using: key)))
+        Hex.encode(KeyedHMAC(key: key).code(for: text))
     }
 
     /// Whether `signature` (lower-case hex) is `key`'s over `text`, compared in constant time.
-    public static func isValid(_ signature: String, of text: Data, with key: SymmetricKey) -> Bool {
+    public static func isValid(_ signature: String, of text: Data, with key: KeyedHMAC) -> Bool {
         guard let code = Hex.decode(signature) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: text, using: key)
+        return key.isValid(code, for: text)
     }
 
     private static func lines(_ parts: [String]) -> Data? {
-        guard !parts.contains(where: { $0.contains("\n") || $0.contains("\r") }) else { return nil }
-        return Data(([SignedAuthorization.algorithm] + parts).joined(separator: "\n").utf8)
+        SignedLines.join([SignedAuthorization.algorithm] + parts)
     }
 }
 

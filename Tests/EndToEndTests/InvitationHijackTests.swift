@@ -94,7 +94,7 @@ struct InvitationHijackTests {
             let records = try await reader.readAll()
             await reader.close()
             let leaked = records.filter { record in
-                ([record.value ?? Data()] + record.headers.map { $0.value ?? Data() }).contains {
+                ([record.value ?? Data()] + record.headers.map(\.value)).contains {
                     String(decoding: $0, as: UTF8.self).contains(token)
                 }
             }

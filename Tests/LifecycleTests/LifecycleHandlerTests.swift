@@ -62,7 +62,11 @@ struct LifecycleHandlerTests {
             #expect(member.role == .owner)
             let key = try #require(try APIKeyRecord.fetchOne(db, key: created.created["client_id"]!))
             #expect(
-                TestKeys.areSigningKeys(try SigningKeysColumn.decode(key.signingKeys), of: created.secrets!["client_secret"]!, clientID: key.clientID)
+                TestKeys.areSigningKeys(
+                    try SealedSigningKeys(json: key.signingKeys).decoded(),
+                    of: created.secrets!["client_secret"]!,
+                    clientID: key.clientID
+                )
             )
             // No column anywhere holds a secret in clear.
             let dump = try String.fetchAll(db, sql: "SELECT signing_keys || scopes FROM api_key").joined()

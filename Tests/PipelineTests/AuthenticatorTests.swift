@@ -19,7 +19,7 @@ struct AuthenticatorTests {
     func stored(revoked: Bool = false, expiresAt: Date? = nil, secret: String? = nil) -> StoredKey {
         StoredKey(
             clientID: clientID,
-            sealedSigningKeys: TestKeys.signingKeys(of: secret ?? self.secret, clientID: clientID),
+            sealedSigningKeys: SealedSigningKeys(TestKeys.signingKeys(of: secret ?? self.secret, clientID: clientID)),
             workspaceID: WorkspaceID(rawValue: "ws_1"),
             organizationID: OrganizationID(rawValue: "org_1"),
             workspaceStatus: .active,
@@ -122,7 +122,7 @@ struct AuthenticatorTests {
         #expect(throws: Authenticator.refusal) { try authenticate(signed, key: stored(expiresAt: now)) }
         #expect(throws: Never.self) { try authenticate(signed, key: stored(expiresAt: now.addingTimeInterval(1))) }
         var noKeys = stored()
-        noKeys.sealedSigningKeys = [:]
+        noKeys.sealedSigningKeys = SealedSigningKeys([:])
         #expect(throws: Authenticator.refusal, "a key from before signing cannot sign") { try authenticate(signed, key: noKeys) }
     }
 

@@ -154,7 +154,7 @@ struct OutboxBoundsTests {
         #expect(entry.header(DeadLetterHeader.originalTopic) == "out")
         #expect(entry.header(DeadLetterHeader.errorMessage)?.contains("at most \(processor.recordLimits.maxRecordBytes)") == true)
         #expect((entry.value?.count ?? 0) == 65_536 && Int(entry.header(DeadLetterHeader.originalSize) ?? "") ?? 0 > 300_000)
-        let parked = try await store.writer.read { db in
+        let parked = try store.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT topic, length(value) AS size, reason, outbox_sequence FROM parked")
         }
         #expect(parked.count == 1)

@@ -36,7 +36,7 @@ struct ParkingTests {
             try await Wait.until("the outbox is empty", timeout: .seconds(20), every: .milliseconds(100)) {
                 try await store.writer.read { db in try Outbox.depth(db: db) } == 0
             }
-            let parked = try await store.writer.read { db in try Row.fetchAll(db, sql: "SELECT topic, kafka_error, reason FROM parked") }
+            let parked = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT topic, kafka_error, reason FROM parked") }
             #expect(parked.count == 1)
             #expect(parked.first?["topic"] == harness.eventTopic && parked.first?["kafka_error"] == 10)
 

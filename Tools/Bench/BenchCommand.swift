@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
             Starts a Tansu broker (or uses --bootstrap-servers), Lifecycle and Sharing from --bin-dir, builds an
             organization with --sources source workspaces, then measures: throughput (--commands auto-accepted
             CreateShareRequest plus one IssueAPIKey every --lifecycle-every), latency at --rate commands/s, the
-            same records through the broker with librdkafka alone (two hops), resource use, and start-up and
+            same records through the broker with librdkafka alone (two hops), signature checks in-process, resource use, and start-up and
             memory with --stored-shares shares stored. The same latency load also goes through the broker alone (two
             hops, a relay in between), as the floor under the services' latency. Prints a table and writes --output as JSON.
             Example: deploy/local/bench.sh --commands 100000
@@ -32,6 +32,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Where the tenancy-* executables are.") var binDir = ".build/release"
     @Option(help: "An existing broker; default: start Tansu on a free port.") var bootstrapServers: String?
     @Option(help: "JSON report file.") var output = "bench-results/latest.json"
+    @Flag(help: "Only measure signature checks and event tags in-process (no broker, no services), and print them.")
+    var signaturesOnly = false
     @Option(
         name: .customLong("service-env"),
         help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them."
@@ -54,6 +56,10 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        say("signature checks: in-process, no broker")
+        let signatures = try SignatureCost.measure()
+        say(BenchReport.signatureLine(signatures))
+        if signaturesOnly { return }
         let broker = bootstrapServers == nil ? try await TansuBroker.start() : nil
         defer { broker?.stop() }
         let servers = bootstrapServers ?? broker!.bootstrapServers
@@ -199,7 +205,8 @@ struct BenchCommand: AsyncParsableCommand {
             latencyInSharing: latencyInSharing,
             rawLatency: rawLatency,
             services: services,
-            storedShares: stored
+            storedShares: stored,
+            signatures: signatures
         )
         say("\n" + report.table)
         let file = URL(fileURLWithPath: output)

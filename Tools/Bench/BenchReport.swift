@@ -33,6 +33,8 @@ struct BenchReport: Codable {
     var rawLatency: RawLatency.Result
     var services: [Service]
     var storedShares: StoredSharesRun?
+    /// Checking signatures and event tags in-process, per command or event.
+    var signatures: SignatureCost.Result
 
     func json() throws -> Data {
         let encoder = JSONEncoder()
@@ -78,6 +80,7 @@ struct BenchReport: Codable {
                 + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "
                 + "all cores \(f(use.machineBusyFraction * 100, 0))% busy"
         }
+        lines.append(Self.signatureLine(signatures))
         lines += [
             "cpu            throughput: " + cpu(throughputCPU, per: "commands"),
             "               raw baseline: " + cpu(rawBaselineCPU, per: "records"),
@@ -95,5 +98,12 @@ struct BenchReport: Codable {
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func signatureLine(_ cost: SignatureCost.Result) -> String {
+        func f(_ value: Double) -> String { String(format: "%.2f", value) }
+        return "signatures     a \(cost.commandBytes) B command verified in \(f(cost.verifyMicroseconds)) us (target < 10 us), "
+            + "\(f(cost.firstVerifyOfAKeyMicroseconds)) us the first time for its key; an event tagged for every follower in "
+            + "\(f(cost.tagEventMicroseconds)) us, its tag checked in \(f(cost.checkEventTagMicroseconds)) us"
     }
 }

@@ -7,7 +7,7 @@ import Pipeline
 struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "api_key"
     var clientID: ClientID
-    /// ``SigningKeysColumn``: the signing key of each service, sealed to it; nil for keys from before.
+    /// ``SealedSigningKeys/json``: the signing key of each service, sealed to it; nil for keys from before.
     var signingKeys: String?
     var workspaceID: WorkspaceID
     var userID: UserID
@@ -59,7 +59,7 @@ enum KeyStore {
         let key = try APIKeyRecord(row: row)
         return StoredKey(
             clientID: key.clientID,
-            sealedSigningKeys: try SigningKeysColumn.decode(key.signingKeys),
+            sealedSigningKeys: SealedSigningKeys(json: key.signingKeys),
             workspaceID: key.workspaceID,
             organizationID: row["organization_id"],
             workspaceStatus: row["status"],
@@ -141,7 +141,7 @@ enum KeyStore {
         .on(APIKeyIssued.self) { event, target in
             try APIKeyRecord(
                 clientID: event.clientID,
-                signingKeys: SigningKeysColumn.encode(event.signingKeys),
+                signingKeys: SealedSigningKeys(event.signingKeys).json,
                 workspaceID: event.workspaceID,
                 userID: event.userID,
                 scopes: event.scopes.map(\.rawValue).joined(separator: " "),

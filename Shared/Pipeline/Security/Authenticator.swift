@@ -9,7 +9,7 @@ public struct StoredKey: Sendable {
     public var clientID: ClientID
     /// The key's signing key of each service, each sealed to that service's key; empty for a key
     /// issued before commands were signed, which can no longer sign.
-    public var sealedSigningKeys: [String: SealedSecrets]
+    public var sealedSigningKeys: SealedSigningKeys
     public var workspaceID: WorkspaceID
     public var organizationID: OrganizationID
     public var workspaceStatus: WorkspaceStatus
@@ -22,7 +22,7 @@ public struct StoredKey: Sendable {
 
     public init(
         clientID: ClientID,
-        sealedSigningKeys: [String: SealedSecrets],
+        sealedSigningKeys: SealedSigningKeys,
         workspaceID: WorkspaceID,
         organizationID: OrganizationID,
         workspaceStatus: WorkspaceStatus,
@@ -112,8 +112,8 @@ public struct Authenticator: Sendable {
             guard let key = operators.keys[name], RequestSignature.isValid(authorization.signature, of: text, with: key) else { throw Self.refusal }
             return .operator(name: name)
         case .key(let clientID):
-            guard let stored = try lookup(clientID), let sealed = stored.sealedSigningKeys[keys.service],
-                let key = openedKeys.key(of: clientID, sealed: sealed, keys: keys),
+            guard let stored = try lookup(clientID),
+                let key = openedKeys.key(of: clientID, sealed: stored.sealedSigningKeys, keys: keys),
                 RequestSignature.isValid(authorization.signature, of: text, with: key),
                 !stored.revoked, stored.expiresAt.map({ $0 > now }) ?? true
             else { throw Self.refusal }
@@ -142,16 +142,18 @@ public struct Authenticator: Sendable {
     }
 }
 
-/// Signing keys this service has opened, by client id: opening one (HPKE) costs ~100 us, checking
-/// a signature with it ~2 us. A client id's sealed key never changes, so an opened one stays right;
-/// whether the key still holds is read from the store on every request.
+/// Signing keys this service has opened, by client id: decoding and opening one (JSON, HPKE) costs
+/// ~100 us, checking a signature with it ~2 us. A client id's sealed key never changes, so an
+/// opened one stays right; whether the key still holds is read from the store on every request.
 final class OpenedSigningKeys: Sendable {
-    private let opened = Mutex<[ClientID: SymmetricKey]>([:])
+    private let opened = Mutex<[ClientID: KeyedHMAC]>([:])
     private static let capacity = 100_000
 
-    func key(of clientID: ClientID, sealed: SealedSecrets, keys: ServiceKeys) -> SymmetricKey? {
+    func key(of clientID: ClientID, sealed: SealedSigningKeys, keys: ServiceKeys) -> KeyedHMAC? {
         if let key = opened.withLock({ $0[clientID] }) { return key }
-        guard let key = try? keys.openSigningKey(sealed, clientID: clientID.rawValue) else { return nil }
+        guard let box = sealed.sealed(for: keys.service), let key = try? KeyedHMAC(key: keys.openSigningKey(box, clientID: clientID.rawValue)) else {
+            return nil
+        }
         opened.withLock {
             if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
             $0[clientID] = key

@@ -94,7 +94,7 @@ extension TestKeys {
         let principal = try authenticator(for: service).authenticate(envelope, now: now) { clientID in
             StoredKey(
                 clientID: clientID,
-                sealedSigningKeys: signingKeys(of: secret, clientID: clientID),
+                sealedSigningKeys: SealedSigningKeys(signingKeys(of: secret, clientID: clientID)),
                 workspaceID: WorkspaceID(rawValue: "ws_1"),
                 organizationID: OrganizationID(rawValue: "org_1"),
                 workspaceStatus: .active,
