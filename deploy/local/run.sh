@@ -95,10 +95,17 @@ echo
 echo "== demo: an operator creates an organization (its first workspace, Owner and Owner API key)"
 org_name="Demo $(date +%H%M%S)"
 created=$(tenancy org create --as-operator --name "$org_name" --owner-email "owner@demo.example" --json)
-echo "$created"
 organization=$(echo "$created" | json_field '["created"]["organization_id"]')
 export TENANCY_CLIENT_ID=$(echo "$created" | json_field '["created"]["client_id"]')
 export TENANCY_CLIENT_SECRET=$(echo "$created" | json_field '["secrets"]["client_secret"]')
+# The Owner's key is shown once: it goes to a file only this user reads, not to the terminal.
+OWNER_KEY_FILE="$TENANCY_RUN_DIR/demo-owner.env"
+(umask 077 && printf 'export TENANCY_CLIENT_ID=%s\nexport TENANCY_CLIENT_SECRET=%s\n' "$TENANCY_CLIENT_ID" "$TENANCY_CLIENT_SECRET" > "$OWNER_KEY_FILE")
+echo "$created" | OWNER_KEY_FILE="$OWNER_KEY_FILE" "$TENANCY_VENV/bin/python" -c '
+import json, os, sys
+result = json.load(sys.stdin)
+result["secrets"] = {name: "(in " + os.environ["OWNER_KEY_FILE"] + ")" for name in result.get("secrets", {})}
+print(json.dumps(result, indent=2))'
 
 echo
 echo "== the Owner tries to create a workspace before the feature is enabled (refused)"
@@ -152,4 +159,5 @@ Tenancy is running: broker 127.0.0.1:$KAFKA_PORT, services' reads on 127.0.0.1:8
 their health and metrics (/health/ready, /metrics) on 127.0.0.1:9181-9184.
 Logs and databases: $TENANCY_RUN_DIR. Stop everything with: deploy/local/stop.sh
 Use the CLI yourself:  $BIN/tenancy --help
+As the demo organization's Owner:  source $OWNER_KEY_FILE
 DONE
