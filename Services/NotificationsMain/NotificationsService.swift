@@ -24,7 +24,7 @@ struct NotificationsService: AsyncParsableCommand {
     @Option(help: "SMTP port. Env: TENANCY_SMTP_PORT.")
     var smtpPort: Int = Setting.environment("TENANCY_SMTP_PORT") ?? 587
 
-    @Option(help: "none or starttls (required when set). Env: TENANCY_SMTP_SECURITY.")
+    @Option(help: "none, starttls (required when set) or tls (implicit, usually port 465); AUTH needs starttls or tls. Env: TENANCY_SMTP_SECURITY.")
     var smtpSecurity: String = Setting.environment("TENANCY_SMTP_SECURITY") ?? "none"
 
     @Option(
@@ -69,12 +69,17 @@ struct NotificationsService: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard SMTPConfiguration.Security(rawValue: smtpSecurity) != nil else { throw ValidationError("--smtp-security must be none or starttls") }
+        guard let security = SMTPConfiguration.Security(rawValue: smtpSecurity) else {
+            throw ValidationError("--smtp-security must be none, starttls or tls")
+        }
         guard smtpMaxAttempts >= 1, smtpRetrySeconds > 0 else {
             throw ValidationError("--smtp-max-attempts and --smtp-retry-seconds must be positive")
         }
         if smtpUsername != nil, try smtpPassword == nil {
             throw ValidationError("--smtp-username needs the password, in --smtp-password-file or TENANCY_SMTP_PASSWORD")
+        }
+        if let refusal = SMTPConfiguration(host: "", port: smtpPort, security: security, username: smtpUsername).refusal {
+            throw ValidationError(refusal)
         }
     }
 

@@ -17,12 +17,15 @@ public struct SMTPClient: Sendable {
 
     public func send(_ message: MailMessage) async throws {
         let configuration = configuration
+        if let refusal = configuration.refusal { throw SMTPError.permanent(refusal) }
+        let tls = configuration.security == .tls ? try TLSHandshake(configuration) : nil
         let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.milliseconds(Int64(configuration.replyTimeout * 1_000)))
                 .connect(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler()) }
                         try channel.pipeline.syncOperations.addHandler(
                             IdleStateHandler(readTimeout: .milliseconds(Int64(configuration.replyTimeout * 1_000)))
                         )
@@ -91,15 +94,9 @@ private struct SMTPSession {
     }
 
     private func startTLS() async throws {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let file = configuration.trustRootsFile {
-            tls.trustRoots = .file(file)
-        }
-        let context = try NIOSSLContext(configuration: tls)
-        let host = configuration.host
+        let tls = try TLSHandshake(configuration)
         try await channel.eventLoop.submit { [channel] in
-            let handler = try NIOSSLClientHandler(context: context, serverHostname: host.first?.isNumber == true ? nil : host)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            try channel.pipeline.syncOperations.addHandler(try tls.handler(), position: .first)
         }.get()
     }
 
@@ -163,5 +160,25 @@ private final class CloseWhenIdle: ChannelInboundHandler, Sendable {
         } else {
             context.fireUserInboundEventTriggered(event)
         }
+    }
+}
+
+/// The client side of TLS to the configured server: its trust roots, and its name checked against
+/// the certificate unless it is an IP address.
+private struct TLSHandshake: Sendable {
+    let context: NIOSSLContext
+    let host: String
+
+    init(_ configuration: SMTPConfiguration) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let file = configuration.trustRootsFile {
+            tls.trustRoots = .file(file)
+        }
+        context = try NIOSSLContext(configuration: tls)
+        host = configuration.host
+    }
+
+    func handler() throws -> NIOSSLClientHandler {
+        try NIOSSLClientHandler(context: context, serverHostname: host.first?.isNumber == true ? nil : host)
     }
 }

@@ -38,7 +38,8 @@ struct SMTPClientTests {
         await #expect { try await client.send(message(to: "a@b.example")) } throws: { ($0 as? SMTPError)?.isPermanent == false }
     }
 
-    @Test func authenticatesOverStartTLS() async throws {
+    /// A certificate for localhost and 127.0.0.1, and its key, made with openssl.
+    func certificate() async throws -> (certificate: String, key: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("cert.pem").path
@@ -51,15 +52,21 @@ struct SMTPClientTests {
             ]
         )
         #expect(made.status == 0, "\(made.errors)")
-        let server = try await TestSMTPServer.start(auth: "mailer:s3cret", tls: (certificate, key))
+        return (certificate, key)
+    }
+
+    @Test(arguments: [SMTPConfiguration.Security.startTLS, .tls])
+    func authenticatesOverTLS(security: SMTPConfiguration.Security) async throws {
+        let tls = try await certificate()
+        let server = try await TestSMTPServer.start(auth: "mailer:s3cret", tls: tls, implicitTLS: security == .tls)
         defer { server.stop() }
         var configuration = SMTPConfiguration(
             host: "localhost",
             port: server.port,
-            security: .startTLS,
+            security: security,
             username: "mailer",
             password: "s3cret",
-            trustRootsFile: certificate,
+            trustRootsFile: tls.certificate,
             replyTimeout: 5
         )
         try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example"))
@@ -69,10 +76,19 @@ struct SMTPClientTests {
         await #expect { try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example")) } throws: {
             ($0 as? SMTPError)?.isPermanent == true && !"\($0)".contains("wrong")
         }
-        configuration.password = "s3cret"
-        configuration.security = .none
-        await #expect { try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example")) } throws: { $0 is SMTPError }
         #expect(server.messages().count == 1)
+    }
+
+    /// The password never goes over a connection without TLS: the client refuses before connecting.
+    @Test func aPasswordIsNeverSentWithoutTLS() async throws {
+        let server = try await TestSMTPServer.start(auth: "mailer:s3cret")
+        defer { server.stop() }
+        let configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port, username: "mailer", password: "s3cret", replyTimeout: 5)
+        #expect(configuration.refusal != nil)
+        await #expect { try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example")) } throws: {
+            ($0 as? SMTPError)?.isPermanent == true && "\($0)".contains("in clear") && !"\($0)".contains("s3cret")
+        }
+        #expect(server.messages().isEmpty)
     }
 
     @Test func startTLSIsRequiredWhenConfigured() async throws {

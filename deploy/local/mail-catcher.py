@@ -2,8 +2,8 @@
 
 Each accepted message is written to DIR/NNNNNN.eml. Recipients whose local part ends in
 "+reject" get 550 and those ending in "+defer" get 451, so tests can see permanent and temporary
-failures. --auth USER:PASSWORD requires AUTH; --tls-cert/--tls-key offer (and require) STARTTLS;
---delay-ms makes it a slow server that waits before accepting each message.
+failures. --auth USER:PASSWORD requires AUTH; --tls-cert/--tls-key offer (and require) STARTTLS, or
+with --implicit-tls speak TLS from the first byte (SMTPS); --delay-ms makes it a slow server that waits before accepting each message.
 """
 import argparse
 import asyncio
@@ -50,6 +50,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--delay-ms", type=int, default=0)
     options = parser.parse_args()
 
@@ -61,11 +62,15 @@ def main():
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
             return AuthResult(success=ok, handled=False)
 
-        arguments.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(options.tls_cert))
+        # With implicit TLS the whole connection is TLS, which aiosmtpd's STARTTLS check does not see.
+        arguments.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(options.tls_cert) and not options.implicit_tls)
     if options.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(options.tls_cert, options.tls_key)
-        arguments.update(tls_context=context, require_starttls=True)
+        if options.implicit_tls:
+            arguments.update(ssl_context=context)
+        else:
+            arguments.update(tls_context=context, require_starttls=True)
 
     controller = Controller(Recorder(options.directory, options.delay_ms / 1000), hostname="127.0.0.1", port=options.port, **arguments)
     controller.start()

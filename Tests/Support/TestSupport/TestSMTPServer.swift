@@ -10,11 +10,13 @@ public final class TestSMTPServer: Sendable {
     /// - Parameters:
     ///   - auth: `user:password` to require AUTH.
     ///   - tls: certificate and key files (PEM) to offer and require STARTTLS.
+    ///   - implicitTLS: with `tls`, speak TLS from the first byte (SMTPS) instead.
     ///   - port: a fixed port, to start a server again where clients expect it.
     ///   - delay: how long it waits before accepting each message (a slow server).
     public static func start(
         auth: String? = nil,
         tls: (certificate: String, key: String)? = nil,
+        implicitTLS: Bool = false,
         port fixed: Int? = nil,
         directory existing: URL? = nil,
         delay: Duration = .zero
@@ -23,7 +25,7 @@ public final class TestSMTPServer: Sendable {
         let directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(port)-\(UUID().uuidString.prefix(8))")
         var arguments = [script, "--port", String(port), "--directory", directory.path]
         if let auth { arguments += ["--auth", auth] }
-        if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
         if delay > .zero {
             arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)]
         }
