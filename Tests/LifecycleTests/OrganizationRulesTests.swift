@@ -63,6 +63,7 @@ struct OrganizationRulesTests {
 
     @Test(arguments: [
         ("", "a@b.co", "name"), ("   ", "a@b.co", "name"), (String(repeating: "x", count: 101), "a@b.co", "name"), ("A\u{7}B", "a@b.co", "name"),
+        ("Acme \u{202E}kcap", "a@b.co", "name"), ("\u{2066}Acme\u{2069}", "a@b.co", "name"),
         ("Acme", "not-an-email", "owner_email"), ("Acme", "a@b", "owner_email"), ("Acme", "a b@c.de", "owner_email"),
         ("Acme", "@c.de", "owner_email"),
         ("Acme", "a@@c.de", "owner_email"), ("Acme", "a@c..de", "owner_email"),
@@ -78,6 +79,18 @@ struct OrganizationRulesTests {
         } throws: { error in
             let rejection = error as! Rejection
             return rejection.code == .invalidArgument && rejection.field == field
+        }
+    }
+
+    /// Joiners that scripts need (ZWNJ in Persian, ZWJ in emoji) are not bidirectional controls.
+    @Test func namesMayHoldTheJoinersScriptsNeed() throws {
+        for name in ["\u{645}\u{6CC}\u{200C}\u{62E}\u{648}\u{627}\u{647}\u{645}", "Team \u{1F469}\u{200D}\u{1F4BB}"] {
+            _ = try OrganizationRules.create(
+                CreateOrganization(name: name, ownerEmail: "a@b.co"),
+                by: .operator(name: "alice"),
+                state: fresh,
+                context: fixedContext()
+            )
         }
     }
 

@@ -70,7 +70,7 @@ struct ShareDecisionRulesTests {
     }
 
     @Test func denialReasonsAreChecked() {
-        for reason in [String(repeating: "x", count: 501), "bad\u{7}bell"] {
+        for reason in [String(repeating: "x", count: 501), "bad\u{7}bell", "fine \u{202E}detaler"] {
             #expect {
                 try ShareDecisionRules.deny(
                     DenyShareRequest(shareID: shareID, reason: reason),

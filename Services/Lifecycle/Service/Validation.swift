@@ -5,13 +5,17 @@ import Models
 enum Validation {
     static let maxNameLength = 100
 
-    /// A display name: 1 to 100 characters once trimmed, no control characters.
+    /// A display name: 1 to 100 characters once trimmed, no control characters and no bidirectional
+    /// formatting characters (which could make a name read as something else in an email or a table).
     static func name(_ value: String, field: String) throws(Rejection) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalid(field, "must not be empty") }
         guard trimmed.count <= maxNameLength else { throw .invalid(field, "must be at most \(maxNameLength) characters") }
         guard trimmed.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control }) else {
             throw .invalid(field, "must not contain control characters")
+        }
+        guard !trimmed.unicodeScalars.contains(where: \.properties.isBidiControl) else {
+            throw .invalid(field, "must not contain bidirectional formatting characters")
         }
         return trimmed
     }

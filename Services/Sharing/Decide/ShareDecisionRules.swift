@@ -64,12 +64,16 @@ enum ShareDecisionRules {
         return share
     }
 
-    /// Optional free text: trimmed, at most 500 characters, no control characters other than newlines.
+    /// Optional free text: trimmed, at most 500 characters, no control characters other than newlines
+    /// and no bidirectional formatting characters (the reason is quoted in the sharer's email).
     private static func reasonText(_ value: String?) throws(Rejection) -> String? {
         guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
         guard trimmed.count <= maxReasonLength else { throw .invalid("reason", "must be at most \(maxReasonLength) characters") }
         guard trimmed.unicodeScalars.allSatisfy({ $0 == "\n" || $0.properties.generalCategory != .control }) else {
             throw .invalid("reason", "must not contain control characters")
+        }
+        guard !trimmed.unicodeScalars.contains(where: \.properties.isBidiControl) else {
+            throw .invalid("reason", "must not contain bidirectional formatting characters")
         }
         return trimmed
     }
