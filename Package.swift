@@ -211,7 +211,7 @@ let package = Package(
             name: "LifecycleTests",
             dependencies: [
                 "Lifecycle", "Pipeline", "ServiceKit", "Hashing", "Sealing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/LifecycleTests"
         ),

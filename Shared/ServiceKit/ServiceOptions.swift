@@ -154,7 +154,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         help:
-            "File holding the key that encrypts secret values at rest: 32 random bytes, base64 (Lifecycle). Env: TENANCY_SECRETS_KEY holds the value itself."
+            "File holding the key that encrypts secret values at rest: 32 random bytes, base64 (Lifecycle); to rotate, one key per line, the new one first. Env: TENANCY_SECRETS_KEY holds the value itself."
     )
     public var secretsKeyFile: String?
 

@@ -32,9 +32,12 @@ public enum Lifecycle {
                         "Lifecycle needs the invitation key it shares with Notifications: set TENANCY_INVITATION_KEY or --invitation-key-file (head -c 32 /dev/urandom | base64)"
                     )
                 }
+                let secretBox = try SecretBox(environment)
+                // Values sealed with a previous secrets key move to the current one before anything else runs.
+                try environment.store.writer.write { db in try SecretStore.reseal(box: secretBox, db: db) }
                 return LifecycleHandler(
                     authenticator: environment.authenticator,
-                    secretBox: try SecretBox(environment),
+                    secretBox: secretBox,
                     invitationKey: try InvitationTokenKey(base64: invitationKey),
                     invitationsPerWorkspacePerDay: invitationsPerWorkspacePerDay
                 )

@@ -40,4 +40,26 @@ enum SecretStore {
         else { return nil }
         return try box.open(sealed, integration: integration, field: field)
     }
+
+    /// Seals again with the current key every value sealed with a previous one (or before keys had
+    /// ids), so that a previous key can leave the secrets key file once this has run. Returns how
+    /// many values moved.
+    @discardableResult
+    static func reseal(box: SecretBox, db: Database) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: "SELECT integration_id, field, sealed FROM integration_secret")
+        var moved = 0
+        for row in rows {
+            let sealed: Data = row["sealed"]
+            guard box.isStale(sealed) else { continue }
+            let integration = IntegrationID(rawValue: row["integration_id"])
+            let field: String = row["field"]
+            let value = try box.open(sealed, integration: integration, field: field)
+            try db.execute(
+                sql: "UPDATE integration_secret SET sealed = ? WHERE integration_id = ? AND field = ?",
+                arguments: [try box.seal(value, integration: integration, field: field), integration.rawValue, field]
+            )
+            moved += 1
+        }
+        return moved
+    }
 }
