@@ -22,7 +22,7 @@ struct SMTPClientTests {
     @Test func deliversAndClassifiesRefusals() async throws {
         let server = try await TestSMTPServer.start()
         defer { server.stop() }
-        let client = SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, replyTimeout: 5))
+        let client = SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, replyTimeout: 30))
         try await client.send(message(to: "Owner <owner@acme.example>", id: "<ntf_1@tenancy>"))
         let received = try #require(server.messages().first)
         #expect(received.contains("X-Envelope-To: owner@acme.example") && received.contains("Message-ID: <ntf_1@tenancy>"))
@@ -67,7 +67,7 @@ struct SMTPClientTests {
             username: "mailer",
             password: "s3cret",
             trustRootsFile: tls.certificate,
-            replyTimeout: 5
+            replyTimeout: 30
         )
         try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example"))
         #expect(server.messages().count == 1)
@@ -83,7 +83,7 @@ struct SMTPClientTests {
     @Test func aPasswordIsNeverSentWithoutTLS() async throws {
         let server = try await TestSMTPServer.start(auth: "mailer:s3cret")
         defer { server.stop() }
-        let configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port, username: "mailer", password: "s3cret", replyTimeout: 5)
+        let configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port, username: "mailer", password: "s3cret", replyTimeout: 30)
         #expect(configuration.refusal != nil)
         await #expect { try await SMTPClient(configuration: configuration).send(message(to: "owner@acme.example")) } throws: {
             ($0 as? SMTPError)?.isPermanent == true && "\($0)".contains("in clear") && !"\($0)".contains("s3cret")
@@ -94,7 +94,7 @@ struct SMTPClientTests {
     @Test func startTLSIsRequiredWhenConfigured() async throws {
         let server = try await TestSMTPServer.start()
         defer { server.stop() }
-        let client = SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .startTLS, replyTimeout: 5))
+        let client = SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: server.port, security: .startTLS, replyTimeout: 30))
         await #expect { try await client.send(message(to: "a@b.example")) } throws: { ($0 as? SMTPError)?.isPermanent == true }
         #expect(server.messages().isEmpty)
     }
