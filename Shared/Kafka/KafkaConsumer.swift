@@ -11,28 +11,40 @@ public final class KafkaConsumer: Sendable {
     private let current: Mutex<RDKafkaClient>
     private let properties: [String: String]
     private let startOffsets: @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+    private let beforeRevoke: @Sendable ([TopicPartition]) -> Void
     private let queue = DispatchQueue(label: "kafka-consumer")
     private let logger: Logger
 
-    /// - Parameter startOffsets: where to resume each newly assigned partition (the next offset to
-    ///   read); partitions it leaves out start at the beginning. Throwing stops the consumer.
+    /// - Parameters:
+    ///   - startOffsets: where to resume each newly assigned partition (the next offset to read);
+    ///     partitions it leaves out start at the beginning. Throwing stops the consumer.
+    ///   - beforeRevoke: called in a rebalance with the partitions about to be taken away, before
+    ///     they are; the partitions stay this consumer's until it returns (the owner finishes what
+    ///     it is writing for them).
     public init(
         configuration: KafkaConsumerConfiguration,
         logger: Logger,
-        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64] = { _ in [:] }
+        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64] = { _ in [:] },
+        beforeRevoke: @escaping @Sendable ([TopicPartition]) -> Void = { _ in }
     ) throws(KafkaError) {
         self.logger = logger
         properties = configuration.librdkafkaProperties
         self.startOffsets = startOffsets
-        current = Mutex(try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets))
+        self.beforeRevoke = beforeRevoke
+        current = Mutex(try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets, beforeRevoke: beforeRevoke))
     }
 
     private static func makeClient(
         properties: [String: String],
         logger: Logger,
-        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+        startOffsets: @escaping @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64],
+        beforeRevoke: @escaping @Sendable ([TopicPartition]) -> Void
     ) throws(KafkaError) -> RDKafkaClient {
-        try RDKafkaClient(kind: .consumer, properties: properties, callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets))
+        try RDKafkaClient(
+            kind: .consumer,
+            properties: properties,
+            callbacks: RDKafkaCallbacks(logger: logger, startOffsets: startOffsets, beforeRevoke: beforeRevoke)
+        )
     }
 
     private var client: RDKafkaClient { current.withLock { $0 } }
@@ -50,7 +62,7 @@ public final class KafkaConsumer: Sendable {
         let result: Result<Void, KafkaError> = await withCheckedContinuation { continuation in
             queue.async { [self] in
                 do {
-                    let fresh = try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets)
+                    let fresh = try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets, beforeRevoke: beforeRevoke)
                     try fresh.subscribe(topics: topics)
                     let stale = current.withLock { client in
                         defer { client = fresh }

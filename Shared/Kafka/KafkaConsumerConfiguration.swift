@@ -8,6 +8,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var groupID: String?
     /// Static membership id, so a restarted instance keeps its partitions. Default: none.
     public var groupInstanceID: String?
+    /// How the group spreads partitions over its members (`partition.assignment.strategy`). Default:
+    /// `cooperative-sticky`, which moves only the partitions that must move when a member joins or
+    /// leaves, where the eager strategies (`range`, `roundrobin`) take every partition away first.
+    public var assignmentStrategy = "cooperative-sticky"
     /// Default: 10000 ms (librdkafka's is 45000; shorter rejoins after a crash).
     public var sessionTimeoutMilliseconds: Int = 10_000
     /// Default: 1000 ms.
@@ -43,6 +47,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
             "queued.max.messages.kbytes": String(prefetchKilobytes),
             "enable.partition.eof": String(reportsPartitionEnds),
+            "partition.assignment.strategy": assignmentStrategy,
         ]
         // librdkafka requires a group id even for manual assignment; it is not joined then.
         typed["group.id"] = groupID ?? "tenancy-unjoined"

@@ -27,6 +27,8 @@ final class ConsumerService: Service, Sendable {
     private let topicsExist: @Sendable ([String]) async -> Bool
     /// Told what each committed batch applied, for a service that checks credentials against a replica.
     private let freshness: ReplicaFreshnessGate?
+    /// The batch being written, which a rebalance waits for before it takes partitions away.
+    private let inFlight: BatchInFlight
 
     init(
         consumer: KafkaConsumer,
@@ -39,9 +41,11 @@ final class ConsumerService: Service, Sendable {
         pollTimeout: Duration,
         housekeepingInterval: Duration = .seconds(2),
         freshness: ReplicaFreshnessGate? = nil,
+        inFlight: BatchInFlight,
         topicsExist: @escaping @Sendable ([String]) async -> Bool
     ) {
         self.freshness = freshness
+        self.inFlight = inFlight
         self.consumer = consumer
         self.topics = topics
         self.topicsExist = topicsExist
@@ -88,7 +92,11 @@ final class ConsumerService: Service, Sendable {
                     continue
                 }
                 let ends = poll.ends
-                writing = Task { [prepared, assignment] in await self.write(prepared, ends: ends, readUnder: assignment) }
+                inFlight.begin()
+                writing = Task { [prepared, assignment] in
+                    defer { self.inFlight.end() }
+                    return await self.write(prepared, ends: ends, readUnder: assignment)
+                }
             }
         } catch {
             // The consumer failed for good: a batch still being retried gives up (it was not acknowledged).
@@ -137,17 +145,37 @@ final class ConsumerService: Service, Sendable {
     /// Commits a batch, retrying until it does, then wakes the relay and tells the freshness gate
     /// what it applied (with the ends of partitions reached while it was polled). Returns false
     /// when shutdown began before the batch could be committed.
-    private func write(_ batch: [PreparedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64]) async -> Bool {
+    ///
+    /// Records of partitions taken away since they were polled are left out (the next owner reads
+    /// them from the offsets stored with the state): a batch commits only while every partition it
+    /// holds is still assigned as it was when polled.
+    private func write(_ polled: [PreparedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64]) async -> Bool {
         var delay = Duration.milliseconds(100)
+        var batch = polled
         while true {
             let started = ContinuousClock.now
+            let consumer = consumer
+            let partitions = Set(batch.map(\.message.topicPartition))
+            let stillOwned: @Sendable () -> Bool = {
+                let current = consumer.numberedAssignment
+                return partitions.allSatisfy { Self.isAssigned($0, now: current, asWhenPolled: assignment) }
+            }
             do {
-                try await processor.process(batch)
+                try await processor.process(batch, stillOwned: stillOwned)
                 metrics.batchDuration.recordSeconds((ContinuousClock.now - started).inSeconds)
                 relay.notify()
                 freshness?.committed(batch.map(\.message), ends: ends, readUnder: assignment, now: Date())
                 recordLag(after: batch)
                 return true
+            } catch is PartitionsRevoked {
+                let current = consumer.numberedAssignment
+                let kept = batch.filter { Self.isAssigned($0.message.topicPartition, now: current, asWhenPolled: assignment) }
+                logger.info(
+                    "partitions were taken away while their batch was written; it was rolled back and their records are left to their next owner",
+                    metadata: ["batch.size": "\(batch.count)", "batch.kept": "\(kept.count)"]
+                )
+                guard !kept.isEmpty else { return true }
+                batch = kept
             } catch {
                 metrics.batchFailures.increment()
                 logger.error(
@@ -159,6 +187,15 @@ final class ConsumerService: Service, Sendable {
                 delay = min(delay * 2, .seconds(5))
             }
         }
+    }
+
+    /// Whether `partition` is assigned now under the same assignment as when its records were polled.
+    private static func isAssigned(
+        _ partition: TopicPartition,
+        now current: [TopicPartition: UInt64],
+        asWhenPolled polled: [TopicPartition: UInt64]
+    ) -> Bool {
+        current[partition] != nil && current[partition] == polled[partition]
     }
 
     private func recordLag(after batch: [PreparedMessage]) {

@@ -41,7 +41,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .customLong("ops-port"),
-        help: "Port of the ops side: /health/live, /health/ready and /metrics. Env: TENANCY_OPS_PORT. Default: the service's own."
+        help: "Port of the ops side: /health/live, /health/ready, /tasks and /metrics. Env: TENANCY_OPS_PORT. Default: the service's own."
     )
     private var opsPortFlag: Int?
     public var opsPort: Int? { Setting.flag(opsPortFlag, or: "TENANCY_OPS_PORT") }
@@ -68,7 +68,16 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     private var instanceIDFlag: String?
     public var instanceID: String? { Setting.flag(instanceIDFlag, or: "TENANCY_INSTANCE_ID") }
 
-    @Option(help: "Partitions of the topics this service creates when missing. Env: TENANCY_PARTITIONS.")
+    @Option(
+        help:
+            "How the consumer group spreads partitions over a service's instances: cooperative-sticky (moves only what must move), range or roundrobin (take every partition away at each change). Env: TENANCY_ASSIGNMENT_STRATEGY."
+    )
+    public var assignmentStrategy: String = Setting.environment("TENANCY_ASSIGNMENT_STRATEGY") ?? "cooperative-sticky"
+
+    @Option(
+        help:
+            "Partitions of every topic (P), the same for all: created so when missing, and checked at start-up for the topics a service reads together. Env: TENANCY_PARTITIONS."
+    )
     public var partitions: Int32 = Setting.environment("TENANCY_PARTITIONS") ?? 6
 
     @Option(help: "Replication factor of created topics; -1 lets the broker decide. Env: TENANCY_REPLICATION_FACTOR.")
@@ -174,6 +183,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         guard maxReplicaLagSeconds >= 0, maxReplicaLagSeconds.isFinite else {
             throw ValidationError("--max-replica-lag-seconds must be 0 (never refuse) or a positive number of seconds")
         }
+        guard ["cooperative-sticky", "range", "roundrobin"].contains(assignmentStrategy) else {
+            throw ValidationError("--assignment-strategy must be cooperative-sticky, range or roundrobin")
+        }
+        guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1") }
         try validateRateLimits()
     }
 

@@ -46,6 +46,8 @@ public struct ServiceRuntime: Sendable {
         }()
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         try await createTopics(topics.all, options: options, producer: producer, logger: logger)
+        let counts = try Dictionary(uniqueKeysWithValues: topics.consumed.map { ($0, try producer.partitionCount(of: $0)) })
+        if let refusal = CoPartitioning.refusal(counts: counts, expected: options.partitions) { throw StartupRefusal(refusal) }
 
         let operators = try options.operators()
         if operators.keys.isEmpty {
@@ -103,13 +105,19 @@ public struct ServiceRuntime: Sendable {
             groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)"
         )
         consumerConfiguration.groupInstanceID = options.instanceID
+        consumerConfiguration.assignmentStrategy = options.assignmentStrategy
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
         consumerConfiguration.fetchWaitMaxMilliseconds = options.fetchWaitMs
         consumerConfiguration.reportsPartitionEnds = freshness != nil
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { partitions in
-            try store.storedOffsets(for: partitions)
-        }
+        let inFlight = BatchInFlight()
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration,
+            logger: logger,
+            startOffsets: { partitions in try store.storedOffsets(for: partitions) },
+            // Revoked partitions are drained: the batch being written commits before they go.
+            beforeRevoke: { _ in inFlight.waitUntilIdle(timeout: 30) }
+        )
         let consumerService = ConsumerService(
             consumer: consumer,
             topics: topics.consumed,
@@ -120,6 +128,7 @@ public struct ServiceRuntime: Sendable {
             maxBatch: options.maxBatch,
             pollTimeout: .milliseconds(100),
             freshness: freshness,
+            inFlight: inFlight,
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
 
@@ -134,6 +143,15 @@ public struct ServiceRuntime: Sendable {
             relay: relay,
             freshness: freshness,
             registry: registry
+        )
+        TaskRoutes.register(
+            on: opsRouter,
+            service: definition.name,
+            instance: options.instanceID,
+            assignmentStrategy: options.assignmentStrategy,
+            partitions: options.partitions,
+            store: store,
+            consumer: consumer
         )
         let opsPort = options.opsPort ?? definition.defaultOpsPort
         let ops = Application(router: opsRouter, configuration: .init(address: .hostname(options.opsHost, port: opsPort)), logger: logger)

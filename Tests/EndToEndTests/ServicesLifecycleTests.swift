@@ -61,6 +61,26 @@ struct ServicesLifecycleTests {
         }
     }
 
+    /// A service reads its topics as one task per partition, so it refuses to start when a topic it
+    /// reads has another partition count than the deployment's, and says which.
+    @Test func aServiceRefusesTopicsThatAreNotCoPartitioned() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(connection: KafkaConnection(bootstrapServers: broker.bootstrapServers)),
+            logger: Logger(label: "e2e")
+        )
+        defer { producer.close() }
+        try producer.createTopicsIfMissing([TopicSpecification(name: deployment.topics.lifecycleEvents, partitions: 2)])
+        let sharing = try deployment.start("sharing", httpPort: try FreePort.next(), opsPort: try FreePort.next())
+        defer { sharing.stop(signal: SIGKILL) }
+        try await Wait.until("Sharing gives up", timeout: .seconds(60)) { sharing.termination != nil }
+        #expect(sharing.termination != .exited(0))
+        #expect(sharing.log.contains("must have 3 partitions"), "log:\n\(sharing.log.suffix(2_000))")
+        #expect(sharing.log.contains("\(deployment.topics.lifecycleEvents) has 2"))
+    }
+
     /// Health and metrics are on the ops port only, and the ops port serves no tenant data: with an
     /// organization in Lifecycle, its reads and its key route answer on the read port alone.
     @Test func theOpsPortServesHealthAndMetricsAndNoTenantData() async throws {
@@ -87,6 +107,35 @@ struct ServicesLifecycleTests {
             #expect(read?.status == 200, "\(path) on the read port: \(String(describing: read))")
             let ops = await httpGet(port: opsPort, path: path)
             #expect(ops?.status == 404 && ops?.body.isEmpty == true, "\(path) on the ops port: \(String(describing: ops))")
+        }
+
+        // The tasks it owns: one per partition, each that partition of every topic it reads, with
+        // the offsets stored with the state; the organization's command is in one of them.
+        #expect(await httpGet(port: port, path: "/tasks")?.status == 404)
+        struct Tasks: Decodable {
+            struct Task: Decodable {
+                struct Input: Decodable {
+                    var topic: String
+                    var next_offset: Int64?
+                    var lag: Int64?
+                }
+                var partition: Int32
+                var inputs: [Input]
+            }
+            var service: String
+            var assignment_strategy: String
+            var partitions: Int32
+            var tasks: [Task]
+        }
+        let topics = [deployment.topics.lifecycleCommands, deployment.topics.sharingEvents, deployment.topics.deactivationEvents].sorted()
+        try await Wait.until("Lifecycle's tasks show the command consumed", timeout: .seconds(30)) {
+            guard let body = await httpGet(port: opsPort, path: "/tasks")?.body,
+                let view = try? JSONDecoder().decode(Tasks.self, from: Data(body.utf8))
+            else { return false }
+            let commands = view.tasks.flatMap(\.inputs).filter { $0.topic == deployment.topics.lifecycleCommands }
+            return view.service == "lifecycle" && view.assignment_strategy == "cooperative-sticky" && view.partitions == 3
+                && view.tasks.map(\.partition) == [0, 1, 2] && view.tasks.allSatisfy { $0.inputs.map(\.topic).sorted() == topics }
+                && commands.compactMap(\.next_offset).reduce(0, +) == 1 && commands.allSatisfy { ($0.lag ?? 0) == 0 }
         }
     }
 

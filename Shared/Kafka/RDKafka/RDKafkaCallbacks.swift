@@ -9,6 +9,8 @@ final class RDKafkaCallbacks: Sendable {
     let logger: Logger
     /// Called on rebalance with the newly assigned partitions; returns where to start each one.
     let startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])?
+    /// Called on rebalance with the partitions about to be revoked, before they are.
+    let beforeRevoke: (@Sendable ([TopicPartition]) -> Void)?
     private let state = Mutex(State())
 
     /// Numbers every assignment of a partition, across clients, so a partition taken away and given
@@ -41,9 +43,14 @@ final class RDKafkaCallbacks: Sendable {
         RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_ID,
     ]
 
-    init(logger: Logger, startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])? = nil) {
+    init(
+        logger: Logger,
+        startOffsets: (@Sendable ([TopicPartition]) throws -> [TopicPartition: Int64])? = nil,
+        beforeRevoke: (@Sendable ([TopicPartition]) -> Void)? = nil
+    ) {
         self.logger = logger
         self.startOffsets = startOffsets
+        self.beforeRevoke = beforeRevoke
     }
 
     var assignment: Set<TopicPartition> { state.withLock { $0.assignment } }
@@ -152,6 +159,7 @@ final class RDKafkaCallbacks: Sendable {
                 logger.critical("partition assignment failed", metadata: ["kafka.error": "\(error)"])
             }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            beforeRevoke?(list)
             if cooperative {
                 _ = rd_kafka_incremental_unassign(handle, partitions)
                 state.withLock { $0.unassign(list) }

@@ -70,8 +70,10 @@ public final class BatchProcessor: Sendable {
         try await process(prepare(messages))
     }
 
-    /// ``process(_:)`` for a batch already prepared (decoded off the writer thread).
-    package func process(_ batch: [PreparedMessage]) async throws {
+    /// ``process(_:)`` for a batch already prepared (decoded off the writer thread). `stillOwned`
+    /// is asked last, inside the transaction: when the batch's partitions are no longer this
+    /// consumer's, nothing commits and ``PartitionsRevoked`` is thrown.
+    package func process(_ batch: [PreparedMessage], stillOwned: @Sendable () -> Bool = { true }) async throws {
         guard !batch.isEmpty else { return }
         let now = clock()
         try await writer.write { db in
@@ -83,6 +85,7 @@ public final class BatchProcessor: Sendable {
                 next[partition] = prepared.message.offset + 1
             }
             try ConsumerOffsets.store(next, db: db)
+            guard stillOwned() else { throw PartitionsRevoked() }
         }
         metrics.batchSize.record(batch.count)
         let committed = Date().timeIntervalSince1970
@@ -133,3 +136,6 @@ public final class BatchProcessor: Sendable {
         }
     }
 }
+
+/// A batch's partitions were taken away while it was written; it was rolled back.
+package struct PartitionsRevoked: Error {}
