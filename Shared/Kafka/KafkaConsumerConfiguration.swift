@@ -9,9 +9,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Static membership id, so a restarted instance keeps its partitions. Default: none.
     public var groupInstanceID: String?
     /// How the group spreads partitions over its members (`partition.assignment.strategy`). Default:
-    /// `cooperative-sticky`, which moves only the partitions that must move when a member joins or
-    /// leaves, where the eager strategies (`range`, `roundrobin`) take every partition away first.
-    public var assignmentStrategy = "cooperative-sticky"
+    /// `range`, which gives a member the same partition numbers of topics with the same partition
+    /// count, so a service's task (one partition number of every topic it reads) stays on one
+    /// instance; it takes every partition away at each change. `cooperative-sticky` moves only what
+    /// must move, but spreads partitions without regard for their numbers.
+    public var assignmentStrategy = "range"
     /// Default: 10000 ms (librdkafka's is 45000; shorter rejoins after a crash).
     public var sessionTimeoutMilliseconds: Int = 10_000
     /// Default: 1000 ms.

@@ -65,20 +65,28 @@ public struct Deployment: Sendable {
     public func database(_ service: String) -> String { directory.appendingPathComponent("\(service).sqlite").path }
 
     /// Starts `tenancy-<service>` with its read side on `httpPort` and health and metrics on
-    /// `opsPort`; its output goes to `<service>.log` in the deployment's directory.
-    public func start(_ service: String, httpPort: Int, opsPort: Int, environment extra: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(
+    /// `opsPort`; its output goes to `<service>.log` in the deployment's directory. Another instance
+    /// of a service is given a name of its own (`sharing-2`), which names its database and its log.
+    public func start(
+        _ service: String,
+        instance: String? = nil,
+        httpPort: Int,
+        opsPort: Int,
+        environment extra: [String: String] = [:]
+    ) throws -> ChildProcess {
+        let name = instance ?? service
+        return try ChildProcess(
             executable: binaries + "/tenancy-\(service)",
             arguments: [],
             environment: [
                 "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
-                "TENANCY_DATABASE": database(service), "TENANCY_HTTP_PORT": String(httpPort),
+                "TENANCY_DATABASE": database(name), "TENANCY_HTTP_PORT": String(httpPort),
                 "TENANCY_OPS_PORT": String(opsPort), "TENANCY_SESSION_TIMEOUT_MS": "6000",
                 "TENANCY_SECRETS_KEY": Deployment.secretsKey.base64EncodedString(),
                 "TENANCY_INVITATION_KEY": Deployment.invitationKey,
                 "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
             ].merging(TestKeys.environment(for: service)) { _, new in new }.merging(extra) { _, new in new },
-            logFile: directory.appendingPathComponent("\(service).log")
+            logFile: directory.appendingPathComponent("\(name).log")
         )
     }
 
