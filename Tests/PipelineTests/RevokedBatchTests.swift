@@ -1,8 +1,6 @@
 import Foundation
 import GRDB
 import Kafka
-import Logging
-import Metrics
 import Models
 import TestSupport
 import Testing
@@ -14,29 +12,9 @@ import Testing
 /// stored with the state.
 @Suite("A batch of revoked partitions")
 struct RevokedBatchTests {
-    struct Refusing: MessageHandler {
-        let commands = MessageRegistry()
-        func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
-            throw Rejection(.unauthenticated, "none")
-        }
-        func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
-        {
-            throw Rejection(.unknownType, "none")
-        }
-    }
-
     @Test func rollsBackEverythingAndThenCommitsWhenOwned() async throws {
         let store = try ServiceStore(path: nil, migrations: { _ in })
-        let processor = BatchProcessor(
-            store: store,
-            handler: Refusing(),
-            topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
-            source: "/t",
-            eventTag: TestKeys.eventTag(for: "notes"),
-            limits: EnvelopeLimits(),
-            logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: [])
-        )
+        let processor = BatchProcessor.inert(store)
         let record = CommandFactory.record(CreateWorkspace(), topic: "c", id: "cmd-1", key: "k", credential: TestKeys.operatorCredential)
         let batch = processor.prepare([
             KafkaConsumedMessage(topic: "c", partition: 2, offset: 7, key: record.key, value: record.value, headers: record.headers)
