@@ -25,6 +25,8 @@ final class RDKafkaCallbacks: Sendable {
         var allBrokersDown = false
         /// Every partition was taken away, or a topic was unknown to the broker.
         var lostPartitions = false
+        /// Whether the group's rebalance protocol was COOPERATIVE when last asked.
+        var cooperative = false
 
         mutating func unassign(_ partitions: [TopicPartition]?) {
             let had = !assigned.isEmpty
@@ -131,7 +133,12 @@ final class RDKafkaCallbacks: Sendable {
     }
 
     private func rebalance(handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        // NULL while the consumer closes (its group's queue is gone): the protocol last seen holds.
+        let name = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) }
+        let cooperative = state.withLock { state in
+            if let name { state.cooperative = name == "COOPERATIVE" }
+            return state.cooperative
+        }
         let list = RDKafkaPartitionList.partitions(in: partitions)
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
