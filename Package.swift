@@ -166,7 +166,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Models", "Kafka", "Messaging", "Sealing", "Pipeline", "CSpawn", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/Support/TestSupport"
         ),

@@ -13,6 +13,7 @@ public enum Deactivation {
                 PipelineTopics(
                     commands: topics.deactivationCommands,
                     followedEvents: [topics.lifecycleEvents, topics.sharingEvents],
+                    replicated: [topics.lifecycleEvents],
                     events: topics.deactivationEvents,
                     results: topics.commandResults,
                     deadLetter: topics.deadLetter

@@ -12,7 +12,13 @@ struct DeactivationHandler: MessageHandler {
 
     let commands = DeactivationCommands.table.registry
 
-    let events = MessageRegistry(DirectoryProjection.eventTypes + [WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
+    let events = MessageRegistry([WorkspaceDeactivated.self, WorkspaceReactivated.self, SharingStepCompleted.self])
+
+    let replica = MessageRegistry(DirectoryProjection.eventTypes)
+
+    func replicate(_ event: any Message, envelope: Envelope, db: Database) throws {
+        try DirectoryProjection.apply(event, db: db)
+    }
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
         Sender(try authenticator.authenticate(envelope, now: now) { try Directory.storedKey($0, db: db) })
@@ -35,10 +41,7 @@ struct DeactivationHandler: MessageHandler {
             case let event as SharingStepCompleted: (event.operation.operationID, .sharing)
             default: nil
             }
-        guard let (operationID, step) = confirmation else {
-            try DirectoryProjection.apply(event, db: db)
-            return []
-        }
+        guard let (operationID, step) = confirmation else { return [] }
         guard try OperationProjection.confirm(operationID, step: step, summary: event, at: envelope.time ?? context.now, db: db),
             let operation = try DeactivationQueries.operation(operationID, db: db)
         else { return [] }

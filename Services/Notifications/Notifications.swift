@@ -53,6 +53,7 @@ public enum Notifications {
                 PipelineTopics(
                     commands: nil,
                     followedEvents: [topics.lifecycleEvents, topics.sharingEvents, topics.deactivationEvents],
+                    replicated: [topics.lifecycleEvents, topics.deactivationEvents],
                     events: topics.notifications,
                     results: topics.commandResults,
                     deadLetter: topics.deadLetter

@@ -14,12 +14,17 @@ struct NotificationsHandler: MessageHandler {
 
     let commands = MessageRegistry()
 
-    let events = MessageRegistry(
-        DirectoryProjection.eventTypes + [
-            InvitationSent.self, ShareRequested.self, ShareAccepted.self, ShareDenied.self, ShareRevoked.self, ShareRemoved.self, ShareExpired.self,
-            SharingStepCompleted.self, DeactivationCompleted.self, ReactivationCompleted.self,
-        ]
-    )
+    let events = MessageRegistry([
+        InvitationSent.self, ShareRequested.self, ShareAccepted.self, ShareDenied.self, ShareRevoked.self, ShareRemoved.self, ShareExpired.self,
+        SharingStepCompleted.self, DeactivationStarted.self, DeactivationCompleted.self, ReactivationCompleted.self,
+    ])
+
+    /// The directory, from which each email's recipients and the names it shows come.
+    let replica = MessageRegistry(DirectoryProjection.eventTypes)
+
+    func replicate(_ event: any Message, envelope: Envelope, db: Database) throws {
+        try DirectoryProjection.apply(event, db: db)
+    }
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
         throw Rejection(.unknownType, "Notifications takes no commands")
@@ -30,7 +35,6 @@ struct NotificationsHandler: MessageHandler {
     }
 
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
-        try DirectoryProjection.apply(event, db: db)
         let (workspaces, users) = NotificationRules.references(event)
         let audience = try NotificationQueries.audience(workspaces: workspaces, users: users, db: db)
         var published: [DomainEvent] = []

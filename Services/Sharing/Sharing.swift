@@ -12,6 +12,7 @@ public enum Sharing {
             PipelineTopics(
                 commands: topics.sharingCommands,
                 followedEvents: [topics.lifecycleEvents, topics.deactivationEvents],
+                replicated: [topics.lifecycleEvents, topics.deactivationEvents],
                 events: topics.sharingEvents,
                 results: topics.commandResults,
                 deadLetter: topics.deadLetter

@@ -5,8 +5,8 @@ import Models
 import Pipeline
 
 /// Sharing's part of the pipeline: authenticate against the directory replica, load the state a
-/// rule needs, decide, apply; keep the replicas current, end shares whose integration is deleted, and
-/// do Sharing's step of Deactivation's sagas.
+/// rule needs, decide, apply; keep the replicas (directory and integrations), end shares whose
+/// integration is deleted, and do Sharing's step of Deactivation's sagas.
 struct SharingHandler: MessageHandler {
     let authenticator: Authenticator
     /// Most requests expired in one housekeeping pass; the rest wait for the next.
@@ -14,7 +14,9 @@ struct SharingHandler: MessageHandler {
 
     let commands = SharingCommands.table.registry
 
-    let events = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes + [SagaStepRetried.self])
+    let events = MessageRegistry([IntegrationDeleted.self, DeactivationStarted.self, ReactivationStarted.self, SagaStepRetried.self])
+
+    let replica = MessageRegistry(DirectoryProjection.eventTypes + SharingProjection.integrationEventTypes)
 
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender {
         Sender(try authenticator.authenticate(envelope, now: now) { try Directory.storedKey($0, db: db) })
@@ -34,10 +36,14 @@ struct SharingHandler: MessageHandler {
         return try SharingCommands.table.handle(command, SharingRequest(principal: principal, caller: caller, context: context, db: db))
     }
 
-    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
-        if try !DirectoryProjection.apply(event, db: db), !(event is SagaStepRetried) {
-            try SharingProjection.apply(event, at: envelope.time ?? context.now, db: db)
+    /// The directory, and the integrations replica that share requests are checked against.
+    func replicate(_ event: any Message, envelope: Envelope, db: Database) throws {
+        if try !DirectoryProjection.apply(event, db: db) {
+            try SharingProjection.apply(event, at: envelope.time ?? Date(), db: db)
         }
+    }
+
+    func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] {
         let reactions: [DomainEvent]
         switch event {
         case let deleted as IntegrationDeleted:

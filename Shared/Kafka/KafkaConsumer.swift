@@ -7,6 +7,9 @@ import Synchronization
 ///
 /// All blocking librdkafka calls run on one private serial queue, off Swift's cooperative pool.
 public final class KafkaConsumer: Sendable {
+    /// The offset that means a partition's first record, for ``assign(_:)``.
+    public static let beginning: Int64 = -2
+
     /// The librdkafka client in use; ``replaceClient(subscribingTo:)`` swaps in a fresh one.
     private let current: Mutex<RDKafkaClient>
     private let properties: [String: String]

@@ -16,6 +16,13 @@ public struct MessageRegistry: Sendable {
 
     public var types: Set<MessageType> { Set(decoders.keys) }
 
+    /// This registry with `other`'s types added.
+    public func merging(_ other: MessageRegistry) -> MessageRegistry {
+        var merged = self
+        merged.decoders.merge(other.decoders) { own, _ in own }
+        return merged
+    }
+
     public func knows(_ type: MessageType) -> Bool { decoders[type] != nil }
 
     public func decode(_ envelope: Envelope) throws(Rejection) -> any Message {

@@ -12,6 +12,9 @@ import ServiceLifecycle
 /// A batch that fails (the database full or locked) is retried as it is, with backoff, and never
 /// acknowledged until it commits; the batch after it waits. On graceful shutdown the batch being
 /// written finishes, then the consumer leaves its group.
+///
+/// A service with replicas joins its group only once they have caught up (``ReplicaProgress``),
+/// and a batch holding records of a replicated topic waits until the replicas have applied them.
 final class ConsumerService: Service, Sendable {
     private let consumer: KafkaConsumer
     private let topics: [String]
@@ -25,8 +28,10 @@ final class ConsumerService: Service, Sendable {
     /// Whether the broker knows every one of these topics, asked through another client than the
     /// consumer's (which may be the one in trouble).
     private let topicsExist: @Sendable ([String]) async -> Bool
-    /// Told what each committed batch applied, for a service that checks credentials against a replica.
-    private let freshness: ReplicaFreshnessGate?
+    /// How far the service's replicas are, for a service that keeps some.
+    private let replica: ReplicaProgress?
+    /// The topics the replicas read too.
+    private let replicated: Set<String>
     /// The batch being written, which a rebalance waits for before it takes partitions away.
     private let inFlight: BatchInFlight
 
@@ -40,11 +45,13 @@ final class ConsumerService: Service, Sendable {
         maxBatch: Int,
         pollTimeout: Duration,
         housekeepingInterval: Duration = .seconds(2),
-        freshness: ReplicaFreshnessGate? = nil,
+        replica: ReplicaProgress? = nil,
+        replicated: [String] = [],
         inFlight: BatchInFlight,
         topicsExist: @escaping @Sendable ([String]) async -> Bool
     ) {
-        self.freshness = freshness
+        self.replica = replica
+        self.replicated = Set(replicated)
         self.inFlight = inFlight
         self.consumer = consumer
         self.topics = topics
@@ -59,6 +66,10 @@ final class ConsumerService: Service, Sendable {
     }
 
     func run() async throws {
+        if let replica, !replica.isCaughtUp {
+            logger.info("waiting for the replicas to catch up before joining the group")
+            guard await cancelWhenGracefulShutdown({ await replica.waitUntilCaughtUp() }) else { return }
+        }
         try consumer.subscribe(topics: topics)
         logger.info("consuming", metadata: ["kafka.topics": "\(topics)"])
         var housekeepingDue = ContinuousClock.now
@@ -72,30 +83,20 @@ final class ConsumerService: Service, Sendable {
                     await watchAssignment(&assignmentWatch)
                     housekeepingDue = ContinuousClock.now + housekeepingInterval
                 }
-                var poll = try await consumer.pollReportingEnds(maxMessages: maxBatch, timeout: pollTimeout)
-                var assignment = consumer.numberedAssignment
-                freshness?.assign(assignment, now: Date())
-                guard !poll.messages.isEmpty || !poll.ends.isEmpty else { continue }
-                var prepared = processor.prepare(poll.messages)
+                let polled = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
+                guard !polled.isEmpty else { continue }
+                var prepared = processor.prepare(polled)
                 if let previous = writing, await !previous.value { break }
                 // What arrived while the batch before was written joins this one: a batch is closed
                 // when the writer is free, so that a steady trickle still makes batches of some size.
                 if prepared.count < maxBatch {
-                    let more = try await consumer.pollReportingEnds(maxMessages: maxBatch - prepared.count, timeout: .zero)
-                    prepared += processor.prepare(more.messages)
-                    poll.ends += more.ends
-                    assignment = consumer.numberedAssignment
+                    prepared += processor.prepare(try await consumer.poll(maxMessages: maxBatch - prepared.count, timeout: .zero))
                 }
-                // Ends reached count once everything polled before them has committed, as records do.
-                guard !prepared.isEmpty else {
-                    freshness?.committed([], ends: poll.ends, readUnder: assignment, now: Date())
-                    continue
-                }
-                let ends = poll.ends
+                let assignment = consumer.numberedAssignment
                 inFlight.begin()
-                writing = Task { [prepared, assignment] in
+                writing = Task { [prepared] in
                     defer { self.inFlight.end() }
-                    return await self.write(prepared, ends: ends, readUnder: assignment)
+                    return await self.write(prepared, readUnder: assignment)
                 }
             }
         } catch {
@@ -142,14 +143,20 @@ final class ConsumerService: Service, Sendable {
         }
     }
 
-    /// Commits a batch, retrying until it does, then wakes the relay and tells the freshness gate
-    /// what it applied (with the ends of partitions reached while it was polled). Returns false
-    /// when shutdown began before the batch could be committed.
+    /// Commits a batch, retrying until it does, then wakes the relay. Returns false when shutdown
+    /// began before the batch could be committed.
     ///
     /// Records of partitions taken away since they were polled are left out (the next owner reads
     /// them from the offsets stored with the state): a batch commits only while every partition it
     /// holds is still assigned as it was when polled.
-    private func write(_ polled: [PreparedMessage], ends: [PartitionEnd], readUnder assignment: [TopicPartition: UInt64]) async -> Bool {
+    private func write(_ polled: [PreparedMessage], readUnder assignment: [TopicPartition: UInt64]) async -> Bool {
+        if let replica, !replicated.isEmpty {
+            var required: [TopicPartition: Int64] = [:]
+            for message in polled.lazy.map(\.message) where replicated.contains(message.topic) {
+                required[message.topicPartition] = max(required[message.topicPartition] ?? 0, message.offset + 1)
+            }
+            if !required.isEmpty, await !replica.waitUntilApplied(required) { return false }
+        }
         var delay = Duration.milliseconds(100)
         var batch = polled
         while true {
@@ -164,7 +171,6 @@ final class ConsumerService: Service, Sendable {
                 try await processor.process(batch, stillOwned: stillOwned)
                 metrics.batchDuration.recordSeconds((ContinuousClock.now - started).inSeconds)
                 relay.notify()
-                freshness?.committed(batch.map(\.message), ends: ends, readUnder: assignment, now: Date())
                 recordLag(after: batch)
                 return true
             } catch is PartitionsRevoked {

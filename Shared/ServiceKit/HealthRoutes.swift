@@ -7,7 +7,8 @@ import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
 ///
-/// Ready means: the database answers, the broker answers, the consumer has partitions, the
+/// Ready means: the database answers, the broker answers, the replicas (for a service that keeps
+/// some) have caught up with their topics once since start, the consumer has partitions, the
 /// outbox relay is not stuck (its passes have not kept failing for ``relayStallLimit`` while the
 /// broker answers), and a service that checks credentials against a replica takes commands (it is
 /// not further behind on Lifecycle's events than its limit; the answer gives the bound in seconds).
@@ -23,6 +24,7 @@ enum HealthRoutes {
         consumer: KafkaConsumer,
         relay: OutboxRelay,
         freshness: ReplicaFreshnessGate?,
+        replicas: ReplicaProgress?,
         registry: PrometheusCollectorRegistry
     ) {
         router.get("/health/live") { _, _ in
@@ -37,9 +39,11 @@ enum HealthRoutes {
             let parked = (try? await store.reader.read { db in try Outbox.parkedCount(db: db) }) ?? -1
             let replica = freshness.map { gate in (gate, gate.behind(now: Date())) }
             let current = replica.map { gate, estimate in gate.isCurrent(estimate) } ?? true
-            let ready = database && broker && assigned > 0 && !stalled && current
+            let caughtUp = replicas?.isCaughtUp ?? true
+            let ready = database && broker && caughtUp && assigned > 0 && !stalled && current
             var body =
-                #"{"ready":\#(ready),"database":\#(database),"broker":\#(broker),"partitions_assigned":\#(assigned),"#
+                #"{"ready":\#(ready),"database":\#(database),"broker":\#(broker),"replicas_caught_up":\#(caughtUp),"#
+                + #""partitions_assigned":\#(assigned),"#
                 + #""outbox_failing_seconds":\#(failing),"outbox_parked":\#(parked)"#
             if let replica {
                 let (gate, estimate) = replica

@@ -68,21 +68,26 @@ public struct ServiceRuntime: Sendable {
         var metricsFactory = PrometheusMetricsFactory(registry: registry)
         metricsFactory.defaultDurationHistogramBuckets = PipelineMetrics.durationBuckets
         let metrics = PipelineMetrics(factory: metricsFactory, knownTypes: handler.commands.types.union(handler.events.types))
-        let freshness = definition.credentialSource.map { source in
-            ReplicaFreshnessGate(
-                topic: source(Topics(prefix: options.topicPrefix)),
+        let freshness = try definition.credentialSource.map { source in
+            let topic = source(Topics(prefix: options.topicPrefix))
+            guard topics.replicated.contains(topic) else {
+                throw StartupRefusal("\(definition.name) checks credentials against a replica of \(topic), which it does not replicate")
+            }
+            return ReplicaFreshnessGate(
+                topic: topic,
                 sourceName: "Lifecycle's events",
                 maxLagSeconds: options.maxReplicaLagSeconds,
                 factory: metricsFactory,
                 logger: logger
             )
         }
+        let eventTag = try EventTag(keys: authenticator.keys)
         let processor = BatchProcessor(
             store: store,
             handler: handler,
             topics: topics,
             source: definition.source,
-            eventTag: try EventTag(keys: authenticator.keys),
+            eventTag: eventTag,
             limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes),
             logger: logger,
             metrics: metrics,
@@ -100,6 +105,26 @@ public struct ServiceRuntime: Sendable {
             deadLetters: DeadLetters(topic: topics.deadLetter, service: definition.source, valueBytes: options.deadLetterValueBytes)
         )
 
+        let replicaReader =
+            try topics.replicated.isEmpty
+            ? nil
+            : ReplicaReader(
+                consumer: KafkaConsumer(configuration: replicaConsumerConfiguration(connection: connection, options: options), logger: logger),
+                topics: topics.replicated,
+                processor: ReplicaProcessor(
+                    store: store,
+                    handler: handler,
+                    eventTag: eventTag,
+                    limits: EnvelopeLimits(maxPayloadBytes: options.maxPayloadBytes),
+                    logger: logger
+                ),
+                store: store,
+                progress: ReplicaProgress(),
+                freshness: freshness,
+                logger: logger,
+                maxBatch: options.maxBatch
+            )
+
         var consumerConfiguration = KafkaConsumerConfiguration(
             connection: connection,
             groupID: options.groupID ?? "\(options.topicPrefix)-\(definition.name)"
@@ -109,7 +134,6 @@ public struct ServiceRuntime: Sendable {
         consumerConfiguration.sessionTimeoutMilliseconds = options.sessionTimeoutMs
         consumerConfiguration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMs
         consumerConfiguration.fetchWaitMaxMilliseconds = options.fetchWaitMs
-        consumerConfiguration.reportsPartitionEnds = freshness != nil
         let inFlight = BatchInFlight()
         let consumer = try KafkaConsumer(
             configuration: consumerConfiguration,
@@ -127,7 +151,8 @@ public struct ServiceRuntime: Sendable {
             metrics: metrics,
             maxBatch: options.maxBatch,
             pollTimeout: .milliseconds(100),
-            freshness: freshness,
+            replica: replicaReader?.progress,
+            replicated: topics.replicated,
             inFlight: inFlight,
             topicsExist: { topics in await producer.topicsExist(topics) }
         )
@@ -142,6 +167,7 @@ public struct ServiceRuntime: Sendable {
             consumer: consumer,
             relay: relay,
             freshness: freshness,
+            replicas: replicaReader?.progress,
             registry: registry
         )
         TaskRoutes.register(
@@ -151,7 +177,8 @@ public struct ServiceRuntime: Sendable {
             assignmentStrategy: options.assignmentStrategy,
             partitions: options.partitions,
             store: store,
-            consumer: consumer
+            consumer: consumer,
+            replica: replicaReader
         )
         let opsPort = options.opsPort ?? definition.defaultOpsPort
         let ops = Application(router: opsRouter, configuration: .init(address: .hostname(options.opsHost, port: opsPort)), logger: logger)
@@ -177,8 +204,11 @@ public struct ServiceRuntime: Sendable {
         // Listed dependencies first: shutdown runs in reverse, so the consumer stops, then the
         // background work, before the relay drains the outbox; both HTTP sides answer until the end.
         let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
-        let probe: [any Service] = freshness.map { [ReplicaProbe(consumer: consumer, gate: $0, logger: logger)] } ?? []
-        let services: [any Service] = [ops, http, checkpointer, relay] + background + probe + [consumerService]
+        let probe: [any Service] =
+            replicaReader.flatMap { reader in freshness.map { ReplicaProbe(consumer: reader.consumer, gate: $0, logger: logger) } }.map { [$0] } ?? []
+        // The replica reader stops after the consumer loop, whose last batch may wait for it.
+        let replicas: [any Service] = replicaReader.map { [$0] } ?? []
+        let services: [any Service] = [ops, http, checkpointer, relay] + background + probe + replicas + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0,
@@ -196,6 +226,15 @@ public struct ServiceRuntime: Sendable {
     public func run() async throws {
         defer { producer.close() }
         try await group.run()
+    }
+
+    /// The replica reader's consumer: no group, every partition assigned; it reports partition ends,
+    /// by which it knows it has caught up and how far behind it may be.
+    private static func replicaConsumerConfiguration(connection: KafkaConnection, options: ServiceOptions) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(connection: connection)
+        configuration.fetchWaitMaxMilliseconds = options.fetchWaitMs
+        configuration.reportsPartitionEnds = true
+        return configuration
     }
 
     private static func createTopics(_ names: [String], options: ServiceOptions, producer: KafkaProducer, logger: Logger) async throws {

@@ -6,7 +6,9 @@ import Pipeline
 /// `/tasks` on the ops port: the tasks this instance owns - one per partition number, made of
 /// that partition of every topic it reads - with, for each topic, the next offset stored with the
 /// state, the high watermark last seen, and the lag between them. With several instances of a
-/// service, each answers for its own share; an instance with none answers an empty list.
+/// service, each answers for its own share; an instance with none answers an empty list. Then the
+/// replicas every instance keeps whole (read outside the group): each partition with the next
+/// offset applied, the high watermark last seen and the lag, and whether they have caught up.
 enum TaskRoutes {
     struct TasksView: Encodable {
         struct Task: Encodable {
@@ -28,14 +30,40 @@ enum TaskRoutes {
             var inputs: [Input]
         }
 
+        struct Replicas: Encodable {
+            struct Partition: Encodable {
+                var topic: String
+                var partition: Int32
+                var nextOffset: Int64?
+                var highWatermark: Int64?
+                var lag: Int64?
+
+                enum CodingKeys: String, CodingKey {
+                    case topic, partition, lag
+                    case nextOffset = "next_offset"
+                    case highWatermark = "high_watermark"
+                }
+            }
+
+            var caughtUp: Bool
+            var partitions: [Partition]
+
+            enum CodingKeys: String, CodingKey {
+                case partitions
+                case caughtUp = "caught_up"
+            }
+        }
+
         var service: String
         var instance: String?
         var assignmentStrategy: String
         var partitions: Int32
         var tasks: [Task]
+        /// Nil for a service that keeps no replicas.
+        var replicas: Replicas?
 
         enum CodingKeys: String, CodingKey {
-            case service, instance, partitions, tasks
+            case service, instance, partitions, tasks, replicas
             case assignmentStrategy = "assignment_strategy"
         }
     }
@@ -47,7 +75,8 @@ enum TaskRoutes {
         assignmentStrategy: String,
         partitions: Int32,
         store: ServiceStore,
-        consumer: KafkaConsumer
+        consumer: KafkaConsumer,
+        replica: ReplicaReader?
     ) {
         router.get("/tasks") { _, _ -> Response in
             let assigned = consumer.assignment.sorted { ($0.partition, $0.topic) < ($1.partition, $1.topic) }
@@ -67,8 +96,31 @@ enum TaskRoutes {
                     }
                 )
             }
-            let view = TasksView(service: service, instance: instance, assignmentStrategy: assignmentStrategy, partitions: partitions, tasks: tasks)
+            let view = TasksView(
+                service: service,
+                instance: instance,
+                assignmentStrategy: assignmentStrategy,
+                partitions: partitions,
+                tasks: tasks,
+                replicas: replica.map(replicasView)
+            )
             return try JSONResponse.make(view, notFound: "")
         }
+    }
+
+    private static func replicasView(_ reader: ReplicaReader) -> TasksView.Replicas {
+        let applied = reader.progress.applied
+        let partitions = applied.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.map { partition in
+            let next = applied[partition]
+            let high = reader.consumer.cachedHighWatermark(of: partition)
+            return TasksView.Replicas.Partition(
+                topic: partition.topic,
+                partition: partition.partition,
+                nextOffset: next,
+                highWatermark: high,
+                lag: high.map { max(0, $0 - (next ?? 0)) }
+            )
+        }
+        return TasksView.Replicas(caughtUp: reader.progress.isCaughtUp, partitions: partitions)
     }
 }

@@ -51,7 +51,8 @@ struct DeactivationHandlerTests {
             subject: nil,
             payload: JSONCoding.encode(event)
         )
-        return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db) }
+        return try store.writer.write { db in try handler.follow(event, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
+        }
     }
 
     func run<M: Message>(_ command: M, as credential: Credential) throws -> CommandOutcome {

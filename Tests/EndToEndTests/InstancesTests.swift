@@ -5,7 +5,9 @@ import Testing
 /// Several instances of one service in its consumer group, as real processes against Tansu. What
 /// holds so far of running a service as several instances (issue 20): the group spreads the tasks
 /// over the instances, each task (one partition number of every topic the service reads) whole on
-/// one of them, and each says which it owns on `/tasks`; state does not move with a task yet.
+/// one of them, and each says which it owns on `/tasks`; every instance keeps the whole directory
+/// (read outside the group), so a command is checked alike wherever its task lives. State does not
+/// move with a task yet.
 @Suite("End to end: several instances of a service", .serialized, .timeLimit(.minutes(5)))
 struct InstancesTests {
     /// The partition numbers of the tasks an instance owns, as its `/tasks` says; nil while one of
@@ -55,6 +57,84 @@ struct InstancesTests {
         #expect(second.log.contains("consumer closed"))
         try await Wait.until("the first instance owns every task again", timeout: .seconds(60), every: .milliseconds(250)) {
             await wholeTasks(opsPort: firstOps, deployment: deployment) == [0, 1, 2]
+        }
+    }
+
+    /// Both instances hold every key and integration, whichever partitions of Lifecycle's events
+    /// they came on, so that every share request is accepted at whichever instance owns its task
+    /// (with the directory read inside the group, each instance had half of it).
+    @Test func everyInstanceKeepsTheWholeDirectoryAndAcceptsCommandsOnEveryTask() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let (lifecycle, lifecyclePort, _) = try await deployment.startReady("lifecycle")
+        defer { lifecycle.stop(signal: SIGKILL) }
+        let (first, sharingPort, firstOps) = try await deployment.startReady("sharing")
+        defer { first.stop(signal: SIGKILL) }
+        let secondOps = try FreePort.next()
+        let second = try deployment.start("sharing", instance: "sharing-2", httpPort: try FreePort.next(), opsPort: secondOps)
+        defer { second.stop(signal: SIGKILL) }
+        try await Wait.until("the two instances share the tasks", timeout: .seconds(90), every: .milliseconds(250)) {
+            guard let mine = await wholeTasks(opsPort: firstOps, deployment: deployment),
+                let theirs = await wholeTasks(opsPort: secondOps, deployment: deployment)
+            else { return false }
+            return !mine.isEmpty && !theirs.isEmpty && mine.union(theirs) == [0, 1, 2]
+        }
+        let stack = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: sharingPort)
+
+        let org = try await stack.accepted(["org", "create", "--as-operator", "--name", "Acme", "--owner-email", "ana@acme.example"], as: [:])
+        let organization = try #require(org.created["organization_id"])
+        let home = try #require(org.created["workspace_id"])
+        let anaHome = try Stack.key(org)
+        _ = try await stack.accepted(
+            ["org", "features", organization, "--enable", "workspace_creation", "--enable", "cross_workspace_sharing", "--as-operator"],
+            as: [:]
+        )
+        // Workspaces until each instance has accepted a share request: their keys (which the CLI
+        // keys Sharing's commands by) and their events (keyed by workspace) fall on any partition.
+        var keys = 1
+        var shares: [String: Int] = [:]
+        for index in 1...16 {
+            let created = try await stack.accepted(["workspace", "create", "--name", "W\(index)"], as: anaHome)
+            keys += 1
+            let key = try Stack.key(created)
+            let integration = try #require(
+                try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: key)
+                    .created["integration_id"]
+            )
+            _ = try await stack.accepted(["share", "create", integration, "--to", home], as: key, justIssuedKey: true)
+            for instance in ["sharing", "sharing-2"] {
+                shares[instance] = try await EffectCheck.count(instance, "SELECT COUNT(*) FROM share", deployment)
+            }
+            if shares.values.allSatisfy({ $0 > 0 }) { break }
+        }
+        #expect(shares.values.allSatisfy { $0 > 0 }, "each instance accepted share requests of its own tasks: \(shares)")
+
+        for (instance, opsPort) in [("sharing", firstOps), ("sharing-2", secondOps)] {
+            try await Wait.until("\(instance) holds every key", timeout: .seconds(30), every: .milliseconds(250)) {
+                (try? await EffectCheck.count(instance, "SELECT COUNT(*) FROM directory_api_key", deployment)) == keys
+            }
+            struct View: Decodable {
+                struct Replicas: Decodable {
+                    struct Partition: Decodable { var topic: String }
+                    var caughtUp: Bool
+                    var partitions: [Partition]
+
+                    enum CodingKeys: String, CodingKey {
+                        case partitions
+                        case caughtUp = "caught_up"
+                    }
+                }
+                var replicas: Replicas
+            }
+            let body = try #require(await httpGet(port: opsPort, path: "/tasks")?.body)
+            let view = try JSONDecoder().decode(View.self, from: Data(body.utf8))
+            #expect(view.replicas.caughtUp)
+            #expect(
+                view.replicas.partitions.map(\.topic).sorted()
+                    == ([deployment.topics.lifecycleEvents, deployment.topics.deactivationEvents].flatMap { Array(repeating: $0, count: 3) }).sorted(),
+                "\(instance) reads every partition of the replicated topics"
+            )
         }
     }
 }

@@ -4,6 +4,7 @@ import GRDB
 import Hashing
 import Models
 import Pipeline
+import TestSupport
 import Testing
 
 @testable import Notifications
@@ -127,7 +128,7 @@ struct TemplateAndHandlerTests {
                 subject: nil,
                 payload: JSONCoding.encode(event)
             )
-            return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: id, now: now), db: db) }
+            return try store.writer.write { db in try handler.follow(event, envelope: envelope, context: .live(commandID: id, now: now), db: db) }
         }
         _ = try apply(WorkspaceCreated(workspaceID: destination, organizationID: organization, name: "Dest", createdBy: nil))
         _ = try apply(WorkspaceCreated(workspaceID: source, organizationID: organization, name: "Source", createdBy: nil))

@@ -137,7 +137,9 @@ struct ForgedEventTests {
         #expect(rows.filter { $0.topic == "t.sharing.events" }.count == 1, "only the genuine event after them is applied")
         #expect(try factory.expectCounter("tenancy_forged_events_total").totalValue == forged.count)
         #expect(try factory.expectCounter("tenancy_events_applied_total").totalValue == 1)
-        let offsets = try await store.writer.read { db in try ConsumerOffsets.next(for: [TopicPartition(topic: Self.topic, partition: 0)], db: db) }
+        let offsets = try await store.writer.read { db in
+            try ConsumerOffsets.group.next(for: [TopicPartition(topic: Self.topic, partition: 0)], db: db)
+        }
         #expect(offsets[TopicPartition(topic: Self.topic, partition: 0)] == Int64(forged.count + 1))
     }
 

@@ -21,7 +21,7 @@ struct RevokedBatchTests {
         ])
         func written() async throws -> (outbox: Int, offsets: [TopicPartition: Int64]) {
             try await store.writer.read { db in
-                (try Outbox.depth(db: db), try ConsumerOffsets.next(for: [TopicPartition(topic: "c", partition: 2)], db: db))
+                (try Outbox.depth(db: db), try ConsumerOffsets.group.next(for: [TopicPartition(topic: "c", partition: 2)], db: db))
             }
         }
 

@@ -34,7 +34,8 @@ struct SharingHandlerTests {
             subject: nil,
             payload: JSONCoding.encode(event)
         )
-        return try store.writer.write { db in try handler.apply(event, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db) }
+        return try store.writer.write { db in try handler.follow(event, envelope: envelope, context: .live(commandID: envelope.id, now: now), db: db)
+        }
     }
 
     func run<M: Message>(_ command: M, as user: UserID, in workspace: WorkspaceID, at time: Date? = nil) throws -> CommandOutcome {

@@ -21,6 +21,10 @@ public final class BatchProcessor: Sendable {
     /// The service that owns each followed topic, which alone can tag its events; a topic no
     /// service owns by name has none, and nothing on it is applied.
     let eventOwners: [String: String]
+    /// Every event type the service follows: those it reacts to and those its replicas are built
+    /// from. The group checks and decodes them all, so that a forged or broken one is dead-lettered
+    /// once for the service; it applies only the first kind.
+    let followedEvents: MessageRegistry
     let limits: EnvelopeLimits
     /// What the producer may send, and how much of an unusable record a dead letter keeps.
     let recordLimits: RecordLimits
@@ -54,6 +58,7 @@ public final class BatchProcessor: Sendable {
         eventOwners = Dictionary(
             uniqueKeysWithValues: topics.followedEvents.compactMap { topic in Topics.owner(ofEvents: topic).map { (topic, $0) } }
         )
+        followedEvents = handler.events.merging(handler.replica)
         self.limits = limits
         recordLimits = RecordLimits(maxPayloadBytes: limits.maxPayloadBytes, deadLetterValueBytes: deadLetterValueBytes)
         self.logger = logger
@@ -77,14 +82,14 @@ public final class BatchProcessor: Sendable {
         guard !batch.isEmpty else { return }
         let now = clock()
         try await writer.write { db in
-            var next = try ConsumerOffsets.next(for: Set(batch.map(\.message.topicPartition)), db: db)
+            var next = try ConsumerOffsets.group.next(for: Set(batch.map(\.message.topicPartition)), db: db)
             for prepared in eventsFirst(batch) {
                 let partition = prepared.message.topicPartition
                 if let stored = next[partition], prepared.message.offset < stored { continue }
                 try process(prepared, now: now, db: db)
                 next[partition] = prepared.message.offset + 1
             }
-            try ConsumerOffsets.store(next, db: db)
+            try ConsumerOffsets.group.store(next, db: db)
             guard stillOwned() else { throw PartitionsRevoked() }
         }
         metrics.batchSize.record(batch.count)

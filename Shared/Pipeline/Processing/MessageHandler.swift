@@ -9,8 +9,15 @@ import Models
 public protocol MessageHandler: Sendable {
     /// Commands accepted on the service's command topic.
     var commands: MessageRegistry { get }
-    /// Events of other services applied to this service's replicas; others are skipped.
+    /// Events of other services this service reacts to, read from its own partitions in the
+    /// consumer group (a share ended because its integration was deleted, a saga step); others are
+    /// skipped.
     var events: MessageRegistry { get }
+    /// Events of other services that build the replicas of reference data every instance keeps
+    /// whole (the directory of keys, members and workspaces): read from every partition of
+    /// ``PipelineTopics/replicated`` outside the consumer group, applied by
+    /// ``replicate(_:envelope:db:)``.
+    var replica: MessageRegistry { get }
 
     /// Establishes who sent a command from its credential, and nothing more: the pipeline calls it
     /// before it looks the command's id up, because that id is the sender's own idempotency key.
@@ -31,6 +38,10 @@ public protocol MessageHandler: Sendable {
     /// which derives them from the event's id.
     func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent]
 
+    /// Applies one event to the replicas: a write that depends on the event alone (applying it again
+    /// changes nothing), with no outputs; what the service does in reaction is ``apply(_:envelope:context:db:)``'s.
+    func replicate(_ event: any Message, envelope: Envelope, db: Database) throws
+
     /// Work that falls due with time alone (pending requests expiring). Runs every few seconds in a
     /// transaction of its own; returns the events to publish.
     func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent]
@@ -38,6 +49,8 @@ public protocol MessageHandler: Sendable {
 
 extension MessageHandler {
     public var events: MessageRegistry { MessageRegistry() }
+    public var replica: MessageRegistry { MessageRegistry() }
+    public func replicate(_ event: any Message, envelope: Envelope, db: Database) throws {}
     public func fingerprint(_ command: any Message, envelope: Envelope) -> Data? { nil }
     public func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
     public func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }

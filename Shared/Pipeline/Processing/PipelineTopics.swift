@@ -4,6 +4,9 @@ public struct PipelineTopics: Sendable, Hashable {
     public var commands: String?
     /// Other services' event topics this service follows.
     public var followedEvents: [String]
+    /// Followed topics every instance also reads whole, from every partition and outside the
+    /// consumer group, into its replicas of reference data (``MessageHandler/replica``).
+    public var replicated: [String]
     /// Where this service publishes its own events; nil when it has none.
     public var events: String?
     public var results: String
@@ -11,9 +14,19 @@ public struct PipelineTopics: Sendable, Hashable {
     /// Further topics this service writes and therefore creates (e.g. notifications).
     public var otherOwned: [String]
 
-    public init(commands: String?, followedEvents: [String], events: String?, results: String, deadLetter: String, otherOwned: [String] = []) {
+    public init(
+        commands: String?,
+        followedEvents: [String],
+        replicated: [String] = [],
+        events: String?,
+        results: String,
+        deadLetter: String,
+        otherOwned: [String] = []
+    ) {
+        precondition(Set(replicated).isSubset(of: followedEvents), "a replicated topic is followed: the group validates its records")
         self.commands = commands
         self.followedEvents = followedEvents
+        self.replicated = replicated
         self.events = events
         self.results = results
         self.deadLetter = deadLetter

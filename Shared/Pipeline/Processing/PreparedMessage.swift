@@ -15,7 +15,8 @@ package struct PreparedMessage: Sendable {
         /// A command: its fingerprint (to tell a repeated id from a reused one), the decoded message
         /// or why it cannot be decoded, and a field the payload names that the message does not know.
         case command(Envelope, fingerprint: Data, decoded: Result<any Message, Rejection>, unknownField: Rejection?)
-        /// Another service's event: decoded or why not; nil when this service does not apply its type.
+        /// Another service's event: decoded or why not; nil when this service does not react to its
+        /// type (or applies it to its replicas only, through their own reader).
         case event(Envelope, decoded: Result<any Message, Rejection>?)
         /// An event this service would apply that its topic's owner did not make: why not.
         case forgedEvent(reason: String)
@@ -39,11 +40,14 @@ extension BatchProcessor {
             return .undecodable(error)
         }
         guard message.topic == topics.commands else {
-            guard handler.events.knows(envelope.type) else { return .event(envelope, decoded: nil) }
+            guard followedEvents.knows(envelope.type) else { return .event(envelope, decoded: nil) }
             if let reason = eventTag.forgery(of: message, owner: eventOwners[message.topic]) {
                 return .forgedEvent(reason: reason)
             }
-            return .event(envelope, decoded: Result { () throws(Rejection) in try handler.events.decode(envelope) })
+            let decoded = Result { () throws(Rejection) in try followedEvents.decode(envelope) }
+            // Genuine and whole, but only for the replicas: their own reader applies it.
+            if case .success = decoded, !handler.events.knows(envelope.type) { return .event(envelope, decoded: nil) }
+            return .event(envelope, decoded: decoded)
         }
         let decoded = Result { () throws(Rejection) in try handler.commands.decode(envelope) }
         var unknownField: Rejection?

@@ -8,6 +8,9 @@ import GRDB
 enum Inbox {
     /// The sender events are kept under: an event's id is unique by itself.
     static let eventSender = ""
+    /// The sender events applied to the replicas are kept under, apart from the same events the
+    /// service reacted to (the replica applies an event before the consumer group reacts to it).
+    static let replicaSender = "#replica"
     /// The sender of a command recorded before the inbox kept senders (`pipeline.v4`).
     static let unknownSender = "*"
 
@@ -35,6 +38,14 @@ enum Inbox {
         try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = ? AND sender = ?)"),
             arguments: [eventID, eventSender]
+        ) ?? false
+    }
+
+    /// Whether the replicas have this event.
+    static func replicaHas(_ eventID: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbox WHERE message_id = ? AND sender = ?)"),
+            arguments: [eventID, replicaSender]
         ) ?? false
     }
 

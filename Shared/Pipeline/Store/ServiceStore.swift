@@ -34,6 +34,7 @@ public final class ServiceStore: Sendable {
         var migrator = DatabaseMigrator()
         Self.registerPipelineMigrations(&migrator)
         Self.registerParkedMigration(&migrator)
+        Self.registerReplicaMigration(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
     }
@@ -129,6 +130,32 @@ public final class ServiceStore: Sendable {
         }
     }
 
+    /// Where the replica reader resumes (``ConsumerOffsets/replica``). A database from before the
+    /// replicas had a reader of their own was kept by one instance holding every partition, which
+    /// applied the replicas with the rest: each partition it read is where its replicas stand, and
+    /// each event it applied is in the replicas, so the reader resumes there and never applies
+    /// those events again (a copy the relay sent twice included).
+    static func registerReplicaMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("pipeline.v6: replica offsets") { db in
+            try db.create(table: "replica_offset") { t in
+                t.column("topic", .text).notNull()
+                t.column("partition", .integer).notNull()
+                t.column("next_offset", .integer).notNull()
+                t.primaryKey(["topic", "partition"])
+            }
+            try db.execute(
+                sql: "INSERT INTO replica_offset (topic, partition, next_offset) SELECT topic, partition, next_offset FROM consumer_offset"
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO inbox (message_id, sender, message_type, fingerprint, result, processed_at)
+                    SELECT message_id, ?, message_type, fingerprint, result, processed_at FROM inbox WHERE sender = ?
+                    """,
+                arguments: [Inbox.replicaSender, Inbox.eventSender]
+            )
+        }
+    }
+
     /// Runs `updates` in a transaction of its own, for work outside the pipeline (email delivery).
     public func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(updates)
@@ -136,7 +163,12 @@ public final class ServiceStore: Sendable {
 
     /// Where to resume each partition: the stored next offset, for those that have one.
     public func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try reader.read { db in try ConsumerOffsets.next(for: partitions, db: db) }
+        try reader.read { db in try ConsumerOffsets.group.next(for: partitions, db: db) }
+    }
+
+    /// Where the replica reader resumes each partition: the stored next offset, for those that have one.
+    public func replicaOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        try reader.read { db in try ConsumerOffsets.replica.next(for: partitions, db: db) }
     }
 
     /// Number of records parked because they cannot be published.
