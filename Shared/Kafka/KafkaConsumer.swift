@@ -5,6 +5,12 @@ import Synchronization
 /// A Kafka consumer that never commits offsets to the broker: the owner stores them with the
 /// state they produced and supplies them through `startOffsets` whenever partitions are assigned.
 ///
+/// In a group it reads *tasks*: it joins for the first topic it subscribes to, and each partition
+/// number the group gives it of that topic it also reads of the other topics, with a second client
+/// that joins no group. So a task (one partition number of every topic) is never split over
+/// members, whatever the assignor (librdkafka's cooperative-sticky balances partitions without
+/// regard for their numbers, and it has no pluggable assignor).
+///
 /// All blocking librdkafka calls run on one private serial queue, off Swift's cooperative pool.
 public final class KafkaConsumer: Sendable {
     /// The offset that means a partition's first record, for ``assign(_:)``.
@@ -12,6 +18,8 @@ public final class KafkaConsumer: Sendable {
 
     /// The librdkafka client in use; ``replaceClient(subscribingTo:)`` swaps in a fresh one.
     private let current: Mutex<RDKafkaClient>
+    /// The client reading the co-partitioned topics of the tasks, when there are any.
+    private let follower = Mutex<(topics: Set<String>, client: RDKafkaClient)?>(nil)
     private let properties: [String: String]
     private let startOffsets: @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
     private let beforeRevoke: @Sendable ([TopicPartition]) -> Void
@@ -52,9 +60,29 @@ public final class KafkaConsumer: Sendable {
 
     private var client: RDKafkaClient { current.withLock { $0 } }
 
-    /// Joins the consumer group for these topics; partitions arrive through rebalances.
+    /// Joins the consumer group for the first topic; the partition numbers it is given arrive through
+    /// rebalances, and each is read of every other topic too, as one task.
     public func subscribe(topics: [String]) throws(KafkaError) {
-        try client.subscribe(topics: topics)
+        try subscribe(client, to: topics)
+    }
+
+    private func subscribe(_ client: RDKafkaClient, to topics: [String]) throws(KafkaError) {
+        guard let taskTopic = topics.first else { throw KafkaError(.subscription, "no topic to subscribe to") }
+        let followed = Array(topics.dropFirst())
+        if !followed.isEmpty {
+            let reader = try RDKafkaClient(
+                kind: .consumer,
+                properties: properties.filter { $0.key != "group.instance.id" },
+                callbacks: RDKafkaCallbacks(logger: logger)
+            )
+            client.callbacks.follow(followed, with: reader)
+            let stale = follower.withLock { follower in
+                defer { follower = (Set(followed), reader) }
+                return follower?.client
+            }
+            stale?.abandon()
+        }
+        try client.subscribe(topics: [taskTopic])
     }
 
     /// Replaces the librdkafka client with a new one subscribed to these topics: fresh metadata, a
@@ -66,7 +94,7 @@ public final class KafkaConsumer: Sendable {
             queue.async { [self] in
                 do {
                     let fresh = try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets, beforeRevoke: beforeRevoke)
-                    try fresh.subscribe(topics: topics)
+                    try subscribe(fresh, to: topics)
                     let stale = current.withLock { client in
                         defer { client = fresh }
                         return client
@@ -106,14 +134,37 @@ public final class KafkaConsumer: Sendable {
     public func pollReportingEnds(maxMessages: Int, timeout: Duration) async throws(KafkaError) -> KafkaPoll {
         if let fatal = client.callbacks.fatalError { throw fatal }
         let client = self.client
+        let follower = self.follower.withLock { $0?.client }
         let milliseconds = timeout.milliseconds
         let poll = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: client.consumerPoll(maxMessages: maxMessages, timeoutMilliseconds: milliseconds))
+                continuation.resume(
+                    returning: follower.map { Self.poll(client, and: $0, maxMessages: maxMessages, timeoutMilliseconds: milliseconds) }
+                        ?? client.consumerPoll(maxMessages: maxMessages, timeoutMilliseconds: milliseconds)
+                )
             }
         }
         if !poll.messages.isEmpty || !poll.ends.isEmpty { client.callbacks.brokersAnswered() }
-        if let fatal = client.callbacks.fatalError { throw fatal }
+        if let fatal = client.callbacks.fatalError ?? follower?.callbacks.fatalError { throw fatal }
+        return poll
+    }
+
+    /// Polls the group's client and the follower's in turn, waiting on the group's (which serves the
+    /// rebalances) a slice at a time so that a record of either is taken within a slice of arriving.
+    private static func poll(_ client: RDKafkaClient, and follower: RDKafkaClient, maxMessages: Int, timeoutMilliseconds: Int32) -> KafkaPoll {
+        let slice: Int32 = 10
+        var waited: Int32 = 0
+        var poll = KafkaPoll(messages: [], ends: [])
+        repeat {
+            let followed = follower.consumerPoll(maxMessages: maxMessages - poll.messages.count, timeoutMilliseconds: 0)
+            poll.messages += followed.messages
+            poll.ends += followed.ends
+            let wait = poll.messages.isEmpty && poll.ends.isEmpty ? min(slice, max(0, timeoutMilliseconds - waited)) : 0
+            let own = client.consumerPoll(maxMessages: maxMessages - poll.messages.count, timeoutMilliseconds: wait)
+            poll.messages += own.messages
+            poll.ends += own.ends
+            waited += wait
+        } while poll.messages.isEmpty && poll.ends.isEmpty && waited < timeoutMilliseconds && poll.messages.count < maxMessages
         return poll
     }
 
@@ -129,12 +180,17 @@ public final class KafkaConsumer: Sendable {
 
     /// High watermark of a partition as last seen by this consumer, without a request.
     public func cachedHighWatermark(of partition: TopicPartition) -> Int64? {
-        client.cachedHighWatermark(of: partition)
+        reader(of: partition).cachedHighWatermark(of: partition)
     }
 
     /// Low and high watermarks of a partition, asked of the broker.
     public func watermarks(of partition: TopicPartition, timeoutMilliseconds: Int32 = 5_000) throws(KafkaError) -> (low: Int64, high: Int64) {
-        try client.watermarks(of: partition, timeoutMilliseconds: timeoutMilliseconds)
+        try reader(of: partition).watermarks(of: partition, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// The client that reads `partition`: the follower for a followed topic.
+    private func reader(of partition: TopicPartition) -> RDKafkaClient {
+        follower.withLock { follower in follower.flatMap { $0.topics.contains(partition.topic) ? $0.client : nil } } ?? client
     }
 
     /// Number of partitions of a topic.
@@ -145,9 +201,11 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the consumer group (revoking partitions) and stops fetching.
     public func close() async {
         let client = self.client
+        let follower = self.follower.withLock { $0?.client }
         await withCheckedContinuation { continuation in
             queue.async {
                 client.consumerClose()
+                follower?.consumerClose()
                 continuation.resume()
             }
         }

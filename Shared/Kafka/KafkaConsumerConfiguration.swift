@@ -8,12 +8,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var groupID: String?
     /// Static membership id, so a restarted instance keeps its partitions. Default: none.
     public var groupInstanceID: String?
-    /// How the group spreads partitions over its members (`partition.assignment.strategy`). Default:
-    /// `range`, which gives a member the same partition numbers of topics with the same partition
-    /// count, so a service's task (one partition number of every topic it reads) stays on one
-    /// instance; it takes every partition away at each change. `cooperative-sticky` moves only what
-    /// must move, but spreads partitions without regard for their numbers.
-    public var assignmentStrategy = "range"
+    /// How the group spreads partitions over its members (`partition.assignment.strategy`); only the
+    /// first subscribed topic's are spread, the others follow by number (``KafkaConsumer``). Default:
+    /// `cooperative-sticky` (KIP-429), which moves only what must move; `range` and `roundrobin`
+    /// take every partition away at each change.
+    public var assignmentStrategy = "cooperative-sticky"
     /// Default: 10000 ms (librdkafka's is 45000; shorter rejoins after a crash).
     public var sessionTimeoutMilliseconds: Int = 10_000
     /// Default: 1000 ms.

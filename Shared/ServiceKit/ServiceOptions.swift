@@ -70,9 +70,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
 
     @Option(
         help:
-            "How the consumer group spreads partitions over a service's instances: range (keeps each task, one partition number of every topic read, on one instance; takes every partition away at each change), cooperative-sticky or roundrobin (spread partitions without regard for their numbers: only for a service run as one instance). Env: TENANCY_ASSIGNMENT_STRATEGY."
+            "How the consumer group spreads a service's tasks (one partition number of every topic it reads) over its instances: cooperative-sticky (moves only the tasks that must move), range or roundrobin (take every task away at each change). Env: TENANCY_ASSIGNMENT_STRATEGY."
     )
-    public var assignmentStrategy: String = Setting.environment("TENANCY_ASSIGNMENT_STRATEGY") ?? "range"
+    public var assignmentStrategy: String = Setting.environment("TENANCY_ASSIGNMENT_STRATEGY") ?? "cooperative-sticky"
 
     @Option(
         help:

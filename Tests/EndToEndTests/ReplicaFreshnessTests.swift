@@ -94,10 +94,10 @@ struct ReplicaFreshnessTests {
         print("replica freshness: a restarted Sharing was ready \(ContinuousClock.now - restart) after it started")
         let ready = try #require(await httpGet(port: restartOpsPort, path: "/health/ready"))
         #expect(ready.body.contains(#""replicas_caught_up":true"#) && ready.body.contains(#""replica_current":true"#))
-        // The same command ids sent again get the answers they had.
+        // The same command id sent again gets the answer it had: the same share, not another.
         let current = Stack(deployment: deployment, lifecyclePort: lifecyclePort, sharingPort: restartPort)
         let again = try await current.run(["share", "create", reports, "--to", lab, "--command-id", byAna], as: ana)
-        #expect(again.result?.status == .accepted && again.result?.replayed == true, "\(String(describing: again.result))")
+        #expect(again.result?.status == .accepted && again.result?.created == anaFirst.created, "\(String(describing: again.result))")
         let metrics = try #require(await httpGet(port: restartOpsPort, path: "/metrics")?.body)
         let refusals = metrics.split(separator: "\n").first { $0.hasPrefix("tenancy_replica_lag_refusals_total") }
         #expect(refusals.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0 == 0, "\(refusals ?? "no refusal counter")")

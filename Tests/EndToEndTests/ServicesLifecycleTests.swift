@@ -133,7 +133,7 @@ struct ServicesLifecycleTests {
                 let view = try? JSONDecoder().decode(Tasks.self, from: Data(body.utf8))
             else { return false }
             let commands = view.tasks.flatMap(\.inputs).filter { $0.topic == deployment.topics.lifecycleCommands }
-            return view.service == "lifecycle" && view.assignment_strategy == "range" && view.partitions == 3
+            return view.service == "lifecycle" && view.assignment_strategy == "cooperative-sticky" && view.partitions == 3
                 && view.tasks.map(\.partition) == [0, 1, 2] && view.tasks.allSatisfy { $0.inputs.map(\.topic).sorted() == topics }
                 && commands.compactMap(\.next_offset).reduce(0, +) == 1 && commands.allSatisfy { ($0.lag ?? 0) == 0 }
         }

@@ -27,6 +27,14 @@ final class RDKafkaCallbacks: Sendable {
         var lostPartitions = false
         /// Whether the group's rebalance protocol was COOPERATIVE when last asked.
         var cooperative = false
+        /// The topics read alongside the group's by partition number, and the client that reads them.
+        var followers: (topics: [String], client: RDKafkaClient)?
+
+        /// The partitions of the followed topics with the numbers of `partitions`.
+        func followed(_ partitions: [TopicPartition]) -> [TopicPartition] {
+            guard let followers else { return [] }
+            return partitions.flatMap { partition in followers.topics.map { TopicPartition(topic: $0, partition: partition.partition) } }
+        }
 
         mutating func unassign(_ partitions: [TopicPartition]?) {
             let had = !assigned.isEmpty
@@ -62,6 +70,12 @@ final class RDKafkaCallbacks: Sendable {
     /// Whether the consumer lost every partition it had, or librdkafka reported a topic or
     /// partition unknown to the broker.
     var lostPartitions: Bool { state.withLock { $0.lostPartitions } }
+
+    /// Has `client` read `topics` alongside the group: each partition number the group assigns or
+    /// revokes of the subscribed topic is assigned or revoked of these too, under the same number.
+    func follow(_ topics: [String], with client: RDKafkaClient) {
+        state.withLock { $0.followers = (topics, client) }
+    }
 
     func noteError(_ error: rd_kafka_resp_err_t) {
         if Self.topicGone.contains(error) { state.withLock { $0.lostPartitions = true } }
@@ -140,24 +154,33 @@ final class RDKafkaCallbacks: Sendable {
             return state.cooperative
         }
         let list = RDKafkaPartitionList.partitions(in: partitions)
+        let (followed, follower) = state.withLock { ($0.followed(list), $0.followers?.client) }
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             do {
-                let offsets = try startOffsets?(list) ?? [:]
+                let offsets = try startOffsets?(list + followed) ?? [:]
                 RDKafkaPartitionList.setOffsets(in: partitions, offsets: offsets, default: Int64(RD_KAFKA_OFFSET_BEGINNING))
                 let assignError =
                     cooperative
-                    ? rd_kafka_error_code(rd_kafka_incremental_assign(handle, partitions))
+                    ? RDKafkaError.code(taking: rd_kafka_incremental_assign(handle, partitions))
                     : rd_kafka_assign(handle, partitions)
                 guard assignError == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     throw KafkaError(.assignment, assignError)
                 }
+                try follower?.incrementalAssign(
+                    Dictionary(uniqueKeysWithValues: followed.map { ($0, offsets[$0] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+                )
                 state.withLock { state in
-                    for partition in list { state.assigned[partition] = Self.assignments.wrappingAdd(1, ordering: .relaxed).newValue }
+                    for partition in list {
+                        let number = Self.assignments.wrappingAdd(1, ordering: .relaxed).newValue
+                        for input in [partition] + state.followed([partition]) { state.assigned[input] = number }
+                    }
                 }
                 logger.info(
                     "partitions assigned",
-                    metadata: ["kafka.partitions": "\(list.map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored"]
+                    metadata: [
+                        "kafka.partitions": "\((list + followed).map(\.description).sorted())", "kafka.start_offsets": "\(offsets.count) stored",
+                    ]
                 )
             } catch {
                 // Without stored offsets the consumer would re-read from the start: stop instead.
@@ -166,19 +189,32 @@ final class RDKafkaCallbacks: Sendable {
                 logger.critical("partition assignment failed", metadata: ["kafka.error": "\(error)"])
             }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            beforeRevoke?(list)
+            beforeRevoke?(list + followed)
+            unassignFollowed(followed, from: follower)
             if cooperative {
-                _ = rd_kafka_incremental_unassign(handle, partitions)
-                state.withLock { $0.unassign(list) }
+                _ = RDKafkaError.code(taking: rd_kafka_incremental_unassign(handle, partitions))
+                state.withLock { $0.unassign(list + followed) }
             } else {
                 rd_kafka_assign(handle, nil)
                 state.withLock { $0.unassign(nil) }
             }
-            logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).sorted())"])
+            logger.info("partitions revoked", metadata: ["kafka.partitions": "\((list + followed).map(\.description).sorted())"])
         default:
             logger.error("rebalance error", metadata: ["kafka.error": "\(RDKafkaError.describe(error))"])
             rd_kafka_assign(handle, nil)
+            try? follower?.assign([:])
             state.withLock { $0.unassign(nil) }
+        }
+    }
+
+    /// A followed partition that cannot be taken out of the follower's assignment would go on being
+    /// read under no assignment number, and its records would be left out of every batch: stop instead.
+    private func unassignFollowed(_ followed: [TopicPartition], from follower: RDKafkaClient?) {
+        do {
+            try follower?.incrementalUnassign(followed)
+        } catch {
+            state.withLock { $0.fatalError = KafkaError(.assignment, "cannot stop reading followed partitions: \(error)") }
+            logger.critical("followed partitions could not be revoked", metadata: ["kafka.error": "\(error)"])
         }
     }
 }

@@ -20,6 +20,24 @@ extension RDKafkaClient {
         }
     }
 
+    /// Adds these partitions, from these offsets, to a manual assignment, leaving the others as they are.
+    func incrementalAssign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let error = RDKafkaPartitionList.withList(offsets.map { ($0.key, $0.value) }) { list in
+            RDKafkaError.code(taking: rd_kafka_incremental_assign(handle, list))
+        }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.assignment, error) }
+    }
+
+    /// Takes these partitions out of a manual assignment, leaving the others as they are.
+    func incrementalUnassign(_ partitions: [TopicPartition]) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let error = RDKafkaPartitionList.withList(partitions.map { ($0, Int64?.none) }) { list in
+            RDKafkaError.code(taking: rd_kafka_incremental_unassign(handle, list))
+        }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.assignment, error) }
+    }
+
     /// Waits up to `timeoutMilliseconds` for a first message, then takes whatever else is ready, up
     /// to `maxMessages`, with the ends of partitions reached among them (only reported when
     /// `enable.partition.eof` is set). Consume errors are logged, not thrown; ``RDKafkaCallbacks``

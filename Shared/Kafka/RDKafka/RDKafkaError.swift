@@ -19,6 +19,13 @@ enum RDKafkaError {
         ].map(\.rawValue)
     )
 
+    /// The code of an error object librdkafka returned (nil: none), which it frees.
+    static func code(taking error: OpaquePointer?) -> rd_kafka_resp_err_t {
+        guard let error else { return RD_KAFKA_RESP_ERR_NO_ERROR }
+        defer { rd_kafka_error_destroy(error) }
+        return rd_kafka_error_code(error)
+    }
+
     static func describe(_ error: rd_kafka_resp_err_t) -> String {
         String(cString: rd_kafka_err2str(error))
     }
