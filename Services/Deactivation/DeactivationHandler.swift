@@ -24,6 +24,16 @@ struct DeactivationHandler: MessageHandler {
         Sender(try authenticator.authenticate(envelope, now: now) { try Directory.storedKey($0, db: db) })
     }
 
+    /// A workspace's operations live in the task of its partition, where its confirmations
+    /// (`WorkspaceDeactivated`, `SharingStepCompleted`, keyed by the workspace) arrive.
+    func ownerKey(of command: any Message, from sender: Sender, db: Database) throws -> String? {
+        switch command {
+        case let command as DeactivateWorkspace: command.workspaceID.rawValue
+        case let command as ReactivateWorkspace: command.workspaceID.rawValue
+        default: nil
+        }
+    }
+
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         guard let principal = sender.principal else {
             throw Rejection(.unauthenticated, "deactivation commands need an API key or the operator credential")

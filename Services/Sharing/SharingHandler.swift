@@ -22,6 +22,16 @@ struct SharingHandler: MessageHandler {
         Sender(try authenticator.authenticate(envelope, now: now) { try Directory.storedKey($0, db: db) })
     }
 
+    /// A workspace's outgoing shares live in the task of its partition (with its integrations' and
+    /// its key's events): share requests and revocations, sent by the source's own keys, go there.
+    /// Accepting, denying and removing, sent by the destination's keys, are decided where they land.
+    func ownerKey(of command: any Message, from sender: Sender, db: Database) throws -> String? {
+        guard case .member(let caller)? = sender.principal,
+            command is CreateShareRequest || command is BulkCreateShareRequests || command is RevokeShare
+        else { return nil }
+        return caller.workspaceID.rawValue
+    }
+
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome {
         guard let principal = sender.principal else { throw Rejection(.unauthenticated, "sharing commands need an API key") }
         let outcome = try decide(command, by: principal, context: context, db: db)

@@ -94,7 +94,8 @@ public struct ServiceRuntime: Sendable {
             inboxRetention: options.inboxRetentionDays * 86_400,
             deadLetterValueBytes: options.deadLetterValueBytes,
             // Freshness first: a command the service cannot check now takes no token from its key.
-            gates: (freshness.map { [$0] } ?? []) + [RateLimitGate(options.rateLimits, metrics: metrics)]
+            gates: (freshness.map { [$0] } ?? []) + [RateLimitGate(options.rateLimits, metrics: metrics)],
+            partitions: options.partitions
         )
         let relay = OutboxRelay(
             store: store,

@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import TestSupport
 import Testing
 
@@ -6,8 +7,8 @@ import Testing
 /// holds so far of running a service as several instances (issue 20): the group spreads the tasks
 /// over the instances, each task (one partition number of every topic the service reads) whole on
 /// one of them, and each says which it owns on `/tasks`; every instance keeps the whole directory
-/// (read outside the group), so a command is checked alike wherever its task lives. State does not
-/// move with a task yet.
+/// (read outside the group), so a command is checked alike wherever it lands, and a share request is
+/// decided by the task of its source workspace. State does not move with a task yet.
 @Suite("End to end: several instances of a service", .serialized, .timeLimit(.minutes(5)))
 struct InstancesTests {
     /// The partition numbers of the tasks an instance owns, as its `/tasks` says; nil while one of
@@ -109,6 +110,19 @@ struct InstancesTests {
             if shares.values.allSatisfy({ $0 > 0 }) { break }
         }
         #expect(shares.values.allSatisfy { $0 > 0 }, "each instance accepted share requests of its own tasks: \(shares)")
+        // The CLI keys a share request by its client id; each was decided by the task of its source
+        // workspace (forwarded there when the key fell elsewhere), so each share lives with the
+        // instance that owns that workspace's partition.
+        var forwarded = 0.0
+        for (instance, opsPort) in [("sharing", firstOps), ("sharing-2", secondOps)] {
+            let owned = try #require(await wholeTasks(opsPort: opsPort, deployment: deployment))
+            let sources = try await EffectCheck.values(instance, "SELECT source_workspace_id FROM share", deployment)
+            #expect(sources.allSatisfy { owned.contains(KeyPartitioner.partition(of: $0, count: 3)) }, "\(instance) owns \(owned): \(sources)")
+            let metrics = await httpGet(port: opsPort, path: "/metrics")?.body ?? ""
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("tenancy_commands_forwarded_total") }
+            forwarded += line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        #expect(forwarded > 0, "some share requests were keyed elsewhere than their source's task")
 
         for (instance, opsPort) in [("sharing", firstOps), ("sharing-2", secondOps)] {
             try await Wait.until("\(instance) holds every key", timeout: .seconds(30), every: .milliseconds(250)) {

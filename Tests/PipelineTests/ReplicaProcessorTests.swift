@@ -131,15 +131,13 @@ struct ReplicaProcessorTests {
 
     @Test func aDatabaseFromBeforeResumesTheReplicasWhereTheGroupLeftThem() async throws {
         var migrator = DatabaseMigrator()
-        ServiceStore.registerPipelineMigrations(&migrator)
-        ServiceStore.registerParkedMigration(&migrator)
+        ServiceStore.registerSharedMigrations(&migrator)
         let queue = try DatabaseQueue()
-        try migrator.migrate(queue)
+        try migrator.migrate(queue, upTo: "pipeline.v5: parked outbox records")
         try await queue.write { db in
             try ConsumerOffsets.group.store([TopicPartition(topic: Self.topic, partition: 2): 41], db: db)
             try Inbox.record("evt_old", sender: Inbox.eventSender, type: "t", fingerprint: Data(), result: nil, at: Date(), db: db)
         }
-        ServiceStore.registerReplicaMigration(&migrator)
         try migrator.migrate(queue)
         try await queue.read { db in
             let resumed = try ConsumerOffsets.replica.next(for: [TopicPartition(topic: Self.topic, partition: 2)], db: db)

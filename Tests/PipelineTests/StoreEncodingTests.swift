@@ -42,7 +42,7 @@ struct StoreEncodingTests {
     @Test func outboxRowsFromBeforeTheCompactHeadersAreConverted() throws {
         let queue = try DatabaseQueue()
         var migrator = DatabaseMigrator()
-        ServiceStore.registerPipelineMigrations(&migrator)
+        ServiceStore.registerSharedMigrations(&migrator)
         try migrator.migrate(queue, upTo: "pipeline.v2: inbox retention")
         try queue.write { db in
             try db.execute(

@@ -28,6 +28,7 @@ extension BatchProcessor {
             return
         }
         guard let sender = try authenticate(command, envelope: envelope, fingerprint: sentFingerprint, now: now, db: db),
+            try !forwardToOwner(command, from: sender, message: message, now: now, db: db),
             try admit(envelope, from: sender, fingerprint: sentFingerprint, now: now, db: db)
         else { return }
         let payloadFingerprint =
@@ -76,6 +77,33 @@ extension BatchProcessor {
     static func resultID(of commandID: String, from sender: Sender) -> String {
         "res_" + DerivedID.make(from: commandID, label: "result.sender." + sender.scope)
     }
+
+    /// Sends the command, as it came (key, headers and value, so its signature still holds), to the
+    /// partition of the task that owns what it changes, when that is not this one; returns whether
+    /// it did. Nothing is recorded and no result published here: the owner decides and answers, and
+    /// a copy forwarded twice (the client sent it again) is a repeat there. Every instance computes
+    /// the same partition for a key (same partition count, checked at start-up), so a forwarded
+    /// command is never forwarded again.
+    private func forwardToOwner(_ command: any Message, from sender: Sender, message: KafkaConsumedMessage, now: Date, db: Database) throws -> Bool {
+        guard let partitions, let key = try handler.ownerKey(of: command, from: sender, db: db) else { return false }
+        let owner = KeyPartitioner.partition(of: key, count: partitions)
+        guard owner != message.partition else { return false }
+        let forwarded = KafkaRecord(
+            topic: message.topic,
+            partition: owner,
+            key: message.key,
+            value: message.value,
+            headers: message.headers.filter { $0.name != Self.forwardedFrom } + [
+                KafkaHeader(name: Self.forwardedFrom, string: String(message.partition))
+            ]
+        )
+        try Outbox.insert(forwarded, now: now, db: db)
+        metrics.commandForwarded()
+        return true
+    }
+
+    /// Header of a forwarded command: the partition it was first read from (for people; never trusted).
+    static let forwardedFrom = "tenancy-forwarded-from"
 
     /// The command's sender, or nil when its credential is refused: then the refusal is published
     /// (with a `ce_id` of its own, as it is not recorded) and nothing else happens.

@@ -35,6 +35,9 @@ public final class BatchProcessor: Sendable {
     let inboxRetention: TimeInterval
     /// Checked in order for every authenticated command before its id is looked up.
     let gates: [any CommandGate]
+    /// Partitions of the command topic, each a task: a command whose owner's key
+    /// (``MessageHandler/ownerKey(of:from:db:)``) belongs to another is forwarded there. Nil: none is.
+    let partitions: Int32?
 
     package init(
         store: ServiceStore,
@@ -48,8 +51,10 @@ public final class BatchProcessor: Sendable {
         inboxRetention: TimeInterval = 7 * 86_400,
         deadLetterValueBytes: Int = RecordLimits.defaultDeadLetterValueBytes,
         gates: [any CommandGate] = [],
+        partitions: Int32? = nil,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.partitions = partitions
         writer = store.writer
         self.handler = handler
         self.topics = topics

@@ -24,6 +24,11 @@ public protocol MessageHandler: Sendable {
     /// Throws a ``Rejection`` when the credential does not hold; that answer is never remembered.
     func authenticate(_ command: any Message, envelope: Envelope, now: Date, db: Database) throws -> Sender
 
+    /// The key of the aggregate `command` changes (Sharing: the caller's workspace), which picks the
+    /// task that owns it: a command read in another task's partition is forwarded there, unrecorded,
+    /// to be decided by its owner. Nil (the default): decided where it lands.
+    func ownerKey(of command: any Message, from sender: Sender, db: Database) throws -> String?
+
     /// Authorizes, decides and applies one command of `sender`'s (as ``authenticate(_:envelope:now:db:)``
     /// established). Throws a ``Rejection`` to refuse it.
     func handle(_ command: any Message, from sender: Sender, envelope: Envelope, context: DecisionContext, db: Database) throws -> CommandOutcome
@@ -52,6 +57,7 @@ extension MessageHandler {
     public var replica: MessageRegistry { MessageRegistry() }
     public func replicate(_ event: any Message, envelope: Envelope, db: Database) throws {}
     public func fingerprint(_ command: any Message, envelope: Envelope) -> Data? { nil }
+    public func ownerKey(of command: any Message, from sender: Sender, db: Database) throws -> String? { nil }
     public func apply(_ event: any Message, envelope: Envelope, context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
     public func housekeep(context: DecisionContext, db: Database) throws -> [DomainEvent] { [] }
 }

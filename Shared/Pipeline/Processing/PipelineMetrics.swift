@@ -11,6 +11,7 @@ package final class PipelineMetrics: Sendable {
     private let duplicates: Counter
     private let eventsApplied: Counter
     private let forgedEvents: Counter
+    private let forwarded: Counter
     private let rateLimitRefusals: [RateLimitGate.Kind: Counter]
     package let batchSize: Recorder
     package let batchDuration: Timer
@@ -43,6 +44,7 @@ package final class PipelineMetrics: Sendable {
         duplicates = Counter(label: "tenancy_duplicate_commands_total", factory: factory)
         eventsApplied = Counter(label: "tenancy_events_applied_total", factory: factory)
         forgedEvents = Counter(label: "tenancy_forged_events_total", factory: factory)
+        forwarded = Counter(label: "tenancy_commands_forwarded_total", factory: factory)
         rateLimitRefusals = Dictionary(
             uniqueKeysWithValues: RateLimitGate.Kind.allCases.map {
                 ($0, Counter(label: "tenancy_rate_limited_total", dimensions: [("limit", $0.rawValue)], factory: factory))
@@ -92,6 +94,9 @@ package final class PipelineMetrics: Sendable {
     package func eventApplied() { eventsApplied.increment() }
     /// An event refused because its topic's owner did not make it (dead-lettered as `forged_event`).
     package func forgedEvent() { forgedEvents.increment() }
+    /// A command sent on to the task that owns what it changes.
+    package func commandForwarded() { forwarded.increment() }
+
     /// A command refused by a rate limit, counted by the limit that refused it.
     package func rateLimited(_ kind: RateLimitGate.Kind) { rateLimitRefusals[kind]?.increment() }
 

@@ -21,15 +21,15 @@ package struct OutboxRecord: Sendable {
 /// with plain values rather than going through record encoding.
 public enum Outbox {
     static func insert(_ record: KafkaRecord, now: Date, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO outbox (topic, key, headers, value, created_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now)])
+        try db.cachedStatement(sql: "INSERT INTO outbox (topic, partition, key, headers, value, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [record.topic, record.partition, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now)])
     }
 
     /// The first `limit` rows after `sequence` in publishing order. A row whose headers cannot be
     /// read is published without them rather than blocking everything behind it.
     package static func oldest(_ limit: Int, after sequence: Int64 = 0, db: Database) throws -> [OutboxRecord] {
         let sql = """
-            SELECT sequence, topic, key, headers, value, (julianday(created_at) - 2440587.5) * 86400.0 AS queued_at
+            SELECT sequence, topic, partition, key, headers, value, (julianday(created_at) - 2440587.5) * 86400.0 AS queued_at
             FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?
             """
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [sequence, limit])
@@ -37,7 +37,13 @@ public enum Outbox {
                 let headers: Data = row["headers"]
                 return OutboxRecord(
                     sequence: row["sequence"],
-                    record: KafkaRecord(topic: row["topic"], key: row["key"], value: row["value"], headers: HeaderCoding.decode(headers) ?? []),
+                    record: KafkaRecord(
+                        topic: row["topic"],
+                        partition: row["partition"],
+                        key: row["key"],
+                        value: row["value"],
+                        headers: HeaderCoding.decode(headers) ?? []
+                    ),
                     queuedAt: row["queued_at"] ?? 0
                 )
             }
@@ -54,8 +60,8 @@ public enum Outbox {
     package static func park(sequence: Int64, reason: String, kafkaError: Int32?, deadLetter: KafkaRecord?, now: Date, db: Database) throws -> Bool {
         try db.execute(
             sql: """
-                INSERT INTO parked (outbox_sequence, topic, key, headers, value, created_at, parked_at, reason, kafka_error)
-                SELECT sequence, topic, key, headers, value, created_at, ?, ?, ? FROM outbox WHERE sequence = ?
+                INSERT INTO parked (outbox_sequence, topic, partition, key, headers, value, created_at, parked_at, reason, kafka_error)
+                SELECT sequence, topic, partition, key, headers, value, created_at, ?, ?, ? FROM outbox WHERE sequence = ?
                 """,
             arguments: [StoredTimestamp(now), reason, kafkaError, sequence]
         )
@@ -69,11 +75,12 @@ public enum Outbox {
     package static func park(_ record: KafkaRecord, reason: String, deadLetter: KafkaRecord?, now: Date, db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO parked (topic, key, headers, value, created_at, parked_at, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO parked (topic, partition, key, headers, value, created_at, parked_at, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                record.topic, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now), StoredTimestamp(now), reason,
+                record.topic, record.partition, record.key, HeaderCoding.encode(record.headers), record.value, StoredTimestamp(now),
+                StoredTimestamp(now), reason,
             ]
         )
         if let deadLetter { try insert(deadLetter, now: now, db: db) }

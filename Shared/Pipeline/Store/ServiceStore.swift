@@ -32,11 +32,17 @@ public final class ServiceStore: Sendable {
             writer = try DatabaseQueue(configuration: configuration)
         }
         var migrator = DatabaseMigrator()
-        Self.registerPipelineMigrations(&migrator)
-        Self.registerParkedMigration(&migrator)
-        Self.registerReplicaMigration(&migrator)
+        Self.registerSharedMigrations(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
+    }
+
+    /// Every migration of the pipeline's own tables, in order.
+    static func registerSharedMigrations(_ migrator: inout DatabaseMigrator) {
+        registerPipelineMigrations(&migrator)
+        registerParkedMigration(&migrator)
+        registerReplicaMigration(&migrator)
+        registerPartitionMigration(&migrator)
     }
 
     static func registerPipelineMigrations(_ migrator: inout DatabaseMigrator) {
@@ -153,6 +159,14 @@ public final class ServiceStore: Sendable {
                     """,
                 arguments: [Inbox.replicaSender, Inbox.eventSender]
             )
+        }
+    }
+
+    /// A record queued for one partition (a command forwarded to the task that owns it) keeps it.
+    static func registerPartitionMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("pipeline.v7: records for one partition") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN partition INTEGER")
+            try db.execute(sql: "ALTER TABLE parked ADD COLUMN partition INTEGER")
         }
     }
 
