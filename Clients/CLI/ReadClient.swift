@@ -16,10 +16,11 @@ struct ReadEndpoint {
 
 /// GETs from a service's HTTP read side, signed, and prints the answer.
 enum ReadClient {
-    /// `path` (with its query, sent as given) from `endpoint`, signed with its credential.
-    static func get(_ endpoint: ReadEndpoint, path: String) async throws -> (status: Int, body: Data) {
+    /// `path` (with its query, sent as given) from `endpoint`, signed with its credential; given up
+    /// after `timeout` seconds.
+    static func get(_ endpoint: ReadEndpoint, path: String, timeout: TimeInterval = 60) async throws -> (status: Int, body: Data) {
         guard let url = URL(string: endpoint.base + path) else { throw CLIError("invalid URL \(endpoint.base)\(path)") }
-        var request = URLRequest(url: url)
+        var request = URLRequest(url: url, timeoutInterval: timeout)
         for (name, value) in endpoint.credential?.readHeaders(target: path, service: endpoint.service) ?? [:] {
             request.setValue(value, forHTTPHeaderField: name)
         }

@@ -60,7 +60,23 @@ func sendToLifecycle<M: Message>(_ command: M, id: String? = nil, options: Clien
     try await sendAndReport(command, topic: \.lifecycleCommands, key: options.clientID ?? "anonymous", id: id, options: options)
 }
 
-/// A Sharing command, keyed like Lifecycle's by the caller's client id.
+/// A Sharing command, keyed by the workspace of the caller's key, whose task owns the shares it
+/// requests and revokes: asked of Sharing (`GET /me`), else keyed by the client id, and Sharing
+/// forwards it to that task (one trip through the broker more).
 func sendToSharing<M: Message>(_ command: M, options: ClientOptions) async throws {
-    try await sendAndReport(command, topic: \.sharingCommands, key: options.clientID ?? "anonymous", options: options)
+    let key = await keyWorkspace(options: options) ?? options.clientID ?? "anonymous"
+    try await sendAndReport(command, topic: \.sharingCommands, key: key, options: options)
+}
+
+/// The workspace of the caller's API key, as Sharing's read side knows it; nil for the operator,
+/// or when Sharing cannot tell within two seconds.
+private func keyWorkspace(options: ClientOptions) async -> String? {
+    struct Identity: Decodable {
+        var workspaceID: String?
+        enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id" }
+    }
+    guard !options.asOperator, options.clientID != nil, let endpoint = try? options.reads(.sharing),
+        let (status, body) = try? await ReadClient.get(endpoint, path: "/me", timeout: 2), status == 200
+    else { return nil }
+    return try? JSONCoding.decode(Identity.self, from: body).workspaceID
 }

@@ -81,7 +81,8 @@ public enum MessageCatalogue {
             role: .commands,
             owner: "sharing",
             summary: "Commands that share integrations between workspaces and decide on, revoke or remove shares.",
-            key: "The source workspace id. Only per-key order depends on it.",
+            key:
+                "The workspace of the sender's API key (the source of the shares it requests or revokes), whose partition's task decides share requests and revocations; one keyed otherwise is forwarded there, one trip through the broker later. Per-key order depends on it.",
             messages: sharingCommands
         ),
         Topic(
@@ -90,7 +91,8 @@ public enum MessageCatalogue {
             role: .commands,
             owner: "deactivation",
             summary: "Commands that deactivate or reactivate a workspace.",
-            key: "The workspace id. Only per-key order depends on it.",
+            key:
+                "The id of the workspace the command deactivates or reactivates, whose partition's task decides it; one keyed otherwise is forwarded there, one trip through the broker later. Per-key order depends on it.",
             messages: deactivationCommands
         ),
         Topic(

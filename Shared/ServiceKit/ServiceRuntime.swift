@@ -187,6 +187,7 @@ public struct ServiceRuntime: Sendable {
         let router = Router(context: ReadContext.self)
         try definition.keyRoutes(router, environment)
         let reads = router.group().add(middleware: SignedReads(authenticator: authenticator, reader: store.reader, storedKey: definition.storedKey))
+        WhoAmIRoute.register(on: reads)
         definition.routes(reads, store.reader, options.pageLimits)
         let httpPort = options.httpPort ?? definition.defaultHTTPPort
         let http = Application(router: router, configuration: .init(address: .hostname(options.httpHost, port: httpPort)), logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Models
 import TestSupport
 import Testing
 
@@ -61,6 +62,17 @@ struct InstancesTests {
         }
     }
 
+    /// Commands the instances on these ops ports forwarded to another task, by their metrics.
+    func forwardedCount(opsPorts: [Int]) async -> Double {
+        var total = 0.0
+        for port in opsPorts {
+            let metrics = await httpGet(port: port, path: "/metrics")?.body ?? ""
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("tenancy_commands_forwarded_total") }
+            total += line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        return total
+    }
+
     /// Both instances hold every key and integration, whichever partitions of Lifecycle's events
     /// they came on, so that every share request is accepted at whichever instance owns its task
     /// (with the directory read inside the group, each instance had half of it).
@@ -93,40 +105,58 @@ struct InstancesTests {
         )
         // Workspaces until each instance has accepted a share request: their keys (which the CLI
         // keys Sharing's commands by) and their events (keyed by workspace) fall on any partition.
-        var keys = 1
+        var issuedKeys = 1
         var shares: [String: Int] = [:]
-        for index in 1...16 {
+        for index in 1...24 {
             let created = try await stack.accepted(["workspace", "create", "--name", "W\(index)"], as: anaHome)
-            keys += 1
+            issuedKeys += 1
             let key = try Stack.key(created)
             let integration = try #require(
                 try await stack.accepted(["integration", "create", "--kind", "step", "--vendor", "slack", "--name", "Alerts"], as: key)
                     .created["integration_id"]
             )
-            _ = try await stack.accepted(["share", "create", integration, "--to", home], as: key, justIssuedKey: true)
+            // Every other request from a CLI that cannot ask Sharing for its key's workspace (`/me`):
+            // keyed by its client id, it is forwarded when that falls in another task's partition.
+            let misKeyed = index % 2 == 0 ? ["TENANCY_SHARING_URL": "http://127.0.0.1:9"] : [:]
+            _ = try await stack.accepted(["share", "create", integration, "--to", home], as: key.merging(misKeyed) { $1 }, justIssuedKey: true)
             for instance in ["sharing", "sharing-2"] {
                 shares[instance] = try await EffectCheck.count(instance, "SELECT COUNT(*) FROM share", deployment)
             }
-            if shares.values.allSatisfy({ $0 > 0 }) { break }
+            if shares.values.allSatisfy({ $0 > 0 }), await forwardedCount(opsPorts: [firstOps, secondOps]) > 0 { break }
         }
         #expect(shares.values.allSatisfy { $0 > 0 }, "each instance accepted share requests of its own tasks: \(shares)")
-        // The CLI keys a share request by its client id; each was decided by the task of its source
-        // workspace (forwarded there when the key fell elsewhere), so each share lives with the
-        // instance that owns that workspace's partition.
-        var forwarded = 0.0
+        // Each share request was decided by the task of its source workspace (keyed so by the CLI,
+        // or forwarded there), so each share lives with the instance that owns that partition.
         for (instance, opsPort) in [("sharing", firstOps), ("sharing-2", secondOps)] {
             let owned = try #require(await wholeTasks(opsPort: opsPort, deployment: deployment))
             let sources = try await EffectCheck.values(instance, "SELECT source_workspace_id FROM share", deployment)
             #expect(sources.allSatisfy { owned.contains(KeyPartitioner.partition(of: $0, count: 3)) }, "\(instance) owns \(owned): \(sources)")
-            let metrics = await httpGet(port: opsPort, path: "/metrics")?.body ?? ""
-            let line = metrics.split(separator: "\n").first { $0.hasPrefix("tenancy_commands_forwarded_total") }
-            forwarded += line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         }
+        let forwarded = await forwardedCount(opsPorts: [firstOps, secondOps])
         #expect(forwarded > 0, "some share requests were keyed elsewhere than their source's task")
+        // On the topic: the requests of a CLI that could ask are keyed by their workspace, the others
+        // by their client id, each of those also in its owner's partition once forwarded.
+        let reader = try await TopicReader(bootstrapServers: broker.bootstrapServers, topic: deployment.topics.sharingCommands)
+        let records = try await reader.readAll()
+        await reader.close()
+        let keys = records.map { String(decoding: $0.key ?? Data(), as: UTF8.self) }
+        #expect(keys.contains { $0.hasPrefix("ws_") } && keys.contains { $0.hasPrefix("key_") }, "\(keys)")
+        #expect(Double(records.filter { $0.header("tenancy-forwarded-from") != nil }.count) == forwarded)
+
+        // What the CLI asks: who signed the read, as Sharing knows the key; nothing unsigned.
+        let credential = Credential.apiKey(
+            clientID: ClientID(rawValue: try #require(anaHome["TENANCY_CLIENT_ID"])),
+            secret: try #require(anaHome["TENANCY_CLIENT_SECRET"])
+        )
+        let me = try #require(await signedGet(port: sharingPort, path: "/me", credential: credential, service: "sharing"))
+        let identity = try #require(try JSONSerialization.jsonObject(with: Data(me.body.utf8)) as? [String: Any])
+        #expect(me.status == 200 && identity["workspace_id"] as? String == home && identity["client_id"] as? String == anaHome["TENANCY_CLIENT_ID"])
+        #expect(identity["organization_id"] as? String == organization && identity["kind"] as? String == "member")
+        #expect(await httpGet(port: sharingPort, path: "/me")?.status == 401)
 
         for (instance, opsPort) in [("sharing", firstOps), ("sharing-2", secondOps)] {
             try await Wait.until("\(instance) holds every key", timeout: .seconds(30), every: .milliseconds(250)) {
-                (try? await EffectCheck.count(instance, "SELECT COUNT(*) FROM directory_api_key", deployment)) == keys
+                (try? await EffectCheck.count(instance, "SELECT COUNT(*) FROM directory_api_key", deployment)) == issuedKeys
             }
             struct View: Decodable {
                 struct Replicas: Decodable {

@@ -8,7 +8,7 @@ import Sealing
 /// The middleware in front of every tenant read: it checks the read's signature (`authorization`
 /// and `x-tenancy-time`, over the method, the path and the query exactly as received) with the
 /// service's ``Authenticator`` against its own copy of the keys, refuses a member key without the
-/// `workspace.read` scope, logs each operator read with the operator's name, and hands the
+/// `workspace.read` scope (but for its own identity, ``WhoAmIRoute``), logs each operator read with the operator's name, and hands the
 /// ``Principal`` to the route in its ``ReadContext``. Which tenant's data the route then shows is
 /// the route's to check (``ReadContext/mayRead(_:)``).
 public struct SignedReads: RouterMiddleware {
@@ -33,7 +33,7 @@ public struct SignedReads: RouterMiddleware {
 
     public func handle(_ request: Request, context: ReadContext, next: (Request, ReadContext) async throws -> Response) async throws -> Response {
         let principal = try await authenticate(request)
-        guard ReadAccess.mayRead(principal) else { throw Self.forbidden }
+        guard ReadAccess.mayRead(principal) || request.uri.path == WhoAmIRoute.path else { throw Self.forbidden }
         if case .operator(let name) = principal {
             context.logger.info("operator read", metadata: ["operator.name": "\(name)", "http.path": "\(request.uri.path)"])
         }
