@@ -35,6 +35,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Only measure signature checks and event tags in-process (no broker, no services), and print them.")
     var signaturesOnly = false
     @Option(
+        parsing: .upToNextOption,
+        help:
+            "Only measure the throughput phase with each of these numbers of Sharing instances (e.g. 1 2 3), each on a fresh broker, and print them."
+    )
+    var scaleOut: [Int] = []
+    @Option(
         name: .customLong("service-env"),
         help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them."
     )
@@ -50,6 +56,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard lifecycleEvery >= 0, storedShares >= 0, partitions > 0 else {
             throw ValidationError("--lifecycle-every and --stored-shares must not be negative, --partitions at least 1")
         }
+        guard scaleOut.allSatisfy({ (1...Int(partitions)).contains($0) }) else {
+            throw ValidationError("--scale-out takes numbers of instances from 1 to --partitions (\(partitions))")
+        }
         for entry in serviceEnvironment where !entry.contains("=") || entry.hasPrefix("=") {
             throw ValidationError("--service-env takes KEY=VALUE, got '\(entry)'")
         }
@@ -60,20 +69,12 @@ struct BenchCommand: AsyncParsableCommand {
         let signatures = try SignatureCost.measure()
         say(BenchReport.signatureLine(signatures))
         if signaturesOnly { return }
+        if !scaleOut.isEmpty { return try await measureScaleOut() }
         let broker = bootstrapServers == nil ? try await TansuBroker.start() : nil
         defer { broker?.stop() }
         let servers = bootstrapServers ?? broker!.bootstrapServers
         let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
-        let extra = serviceEnvironment.map { entry in entry.split(separator: "=", maxSplits: 1).map(String.init) }
-        // The load is one owner's keys sending as fast as the services take them: the rate limits,
-        // which are there to keep one tenant from starving the others, are off, and so is the
-        // refusal while Sharing is behind on Lifecycle's events, which the throughput phase's
-        // deliberate backlog would trip (--service-env can set them).
-        let environment = [
-            "TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning",
-            "TENANCY_RATE_LIMIT_PER_KEY": "0", "TENANCY_RATE_LIMIT_PER_WORKSPACE": "0", "TENANCY_MAX_REPLICA_LAG_SECONDS": "0",
-        ]
-        .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
+        let environment = serviceSettings
         say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
 
         var (lifecycle, lifecyclePort, lifecycleOpsPort) = try await deployment.startReady("lifecycle", environment: environment)
@@ -212,6 +213,46 @@ struct BenchCommand: AsyncParsableCommand {
         let file = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try report.json().write(to: file)
+        say("\nwritten to \(output)")
+    }
+
+    /// The services' environment. The load is one owner's keys sending as fast as the services take
+    /// them: the rate limits, which are there to keep one tenant from starving the others, are off,
+    /// and so is the refusal while Sharing is behind on Lifecycle's events, which the throughput
+    /// phase's deliberate backlog would trip (--service-env can set them).
+    private var serviceSettings: [String: String] {
+        let extra = serviceEnvironment.map { entry in entry.split(separator: "=", maxSplits: 1).map(String.init) }
+        return [
+            "TENANCY_PARTITIONS": String(partitions), "TENANCY_LOG_LEVEL": "warning",
+            "TENANCY_RATE_LIMIT_PER_KEY": "0", "TENANCY_RATE_LIMIT_PER_WORKSPACE": "0", "TENANCY_MAX_REPLICA_LAG_SECONDS": "0",
+        ]
+        .merging(extra.map { ($0[0], $0.count > 1 ? $0[1] : "") }) { _, given in given }
+    }
+
+    /// `--scale-out`: the throughput phase with each number of Sharing instances; prints them and
+    /// writes them to `--output`.
+    private func measureScaleOut() async throws {
+        let settings = ScaleOut.Settings(
+            commands: commands,
+            sources: sources,
+            destinations: destinations,
+            lifecycleEvery: lifecycleEvery,
+            partitions: partitions,
+            binDir: URL(fileURLWithPath: binDir).standardizedFileURL.path,
+            environment: serviceSettings
+        )
+        var runs: [ScaleOut.Run] = []
+        for instances in scaleOut {
+            say("scale-out: \(commands) share requests with \(instances) Sharing instance(s)")
+            runs.append(try await ScaleOut.run(instances: instances, settings: settings))
+        }
+        say("\n" + ScaleOut.table(runs))
+        let file = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(runs).write(to: file)
         say("\nwritten to \(output)")
     }
 
