@@ -88,13 +88,19 @@ struct KafkaClientTests {
         producer.close()
     }
 
+    /// A replaced client joins again, with a new reader of the followed topic, and both resume
+    /// from the offsets the owner supplies: nothing read twice, nothing skipped, on either topic.
     @Test func aReplacedClientRejoinsAndResumesFromSuppliedOffsets() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let producer = try producer(broker)
         defer { producer.close() }
-        try producer.createTopicsIfMissing([TopicSpecification(name: "wrapper.replace", partitions: 1)])
-        _ = await producer.send((0..<5).map { KafkaRecord(topic: "wrapper.replace", key: nil, value: Data("\($0)".utf8)) })
+        let topics = ["wrapper.replace", "wrapper.replace.followed"]
+        try producer.createTopicsIfMissing(topics.map { TopicSpecification(name: $0, partitions: 1) })
+        func send(_ values: Range<Int>) async {
+            _ = await producer.send(topics.flatMap { topic in values.map { KafkaRecord(topic: topic, key: nil, value: Data("\($0)".utf8)) } })
+        }
+        await send(0..<5)
 
         var configuration = KafkaConsumerConfiguration(
             connection: KafkaConnection(bootstrapServers: broker.bootstrapServers),
@@ -108,23 +114,26 @@ struct KafkaClientTests {
             let next = stored.withLock { $0 }
             return Dictionary(uniqueKeysWithValues: partitions.map { ($0, next) })
         }
-        try consumer.subscribe(topics: ["wrapper.replace"])
+        try consumer.subscribe(topics: topics)
         var read: [KafkaConsumedMessage] = []
-        try await Wait.until("the first 5 read", timeout: .seconds(60)) {
+        try await Wait.until("the first 5 of each topic read", timeout: .seconds(60)) {
             read += try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
-            return read.count >= 5
+            return read.count >= 10
         }
         stored.withLock { $0 = 5 }
 
-        try await consumer.replaceClient(subscribingTo: ["wrapper.replace"])
+        try await consumer.replaceClient(subscribingTo: topics)
         #expect(!consumer.lostPartitions)
-        _ = await producer.send((5..<8).map { KafkaRecord(topic: "wrapper.replace", key: nil, value: Data("\($0)".utf8)) })
-        try await Wait.until("the next 3 read through the new client", timeout: .seconds(60)) {
+        await send(5..<8)
+        try await Wait.until("the next 3 of each read through the new clients", timeout: .seconds(60)) {
             read += try await consumer.poll(maxMessages: 100, timeout: .milliseconds(200))
-            return read.count >= 8
+            return read.count >= 16
         }
-        #expect(read.map(\.offset) == Array(0..<8))
-        #expect(consumer.assignment == [TopicPartition(topic: "wrapper.replace", partition: 0)])
+        for topic in topics {
+            #expect(read.filter { $0.topic == topic }.map(\.offset) == Array(0..<8), "\(topic)")
+        }
+        #expect(consumer.assignment == Set(topics.map { TopicPartition(topic: $0, partition: 0) }))
+        #expect(Set(consumer.numberedAssignment.values).count == 1, "a task's partitions share one assignment number")
         await consumer.close()
     }
 
