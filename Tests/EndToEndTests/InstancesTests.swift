@@ -62,6 +62,40 @@ struct InstancesTests {
         }
     }
 
+    /// With more instances than partitions, the one without a task waits, not ready, and takes the
+    /// task over when its owner leaves.
+    @Test func anInstanceBeyondThePartitionCountWaitsUnreadyAndTakesOverWhenTheOwnerLeaves() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let deployment = try Deployment(broker: broker)
+        let onePartition = ["TENANCY_PARTITIONS": "1"]
+        let (first, _, firstOps) = try await deployment.startReady("sharing", environment: onePartition)
+        defer { first.stop(signal: SIGKILL) }
+        let secondOps = try FreePort.next()
+        let second = try deployment.start(
+            "sharing",
+            instance: "sharing-2",
+            httpPort: try FreePort.next(),
+            opsPort: secondOps,
+            environment: onePartition
+        )
+        defer { second.stop(signal: SIGKILL) }
+        try await Wait.until("the second instance caught up and joined", timeout: .seconds(60), every: .milliseconds(250)) {
+            second.log.contains("replicas caught up") && second.log.contains("consuming")
+        }
+        // Past a join round (half the 6 s session timeout), the task is still the first's.
+        try await Task.sleep(for: .seconds(8))
+        let waiting = try #require(await httpGet(port: secondOps, path: "/health/ready"))
+        #expect(waiting.status == 503 && waiting.body.contains(#""partitions_assigned":0"#), "\(waiting.body)")
+        #expect(await wholeTasks(opsPort: firstOps, deployment: deployment) == [0])
+
+        #expect(await first.stopped(by: SIGTERM, timeout: .seconds(30)) == .exited(0))
+        try await Wait.until("the second instance owns the task and is ready", timeout: .seconds(60), every: .milliseconds(250)) {
+            guard await wholeTasks(opsPort: secondOps, deployment: deployment) == [0] else { return false }
+            return await httpGet(port: secondOps, path: "/health/ready")?.status == 200
+        }
+    }
+
     /// Commands the instances on these ops ports forwarded to another task, by their metrics.
     func forwardedCount(opsPorts: [Int]) async -> Double {
         var total = 0.0
