@@ -16,6 +16,7 @@ extension BatchProcessor {
         unknownField: Rejection?,
         message: KafkaConsumedMessage,
         now: Date,
+        isolation: CommandIsolation,
         db: Database
     ) throws {
         let command: any Message
@@ -50,7 +51,7 @@ extension BatchProcessor {
         if let unknownField {
             result = .rejected(envelope.id, type: envelope.type.rawValue, unknownField)
         } else {
-            result = try decide(command, from: sender, envelope: envelope, context: context, db: db)
+            result = try decide(command, from: sender, envelope: envelope, context: context, isolation: isolation, db: db)
         }
         // A refusal that goes away with time (a cap reached) is answered like a gate's and not
         // recorded: the same command sent again after its retry-after is decided afresh.
@@ -148,32 +149,46 @@ extension BatchProcessor {
         try publish(result: .rejected(envelope.id, type: envelope.type.rawValue, rejection), now: now, db: db, id: resultID)
     }
 
-    /// Runs the handler in a savepoint, so a refused or failed command leaves nothing behind.
+    /// Runs the handler so that a refused or failed command leaves nothing behind: in a savepoint,
+    /// or without one while the command fails before it writes anything (else the batch is run again
+    /// with savepoints, ``CommandFailedAfterWriting``).
     private func decide(
         _ command: any Message,
         from sender: Sender,
         envelope: Envelope,
         context: DecisionContext,
+        isolation: CommandIsolation,
         db: Database
     ) throws -> CommandResult {
         var outcome: CommandOutcome?
         var sealed: SealedSecrets?
         let started = ContinuousClock.now
         defer { metrics.handled(type: envelope.type.rawValue, seconds: (ContinuousClock.now - started).inSeconds) }
-        do {
-            try db.inSavepoint {
-                let decided = try handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
-                if let secrets = decided.secrets { sealed = try seal(secrets, for: envelope) }
-                for (index, event) in decided.events.enumerated() {
-                    try publish(event, index: index, cause: envelope.id, actor: sender.scope, context: context, db: db)
-                }
-                outcome = decided
-                return .commit
+        let run = {
+            let decided = try self.handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
+            if let secrets = decided.secrets { sealed = try self.seal(secrets, for: envelope) }
+            for (index, event) in decided.events.enumerated() {
+                try self.publish(event, index: index, cause: envelope.id, actor: sender.scope, context: context, db: db)
             }
-        } catch let rejection as Rejection {
-            return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
+            outcome = decided
+        }
+        let changesBefore = db.totalChangesCount
+        do {
+            switch isolation {
+            case .shared:
+                try run()
+            case .savepointEach:
+                try db.inSavepoint {
+                    try run()
+                    return .commit
+                }
+            }
         } catch let error as DatabaseError where error.isEnvironmental {
             throw error
+        } catch where isolation == .shared && db.totalChangesCount != changesBefore {
+            throw CommandFailedAfterWriting()
+        } catch let rejection as Rejection {
+            return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
         } catch let error as DatabaseError where error.isUniquenessViolation {
             // A row this command would create exists already: refused, never written over.
             logger.warning("command collided", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])

@@ -83,24 +83,38 @@ public final class BatchProcessor: Sendable {
     /// ``process(_:)`` for a batch already prepared (decoded off the writer thread). `stillOwned`
     /// is asked last, inside the transaction: when the batch's partitions are no longer this
     /// consumer's, nothing commits and ``PartitionsRevoked`` is thrown.
+    ///
+    /// Commands run without a savepoint each (which makes SQLite copy every page a command touches
+    /// into a statement journal) as long as none fails after it wrote: then the transaction is rolled
+    /// back and the batch run again with a savepoint per command, so a refused command never leaves
+    /// a trace either way.
     package func process(_ batch: [PreparedMessage], stillOwned: @Sendable () -> Bool = { true }) async throws {
         guard !batch.isEmpty else { return }
         let now = clock()
-        try await writer.write { db in
-            var next = try ConsumerOffsets.group.next(for: Set(batch.map(\.message.topicPartition)), db: db)
-            for prepared in eventsFirst(batch) {
-                let partition = prepared.message.topicPartition
-                if let stored = next[partition], prepared.message.offset < stored { continue }
-                try process(prepared, now: now, db: db)
-                next[partition] = prepared.message.offset + 1
-            }
-            try ConsumerOffsets.group.store(next, db: db)
-            guard stillOwned() else { throw PartitionsRevoked() }
+        do {
+            try await write(batch, now: now, isolation: .shared, stillOwned: stillOwned)
+        } catch is CommandFailedAfterWriting {
+            metrics.batchRerunWithSavepoints.increment()
+            try await write(batch, now: now, isolation: .savepointEach, stillOwned: stillOwned)
         }
         metrics.batchSize.record(batch.count)
         let committed = Date().timeIntervalSince1970
         for case let produced? in batch.lazy.map(\.message.timestampMilliseconds) {
             metrics.recordAgeAtCommit.recordSeconds(max(0, committed - Double(produced) / 1_000))
+        }
+    }
+
+    private func write(_ batch: [PreparedMessage], now: Date, isolation: CommandIsolation, stillOwned: @Sendable () -> Bool) async throws {
+        try await writer.write { db in
+            var next = try ConsumerOffsets.group.next(for: Set(batch.map(\.message.topicPartition)), db: db)
+            for prepared in eventsFirst(batch) {
+                let partition = prepared.message.topicPartition
+                if let stored = next[partition], prepared.message.offset < stored { continue }
+                try process(prepared, now: now, isolation: isolation, db: db)
+                next[partition] = prepared.message.offset + 1
+            }
+            try ConsumerOffsets.group.store(next, db: db)
+            guard stillOwned() else { throw PartitionsRevoked() }
         }
     }
 
@@ -127,7 +141,7 @@ public final class BatchProcessor: Sendable {
         }
     }
 
-    private func process(_ prepared: PreparedMessage, now: Date, db: Database) throws {
+    private func process(_ prepared: PreparedMessage, now: Date, isolation: CommandIsolation, db: Database) throws {
         let message = prepared.message
         switch prepared.content {
         case .undecodable(let error):
@@ -138,7 +152,16 @@ public final class BatchProcessor: Sendable {
                 try publish(result: .rejected(id, type: type ?? "", error.rejection), now: now, db: db)
             }
         case .command(let envelope, let fingerprint, let decoded, let unknownField):
-            try processCommand(envelope, fingerprint: fingerprint, decoded: decoded, unknownField: unknownField, message: message, now: now, db: db)
+            try processCommand(
+                envelope,
+                fingerprint: fingerprint,
+                decoded: decoded,
+                unknownField: unknownField,
+                message: message,
+                now: now,
+                isolation: isolation,
+                db: db
+            )
         case .event(let envelope, let decoded):
             try processEvent(envelope, decoded: decoded, message: message, now: now, db: db)
         case .forgedEvent(let reason):
@@ -149,3 +172,15 @@ public final class BatchProcessor: Sendable {
 
 /// A batch's partitions were taken away while it was written; it was rolled back.
 package struct PartitionsRevoked: Error {}
+
+/// How a batch keeps a refused command's writes out of the state.
+enum CommandIsolation {
+    /// No savepoint: a command that fails after it wrote fails the batch (``CommandFailedAfterWriting``).
+    case shared
+    /// A savepoint per command, rolled back when it fails.
+    case savepointEach
+}
+
+/// A command failed after it wrote, in a batch without savepoints: the batch is rolled back and run
+/// again with one per command.
+struct CommandFailedAfterWriting: Error {}

@@ -21,6 +21,8 @@ package final class PipelineMetrics: Sendable {
     /// Records taken out of the send path for good because the producer or the broker refuses them.
     package let outboxParked: Counter
     package let batchFailures: Counter
+    /// Batches run again with a savepoint per command, because one failed after it wrote.
+    package let batchRerunWithSavepoints: Counter
     /// From a consumed record's timestamp (its producer's clock) to the commit of its batch: time
     /// in Kafka, in the consumer and behind the batch before it.
     package let recordAgeAtCommit: Timer
@@ -57,6 +59,7 @@ package final class PipelineMetrics: Sendable {
         outboxFailures = Counter(label: "tenancy_outbox_failures_total", factory: factory)
         outboxParked = Counter(label: "tenancy_outbox_parked_total", factory: factory)
         batchFailures = Counter(label: "tenancy_batch_failures_total", factory: factory)
+        batchRerunWithSavepoints = Counter(label: "tenancy_batches_rerun_with_savepoints_total", factory: factory)
         recordAgeAtCommit = Timer(label: "tenancy_record_age_at_commit_seconds", dimensions: [], factory: factory)
         outboxAgeAtDelivery = Timer(label: "tenancy_outbox_age_at_delivery_seconds", dimensions: [], factory: factory)
     }
