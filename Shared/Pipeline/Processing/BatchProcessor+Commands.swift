@@ -185,11 +185,23 @@ extension BatchProcessor {
             }
         } catch let error as DatabaseError where error.isEnvironmental {
             throw error
-        } catch where isolation == .shared && db.totalChangesCount != changesBefore {
-            throw CommandFailedAfterWriting()
-        } catch let rejection as Rejection {
+        } catch {
+            if isolation == .shared && db.totalChangesCount != changesBefore { throw CommandFailedAfterWriting() }
+            return refusal(for: error, of: envelope)
+        }
+        guard let outcome else { preconditionFailure("the command ran without an outcome") }
+        var result = CommandResult.accepted(envelope.id, type: envelope.type, created: outcome.created, items: outcome.items)
+        result.sealedSecrets = sealed
+        return result
+    }
+
+    /// The answer to a command that failed and left nothing behind: its own refusal, or one that
+    /// says what went wrong without the details.
+    private func refusal(for error: any Error, of envelope: Envelope) -> CommandResult {
+        switch error {
+        case let rejection as Rejection:
             return .rejected(envelope.id, type: envelope.type.rawValue, rejection)
-        } catch let error as DatabaseError where error.isUniquenessViolation {
+        case let error as DatabaseError where error.isUniquenessViolation:
             // A row this command would create exists already: refused, never written over.
             logger.warning("command collided", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
             return .rejected(
@@ -197,7 +209,7 @@ extension BatchProcessor {
                 type: envelope.type.rawValue,
                 Rejection(.alreadyExists, "something this command would create exists already; it had no effect")
             )
-        } catch {
+        default:
             // A bug or an unexpected constraint: refuse this command, keep the partition moving.
             logger.error("command failed", metadata: ["command.id": "\(envelope.id)", "command.type": "\(envelope.type)", "error": "\(error)"])
             return .rejected(
@@ -206,10 +218,6 @@ extension BatchProcessor {
                 Rejection(.internalError, "the service could not process this command; it had no effect")
             )
         }
-        guard let outcome else { preconditionFailure("savepoint committed without an outcome") }
-        var result = CommandResult.accepted(envelope.id, type: envelope.type, created: outcome.created, items: outcome.items)
-        result.sealedSecrets = sealed
-        return result
     }
 
     /// A result's one-time secrets, sealed to the command's reply key: they never leave in clear,
