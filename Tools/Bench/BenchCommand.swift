@@ -153,6 +153,7 @@ struct BenchCommand: AsyncParsableCommand {
                 name: name,
                 peakResidentMegabytesDuringLoad: stats.1.1.peakResidentMegabytes,
                 cpuSecondsPerThousandCommands: (stats.1.0.cpuSeconds - stats.0.cpuSeconds) / (Double(load.count) / 1_000),
+                writtenKilobytesPerCommand: (stats.1.0.writtenBytes - stats.0.writtenBytes) / 1_024 / Double(load.count),
                 databaseMegabytesPerHundredThousandShares: try StoredShares.megabytes(of: deployment.database(name)) / Double(max(shares, 1))
                     * 100_000
             )

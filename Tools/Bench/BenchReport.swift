@@ -6,6 +6,8 @@ struct BenchReport: Codable {
         var name: String
         var peakResidentMegabytesDuringLoad: Double
         var cpuSecondsPerThousandCommands: Double
+        /// Bytes written to storage during the throughput phase (`/proc/<pid>/io`), per command.
+        var writtenKilobytesPerCommand: Double
         var databaseMegabytesPerHundredThousandShares: Double
         var startupToLiveSeconds: Double?
         var startupToReadySeconds: Double?
@@ -85,7 +87,10 @@ struct BenchReport: Codable {
             "cpu            throughput: " + cpu(throughputCPU, per: "commands"),
             "               raw baseline: " + cpu(rawBaselineCPU, per: "records"),
         ]
-        lines += ["", "service        peak RSS (load)  CPU s/1000 cmds  DB MB/100k shares  start-up live/ready  RSS / DB at stored shares"]
+        lines += [
+            "",
+            "service        peak RSS (load)  CPU s/1000 cmds  KB written/cmd  DB MB/100k shares  start-up live/ready  RSS / DB at stored shares",
+        ]
         for service in services {
             let startup = service.startupToLiveSeconds.map { "\(f($0, 2)) / \(f(service.startupToReadySeconds ?? 0, 2)) s" } ?? "-"
             let stored = service.residentMegabytesAtStoredShares.map { "\(f($0)) MB / \(f(service.databaseMegabytesAtStoredShares ?? 0)) MB" } ?? "-"
@@ -93,6 +98,7 @@ struct BenchReport: Codable {
                 service.name.padding(toLength: 15, withPad: " ", startingAt: 0)
                     + "\(f(service.peakResidentMegabytesDuringLoad)) MB".padding(toLength: 17, withPad: " ", startingAt: 0)
                     + f(service.cpuSecondsPerThousandCommands, 2).padding(toLength: 17, withPad: " ", startingAt: 0)
+                    + f(service.writtenKilobytesPerCommand, 1).padding(toLength: 16, withPad: " ", startingAt: 0)
                     + f(service.databaseMegabytesPerHundredThousandShares).padding(toLength: 19, withPad: " ", startingAt: 0)
                     + startup.padding(toLength: 21, withPad: " ", startingAt: 0) + stored
             )

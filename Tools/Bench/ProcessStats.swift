@@ -1,10 +1,14 @@
 import Foundation
 
-/// What Linux reports about a running process: resident memory and CPU time used.
+/// What Linux reports about a running process: resident memory, CPU time used and bytes it
+/// caused to be written to storage.
 struct ProcessStats: Codable {
     var residentMegabytes: Double
     var peakResidentMegabytes: Double
     var cpuSeconds: Double
+    /// `write_bytes` of `/proc/<pid>/io`: what the process sent to the storage layer (its database,
+    /// log and checkpoints), not what it handed to the page cache and later overwrote.
+    var writtenBytes: Double
 
     static func of(pid: Int32) throws -> ProcessStats {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
@@ -17,7 +21,14 @@ struct ProcessStats: Codable {
         let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let cpu = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks
-        return ProcessStats(residentMegabytes: kilobytes("VmRSS") / 1_024, peakResidentMegabytes: kilobytes("VmHWM") / 1_024, cpuSeconds: cpu)
+        let io = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? ""
+        let written = io.split(separator: "\n").first { $0.hasPrefix("write_bytes:") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        return ProcessStats(
+            residentMegabytes: kilobytes("VmRSS") / 1_024,
+            peakResidentMegabytes: kilobytes("VmHWM") / 1_024,
+            cpuSeconds: cpu,
+            writtenBytes: written ?? 0
+        )
     }
 }
 
