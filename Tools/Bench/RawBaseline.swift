@@ -5,22 +5,36 @@ import Synchronization
 import TestSupport
 
 /// The same records through the same broker with librdkafka alone: produced to topic A, read and
-/// produced to topic B by a relay, read from B - the two hops a command and its result take.
+/// produced to topic B by a relay, read from B - the two hops a command and its result take. Like
+/// for like, the relay produces for each record it reads what a service produces for a command (its
+/// events and its result, of their sizes) instead of the record itself.
 enum RawBaseline {
     struct Result: Codable {
         var messages: Int
         var averageRecordBytes: Int
+        /// Sizes of the records the relay produces for each one it reads; empty: the record itself.
+        var relayedRecordBytes: [Int]
         var seconds: Double
+        /// Records produced to A (commands) per second, all their relayed records read from B.
         var messagesPerSecond: Double
     }
 
-    static func run(records: [KafkaRecord], bootstrapServers: String, prefix: String, partitions: Int32) async throws -> Result {
+    /// - Parameter relaying: the sizes of the records the relay produces for each it reads (a
+    ///   command's events and result); empty: the record itself.
+    static func run(
+        records: [KafkaRecord],
+        relaying sizes: [Int] = [],
+        bootstrapServers: String,
+        prefix: String,
+        partitions: Int32
+    ) async throws -> Result {
         let connection = KafkaConnection(bootstrapServers: bootstrapServers, clientID: "tenancy-bench-raw")
         let logger = Logger(label: "bench.raw")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(connection: connection), logger: logger)
         defer { producer.close() }
-        let first = "\(prefix).raw.first"
-        let second = "\(prefix).raw.second"
+        let run = sizes.isEmpty ? "raw" : "raw-like"
+        let first = "\(prefix).\(run).first"
+        let second = "\(prefix).\(run).second"
         try producer.createTopicsIfMissing([
             TopicSpecification(name: first, partitions: partitions), TopicSpecification(name: second, partitions: partitions),
         ])
@@ -41,15 +55,19 @@ enum RawBaseline {
                 let batch = (try? await relayIn.poll(maxMessages: 10_000, timeout: .milliseconds(50))) ?? []
                 guard !batch.isEmpty else { continue }
                 relayed.add(batch.count, ordering: .relaxed)
-                let forwarded = batch.map { KafkaRecord(topic: second, key: $0.key, value: $0.value, headers: $0.headers) }
+                let forwarded =
+                    sizes.isEmpty
+                    ? batch.map { KafkaRecord(topic: second, key: $0.key, value: $0.value, headers: $0.headers) }
+                    : batch.flatMap { read in sizes.map { KafkaRecord(topic: second, key: read.key, value: Data(repeating: 0x7b, count: $0)) } }
                 sends.append(Task { _ = await producer.send(forwarded) })
             }
             for send in sends { await send.value }
         }
         var received = 0
+        let expected = records.count * max(sizes.count, 1)
         let deadline = ContinuousClock.now + .seconds(1_800)
-        while received < records.count {
-            guard ContinuousClock.now < deadline else { throw TestSupportError("raw baseline: \(received) of \(records.count) arrived") }
+        while received < expected {
+            guard ContinuousClock.now < deadline else { throw TestSupportError("raw baseline: \(received) of \(expected) arrived") }
             received += try await finalIn.poll(maxMessages: 10_000, timeout: .milliseconds(50)).count
         }
         let seconds = (ContinuousClock.now - start).seconds
@@ -57,15 +75,36 @@ enum RawBaseline {
         await relay.value
         await relayIn.close()
         await finalIn.close()
-        let bytes = records.reduce(0) {
-            $0 + ($1.value?.count ?? 0) + ($1.key?.count ?? 0) + $1.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
-        }
         return Result(
             messages: records.count,
-            averageRecordBytes: bytes / max(records.count, 1),
+            averageRecordBytes: records.reduce(0) { $0 + size(of: $1) } / max(records.count, 1),
+            relayedRecordBytes: sizes,
             seconds: seconds,
             messagesPerSecond: Double(records.count) / seconds
         )
+    }
+
+    /// Bytes of a record as produced: key, value and headers.
+    static func size(of record: KafkaRecord) -> Int {
+        (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
+    }
+
+    /// The sizes of what a service produced for one command, from the topics it wrote during the
+    /// throughput phase: as many events of the average size on `events` as it published per
+    /// command there, and a result of the average size on `results`.
+    static func outputSizes(events: String, results: String, commands: Int, bootstrapServers: String) async throws -> [Int] {
+        var sizes: [Int] = []
+        for topic in [events, results] {
+            let reader = try await TopicReader(bootstrapServers: bootstrapServers, topic: topic)
+            let records = try await reader.readAll(quiet: .seconds(2))
+            await reader.close()
+            let bytes = records.reduce(0) { total, record in
+                total + (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
+            }
+            let perCommand = max(1, Int((Double(records.count) / Double(max(commands, 1))).rounded()))
+            sizes += Array(repeating: bytes / max(records.count, 1), count: topic == events ? perCommand : 1)
+        }
+        return sizes
     }
 
     static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {
