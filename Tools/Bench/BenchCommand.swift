@@ -147,7 +147,6 @@ struct BenchCommand: AsyncParsableCommand {
         let outputs = try await RawBaseline.outputSizes(
             events: deployment.topics.sharingEvents,
             results: deployment.topics.commandResults,
-            commands: load.count,
             bootstrapServers: servers
         )
         say("like-for-like baseline: \(load.count) records, the relay producing \(outputs) bytes for each")

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Models
 import Synchronization
 import TestSupport
 
@@ -89,22 +90,25 @@ enum RawBaseline {
         (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
     }
 
-    /// The sizes of what a service produced for one command, from the topics it wrote during the
-    /// throughput phase: as many events of the average size on `events` as it published per
-    /// command there, and a result of the average size on `results`.
-    static func outputSizes(events: String, results: String, commands: Int, bootstrapServers: String) async throws -> [Int] {
-        var sizes: [Int] = []
-        for topic in [events, results] {
+    /// The sizes of what Sharing produced for one command: as many events of the average size on
+    /// `events` as it published per command it answered, and a result of the average size of its
+    /// results on `results` (which Lifecycle's results share).
+    static func outputSizes(events: String, results: String, bootstrapServers: String) async throws -> [Int] {
+        func everything(on topic: String) async throws -> [KafkaConsumedMessage] {
             let reader = try await TopicReader(bootstrapServers: bootstrapServers, topic: topic)
             let records = try await reader.readAll(quiet: .seconds(2))
             await reader.close()
-            let bytes = records.reduce(0) { total, record in
-                total + (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
-            }
-            let perCommand = max(1, Int((Double(records.count) / Double(max(commands, 1))).rounded()))
-            sizes += Array(repeating: bytes / max(records.count, 1), count: topic == events ? perCommand : 1)
+            return records
         }
-        return sizes
+        func averageSize(_ records: [KafkaConsumedMessage]) -> Int {
+            records.reduce(0) { total, record in
+                total + (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
+            } / max(records.count, 1)
+        }
+        let published = try await everything(on: events)
+        let answers = try await everything(on: results).filter { $0.header(Envelope.Header.source) == "/tenancy/sharing" }
+        let perCommand = max(1, Int((Double(published.count) / Double(max(answers.count, 1))).rounded()))
+        return Array(repeating: averageSize(published), count: perCommand) + [averageSize(answers)]
     }
 
     static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {
