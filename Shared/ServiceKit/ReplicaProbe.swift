@@ -5,8 +5,9 @@ import Pipeline
 import ServiceLifecycle
 
 /// Asks the broker, every ``ReplicaFreshnessGate/confirmationInterval``, for the high watermark of
-/// each partition of the replica's source topic the consumer holds, and gives the answers to the
-/// gate: a partition whose end the consumer reached stays current only while the broker confirms
+/// each partition of the replica's source topic (all of them, read by the replica reader's
+/// consumer), and gives the answers to the gate: a partition whose end it reached stays current
+/// only while the broker confirms
 /// nothing was appended after it. A broker that does not answer confirms nothing, so the bound grows.
 final class ReplicaProbe: Service {
     private let consumer: KafkaConsumer

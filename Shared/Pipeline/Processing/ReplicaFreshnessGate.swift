@@ -8,7 +8,7 @@ import Synchronization
 /// Refuses commands (`unavailable`) while the replica they are authenticated against may be more
 /// than ``maxLagSeconds`` behind its source topic on the broker, as ``ReplicaLag`` bounds it. A key
 /// revoked, a member removed or a role lowered at Lifecycle therefore stops working here within that
-/// bound, or the command is refused. Fed by the consumer loop after each committed batch and by the
+/// bound, or the command is refused. Fed by the replica reader after each committed batch and by the
 /// broker's watermarks; read by the pipeline, the readiness check and `/metrics`.
 public final class ReplicaFreshnessGate: CommandGate, Sendable {
     /// Seconds behind beyond which commands are refused; 0 measures but never refuses.
@@ -37,7 +37,7 @@ public final class ReplicaFreshnessGate: CommandGate, Sendable {
 
     public var topic: String { state.withLock { $0.lag.topic } }
 
-    /// Follows the consumer's assignment; called after every poll.
+    /// Follows the replica reader's assignment (every partition of the topic, once, at its start).
     public func assign(_ assignment: [TopicPartition: UInt64], now: Date) {
         state.withLock { $0.lag.assign(assignment, now: now) }
         _ = behind(now: now)

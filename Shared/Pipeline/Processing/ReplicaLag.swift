@@ -3,7 +3,7 @@ import Kafka
 
 /// How far a service's applied state is behind the broker on one topic (Lifecycle's events, for a
 /// service that checks credentials against their replica): an upper bound on the age of the oldest
-/// record of that topic the service has not applied yet. Pure arithmetic over what the consumer loop
+/// record of that topic the service has not applied yet. Pure arithmetic over what the replica reader
 /// and the broker report; the caller passes the time.
 ///
 /// For each assigned partition it keeps the moment before which everything appended is applied:
