@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import Kafka
-import Logging
 import Messaging
 import MetricsTestKit
 import Models
@@ -42,17 +41,7 @@ struct CommandIsolationTests {
         store = try ServiceStore(path: nil) { migrator in
             migrator.registerMigration("things") { db in try db.execute(sql: "CREATE TABLE thing (name TEXT NOT NULL)") }
         }
-        processor = BatchProcessor(
-            store: store,
-            handler: Things(),
-            topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
-            source: "/t",
-            eventTag: TestKeys.eventTag(for: "notes"),
-            limits: EnvelopeLimits(),
-            logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: metrics, knownTypes: []),
-            clock: { [now] in now }
-        )
+        processor = .commands(of: Things(), store: store, metrics: metrics, clock: { [now] in now })
     }
 
     func batch(_ names: [String], from offset: Int64) -> [KafkaConsumedMessage] {

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import Kafka
-import Logging
 import Messaging
 import MetricsTestKit
 import Models
@@ -57,18 +56,7 @@ struct ForwardingTests {
         store = try ServiceStore(path: nil) { migrator in
             migrator.registerMigration("things") { db in try db.execute(sql: "CREATE TABLE thing (workspace TEXT NOT NULL)") }
         }
-        processor = BatchProcessor(
-            store: store,
-            handler: Owned(),
-            topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
-            source: "/t",
-            eventTag: TestKeys.eventTag(for: "notes"),
-            limits: EnvelopeLimits(),
-            logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: metrics, knownTypes: []),
-            partitions: Self.partitions,
-            clock: { [now] in now }
-        )
+        processor = .commands(of: Owned(), store: store, metrics: metrics, partitions: Self.partitions, clock: { [now] in now })
     }
 
     /// A command of `workspace`'s key, sent with the record key `key`, as read at `partition`.

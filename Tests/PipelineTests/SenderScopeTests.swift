@@ -2,9 +2,7 @@ import Foundation
 import GRDB
 import Hashing
 import Kafka
-import Logging
 import Messaging
-import Metrics
 import Models
 import TestSupport
 import Testing
@@ -63,17 +61,7 @@ struct SenderScopeTests {
                 try db.execute(sql: "CREATE TABLE thing (id TEXT PRIMARY KEY, owner TEXT NOT NULL)")
             }
         }
-        processor = BatchProcessor(
-            store: store,
-            handler: Things(),
-            topics: PipelineTopics(commands: "c", followedEvents: [], events: nil, results: "r", deadLetter: "d"),
-            source: "/t",
-            eventTag: TestKeys.eventTag(for: "notes"),
-            limits: EnvelopeLimits(),
-            logger: Logger(label: "test"),
-            metrics: PipelineMetrics(factory: NOOPMetricsHandler.instance, knownTypes: []),
-            clock: { [now] in now }
-        )
+        processor = .commands(of: Things(), store: store, clock: { [now] in now })
     }
 
     /// Next offset on the one command partition, so that each message is new to the processor.
