@@ -151,20 +151,25 @@ public final class KafkaConsumer: Sendable {
 
     /// Polls the group's client and the follower's in turn, waiting on the group's (which serves the
     /// rebalances) a slice at a time so that a record of either is taken within a slice of arriving.
+    /// The follower takes at most half of a batch before the group's client has its turn, so that a
+    /// backlog of followed events does not hold the commands back.
     private static func poll(_ client: RDKafkaClient, and follower: RDKafkaClient, maxMessages: Int, timeoutMilliseconds: Int32) -> KafkaPoll {
         let slice: Int32 = 10
         var waited: Int32 = 0
         var poll = KafkaPoll(messages: [], ends: [])
+        func take(_ from: RDKafkaClient, upTo count: Int, waiting: Int32) {
+            guard count > 0 else { return }
+            let taken = from.consumerPoll(maxMessages: count, timeoutMilliseconds: waiting)
+            poll.messages += taken.messages
+            poll.ends += taken.ends
+        }
         repeat {
-            let followed = follower.consumerPoll(maxMessages: maxMessages - poll.messages.count, timeoutMilliseconds: 0)
-            poll.messages += followed.messages
-            poll.ends += followed.ends
+            take(follower, upTo: max(1, maxMessages / 2), waiting: 0)
             let wait = poll.messages.isEmpty && poll.ends.isEmpty ? min(slice, max(0, timeoutMilliseconds - waited)) : 0
-            let own = client.consumerPoll(maxMessages: maxMessages - poll.messages.count, timeoutMilliseconds: wait)
-            poll.messages += own.messages
-            poll.ends += own.ends
+            take(client, upTo: maxMessages - poll.messages.count, waiting: wait)
+            take(follower, upTo: maxMessages - poll.messages.count, waiting: 0)
             waited += wait
-        } while poll.messages.isEmpty && poll.ends.isEmpty && waited < timeoutMilliseconds && poll.messages.count < maxMessages
+        } while poll.messages.isEmpty && poll.ends.isEmpty && waited < timeoutMilliseconds
         return poll
     }
 
