@@ -207,7 +207,7 @@ public struct ServiceRuntime: Sendable {
         // background work, before the relay drains the outbox; both HTTP sides answer until the end.
         let checkpointer = WALCheckpointer(path: databasePath, logger: logger)
         let probe: [any Service] =
-            replicaReader.flatMap { reader in freshness.map { ReplicaProbe(consumer: reader.consumer, gate: $0, logger: logger) } }.map { [$0] } ?? []
+            if let replicaReader, let freshness { [ReplicaProbe(consumer: replicaReader.consumer, gate: freshness, logger: logger)] } else { [] }
         // The replica reader stops after the consumer loop, whose last batch may wait for it.
         let replicas: [any Service] = replicaReader.map { [$0] } ?? []
         let services: [any Service] = [ops, http, checkpointer, relay] + background + probe + replicas + [consumerService]
