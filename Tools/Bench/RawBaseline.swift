@@ -113,7 +113,9 @@ enum RawBaseline {
 
     static func reader(of topic: String, connection: KafkaConnection, partitions: Int32) async throws -> KafkaConsumer {
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(connection: connection), logger: Logger(label: "bench.raw"))
-        try consumer.assign(Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), Int64(-2)) }))
+        try consumer.assign(
+            Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), KafkaConsumer.beginning) })
+        )
         return consumer
     }
 }

@@ -51,7 +51,9 @@ public final class ResultWatcher: Sendable {
             logger: Logger(label: "bench.results")
         )
         let partitions = try consumer.partitionCount(of: topic)
-        try consumer.assign(Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), Int64(-2)) }))
+        try consumer.assign(
+            Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), KafkaConsumer.beginning) })
+        )
     }
 
     /// Polls until ``stop()``.
