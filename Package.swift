@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Models", "Kafka", "Messaging", "Sealing", "Pipeline", "CSpawn", .product(name: "Logging", package: "swift-log"),
+                "Models", "Kafka", "Messaging", "Hashing", "Sealing", "Pipeline", "CSpawn", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/Support/TestSupport"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import Hashing
 import Kafka
 import Logging
 import Messaging
@@ -45,7 +46,7 @@ struct CommandSender {
     ) async throws -> Outcome {
         let credential = authenticated ? try override ?? options.credential() : nil
         let connection = try options.connection
-        let commandID = id ?? options.commandID ?? UUID().uuidString.lowercased()
+        let commandID = id ?? options.commandID ?? CommandID.make()
         guard let service = Topics.service(takingCommandsOn: topic) else { throw ValidationError("no service takes commands on '\(topic)'") }
         // A new key pair per command: its result's one-time secrets are sealed to the public half.
         let replyKey = Curve25519.KeyAgreement.PrivateKey()

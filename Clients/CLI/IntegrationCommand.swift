@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import Models
 
 struct IntegrationCommand: AsyncParsableCommand {
@@ -28,7 +29,7 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Flag(help: "An OAuth integration that refreshes its tokens.") var oauth = false
 
         func run() async throws {
-            let id = options.commandID ?? UUID().uuidString.lowercased()
+            let id = options.commandID ?? CommandID.make()
             let command = CreateIntegration(
                 kind: kind,
                 vendor: vendor,
@@ -57,7 +58,7 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Option(name: .customLong("remove-secret"), help: "Secret field to remove, repeatable.") var removeSecrets: [String] = []
 
         func run() async throws {
-            let id = options.commandID ?? UUID().uuidString.lowercased()
+            let id = options.commandID ?? CommandID.make()
             let command = UpdateIntegration(
                 integrationID: IntegrationID(rawValue: integrationID),
                 name: name,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import Models
 
 struct UserCommand: AsyncParsableCommand {
@@ -64,7 +65,7 @@ struct UserCommand: AsyncParsableCommand {
                 throw ValidationError("set TENANCY_INVITATION_TOKEN to the token in your invitation email")
             }
             // Sealed to Lifecycle for this command id: the token is never in clear on the topic.
-            let id = options.commandID ?? UUID().uuidString.lowercased()
+            let id = options.commandID ?? CommandID.make()
             try await sendAndReport(
                 AcceptInvitation(
                     invitationID: InvitationID(rawValue: invitationID),

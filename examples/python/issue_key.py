@@ -33,13 +33,20 @@ def open_secrets(sealed: dict, reply_key: X25519PrivateKey, command_id: str) -> 
     return json.loads(recipient.open(base64.b64decode(sealed["ciphertext"])))
 
 
+def uuid7() -> str:
+    """A new command id: UUID version 7 (RFC 9562), time-ordered, which the services index cheaply."""
+    milliseconds, random = time.time_ns() // 1_000_000, int.from_bytes(os.urandom(10), "big")
+    value = (milliseconds & (1 << 48) - 1) << 80 | 0x7 << 76 | (random >> 62 & 0xfff) << 64 | 0b10 << 62 | random & (1 << 62) - 1
+    return str(uuid.UUID(int=value))
+
+
 def main() -> int:
     env, workspace = os.environ, sys.argv[1]
     prefix = env.get("TENANCY_TOPIC_PREFIX", "tenancy")
     kafka = {"bootstrap.servers": env.get("TENANCY_BOOTSTRAP_SERVERS", "127.0.0.1:9092")}
     reply_key = X25519PrivateKey.generate()  # a new one per command: only this run can open its result
     now = datetime.datetime.now(datetime.timezone.utc)
-    command_id = str(uuid.uuid4())
+    command_id = uuid7()
     headers = {
         "ce_specversion": "1.0", "ce_id": command_id, "ce_type": "tenancy.lifecycle.IssueAPIKey.v1",
         "ce_source": "/examples/python", "ce_time": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Kafka
 import Logging
 import Models
@@ -30,7 +31,7 @@ public struct CommandClient: Sendable {
         topic: String,
         key: String,
         credential: Credential,
-        id: String = UUID().uuidString.lowercased()
+        id: String = CommandID.make()
     ) -> (id: String, record: KafkaRecord) {
         (id, CommandFactory.record(command, topic: topic, id: id, key: key, credential: credential))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Kafka
 import Messaging
 import Models
@@ -10,7 +11,7 @@ public enum CommandFactory {
     public static func record<M: Message>(
         _ command: M,
         topic: String,
-        id: String = UUID().uuidString.lowercased(),
+        id: String = CommandID.make(),
         key: String,
         credential: Credential?,
         time: Date = Date()
