@@ -34,7 +34,7 @@ public enum Lifecycle {
                 }
                 let secretBox = try SecretBox(environment)
                 // Values sealed with a previous secrets key move to the current one before anything else runs.
-                try environment.store.writer.write { db in try SecretStore.reseal(box: secretBox, db: db) }
+                _ = try environment.store.writer.write { db in try SecretStore.reseal(box: secretBox, db: db) }
                 return LifecycleHandler(
                     authenticator: environment.authenticator,
                     secretBox: secretBox,
