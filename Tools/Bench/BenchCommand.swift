@@ -41,6 +41,13 @@ struct BenchCommand: AsyncParsableCommand {
     )
     var scaleOut: [Int] = []
     @Option(
+        parsing: .upToNextOption,
+        help: "Only compare: reports an earlier revision's bench wrote (with --compare-after; deploy/local/bench.sh --against runs both)."
+    )
+    var compareBefore: [String] = []
+    @Option(parsing: .upToNextOption, help: "Only compare: this revision's reports, set against --compare-before's.")
+    var compareAfter: [String] = []
+    @Option(
         name: .customLong("service-env"),
         help: "KEY=VALUE added to the services' environment, repeatable; replaces the default, which is how the deploy files run them."
     )
@@ -59,12 +66,16 @@ struct BenchCommand: AsyncParsableCommand {
         guard scaleOut.allSatisfy({ (1...Int(partitions)).contains($0) }) else {
             throw ValidationError("--scale-out takes numbers of instances from 1 to --partitions (\(partitions))")
         }
+        guard compareBefore.isEmpty == compareAfter.isEmpty else {
+            throw ValidationError("--compare-before and --compare-after go together")
+        }
         for entry in serviceEnvironment where !entry.contains("=") || entry.hasPrefix("=") {
             throw ValidationError("--service-env takes KEY=VALUE, got '\(entry)'")
         }
     }
 
     func run() async throws {
+        if !compareBefore.isEmpty { return try compare() }
         say("signature checks: in-process, no broker")
         let signatures = try SignatureCost.measure()
         say(BenchReport.signatureLine(signatures))
@@ -94,8 +105,9 @@ struct BenchCommand: AsyncParsableCommand {
         let client = CommandClient(producer: producer, results: results, topics: deployment.topics)
 
         let latencyCommands = rate * latencySeconds
-        let afterRestart = storedShares > 0 ? rate * 5 : 0
-        let pairsNeeded = commands + latencyCommands + afterRestart
+        // After the restart at stored shares: 2 s to open every key again (unmeasured), then 5 s measured.
+        let (warmUp, afterRestart) = storedShares > 0 ? (rate * 2, rate * 5) : (0, 0)
+        let pairsNeeded = commands + latencyCommands + warmUp + afterRestart
         let integrationsPerSource = (pairsNeeded + sources * destinations - 1) / (sources * destinations)
         say("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
         let world = try await BenchWorld.build(
@@ -124,7 +136,9 @@ struct BenchCommand: AsyncParsableCommand {
             topics: deployment.topics
         )
         let sharingMetricsBefore = await httpGet(port: sharingOpsPort, path: "/metrics")?.body ?? ""
+        let sharingBeforeLatency = try ProcessStats.of(pid: sharing.pid)
         let latency = try await LoadPhases.latency(latencyLoad, ratePerSecond: rate, client: client)
+        let sharingCPUAtRate = try ProcessStats.of(pid: sharing.pid).cpuSecondsPerThousand(since: sharingBeforeLatency, commands: latencyLoad.count)
         let latencyInSharing = ServiceLatencySplit(
             before: sharingMetricsBefore,
             after: await httpGet(port: sharingOpsPort, path: "/metrics")?.body ?? ""
@@ -158,6 +172,9 @@ struct BenchCommand: AsyncParsableCommand {
             partitions: partitions
         )
 
+        say("group join: a bare consumer joining a fresh group")
+        let groupJoin = try await GroupJoin.seconds(bootstrapServers: servers, topic: deployment.topics.sharingCommands)
+
         await lifecycle.stopped(by: SIGTERM)
         await sharing.stopped(by: SIGTERM)
         let shares = try StoredShares.count(in: deployment.database("sharing"))
@@ -165,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchReport.Service(
                 name: name,
                 peakResidentMegabytesDuringLoad: stats.1.1.peakResidentMegabytes,
-                cpuSecondsPerThousandCommands: (stats.1.0.cpuSeconds - stats.0.cpuSeconds) / (Double(load.count) / 1_000),
+                cpuSecondsPerThousandCommands: stats.1.0.cpuSecondsPerThousand(since: stats.0, commands: load.count),
                 writtenKilobytesPerCommand: (stats.1.0.writtenBytes - stats.0.writtenBytes) / 1_024 / Double(load.count),
                 databaseMegabytesPerHundredThousandShares: try StoredShares.megabytes(of: deployment.database(name)) / Double(max(shares, 1))
                     * 100_000
@@ -193,8 +210,17 @@ struct BenchCommand: AsyncParsableCommand {
             }
             (lifecycle, sharing) = (processes[0], processes[1])
             let start = commands + latencyCommands
-            let probe = LoadPhases.mixedCommands(pairs: pairs[start..<(start + afterRestart)], lifecycleEvery: 0, topics: deployment.topics)
-            stored = BenchReport.StoredSharesRun(shares: grown, latency: try await LoadPhases.latency(probe, ratePerSecond: rate, client: client))
+            let opening = LoadPhases.mixedCommands(pairs: pairs[start..<(start + warmUp)], lifecycleEvery: 0, topics: deployment.topics)
+            _ = try await LoadPhases.latency(opening, ratePerSecond: rate, client: client)
+            let probe = LoadPhases.mixedCommands(
+                pairs: pairs[(start + warmUp)..<(start + warmUp + afterRestart)],
+                lifecycleEvery: 0,
+                topics: deployment.topics
+            )
+            let sharingBeforeProbe = try ProcessStats.of(pid: sharing.pid)
+            let probeLatency = try await LoadPhases.latency(probe, ratePerSecond: rate, client: client)
+            let probeCPU = try ProcessStats.of(pid: sharing.pid).cpuSecondsPerThousand(since: sharingBeforeProbe, commands: probe.count)
+            stored = BenchReport.StoredSharesRun(shares: grown, latency: probeLatency, sharingCPUSecondsPerThousandCommands: probeCPU)
             for (index, process) in processes.enumerated() {
                 services[index].residentMegabytesAtStoredShares = try ProcessStats.of(pid: process.pid).peakResidentMegabytes
             }
@@ -220,7 +246,9 @@ struct BenchCommand: AsyncParsableCommand {
             rawBaselineCPU: rawCPU,
             latency: latency,
             latencyInSharing: latencyInSharing,
+            sharingCPUSecondsPerThousandAtRate: sharingCPUAtRate,
             rawLatency: rawLatency,
+            brokerAloneGroupJoinSeconds: groupJoin,
             services: services,
             storedShares: stored,
             signatures: signatures
@@ -269,6 +297,17 @@ struct BenchCommand: AsyncParsableCommand {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(runs).write(to: file)
+        say("\nwritten to \(output)")
+    }
+
+    /// `--compare-before`/`--compare-after`: prints how this revision's runs compare with the earlier
+    /// one's and writes it to `--output`.
+    private func compare() throws {
+        let comparison = try BenchComparison(beforeFiles: compareBefore, afterFiles: compareAfter)
+        say(comparison.table)
+        let file = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try comparison.json().write(to: file)
         say("\nwritten to \(output)")
     }
 

@@ -17,7 +17,9 @@ struct BenchReport: Codable {
 
     struct StoredSharesRun: Codable {
         var shares: Int
+        /// The latency load after the restart, once every key has been opened again.
         var latency: LoadPhases.Latency
+        var sharingCPUSecondsPerThousandCommands: Double
     }
 
     var command: String
@@ -35,8 +37,12 @@ struct BenchReport: Codable {
     var rawBaselineCPU: CPUUse
     var latency: LoadPhases.Latency
     var latencyInSharing: ServiceLatencySplit
+    /// Sharing's CPU during the latency load, which the run at stored shares is compared with.
+    var sharingCPUSecondsPerThousandAtRate: Double
     /// The same load at the same rate through the broker with librdkafka alone: the floor under `latency`.
     var rawLatency: RawLatency.Result
+    /// A bare consumer joining a fresh group: the floor under a service's time to ready.
+    var brokerAloneGroupJoinSeconds: Double
     var services: [Service]
     var storedShares: StoredSharesRun?
     /// Checking signatures and event tags in-process, per command or event.
@@ -78,11 +84,22 @@ struct BenchReport: Codable {
             "raw latency    \(rawLatency.records) records at \(rawLatency.ratePerSecond)/s, two hops with librdkafka alone: p50 \(f(floor.p50Milliseconds)) ms, "
                 + "p99 \(f(floor.p99Milliseconds)) ms, p99.9 \(f(floor.p999Milliseconds)) ms, max \(f(floor.maxMilliseconds)) ms"
         )
+        lines.append(
+            "               the services' p99 is \(f(latency.p99Milliseconds - floor.p99Milliseconds)) ms over the broker's (target <= 20 ms); "
+                + "Sharing used \(f(sharingCPUSecondsPerThousandAtRate, 2)) CPU s per 1000 commands"
+        )
         if let stored = storedShares {
             lines.append(
-                "at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms"
+                "at \(stored.shares) shares: \(stored.latency.commands) commands at \(stored.latency.ratePerSecond)/s: p50 \(f(stored.latency.p50Milliseconds)) ms, p99 \(f(stored.latency.p99Milliseconds)) ms; "
+                    + "Sharing used \(f(stored.sharingCPUSecondsPerThousandCommands, 2)) CPU s per 1000 commands, "
+                    + "\(f(stored.sharingCPUSecondsPerThousandCommands / sharingCPUSecondsPerThousandAtRate, 2))x as much as with none stored (target <= 1.5)"
             )
         }
+        var join = "group join     a bare consumer joins a fresh group in \(f(brokerAloneGroupJoinSeconds, 2)) s"
+        if storedShares != nil, let ready = services.first(where: { $0.name == "sharing" })?.startupToReadySeconds {
+            join += "; Sharing is ready \(f(ready - brokerAloneGroupJoinSeconds, 2)) s later than that at stored shares (target <= 0.5 s)"
+        }
+        lines.append(join)
         func cpu(_ use: CPUUse, per what: String) -> String {
             (use.brokerSecondsPerThousand.map { "broker \(f($0, 2)) s, " } ?? "")
                 + "load generator \(f(use.loadGeneratorSecondsPerThousand, 2)) s per 1000 \(what); "

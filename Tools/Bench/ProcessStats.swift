@@ -30,6 +30,11 @@ struct ProcessStats: Codable {
             writtenBytes: written ?? 0
         )
     }
+
+    /// CPU seconds used since `earlier` per 1,000 of `commands`.
+    func cpuSecondsPerThousand(since earlier: ProcessStats, commands: Int) -> Double {
+        (cpuSeconds - earlier.cpuSeconds) / (Double(commands) / 1_000)
+    }
 }
 
 /// CPU time used so far by the broker, this process (the load generator) and the whole machine,

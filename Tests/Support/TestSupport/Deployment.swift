@@ -40,6 +40,11 @@ public struct Deployment: Sendable {
 
     public var topics: Topics { Topics(prefix: prefix) }
 
+    /// The group session and heartbeat every service of a test deployment runs with: short, so that
+    /// a member that dies is noticed within seconds.
+    public static let sessionTimeoutMilliseconds = 6_000
+    public static let heartbeatIntervalMilliseconds = 500
+
     /// The invitation key every service of a test deployment is given (only Lifecycle and
     /// Notifications read it).
     public static let invitationKey = Data(repeating: 11, count: 32).base64EncodedString()
@@ -81,10 +86,10 @@ public struct Deployment: Sendable {
             environment: [
                 "TENANCY_BOOTSTRAP_SERVERS": bootstrapServers, "TENANCY_TOPIC_PREFIX": prefix,
                 "TENANCY_DATABASE": database(name), "TENANCY_HTTP_PORT": String(httpPort),
-                "TENANCY_OPS_PORT": String(opsPort), "TENANCY_SESSION_TIMEOUT_MS": "6000",
+                "TENANCY_OPS_PORT": String(opsPort), "TENANCY_SESSION_TIMEOUT_MS": String(Deployment.sessionTimeoutMilliseconds),
                 "TENANCY_SECRETS_KEY": Deployment.secretsKey.base64EncodedString(),
                 "TENANCY_INVITATION_KEY": Deployment.invitationKey,
-                "TENANCY_HEARTBEAT_INTERVAL_MS": "500", "TENANCY_PARTITIONS": "3",
+                "TENANCY_HEARTBEAT_INTERVAL_MS": String(Deployment.heartbeatIntervalMilliseconds), "TENANCY_PARTITIONS": "3",
             ].merging(TestKeys.environment(for: service)) { _, new in new }.merging(extra) { _, new in new },
             logFile: directory.appendingPathComponent("\(name).log")
         )
