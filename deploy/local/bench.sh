@@ -4,7 +4,7 @@
 # the defaults are the full run docs/performance.md's figures come from.
 #
 #   deploy/local/bench.sh --against REV [--rounds N] [tenancy-bench options]
-# builds REV in a worktree under .build-against/ and runs, N times in turn (default 2), REV's own
+# builds REV in a worktree (.build-against/tree) and runs, N times in turn (default 2), REV's own
 # bench.sh on its own binaries and this tree's bench on this tree's, with the same options (so they
 # must be options both know), then prints how this tree compares with REV
 # (bench-results/against-REV/comparison.json).
@@ -33,8 +33,14 @@ for arg in "${args[@]}"; do
     [[ $arg != --output* ]] || { echo "--against writes its reports under bench-results/against-REV; leave out --output" >&2; exit 2; }
 done
 rev="$(git rev-parse --verify "$against^{commit}")"
-tree="$TENANCY_ROOT/.build-against/$rev"
-[[ -d $tree ]] || git worktree add --detach "$tree" "$rev"
+# One worktree, moved to each revision asked for, so that its build stays incremental.
+tree="$TENANCY_ROOT/.build-against/tree"
+if [[ -d $tree ]]; then
+    [[ -z $(git -C "$tree" status --porcelain) ]] || { echo "$tree has local changes; remove it or clean it" >&2; exit 2; }
+    git -C "$tree" checkout --quiet --detach "$rev"
+else
+    git worktree add --detach "$tree" "$rev"
+fi
 [[ -x $tree/deploy/local/bench.sh ]] || { echo "$against has no deploy/local/bench.sh to run" >&2; exit 2; }
 out="$TENANCY_ROOT/bench-results/against-${rev:0:7}"
 mkdir -p "$out"
