@@ -87,8 +87,6 @@ struct SharingHandler: MessageHandler {
     }
 
     private func project(_ events: [DomainEvent], at time: Date, db: Database) throws {
-        for event in events {
-            try SharingProjection.apply(event.message, at: time, db: db)
-        }
+        try SharingProjection.apply(events.map(\.message), at: time, db: db)
     }
 }

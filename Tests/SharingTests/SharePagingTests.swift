@@ -122,24 +122,53 @@ struct SharePagingTests {
 
     @Test func eachSideIsReadAlongItsIndex() throws {
         let request = try PageRequest(path: "/p", parameters: ["limit": "5"], limits: PageLimits())
-        let statements = try store.reader.read { db in
-            var captured: [String] = []
-            db.trace(options: .statement) { event in
-                if case .statement(let statement) = event { captured.append(statement.sql) }
-            }
+        let plans = try queryPlans { db in
             _ = try SharingReads.workspaceShares(Self.home, ShareFilter(), page: request, db: db)
             _ = try SharingReads.destinations(of: IntegrationID(rawValue: "int_slack"), page: request, db: db)
-            db.trace()
-            return captured.filter { $0.contains("LIMIT") }
         }
-        #expect(statements.count == 2)
-        let plans = try store.reader.read { db in
-            try statements.map { sql in
-                let nulls = StatementArguments([DatabaseValue](repeating: .null, count: sql.filter { $0 == "?" }.count))
-                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: nulls).map { $0["detail"] as String }.joined(separator: "; ")
-            }
-        }
+        .filter { $0.sql.contains("LIMIT") }
+        .map(\.plan)
+        #expect(plans.count == 2)
         #expect(plans[0].contains("share_by_source_requested") && plans[0].contains("share_by_destination_requested"), "\(plans[0])")
         #expect(plans[1].contains("share_open_once") && !plans[1].contains("TEMP B-TREE"), "\(plans[1])")
+    }
+
+    /// With the lean indexes (sharing.v3), every lookup of shares the rules and reads make still
+    /// searches an index: none reads all shares, however many are stored.
+    @Test func noLookupOfSharesReadsThemAll() throws {
+        let integration = IntegrationID(rawValue: "int_slack")
+        let plans = try queryPlans { db in
+            _ = try SharingQueries.openShares(of: integration, in: Self.home, db: db)
+            _ = try SharingQueries.openShares(involving: Self.home, db: db)
+            _ = try SharingQueries.dueForExpiry(now: Self.start, limit: 10, db: db)
+            _ = try SharingQueries.share(copy: integration, db: db)
+            _ = try SharingQueries.share(ShareID(rawValue: "shr_1"), db: db)
+            _ = try SharingReads.owner(of: integration, db: db)
+        }
+        .filter { $0.sql.contains("share") }
+        try #require(plans.count == 6, "\(plans.map(\.sql))")
+        for (sql, plan) in plans {
+            #expect(plan.contains("SEARCH share") && !plan.contains("SCAN share"), "\(sql): \(plan)")
+        }
+        #expect(plans[0].plan.contains("share_open_once") && plans[5].plan.contains("share_open_once"))
+        #expect(plans[1].plan.contains("share_by_source_requested") && plans[1].plan.contains("share_by_destination_requested"))
+        #expect(plans[2].plan.contains("share_pending_by_expiry") && !plans[2].plan.contains("TEMP B-TREE"))
+    }
+
+    /// The statements `reads` runs, each with SQLite's plan for it.
+    private func queryPlans(_ reads: (Database) throws -> Void) throws -> [(sql: String, plan: String)] {
+        try store.reader.read { db in
+            var statements: [String] = []
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event { statements.append(statement.sql) }
+            }
+            try reads(db)
+            db.trace()
+            return try statements.map { sql in
+                let nulls = StatementArguments([DatabaseValue](repeating: .null, count: sql.filter { $0 == "?" }.count))
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: nulls).map { $0["detail"] as String }
+                return (sql, plan.joined(separator: "; "))
+            }
+        }
     }
 }

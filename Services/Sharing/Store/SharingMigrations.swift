@@ -54,5 +54,34 @@ enum SharingMigrations {
             try db.create(index: "share_by_source_requested", on: "share", columns: ["source_workspace_id", "requested_at", "id"])
             try db.create(index: "share_by_destination_requested", on: "share", columns: ["destination_workspace_id", "requested_at", "id"])
         }
+        migrator.registerMigration("sharing.v3: lean indexes") { db in
+            // Each index a share write pays for has a query that needs it: a workspace's shares
+            // (either side) are found through the two paged-list indexes, an integration's open ones
+            // through `share_open_once`, and expiry reads only pending shares. A share's history is
+            // stored in its order, keyed by the share, without a second index.
+            try db.execute(
+                sql: """
+                    DROP INDEX share_by_source;
+                    DROP INDEX share_by_destination;
+                    DROP INDEX share_by_status_expiry;
+                    CREATE INDEX share_pending_by_expiry ON share (expires_at) WHERE status = 'pending';
+                    CREATE TABLE share_history_v3 (
+                        share_id TEXT NOT NULL REFERENCES share (id),
+                        seq INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        "by" TEXT,
+                        automatic BOOLEAN NOT NULL DEFAULT 0,
+                        cause TEXT,
+                        reason TEXT,
+                        at DATETIME NOT NULL,
+                        PRIMARY KEY (share_id, seq)
+                    ) WITHOUT ROWID;
+                    INSERT INTO share_history_v3 (share_id, seq, status, "by", automatic, cause, reason, at)
+                        SELECT share_id, seq, status, "by", automatic, cause, reason, at FROM share_history;
+                    DROP TABLE share_history;
+                    ALTER TABLE share_history_v3 RENAME TO share_history;
+                    """
+            )
+        }
     }
 }

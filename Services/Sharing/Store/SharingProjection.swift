@@ -9,22 +9,33 @@ enum SharingProjection {
     /// Lifecycle events that feed the integrations replica.
     static let integrationEventTypes: [any Message.Type] = [IntegrationCreated.self, IntegrationUpdated.self, IntegrationDeleted.self]
 
+    /// Applies the events of one decision, in order, all at `date`. A share requested and accepted
+    /// at once (auto-accepted) is inserted as accepted: one write of its row, not an insert and an
+    /// update; the row and its history are the ones the events one by one would leave.
+    static func apply(_ events: [any Message], at date: Date, db: Database) throws {
+        var index = events.startIndex
+        while index < events.endIndex {
+            if let requested = events[index] as? ShareRequested, index + 1 < events.endIndex,
+                let accepted = events[index + 1] as? ShareAccepted, accepted.share.shareID == requested.share.shareID
+            {
+                let time = StoredTimestamp(date)
+                try insert(requested, accepted: accepted, at: time, db: db)
+                try record(requested.share, .pending, by: requested.share.requestedBy, at: time, db: db)
+                try record(accepted.share, .accepted, by: accepted.acceptedBy, automatic: accepted.automatic, at: time, db: db)
+                index += 2
+            } else {
+                try apply(events[index], at: date, db: db)
+                index += 1
+            }
+        }
+    }
+
     static func apply(_ event: any Message, at date: Date, db: Database) throws {
         let time = StoredTimestamp(date)
         switch event {
         case let event as ShareRequested:
-            let share = event.share
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
-                        destination_workspace_id, requested_by, requested_at, expires_at, status, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
-                share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(event.expiresAt), ShareStatus.pending, time,
-            ])
-            try record(share, .pending, by: share.requestedBy, at: time, db: db)
+            try insert(event, accepted: nil, at: time, db: db)
+            try record(event.share, .pending, by: event.share.requestedBy, at: time, db: db)
         case let event as ShareAccepted:
             try db.cachedStatement(sql: "UPDATE share SET status = ?, copy_integration_id = ?, updated_at = ? WHERE id = ?")
                 .execute(arguments: [ShareStatus.accepted, event.copyIntegrationID, time, event.share.shareID])
@@ -52,6 +63,22 @@ enum SharingProjection {
         }
     }
 
+    /// A share's row: pending, or accepted with its copy when `accepted` is given.
+    private static func insert(_ requested: ShareRequested, accepted: ShareAccepted?, at time: StoredTimestamp, db: Database) throws {
+        let share = requested.share
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO share (id, organization_id, integration_id, integration_kind, integration_name, source_workspace_id,
+                    destination_workspace_id, requested_by, requested_at, expires_at, status, copy_integration_id, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            share.shareID, share.organizationID, share.integrationID, share.integrationKind, share.integrationName, share.sourceWorkspaceID,
+            share.destinationWorkspaceID, share.requestedBy, time, StoredTimestamp(requested.expiresAt),
+            accepted == nil ? ShareStatus.pending : ShareStatus.accepted, accepted?.copyIntegrationID, time,
+        ])
+    }
+
     private static func transition(
         _ share: ShareReference,
         to status: ShareStatus,
@@ -75,8 +102,14 @@ enum SharingProjection {
         at time: StoredTimestamp,
         db: Database
     ) throws {
-        try db.cachedStatement(sql: "INSERT INTO share_history (share_id, status, by, automatic, cause, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
+        // Each transition follows the share's last one.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO share_history (share_id, seq, status, "by", automatic, cause, reason, at)
+                VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM share_history WHERE share_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)
+                """
+        )
+        .execute(arguments: [share.shareID, status, user, automatic, cause?.rawValue, reason, time])
     }
 
     /// Adds or changes the replica's row of an integration, never a row of another workspace's

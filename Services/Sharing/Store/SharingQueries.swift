@@ -78,9 +78,10 @@ enum SharingQueries {
         )
     }
 
-    /// Pending requests past their expiry, oldest first.
+    /// Pending requests past their expiry, oldest first (`share_pending_by_expiry`, whose condition
+    /// is written out for the same reason as ``isOpen``).
     static func dueForExpiry(now: Date, limit: Int, db: Database) throws -> [ShareState] {
-        try shares("status = ? AND expires_at <= ? ORDER BY expires_at LIMIT ?", [ShareStatus.pending, now, limit], db: db)
+        try shares("status = '\(ShareStatus.pending.rawValue)' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now, limit], db: db)
     }
 
     private static func shares(_ condition: String, _ arguments: StatementArguments, db: Database) throws -> [ShareState] {

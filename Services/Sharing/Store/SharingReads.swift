@@ -63,13 +63,15 @@ enum SharingReads {
         return page.page(rows, order: shareOrder) { ShareView(row: $0, relativeTo: workspace) }
     }
 
-    /// The workspace an integration belongs to, as the replica or its shares know it; nil when
-    /// Sharing knows no such integration.
+    /// The workspace an integration belongs to, as the replica or its open shares know it; nil when
+    /// Sharing knows no such integration (a deleted one has no open shares left to list).
     static func owner(of integration: IntegrationID, db: Database) throws -> WorkspaceID? {
         try WorkspaceID.fetchOne(
             db,
-            sql:
-                "SELECT workspace_id FROM sharing_integration WHERE id = ? UNION ALL SELECT source_workspace_id FROM share WHERE integration_id = ? LIMIT 1",
+            sql: """
+                SELECT workspace_id FROM sharing_integration WHERE id = ?
+                UNION ALL SELECT source_workspace_id FROM share WHERE integration_id = ? AND \(SharingQueries.isOpen) LIMIT 1
+                """,
             arguments: [integration, integration]
         )
     }
