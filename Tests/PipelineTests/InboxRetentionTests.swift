@@ -26,4 +26,34 @@ struct InboxRetentionTests {
         let kept = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT message_id FROM inbox ORDER BY message_id") }
         #expect(kept == ["edge", "recent"])
     }
+
+    /// Rows go oldest first, a bounded number at a time; the rest wait for the next pass.
+    @Test func forgettingReadsOnlyTheOldestRows() async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let store = try ServiceStore(path: nil, migrations: { _ in })
+        func remaining() async throws -> [String] {
+            try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT message_id FROM inbox ORDER BY rowid") }
+        }
+        try await store.writer.write { db in
+            for (index, age) in [9.0, 8.5, 8.0, 1.0, 0.5].enumerated() {
+                try Inbox.record(
+                    "m\(index)",
+                    sender: "s",
+                    type: "t",
+                    fingerprint: Data(),
+                    result: nil,
+                    at: now.addingTimeInterval(-age * 86_400),
+                    db: db
+                )
+            }
+        }
+        let cutoff = now.addingTimeInterval(-7 * 86_400)
+        try await store.writer.write { db in try Inbox.forget(before: cutoff, limit: 2, db: db) }
+        #expect(try await remaining() == ["m2", "m3", "m4"])
+        try await store.writer.write { db in try Inbox.forget(before: cutoff, limit: 2, db: db) }
+        #expect(try await remaining() == ["m3", "m4"])
+        // Nothing is due: the oldest row is younger than the cutoff, and it is all that is read.
+        try await store.writer.write { db in try Inbox.forget(before: cutoff, limit: 2, db: db) }
+        #expect(try await remaining() == ["m3", "m4"])
+    }
 }

@@ -56,11 +56,23 @@ enum Inbox {
         .execute(arguments: [messageID, sender, type, fingerprint, result, StoredTimestamp(time)])
     }
 
-    /// Forgets ids processed before `cutoff`, at most `limit` of them.
+    /// Forgets ids processed before `cutoff`, at most `limit` of them, of the `limit` oldest rows.
+    /// Rows are added in the order they are processed, so row order is time order and the oldest
+    /// are first; a row written under a clock that went back waits until those before it go.
     static func forget(before cutoff: Date, limit: Int, db: Database) throws {
+        let cutoff = StoredTimestamp(cutoff)
+        let oldestIsDue = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM (SELECT processed_at FROM inbox ORDER BY rowid LIMIT 1) WHERE processed_at < ?)"),
+            arguments: [cutoff]
+        )
+        guard oldestIsDue == true else { return }
         try db.execute(
-            sql: "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE processed_at < ? LIMIT ?)",
-            arguments: [StoredTimestamp(cutoff), limit]
+            sql: """
+                DELETE FROM inbox WHERE rowid IN (
+                    SELECT rowid FROM (SELECT rowid, processed_at FROM inbox ORDER BY rowid LIMIT ?) WHERE processed_at < ?
+                )
+                """,
+            arguments: [limit, cutoff]
         )
     }
 }

@@ -43,6 +43,7 @@ public final class ServiceStore: Sendable {
         registerParkedMigration(&migrator)
         registerReplicaMigration(&migrator)
         registerPartitionMigration(&migrator)
+        registerInboxOrderMigration(&migrator)
     }
 
     static func registerPipelineMigrations(_ migrator: inout DatabaseMigrator) {
@@ -167,6 +168,13 @@ public final class ServiceStore: Sendable {
         migrator.registerMigration("pipeline.v7: records for one partition") { db in
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN partition INTEGER")
             try db.execute(sql: "ALTER TABLE parked ADD COLUMN partition INTEGER")
+        }
+    }
+
+    /// The inbox is forgotten oldest row first (``Inbox/forget(before:limit:db:)``), without an index by time.
+    static func registerInboxOrderMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("pipeline.v8: inbox forgotten in row order") { db in
+            try db.execute(sql: "DROP INDEX inbox_by_time")
         }
     }
 
