@@ -24,9 +24,6 @@ public final class ServiceStore: Sendable {
             // In a running service the `WALCheckpointer` copies the log sooner, off the writer.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-            // The writer keeps up to 64 MB of pages (SQLite's default is 2 MB): the index pages a
-            // batch walks stay in memory however many rows are stored. Readers keep the default.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
         }
         if let path {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
