@@ -21,6 +21,7 @@ public final class KafkaConsumer: Sendable {
     /// The client reading the co-partitioned topics of the tasks, when there are any.
     private let follower = Mutex<(topics: Set<String>, client: RDKafkaClient)?>(nil)
     private let properties: [String: String]
+    private let followerProperties: [String: String]
     private let startOffsets: @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
     private let beforeRevoke: @Sendable ([TopicPartition]) -> Void
     private let queue = DispatchQueue(label: "kafka-consumer")
@@ -40,6 +41,7 @@ public final class KafkaConsumer: Sendable {
     ) throws(KafkaError) {
         self.logger = logger
         properties = configuration.librdkafkaProperties
+        followerProperties = configuration.followerLibrdkafkaProperties
         self.startOffsets = startOffsets
         self.beforeRevoke = beforeRevoke
         current = Mutex(try Self.makeClient(properties: properties, logger: logger, startOffsets: startOffsets, beforeRevoke: beforeRevoke))
@@ -72,7 +74,7 @@ public final class KafkaConsumer: Sendable {
         if !followed.isEmpty {
             let reader = try RDKafkaClient(
                 kind: .consumer,
-                properties: properties.filter { $0.key != "group.instance.id" },
+                properties: followerProperties,
                 callbacks: RDKafkaCallbacks(logger: logger)
             )
             client.callbacks.follow(followed, with: reader)

@@ -27,6 +27,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Default: 16384 (librdkafka's is 65536): a service behind a backlog stays small, and 16 MiB is
     /// still many batches ahead.
     public var prefetchKilobytes: Int = 16_384
+    /// The same for the second client, which reads the other topics of the tasks (``KafkaConsumer``),
+    /// in KiB. Default: 4096: those topics are events, each far smaller than a batch's worth at 4 MiB,
+    /// and every client's prefetch is resident memory under a backlog.
+    public var followerPrefetchKilobytes: Int = 4_096
 
     /// Whether polls report each time the consumer reaches the end of a partition
     /// (``KafkaConsumer/pollReportingEnds(maxMessages:timeout:)``). Default: false.
@@ -54,5 +58,13 @@ public struct KafkaConsumerConfiguration: Sendable {
         typed["group.id"] = groupID ?? "tenancy-unjoined"
         if let groupInstanceID { typed["group.instance.id"] = groupInstanceID }
         return connection.librdkafkaProperties.merging(typed) { _, typed in typed }
+    }
+
+    /// The follower's: the same group id (it joins no group) and no static membership.
+    var followerLibrdkafkaProperties: [String: String] {
+        var properties = librdkafkaProperties
+        properties["group.instance.id"] = nil
+        properties["queued.max.messages.kbytes"] = String(followerPrefetchKilobytes)
+        return properties
     }
 }

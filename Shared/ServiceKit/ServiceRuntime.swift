@@ -236,6 +236,8 @@ public struct ServiceRuntime: Sendable {
         var configuration = KafkaConsumerConfiguration(connection: connection)
         configuration.fetchWaitMaxMilliseconds = options.fetchWaitMs
         configuration.reportsPartitionEnds = true
+        // Reference data is small events; after the bootstrap it trickles. Less fetched ahead is less resident.
+        configuration.prefetchKilobytes = 4_096
         return configuration
     }
 
