@@ -78,7 +78,7 @@ enum RawBaseline {
         await finalIn.close()
         return Result(
             messages: records.count,
-            averageRecordBytes: records.reduce(0) { $0 + size(of: $1) } / max(records.count, 1),
+            averageRecordBytes: records.reduce(0) { $0 + size(key: $1.key, value: $1.value, headers: $1.headers) } / max(records.count, 1),
             relayedRecordBytes: sizes,
             seconds: seconds,
             messagesPerSecond: Double(records.count) / seconds
@@ -86,8 +86,8 @@ enum RawBaseline {
     }
 
     /// Bytes of a record as produced: key, value and headers.
-    static func size(of record: KafkaRecord) -> Int {
-        (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
+    static func size(key: Data?, value: Data?, headers: [KafkaHeader]) -> Int {
+        (value?.count ?? 0) + (key?.count ?? 0) + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
     }
 
     /// The sizes of what Sharing produced for one command: as many events of the average size on
@@ -101,9 +101,7 @@ enum RawBaseline {
             return records
         }
         func averageSize(_ records: [KafkaConsumedMessage]) -> Int {
-            records.reduce(0) { total, record in
-                total + (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count }
-            } / max(records.count, 1)
+            records.reduce(0) { $0 + size(key: $1.key, value: $1.value, headers: $1.headers) } / max(records.count, 1)
         }
         let published = try await everything(on: events)
         let answers = try await everything(on: results).filter { $0.header(Envelope.Header.source) == "/tenancy/sharing" }
