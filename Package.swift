@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "Models", "Pipeline", "ServiceKit", "Directory",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Services/Deactivation"
         ),

@@ -9,6 +9,7 @@ import Pipeline
 struct DeactivationHandler: MessageHandler {
     let authenticator: Authenticator
     let settings: SagaSettings
+    let sagaMetrics = SagaMetrics()
 
     let commands = DeactivationCommands.table.registry
 
@@ -69,6 +70,7 @@ struct DeactivationHandler: MessageHandler {
     private func project(_ events: [DomainEvent], at time: Date, db: Database) throws {
         for event in events {
             try OperationProjection.apply(event.message, at: time, db: db)
+            sagaMetrics.count(event.message)
         }
     }
 }

@@ -21,6 +21,13 @@ final class DeliveryWorker: Service, Sendable {
     private let policy: RetryPolicy
     private let invitationKey: InvitationTokenKey?
     private let clock: @Sendable () -> Date
+    /// `tenancy_emails_total` by how an attempt ended: sent, failed (given up) or retrying. All
+    /// three exist from start, so that an alert on failures sees the first one.
+    private let emails: [NotificationRecord.Status: Counter] = Dictionary(
+        uniqueKeysWithValues: NotificationRecord.Status.allCases.map { status in
+            (status, Counter(label: "tenancy_emails_total", dimensions: [("status", status == .pending ? "retrying" : status.rawValue)]))
+        }
+    )
 
     init(
         context: BackgroundContext,
@@ -109,8 +116,7 @@ final class DeliveryWorker: Service, Sendable {
             }
         }
         context.notifyOutbox()
-        Counter(label: "tenancy_emails_total", dimensions: [("status", settled.status == .pending ? "retrying" : settled.status.rawValue)])
-            .increment()
+        emails[settled.status]?.increment()
         context.logger.log(
             level: failure == nil ? .debug : .warning,
             "email \(settled.status.rawValue)",

@@ -8,7 +8,7 @@ import Models
 struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "notification"
 
-    enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+    enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case pending, sent, failed
         case notSent = "not_sent"
     }

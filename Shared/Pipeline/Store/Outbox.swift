@@ -91,6 +91,13 @@ public enum Outbox {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked") ?? 0
     }
 
+    /// When the batch that queued the oldest row began, in seconds since 1970; nil when the outbox is empty.
+    package static func oldestQueuedAt(db: Database) throws -> Double? {
+        try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT (julianday(created_at) - 2440587.5) * 86400.0 FROM outbox ORDER BY sequence LIMIT 1")
+        )
+    }
+
     /// Rows after `sequence`: all rows by default.
     package static func depth(after sequence: Int64 = 0, db: Database) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sequence > ?"), arguments: [sequence]) ?? 0
