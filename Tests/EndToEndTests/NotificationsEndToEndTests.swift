@@ -33,7 +33,11 @@ struct NotificationsEndToEndTests {
             lifecyclePort: lifecycle.port,
             sharingPort: sharing.port,
             deactivationPort: deactivation.port,
-            notificationsPort: notifications.port
+            notificationsPort: notifications.port,
+            opsPorts: [
+                "lifecycle": lifecycle.opsPort, "sharing": sharing.opsPort, "deactivation": deactivation.opsPort,
+                "notifications": notifications.opsPort,
+            ]
         )
         return (stack, [lifecycle.process, sharing.process, deactivation.process, notifications.process])
     }

@@ -10,6 +10,8 @@ struct Stack {
     var sharingPort: Int
     var deactivationPort: Int?
     var notificationsPort: Int?
+    /// Each service's ops port (health and metrics), by name, where the test knows them.
+    var opsPorts: [String: Int] = [:]
 
     /// The credential environment of the key a command's result created.
     static func key(_ result: CommandResult) throws -> [String: String] {

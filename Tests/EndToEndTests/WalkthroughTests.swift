@@ -46,5 +46,8 @@ struct WalkthroughTests {
         #expect(run.output.contains("Subject: Ops accepted Alerts"))
         #expect(run.output.contains("would:") && run.output.contains("reactivated"))
         #expect(!run.output.contains("xoxb-walkthrough"), "the integration's secret is never printed")
+        // With every kind of work done (commands, shares, a saga each way, emails), the shipped
+        // dashboards and alert rules find every series they name.
+        try await PrometheusCheck.run(opsPorts: stack.opsPorts, directory: deployment.directory)
     }
 }

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts a local Tansu broker and the four
 # services in the background, and runs a short demo with the CLI. Stop with deploy/local/stop.sh.
+#   --observability  also starts Prometheus scraping the four services with the shipped alert rules
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$TENANCY_ROOT"
+
+OBSERVABILITY=0
+for argument in "$@"; do
+  case "$argument" in
+    --observability) OBSERVABILITY=1 ;;
+    -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $argument (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 KAFKA_PORT="${TENANCY_KAFKA_PORT:-9092}"
 SMTP_PORT="${TENANCY_SMTP_PORT:-2525}"
@@ -84,6 +94,32 @@ for entry in "${SERVICES[@]}"; do
   echo "tenancy-$service ready"
 done
 
+# Prometheus from Debian's package (setup.sh unpacks it), scraping every ops port each 5 s with the
+# alert rules of deploy/observability; a running one is told to read its configuration again.
+PROMETHEUS_PORT="${TENANCY_PROMETHEUS_PORT:-9190}"
+start_prometheus() {
+  local directory="$TENANCY_RUN_DIR/prometheus" targets=() service ops_port
+  for entry in "${SERVICES[@]}"; do
+    IFS=: read -r service _ ops_port <<< "$entry"
+    targets+=("$service=127.0.0.1:$ops_port")
+  done
+  mkdir -p "$directory/data"
+  "$TENANCY_ROOT/deploy/observability/prometheus/config.sh" --interval 5s "${targets[@]}" > "$directory/prometheus.yml"
+  if is_running "$TENANCY_RUN_DIR/prometheus.pid"; then
+    kill -HUP "$(cat "$TENANCY_RUN_DIR/prometheus.pid")"
+  else
+    echo "starting Prometheus on 127.0.0.1:$PROMETHEUS_PORT"
+    "$TENANCY_PROMETHEUS_DIR/usr/bin/prometheus" --config.file="$directory/prometheus.yml" --storage.tsdb.path="$directory/data" \
+      --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.local-assets="$TENANCY_PROMETHEUS_DIR/usr/share/prometheus/web/" \
+      > "$TENANCY_RUN_DIR/logs/prometheus.log" 2>&1 &
+    echo $! > "$TENANCY_RUN_DIR/prometheus.pid"
+  fi
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null && return; sleep 0.5; done
+  echo "Prometheus not ready; see $TENANCY_RUN_DIR/logs/prometheus.log"
+  exit 1
+}
+if [ "$OBSERVABILITY" -eq 1 ]; then start_prometheus; fi
+
 export TENANCY_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
 export TENANCY_OPERATOR_NAME="$OPERATOR_NAME"
 export TENANCY_OPERATOR_SECRET="$(cat "$OPERATORS_DIR/$OPERATOR_NAME.secret")"
@@ -161,3 +197,10 @@ Logs and databases: $TENANCY_RUN_DIR. Stop everything with: deploy/local/stop.sh
 Use the CLI yourself:  $BIN/tenancy --help
 As the demo organization's Owner:  source $OWNER_KEY_FILE
 DONE
+if [ "$OBSERVABILITY" -eq 1 ]; then
+  cat <<DONE
+Prometheus: http://127.0.0.1:$PROMETHEUS_PORT/classic/graph (queries), /classic/alerts (the shipped rules and
+what fires), /classic/targets (the four services). Grafana dashboards to import: deploy/observability/grafana/
+(docs/operations.md says what each panel and alert means).
+DONE
+fi

