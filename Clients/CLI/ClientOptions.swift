@@ -46,6 +46,12 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Deactivation's HTTP read side. Env: TENANCY_DEACTIVATION_URL.")
     var deactivationURL: String = config.setting("deactivation_url") ?? "http://127.0.0.1:8084"
 
+    @Option(
+        help:
+            "OTLP/HTTP endpoint the command's span is exported to (the standard OTEL_EXPORTER_OTLP_* variables are read too); every command starts a trace either way. Env: TENANCY_OTLP_ENDPOINT."
+    )
+    var otlpEndpoint: String? = config.setting("otlp_endpoint")
+
     @Option(help: "Seconds to wait for a command's result.")
     var timeout: Double = 30
 

@@ -44,9 +44,28 @@ struct CommandSender {
         credential override: Credential? = nil,
         authenticated: Bool = true
     ) async throws -> Outcome {
-        let credential = authenticated ? try override ?? options.credential() : nil
-        let connection = try options.connection
         let commandID = id ?? options.commandID ?? CommandID.make()
+        return try await CommandTrace.run(M.messageType, commandID: commandID, endpoint: options.otlpEndpoint, logger: logger) { trace in
+            try await send(
+                command,
+                to: topic,
+                key: key,
+                id: commandID,
+                trace: trace,
+                credential: authenticated ? try override ?? options.credential() : nil
+            )
+        }
+    }
+
+    private func send<M: Message>(
+        _ command: M,
+        to topic: String,
+        key: String,
+        id commandID: String,
+        trace: TraceContext,
+        credential: Credential?
+    ) async throws -> Outcome {
+        let connection = try options.connection
         guard let service = Topics.service(takingCommandsOn: topic) else { throw ValidationError("no service takes commands on '\(topic)'") }
         // A new key pair per command: its result's one-time secrets are sealed to the public half.
         let replyKey = Curve25519.KeyAgreement.PrivateKey()
@@ -57,6 +76,7 @@ struct CommandSender {
             time: Date(),
             subject: key,
             replyKey: SecretSeal.encode(replyKey.publicKey),
+            traceContext: trace,
             payload: JSONCoding.encode(command)
         )
         if let credential { envelope = credential.signing(envelope, recordKey: key, service: service) }

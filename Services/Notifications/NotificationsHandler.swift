@@ -41,7 +41,7 @@ struct NotificationsHandler: MessageHandler {
         for (index, planned) in NotificationRules.plan(event, audience: audience).enumerated() {
             let id: NotificationID = context.newID("notification.\(index)")
             let rendered = try renderer.render(planned.kind, planned.values)
-            let record = NotificationRecord(
+            var record = NotificationRecord(
                 id: id,
                 kind: planned.kind,
                 workspaceID: planned.workspaceID,
@@ -61,6 +61,8 @@ struct NotificationsHandler: MessageHandler {
                 invitationID: planned.invitationToken?.invitationID,
                 tokenNonce: planned.invitationToken?.nonce
             )
+            // Sending it continues the trace of this event's processing.
+            record.traceContext = MessageTracing.current?.outgoing ?? envelope.traceContext
             try record.insert(db)
             if !deliversEmail {
                 published.append(DomainEvent(record.settled, subject: planned.workspaceID.rawValue))

@@ -105,8 +105,25 @@ extension Envelope {
             actor: fields[Header.actor],
             authorization: fields[Header.authorization],
             replyKey: fields[Header.replyKey],
+            traceContext: traceContext(in: headers),
             payload: value
         )
+    }
+
+    /// The trace context, when exactly one `ce_traceparent` holds (``TraceContext``); a broken one is
+    /// dropped, not refused, and so is a `ce_tracestate` that is not exactly one.
+    private static func traceContext(in headers: [(name: String, value: Data)]) -> TraceContext? {
+        var parents: [Data] = []
+        var states: [Data] = []
+        for header in headers {
+            if header.name == Header.traceparent {
+                parents.append(header.value)
+            } else if header.name == Header.tracestate {
+                states.append(header.value)
+            }
+        }
+        guard parents.count == 1, let parent = String(data: parents[0], encoding: .utf8) else { return nil }
+        return TraceContext(traceparent: parent, tracestate: states.count == 1 ? String(data: states[0], encoding: .utf8) : nil)
     }
 
     private static let knownHeaders: Set<String> = [

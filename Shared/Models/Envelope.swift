@@ -22,6 +22,9 @@ public struct Envelope: Sendable, Hashable {
     /// The public key a command's one-time secrets are sealed to in its result (extension attribute
     /// `ce_replykey`: an X25519 public key, base64url without padding); commands only.
     public var replyKey: String?
+    /// The W3C trace context of the span that sent it (CloudEvents distributed-tracing extension:
+    /// `ce_traceparent`, `ce_tracestate`); outside what a signature or an event tag covers.
+    public var traceContext: TraceContext?
     public var payload: Data
     /// The key of the record it was read from (not a header; a command's signature covers it).
     public var recordKey: String?
@@ -39,6 +42,7 @@ public struct Envelope: Sendable, Hashable {
         actor: String? = nil,
         authorization: String? = nil,
         replyKey: String? = nil,
+        traceContext: TraceContext? = nil,
         payload: Data
     ) {
         self.id = id
@@ -50,6 +54,7 @@ public struct Envelope: Sendable, Hashable {
         self.actor = actor
         self.authorization = authorization
         self.replyKey = replyKey
+        self.traceContext = traceContext
         self.payload = payload
     }
 
@@ -64,6 +69,8 @@ public struct Envelope: Sendable, Hashable {
         public static let correlationID = "ce_correlationid"
         public static let actor = "ce_actor"
         public static let replyKey = "ce_replykey"
+        public static let traceparent = "ce_traceparent"
+        public static let tracestate = "ce_tracestate"
         public static let contentType = "content-type"
         public static let authorization = "authorization"
         /// On a service's own events: its tag for each other service (`EventTag` in Sealing).
@@ -83,6 +90,10 @@ public struct Envelope: Sendable, Hashable {
         if let correlationID { headers.append((Header.correlationID, correlationID)) }
         if let actor { headers.append((Header.actor, actor)) }
         if let replyKey { headers.append((Header.replyKey, replyKey)) }
+        if let traceContext {
+            headers.append((Header.traceparent, traceContext.traceparent))
+            if let state = traceContext.state { headers.append((Header.tracestate, state)) }
+        }
         headers.append((Header.contentType, Self.contentType))
         if let authorization { headers.append((Header.authorization, authorization)) }
         return headers

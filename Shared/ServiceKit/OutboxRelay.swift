@@ -6,6 +6,7 @@ import Models
 import Pipeline
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// Publishes outbox rows in order with the idempotent producer. Woken after every committed
 /// batch, and every second to retry.
@@ -135,7 +136,9 @@ public final class OutboxRelay: Service, Sendable {
                 // Rows acknowledged after an earlier failure wait here for the gap before them to fill.
                 let pending = acknowledgedAhead.withLock { ahead in rows.filter { !ahead.contains($0.sequence) } }
                 let current = producer.withLock { $0 }
+                let sent = DefaultTracerClock.now
                 let results = pending.isEmpty ? [] : await current.send(pending.map(\.record))
+                Self.recordSpans(of: pending, results: results, sent: sent)
                 let deliveredRows = zip(pending, results).compactMap { row, result in (try? result.get()) != nil ? row : nil }
                 let delivered = deliveredRows.map(\.sequence)
                 let acknowledgedAt = Date().timeIntervalSince1970
@@ -189,6 +192,31 @@ public final class OutboxRelay: Service, Sendable {
         } catch {
             logger.error("outbox pass failed", metadata: ["error": "\(error)"])
             return false
+        }
+    }
+
+    /// A `publish` span per record that carries a trace context, from its send to the broker's
+    /// answer, under the span that queued it; nothing when no tracer records spans.
+    private static func recordSpans(of rows: [OutboxRecord], results: [Result<DeliveryReport, KafkaError>], sent: DefaultTracerClock.Instant) {
+        guard MessageTracing.isTracing else { return }
+        for (row, result) in zip(rows, results) {
+            let headers = row.record.headers
+            func header(_ name: String) -> String? { headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) } }
+            guard
+                let parent = header(Envelope.Header.traceparent).flatMap({
+                    TraceContext(traceparent: $0, tracestate: header(Envelope.Header.tracestate))
+                })
+            else { continue }
+            let span = MessageTracing.start("publish " + row.record.topic, kind: .producer, parent: parent, at: sent)
+            span.set("messaging.system", "kafka")
+            span.set("messaging.destination.name", row.record.topic)
+            if let id = header(Envelope.Header.id) { span.set("messaging.message.id", id) }
+            if let type = header(Envelope.Header.type) { span.set("tenancy.message.type", type) }
+            if case .failure(let error) = result {
+                span.span?.recordError(error)
+                span.span?.setStatus(SpanStatus(code: .error, message: "not delivered; sent again later"))
+            }
+            span.end()
         }
     }
 

@@ -176,6 +176,17 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: TENANCY_LOG_LEVEL.")
     public var logLevel: String = Setting.environment("TENANCY_LOG_LEVEL") ?? "info"
 
+    @Option(help: "text (a line for people) or json (an object per line, for a log pipeline). Env: TENANCY_LOG_FORMAT.")
+    public var logFormat: String = Setting.environment("TENANCY_LOG_FORMAT") ?? "text"
+
+    @Option(
+        name: .customLong("otlp-endpoint"),
+        help:
+            "OTLP/HTTP endpoint spans are exported to (http://collector:4318); the standard OTEL_EXPORTER_OTLP_* variables are read too. Without one, nothing is exported. Env: TENANCY_OTLP_ENDPOINT."
+    )
+    private var otlpEndpointFlag: String?
+    public var otlpEndpoint: String? { Setting.flag(otlpEndpointFlag, or: "TENANCY_OTLP_ENDPOINT") }
+
     public func validate() throws {
         guard signatureWindowSeconds > 0, signatureWindowSeconds.isFinite else {
             throw ValidationError("--signature-window-seconds must be a positive number of seconds")
@@ -269,6 +280,15 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             return try String(contentsOfFile: invitationKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return Setting.environment("TENANCY_INVITATION_KEY")
+    }
+
+    public var format: LogFormat {
+        get throws {
+            guard let format = LogFormat(rawValue: logFormat.lowercased()) else {
+                throw ValidationError("unknown log format '\(logFormat)': text or json")
+            }
+            return format
+        }
     }
 
     public var level: Logger.Level {

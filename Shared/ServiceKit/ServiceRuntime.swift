@@ -27,7 +27,8 @@ public struct ServiceRuntime: Sendable {
         _ definition: ServiceDefinition,
         options: ServiceOptions,
         logger: Logger,
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        tracing: (any Service)? = nil
     ) async throws -> ServiceRuntime {
         let topics = definition.topics(Topics(prefix: options.topicPrefix))
         let databasePath = options.database ?? "data/\(definition.name).sqlite"
@@ -210,7 +211,9 @@ public struct ServiceRuntime: Sendable {
             if let replicaReader, let freshness { [ReplicaProbe(consumer: replicaReader.consumer, gate: freshness, logger: logger)] } else { [] }
         // The replica reader stops after the consumer loop, whose last batch may wait for it.
         let replicas: [any Service] = replicaReader.map { [$0] } ?? []
-        let services: [any Service] = [ops, http, checkpointer, relay] + background + probe + replicas + [consumerService]
+        // The span exporter first, so that it stops last and sends what the others ended.
+        let services: [any Service] =
+            (tracing.map { [$0] } ?? []) + [ops, http, checkpointer, relay] + background + probe + replicas + [consumerService]
         let configured = services.map {
             ServiceGroupConfiguration.ServiceConfiguration(
                 service: $0,

@@ -46,9 +46,10 @@ final class RunningServices: @unchecked Sendable {
         // Payloads over 200 kB are refused (the poison's "huge" record is 300 kB, under the broker's own limit).
         // A saga step may wait behind Sharing's backlog, or for Sharing to come back: up to 5 minutes.
         // A sixth of the load is invitations into 12 workspaces: 10,000 commands pass a day's cap.
+        // Sharing and Notifications log in JSON, the others in text: the leak check reads both.
         let environment = [
             "TENANCY_STEP_TIMEOUT_SECONDS": "5", "TENANCY_STEP_ATTEMPTS": "60", "TENANCY_MAX_PAYLOAD_BYTES": "200000",
-            "TENANCY_INVITATIONS_PER_WORKSPACE_PER_DAY": "0",
+            "TENANCY_INVITATIONS_PER_WORKSPACE_PER_DAY": "0", "TENANCY_LOG_FORMAT": name == "sharing" || name == "notifications" ? "json" : "text",
         ]
         .merging(name == "notifications" ? NotificationsEndToEndTests.smtp(smtpPort) : [:]) { $1 }
         let process = try deployment.start(name, httpPort: port(name), opsPort: opsPort(name), environment: environment)

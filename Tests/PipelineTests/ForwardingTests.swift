@@ -60,19 +60,28 @@ struct ForwardingTests {
     }
 
     /// A command of `workspace`'s key, sent with the record key `key`, as read at `partition`.
-    func command(id: String, of workspace: String, key: String, partition: Int32, secret: String = "right") -> KafkaConsumedMessage {
+    func command(
+        id: String,
+        of workspace: String,
+        key: String,
+        partition: Int32,
+        offset: Int64 = 0,
+        secret: String = "right",
+        trace: TraceContext? = nil
+    ) -> KafkaConsumedMessage {
         var envelope = Envelope(
             id: id,
             type: SenderScopeTests.CreateThing.messageType,
             source: "/tests",
             time: now,
             subject: nil,
+            traceContext: trace,
             payload: JSONCoding.encode(SenderScopeTests.CreateThing(name: "x"))
         )
         envelope.recordKey = key
         envelope = envelope.signed(by: .apiKey(clientID: ClientID(rawValue: "key_\(workspace)"), secret: secret), for: "sharing")
         let record = KafkaRecord(envelope, topic: "c", key: key)
-        return KafkaConsumedMessage(topic: "c", partition: partition, offset: 0, key: record.key, value: record.value, headers: record.headers)
+        return KafkaConsumedMessage(topic: "c", partition: partition, offset: offset, key: record.key, value: record.value, headers: record.headers)
     }
 
     func outbox() async throws -> [KafkaRecord] {

@@ -7,7 +7,7 @@ pyhpke (pinned in deploy/local/python-requirements.txt). Environment: TENANCY_BO
 TENANCY_TOPIC_PREFIX (default tenancy), TENANCY_CLIENT_ID, TENANCY_CLIENT_SECRET.
 Usage: python issue_key.py WORKSPACE_ID   (prints the result, the new key's secret opened)
 """
-import base64, datetime, hashlib, hmac, json, os, sys, time, uuid
+import base64, datetime, hashlib, hmac, json, os, secrets, sys, time, uuid
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -52,6 +52,9 @@ def main() -> int:
         "ce_source": "/examples/python", "ce_time": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
         "ce_subject": workspace, "content-type": "application/json",
         "ce_replykey": base64.urlsafe_b64encode(reply_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).rstrip(b"=").decode(),
+        # A new W3C trace per command (CloudEvents distributed-tracing extension): the services
+        # continue it, so the command's whole path shows as one trace. Not covered by the signature.
+        "ce_traceparent": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01",
     }
     value = json.dumps({"scopes": ["workspace.read"]}).encode()
     headers["authorization"] = authorization(env["TENANCY_CLIENT_SECRET"], "lifecycle", env["TENANCY_CLIENT_ID"], headers, workspace, value)

@@ -74,6 +74,14 @@ final class DeliveryWorker: Service, Sendable {
 
     private func deliver(_ notification: NotificationRecord) async throws {
         var failure: SMTPError?
+        // A span per attempt, in the trace of the event the email is about; it names the
+        // notification and its kind, never the recipient or the content.
+        var span = MessageTracing.start("smtp send", kind: .client, parent: notification.traceContext)
+        span.set("tenancy.notification.id", notification.id.rawValue)
+        span.set("tenancy.notification.kind", notification.kind.rawValue)
+        span.set("tenancy.notification.attempt", String(notification.attempts + 1))
+        span.logMetadata["notification.id"] = "\(notification.id)"
+        defer { span.end() }
         do {
             try await client.send(try mail(notification))
         } catch let error as SMTPError {
@@ -100,9 +108,13 @@ final class DeliveryWorker: Service, Sendable {
         }
         if record.status != .pending { record.settledAt = now }
         let settled = record
-        try await context.store.write { [context] db in
+        if let failure { span.span?.recordError(failure) }
+        span.set("tenancy.notification.status", settled.status == .pending ? "retrying" : settled.status.rawValue)
+        try await context.store.write { [context, span] db in
             try settled.update(db)
-            if settled.status != .pending {
+            // The settled event carries this attempt's trace.
+            try MessageTracing.$current.withValue(span) {
+                guard settled.status != .pending else { return }
                 let envelope = Envelope(
                     id: "evt_" + DerivedID.make(from: settled.id.rawValue, label: "settled"),
                     type: NotificationSettled.messageType,
@@ -117,14 +129,16 @@ final class DeliveryWorker: Service, Sendable {
         }
         context.notifyOutbox()
         emails[settled.status]?.increment()
-        context.logger.log(
-            level: failure == nil ? .debug : .warning,
-            "email \(settled.status.rawValue)",
-            metadata: [
-                "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
-                "error": "\(failure.map { "\($0)" } ?? "")",
-            ]
-        )
+        MessageTracing.$current.withValue(span) {
+            context.logger.log(
+                level: failure == nil ? .debug : .warning,
+                "email \(settled.status.rawValue)",
+                metadata: [
+                    "notification.id": "\(settled.id)", "notification.kind": "\(settled.kind.rawValue)", "attempts": "\(settled.attempts)",
+                    "error": "\(failure.map { "\($0)" } ?? "")",
+                ]
+            )
+        }
     }
 
     /// The email as its recipient gets it: for an invitation, with the token in place of the placeholder.

@@ -40,5 +40,12 @@ enum NotificationMigrations {
             try db.create(index: "notification_by_workspace_created", on: "notification", columns: ["workspace_id", "created_at", "id"])
             try db.drop(index: "notification_by_workspace")
         }
+        migrator.registerMigration("notifications.v4: trace context") { db in
+            // The trace of the event an email is about, so that sending it continues that trace.
+            try db.alter(table: "notification") { t in
+                t.add(column: "traceparent", .text)
+                t.add(column: "tracestate", .text)
+            }
+        }
     }
 }

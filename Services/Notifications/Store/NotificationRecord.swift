@@ -31,6 +31,17 @@ struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     var settledAt: Date?
     var invitationID: InvitationID? = nil
     var tokenNonce: String? = nil
+    /// The trace context of the work that made it (`ce_traceparent` of the event's processing).
+    var traceparent: String? = nil
+    var tracestate: String? = nil
+
+    var traceContext: TraceContext? {
+        get { traceparent.flatMap { TraceContext(traceparent: $0, tracestate: tracestate) } }
+        set {
+            traceparent = newValue?.traceparent
+            tracestate = newValue?.state
+        }
+    }
 
     /// What the token of an invitation email is made from; nil for every other email.
     var invitationToken: InvitationTokenSource? {
@@ -52,6 +63,7 @@ struct NotificationRecord: Codable, FetchableRecord, PersistableRecord, Sendable
         case settledAt = "settled_at"
         case invitationID = "invitation_id"
         case tokenNonce = "token_nonce"
+        case traceparent, tracestate
     }
 
     /// The event published on `tenancy.notifications` once the delivery is settled.

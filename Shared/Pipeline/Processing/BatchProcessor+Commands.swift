@@ -165,7 +165,9 @@ extension BatchProcessor {
         let started = ContinuousClock.now
         defer { metrics.handled(type: envelope.type.rawValue, seconds: (ContinuousClock.now - started).inSeconds) }
         let run = {
-            let decided = try self.handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
+            let decided = try MessageTracing.step("decide") {
+                try self.handler.handle(command, from: sender, envelope: envelope, context: context, db: db)
+            }
             if let secrets = decided.secrets { sealed = try self.seal(secrets, for: envelope) }
             for (index, event) in decided.events.enumerated() {
                 try self.publish(event, index: index, cause: envelope.id, actor: sender.scope, context: context, db: db)

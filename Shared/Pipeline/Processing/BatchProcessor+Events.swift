@@ -11,7 +11,9 @@ extension BatchProcessor {
             let event = try decoded.get()
             let context = DecisionContext.reacting(to: envelope.id, now: now)
             try db.inSavepoint {
-                let reactions = try handler.apply(event, envelope: envelope, context: context, db: db)
+                let reactions = try MessageTracing.step("decide") {
+                    try handler.apply(event, envelope: envelope, context: context, db: db)
+                }
                 for (index, reaction) in reactions.enumerated() {
                     try publish(reaction, index: index, cause: envelope.id, context: context, db: db)
                 }

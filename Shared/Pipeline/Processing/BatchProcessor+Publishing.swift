@@ -42,6 +42,17 @@ extension BatchProcessor {
     func publish(result: CommandResult, now: Date, db: Database, counted: Bool = true, id: String? = nil, actor: String? = nil) throws -> Data {
         if counted {
             metrics.command(type: result.commandType, status: result.status, code: result.error?.code)
+            // The command's id, type and trace come from the message being processed (MessageTracing).
+            logger.debug(
+                "command answered",
+                metadata: ["outcome": "\(result.status.rawValue)"].merging(result.error.map { ["error.code": "\($0.code.rawValue)"] } ?? [:]) { $1 }
+            )
+        }
+        if let span = MessageTracing.current {
+            span.set("tenancy.command.id", result.commandID)
+            span.set("tenancy.command.outcome", result.status.rawValue)
+            if let code = result.error?.code { span.set("tenancy.error.code", code.rawValue) }
+            if let actor { span.set("tenancy.actor", actor) }
         }
         // A command id is scoped to its service: the same id sent to another service is another
         // command, with another result that its `service` tells apart from this one.
@@ -64,6 +75,7 @@ extension BatchProcessor {
     /// Queues a record, or parks it when it is larger than the producer may send: the outbox never
     /// holds a record that cannot go out.
     func enqueue(_ record: KafkaRecord, now: Date, db: Database) throws {
+        let record = record.tracing(MessageTracing.current?.outgoing)
         let size = RecordLimits.size(of: record)
         guard size <= recordLimits.maxRecordBytes else {
             let reason = "the record is \(size) bytes; the producer sends at most \(recordLimits.maxRecordBytes)"
@@ -97,5 +109,18 @@ extension BatchProcessor {
         )
         let deadLetters = DeadLetters(topic: topics.deadLetter, service: source, valueBytes: recordLimits.deadLetterValueBytes)
         try Outbox.insert(deadLetters.unusable(message, rejection), now: now, db: db)
+    }
+}
+
+extension KafkaRecord {
+    /// This record carrying `context` (`ce_traceparent`, `ce_tracestate`) in place of any it had; as
+    /// it is without one.
+    func tracing(_ context: TraceContext?) -> KafkaRecord {
+        guard let context else { return self }
+        var record = self
+        record.headers.removeAll { $0.name == Envelope.Header.traceparent || $0.name == Envelope.Header.tracestate }
+        record.headers.append(KafkaHeader(name: Envelope.Header.traceparent, string: context.traceparent))
+        if let state = context.state { record.headers.append(KafkaHeader(name: Envelope.Header.tracestate, string: state)) }
+        return record
     }
 }

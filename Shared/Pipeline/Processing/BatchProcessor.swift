@@ -4,6 +4,8 @@ import Kafka
 import Logging
 import Models
 import Sealing
+import Synchronization
+import Tracing
 
 /// The one handler pipeline: turns a polled batch into a single SQLite transaction holding the
 /// state changes, the outbox rows (events, results, dead letters), the inbox ids and the offsets.
@@ -104,18 +106,73 @@ public final class BatchProcessor: Sendable {
         }
     }
 
+    /// Each message is processed under its span (``MessageTracing``), which begins when it was
+    /// polled and ends when its batch has committed, with a `poll` step (polled to written), a
+    /// `decide` step and a `commit` step (the batch's, shared by every message in it).
     private func write(_ batch: [PreparedMessage], now: Date, isolation: CommandIsolation, stillOwned: @Sendable () -> Bool) async throws {
-        try await writer.write { db in
-            var next = try ConsumerOffsets.group.next(for: Set(batch.map(\.message.topicPartition)), db: db)
-            for prepared in eventsFirst(batch) {
-                let partition = prepared.message.topicPartition
-                if let stored = next[partition], prepared.message.offset < stored { continue }
-                try process(prepared, now: now, isolation: isolation, db: db)
-                next[partition] = prepared.message.offset + 1
+        let spans = Mutex<[MessageSpan]>([])
+        let committing: DefaultTracerClock.Instant
+        do {
+            committing = try await writer.write { db in
+                var next = try ConsumerOffsets.group.next(for: Set(batch.map(\.message.topicPartition)), db: db)
+                for prepared in eventsFirst(batch) {
+                    let partition = prepared.message.topicPartition
+                    if let stored = next[partition], prepared.message.offset < stored { continue }
+                    let span = startSpan(of: prepared)
+                    spans.withLock { $0.append(span) }
+                    try MessageTracing.$current.withValue(span) {
+                        try process(prepared, now: now, isolation: isolation, db: db)
+                    }
+                    next[partition] = prepared.message.offset + 1
+                }
+                try ConsumerOffsets.group.store(next, db: db)
+                guard stillOwned() else { throw PartitionsRevoked() }
+                return DefaultTracerClock.now
             }
-            try ConsumerOffsets.group.store(next, db: db)
-            guard stillOwned() else { throw PartitionsRevoked() }
+        } catch {
+            let failed = spans.withLock { $0 }
+            for span in failed {
+                span.span?.recordError(error)
+                span.span?.setStatus(SpanStatus(code: .error, message: "the batch was rolled back"))
+                span.end()
+            }
+            throw error
         }
+        let committed = DefaultTracerClock.now
+        for span in spans.withLock({ $0 }) {
+            MessageTracing.record("commit", under: span, from: committing, to: committed)
+            span.end(at: committed)
+        }
+    }
+
+    /// The span of one message, under the trace context it came with; its attributes name it
+    /// (topic, partition, offset, id, type, subject), never its content.
+    private func startSpan(of prepared: PreparedMessage) -> MessageSpan {
+        let message = prepared.message
+        let envelope = prepared.envelope
+        var span = MessageTracing.start(
+            "process " + (envelope?.type.rawValue ?? message.topic),
+            kind: .consumer,
+            parent: envelope?.traceContext,
+            at: prepared.polledAt
+        )
+        if let envelope {
+            let kind = message.topic == topics.commands ? "command" : "event"
+            span.logMetadata["\(kind).id"] = "\(envelope.id)"
+            span.logMetadata["\(kind).type"] = "\(envelope.type)"
+        }
+        guard span.span?.isRecording == true else { return span }
+        MessageTracing.record("poll", under: span, from: prepared.polledAt, to: DefaultTracerClock.now)
+        span.set("messaging.system", "kafka")
+        span.set("messaging.destination.name", message.topic)
+        span.set("messaging.destination.partition.id", String(message.partition))
+        span.set("messaging.kafka.offset", String(message.offset))
+        if let envelope {
+            span.set("messaging.message.id", envelope.id)
+            span.set("tenancy.message.type", envelope.type.rawValue)
+            if let subject = envelope.subject { span.set("tenancy.subject", subject) }
+        }
+        return span
     }
 
     /// Other services' events before commands (each partition keeps its order), so that a command

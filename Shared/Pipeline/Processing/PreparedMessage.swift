@@ -3,6 +3,7 @@ import Hashing
 import Kafka
 import Messaging
 import Models
+import Tracing
 
 /// A polled message with what can be worked out of it without the database: its envelope and, for
 /// a command or an event this service applies, the decoded message. Prepared before the batch's
@@ -24,6 +25,16 @@ package struct PreparedMessage: Sendable {
 
     package let message: KafkaConsumedMessage
     package let content: Content
+    /// When it was polled: where its span begins.
+    package var polledAt = DefaultTracerClock.now
+
+    /// Its envelope, when it has one.
+    var envelope: Envelope? {
+        switch content {
+        case .command(let envelope, _, _, _), .event(let envelope, _): envelope
+        case .undecodable, .forgedEvent: nil
+        }
+    }
 }
 
 extension BatchProcessor {

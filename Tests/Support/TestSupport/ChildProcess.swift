@@ -126,3 +126,18 @@ public func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -
         DispatchQueue(label: "tenancy.test-support.blocking").async { continuation.resume(returning: work()) }
     }
 }
+
+extension ChildProcess {
+    /// Starts a server that listens on `port` and waits until it accepts connections; when it does
+    /// not within 20 seconds, kills it and throws with the end of its log.
+    public static func startServer(_ what: String, port: Int, executable: String, arguments: [String], logFile: URL) async throws -> ChildProcess {
+        let child = try ChildProcess(executable: executable, arguments: arguments, logFile: logFile)
+        do {
+            try await Wait.until("\(what) accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
+        } catch {
+            child.stop(signal: SIGKILL)
+            throw TestSupportError("\(error); log:\n\(child.log.suffix(2_000))")
+        }
+        return child
+    }
+}

@@ -29,13 +29,13 @@ public final class TestSMTPServer: Sendable {
         if delay > .zero {
             arguments += ["--delay-ms", String(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)]
         }
-        let child = try ChildProcess(executable: Repository.python, arguments: arguments, logFile: directory.appendingPathExtension("log"))
-        do {
-            try await Wait.until("SMTP server accepts connections on \(port)", timeout: .seconds(20)) { FreePort.isAccepting(port) }
-        } catch {
-            child.stop(signal: SIGKILL)
-            throw TestSupportError("\(error); log:\n\(child.log.suffix(2_000))")
-        }
+        let child = try await ChildProcess.startServer(
+            "SMTP server",
+            port: port,
+            executable: Repository.python,
+            arguments: arguments,
+            logFile: directory.appendingPathExtension("log")
+        )
         return TestSMTPServer(port: port, directory: directory, child: child)
     }
 
