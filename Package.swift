@@ -150,11 +150,13 @@ let package = Package(
         ),
 
         // Clients: they speak to the services only through topics and HTTP.
+        // Progress lines of long work on a terminal (the CLI's provisioning, the bench, the reliability run).
+        .target(name: "Progress", path: "Clients/Progress"),
         .target(name: "AsyncAPI", dependencies: ["Models", .product(name: "Yams", package: "Yams")], path: "Clients/AsyncAPI"),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Models", "Kafka", "Messaging", "AsyncAPI", "Hashing", "Sealing",
+                "Models", "Kafka", "Messaging", "AsyncAPI", "Hashing", "Sealing", "Progress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -170,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "Models", "Kafka", "Sealing", "Pipeline", "TestSupport",
+                "Models", "Kafka", "Sealing", "Pipeline", "TestSupport", "Progress",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -209,7 +211,7 @@ let package = Package(
             path: "Tests/SealingTests"
         ),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Models", "Kafka"], path: "Tests/MessagingTests"),
-        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "Progress"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PipelineTests",
             dependencies: [
@@ -269,7 +271,7 @@ let package = Package(
             name: "EndToEndTests",
             // The executables are dependencies so that `swift test` builds them; the tests run them as processes.
             dependencies: [
-                "Models", "Kafka", "Messaging", "Pipeline", "Sealing", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Models", "Kafka", "Messaging", "Pipeline", "Sealing", "TestSupport", "Progress", .product(name: "Logging", package: "swift-log"),
                 "LifecycleMain",
                 "SharingMain",
                 "NotificationsMain", "DeactivationMain", "CLI",

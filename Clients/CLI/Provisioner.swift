@@ -3,6 +3,7 @@ import Foundation
 import Hashing
 import Logging
 import Models
+import Progress
 
 /// Applies a ``ProvisioningPlan`` step by step. Each step's command id is derived from a random salt,
 /// who acts and what the step is, so running the same plan again replays the original results
@@ -15,6 +16,25 @@ struct Provisioner {
     let plan: ProvisioningPlan
     let planPath: String
     let sender: CommandSender
+    /// A line per step on a terminal: its number of ``stepCount`` and the time since the start.
+    let progress: ProgressLines
+
+    init(options: ClientOptions, plan: ProvisioningPlan, planPath: String, sender: CommandSender) {
+        self.options = options
+        self.plan = plan
+        self.planPath = planPath
+        self.sender = sender
+        progress = ProgressLines(total: Self.stepCount(of: plan))
+    }
+
+    /// How many commands applying `plan` sends.
+    static func stepCount(of plan: ProvisioningPlan) -> Int {
+        let workflows = (plan.workflows ?? []).reduce(0) { count, workflow in
+            count + 1 + (workflow.publish == true ? 1 : 0) + (workflow.tags?.isEmpty == false ? 1 : 0)
+        }
+        return 1 + (plan.claimMappings?.count ?? 0) + (plan.users?.isEmpty == false ? 1 : 0) + (plan.integrations?.count ?? 0)
+            + (plan.stepRunners?.count ?? 0) + workflows
+    }
 
     /// What a run keeps for the runs after it.
     struct State: Codable {
@@ -154,6 +174,7 @@ struct Provisioner {
         identity: String? = nil
     ) async throws -> CommandResult {
         let id = Self.commandID(salt: salt, scope: scope, step: identity ?? title)
+        progress.step(title)
         guard case .result(let result) = try await sender.send(command, to: options.topics.lifecycleCommands, key: scope, id: id, credential: key)
         else {
             throw CLIError("no result for step: \(title)")

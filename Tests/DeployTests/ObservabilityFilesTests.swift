@@ -1,10 +1,12 @@
 import Foundation
 import TestSupport
 import Testing
+import Yams
 
 /// deploy/observability holds up without a running service: the alert rules pass promtool's check
 /// and their unit tests, every dashboard query is valid PromQL, the dashboards are what their
-/// generator writes, and every alert's runbook is a section of docs/operations.md.
+/// generator writes, every alert's runbook is a section of docs/operations.md, and the compose file
+/// runs Prometheus, Grafana and a trace collector on these files.
 @Suite("Dashboards and alert rules")
 struct ObservabilityFilesTests {
     static let prometheus = ObservabilityFiles.directory.appendingPathComponent("prometheus")
@@ -43,6 +45,37 @@ struct ObservabilityFilesTests {
             ["python3", ObservabilityFiles.directory.appendingPathComponent("dashboards.py").path, "--check"]
         )
         #expect(run.status == 0, "\(run.errors)")
+    }
+
+    /// Compose's Prometheus, Grafana and collector are given files that exist, Prometheus' passes
+    /// promtool and scrapes the four services under their labels, and every service sends its spans
+    /// to the collector. (The images cannot be pulled here: compose itself is checked by
+    /// DeployFilesTests with `config`.)
+    @Test func composeRunsPrometheusGrafanaAndATraceCollectorOnTheShippedFiles() async throws {
+        let deploy = Repository.root.appendingPathComponent("deploy")
+        let text = try String(contentsOf: deploy.appendingPathComponent("compose.yaml"), encoding: .utf8)
+        let services = try #require((try Yams.load(yaml: text) as? [String: Any])?["services"] as? [String: [String: Any]])
+        for name in ["prometheus", "grafana", "otel-collector", "jaeger"] {
+            let service = try #require(services[name], "compose runs \(name)")
+            for volume in service["volumes"] as? [String] ?? [] where volume.hasPrefix("./") {
+                let source = String(volume.split(separator: ":")[0])
+                #expect(
+                    FileManager.default.fileExists(atPath: deploy.appendingPathComponent(source).path),
+                    "\(name) mounts \(source), which is missing"
+                )
+            }
+        }
+        for name in ["lifecycle", "sharing", "notifications", "deactivation", "cli"] {
+            let environment = services[name]?["environment"] as? [String: Any] ?? [:]
+            #expect(environment["TENANCY_OTLP_ENDPOINT"] as? String == "http://otel-collector:4318", "\(name) exports its spans")
+        }
+        let configuration = Self.prometheus.appendingPathComponent("compose.yml")
+        let check = try await runToCompletion(try ObservabilityFiles.tool("promtool"), ["check", "config", configuration.path])
+        #expect(check.status == 0, "\(check.output)\(check.errors)")
+        let scraped = try String(contentsOf: configuration, encoding: .utf8)
+        for service in ["lifecycle", "sharing", "notifications", "deactivation"] {
+            #expect(scraped.contains(#"{targets: ["\#(service):9090"], labels: {service: \#(service)}}"#))
+        }
     }
 
     /// Every alert names a runbook anchor, and docs/operations.md has a heading with that anchor.

@@ -79,6 +79,7 @@ struct ProvisioningTests {
         #expect(first.status == 0, "\(first.output)\n\(first.errors)")
         #expect(first.output.contains("plan for") && first.output.contains("import workflow 'Triage'"))
         #expect(!first.output.contains(secretValue), "secret values are never printed")
+        #expect(!first.errors.contains("[1/8 "), "no progress lines when nobody watches (standard error is not a terminal)")
         let leadInvitation = try #require(
             first.output.firstMatch(of: /lead@acme\.example: invitation (inv_[A-Za-z0-9]+); its token goes to lead@acme\.example by email/)
         ).output.1
@@ -149,9 +150,12 @@ struct ProvisioningTests {
             defer { before = now }
             return now == before
         }
-        let second = try await deployment.cli(["provision", planFile.path], environment: environment)
+        // Watched (as from a terminal), each of the plan's 8 commands is a progress line.
+        let second = try await deployment.cli(["provision", planFile.path], environment: environment.merging(["TENANCY_PROGRESS": "1"]) { $1 })
         #expect(second.status == 0, "\(second.errors)")
         #expect(!second.output.contains("+ done") && second.output.contains("= already done"))
+        #expect(second.errors.contains("[1/8 ") && second.errors.contains("] create workspace 'Acme Prod'"), "\(second.errors)")
+        #expect(second.errors.contains("[8/8 ") && second.errors.contains("] tag workflow 'Triage'"), "\(second.errors)")
         try await Task.sleep(for: .seconds(2))
         let after = try events.recordCount()
         #expect(before > 0 && after == before, "the second run published no event")

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import Models
+import Progress
 import TestSupport
 import Testing
 
@@ -22,6 +23,9 @@ struct ReliabilityTests {
 
     @Test func nothingLostDuplicatedOrLeakedUnderFaults() async throws {
         print("reliability: \(Self.commandCount) commands, seed \(Self.seed)")
+        // Lines as it goes, when deploy/local/reliability.sh runs on a terminal (TENANCY_PROGRESS).
+        let progress = ProgressLines(total: 4)
+        progress.step("start: broker, mail server, the four services")
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
         let smtp = try await TestSMTPServer.start()
@@ -42,6 +46,7 @@ struct ReliabilityTests {
         let retrier = UnavailableRetrier(producer: producer, results: results)
         let retrying = Task { await retrier.run() }
         let client = CommandClient(producer: producer, results: results, topics: deployment.topics, retrier: retrier)
+        progress.step("world: 12 workspaces and their integrations")
         let world = try await ReliabilityWorld.build(
             client: client,
             asOperator: deployment.operatorCredential,
@@ -73,6 +78,7 @@ struct ReliabilityTests {
         // The doomed workspace goes through deactivation and reactivation while the load runs.
         let cycles = Task { try await DeactivationCycles.run(2, world: world, client: client, deployment: deployment, services: services) }
 
+        progress.step("load: \(load.commands.count) commands under faults, 2 deactivation cycles")
         var sent: [ReliabilityLoad.Command] = []
         var deliveries: [String: DeliveryReport] = [:]
         for chunk in stride(from: 0, to: load.commands.count, by: 50) {
@@ -91,6 +97,7 @@ struct ReliabilityTests {
                     faults.resent[id, default: 0] += 1
                 }
                 figures.faults[fault.name, default: 0] += 1
+                progress.detail("\(fault.name) after \(sent.count) commands sent")
             }
             try await Task.sleep(for: .milliseconds(40))
         }
@@ -98,6 +105,7 @@ struct ReliabilityTests {
         figures.faults["deactivation cycle"] = 2
 
         // Every command answered - the load, the injected duplicates, the poison, the cycles.
+        progress.step("checks: every result, replay, dead letter, refusal and leak")
         let expected = load.commands.map(\.id) + poison.map(\.id) + cycleIDs
         do {
             _ = try await results.wait(for: expected, timeout: .seconds(600))

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Models
+import Progress
 import TestSupport
 
 @main
@@ -76,7 +77,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if !compareBefore.isEmpty { return try compare() }
-        say("signature checks: in-process, no broker")
+        // The phases as they begin, with the time since the start, when someone watches.
+        let progress = ProgressLines()
+        progress.step("signature checks: in-process, no broker")
         let signatures = try SignatureCost.measure()
         say(BenchReport.signatureLine(signatures))
         if signaturesOnly { return }
@@ -86,7 +89,7 @@ struct BenchCommand: AsyncParsableCommand {
         let servers = bootstrapServers ?? broker!.bootstrapServers
         let deployment = try Deployment(bootstrapServers: servers, binaries: URL(fileURLWithPath: binDir).standardizedFileURL.path)
         let environment = serviceSettings
-        say("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
+        progress.step("broker \(servers), services from \(deployment.binaries), data in \(deployment.directory.path)")
 
         var (lifecycle, lifecyclePort, lifecycleOpsPort) = try await deployment.startReady("lifecycle", environment: environment)
         var (sharing, sharingPort, sharingOpsPort) = try await deployment.startReady("sharing", environment: environment)
@@ -109,7 +112,7 @@ struct BenchCommand: AsyncParsableCommand {
         let (warmUp, afterRestart) = storedShares > 0 ? (rate * 2, rate * 5) : (0, 0)
         let pairsNeeded = commands + latencyCommands + warmUp + afterRestart
         let integrationsPerSource = (pairsNeeded + sources * destinations - 1) / (sources * destinations)
-        say("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
+        progress.step("setup: \(sources + destinations) workspaces, \(sources * integrationsPerSource) integrations")
         let world = try await BenchWorld.build(
             client: client,
             asOperator: deployment.operatorCredential,
@@ -120,7 +123,7 @@ struct BenchCommand: AsyncParsableCommand {
         try await waitUntilIdle(opsPorts: [lifecycleOpsPort, sharingOpsPort])
         let pairs = world.sharePairs()
 
-        say("throughput: \(commands) share requests + a Lifecycle command every \(lifecycleEvery)")
+        progress.step("throughput: \(commands) share requests + a Lifecycle command every \(lifecycleEvery)")
         let load = LoadPhases.mixedCommands(pairs: pairs[0..<commands], lifecycleEvery: lifecycleEvery, topics: deployment.topics)
         let before = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
         let cpuBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
@@ -129,7 +132,7 @@ struct BenchCommand: AsyncParsableCommand {
         let after = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
         try await waitUntilIdle(opsPorts: [lifecycleOpsPort, sharingOpsPort])
 
-        say("latency: \(latencyCommands) share requests at \(rate)/s")
+        progress.step("latency: \(latencyCommands) share requests at \(rate)/s")
         let latencyLoad = LoadPhases.mixedCommands(
             pairs: pairs[commands..<(commands + latencyCommands)],
             lifecycleEvery: 0,
@@ -145,7 +148,7 @@ struct BenchCommand: AsyncParsableCommand {
         )
         let peaks = try [ProcessStats.of(pid: lifecycle.pid), ProcessStats.of(pid: sharing.pid)]
 
-        say("raw latency: \(latencyLoad.count) records at \(rate)/s, two hops")
+        progress.step("raw latency: \(latencyLoad.count) records at \(rate)/s, two hops")
         let rawLatency = try await RawLatency.run(
             records: latencyLoad.map(\.record),
             ratePerSecond: rate,
@@ -154,7 +157,7 @@ struct BenchCommand: AsyncParsableCommand {
             partitions: partitions
         )
 
-        say("raw baseline: \(load.count) records, two hops")
+        progress.step("raw baseline: \(load.count) records, two hops")
         let rawCPUBefore = try CPUSnapshot.take(brokerPID: broker?.pid)
         let raw = try await RawBaseline.run(records: load.map(\.record), bootstrapServers: servers, prefix: deployment.prefix, partitions: partitions)
         let rawCPU = try CPUSnapshot.take(brokerPID: broker?.pid).use(since: rawCPUBefore, count: load.count)
@@ -163,7 +166,7 @@ struct BenchCommand: AsyncParsableCommand {
             results: deployment.topics.commandResults,
             bootstrapServers: servers
         )
-        say("like-for-like baseline: \(load.count) records, the relay producing \(outputs) bytes for each")
+        progress.step("like-for-like baseline: \(load.count) records, the relay producing \(outputs) bytes for each")
         let likeForLike = try await RawBaseline.run(
             records: load.map(\.record),
             relaying: outputs,
@@ -172,7 +175,7 @@ struct BenchCommand: AsyncParsableCommand {
             partitions: partitions
         )
 
-        say("group join: a bare consumer joining a fresh group")
+        progress.step("group join: a bare consumer joining a fresh group")
         let groupJoin = try await GroupJoin.seconds(bootstrapServers: servers, topic: deployment.topics.sharingCommands)
 
         await lifecycle.stopped(by: SIGTERM)
@@ -191,7 +194,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         var stored: BenchReport.StoredSharesRun?
         if storedShares > 0 {
-            say("growing the databases to \(storedShares) shares")
+            progress.step("growing the databases to \(storedShares) shares")
             let grown = try await StoredShares.grow(deployment: deployment, to: storedShares)
             var processes: [ChildProcess] = []
             for (index, name) in ["lifecycle", "sharing"].enumerated() {
@@ -286,8 +289,9 @@ struct BenchCommand: AsyncParsableCommand {
             environment: serviceSettings
         )
         var runs: [ScaleOut.Run] = []
+        let progress = ProgressLines(total: scaleOut.count)
         for instances in scaleOut {
-            say("scale-out: \(commands) share requests with \(instances) Sharing instance(s)")
+            progress.step("scale-out: \(commands) share requests with \(instances) Sharing instance(s)")
             runs.append(try await ScaleOut.run(instances: instances, settings: settings))
         }
         say("\n" + ScaleOut.table(runs))

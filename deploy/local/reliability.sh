@@ -12,5 +12,8 @@ export TENANCY_PYTHON="$TENANCY_VENV/bin/python"
 export TENANCY_RELIABILITY_COMMANDS="${1:-10000}"
 export TENANCY_RELIABILITY_OUTPUT="$TENANCY_ROOT/reliability-results/latest.json"
 
+# On a terminal, the run says how far it is (a line per phase and per fault, with the time).
+if [ -t 2 ]; then export TENANCY_PROGRESS=1; fi
+
 swift build --build-tests
 exec swift test --skip-build --filter 'Reliability|BrokerRestart|CrashRecovery|NotificationFault|DatabaseFull|DatabaseLock|undecodableMessages'
