@@ -212,6 +212,7 @@ let package = Package(
         ),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Models", "Kafka"], path: "Tests/MessagingTests"),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "Progress"], path: "Tests/TestSupportTests"),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"], path: "Tests/BenchTests"),
         .testTarget(
             name: "PipelineTests",
             dependencies: [

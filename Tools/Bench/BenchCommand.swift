@@ -261,6 +261,11 @@ struct BenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try report.json().write(to: file)
         say("\nwritten to \(output)")
+        if let chart = BenchChart.svg(throughput: report.throughput, latency: report.latency, title: "tenancy-bench, \(report.date)") {
+            let picture = file.deletingPathExtension().appendingPathExtension("svg")
+            try Data(chart.utf8).write(to: picture)
+            say("and drawn in \(picture.path)")
+        }
     }
 
     /// The services' environment. The load is one owner's keys sending as fast as the services take

@@ -12,6 +12,8 @@ enum LoadPhases {
         var rejected: Int
         var seconds: Double
         var commandsPerSecond: Double
+        /// Results that arrived in each second of the phase (for the chart; absent in older reports).
+        var resultsPerSecond: [Int]?
     }
 
     struct Latency: Codable {
@@ -26,6 +28,8 @@ enum LoadPhases {
         /// it); the rest is the result's hop through the broker to this process.
         var untilResultProducedP50Milliseconds: Double?
         var untilResultProducedP99Milliseconds: Double?
+        /// Commands in each latency bucket of ``BenchChart/bucketBounds`` (for the chart; absent in older reports).
+        var histogram: [Int]?
     }
 
     /// `CreateShareRequest` for each pair, with one Lifecycle command (`IssueAPIKey` in the source
@@ -79,7 +83,8 @@ enum LoadPhases {
             lifecycleCommands: commands.count - shares,
             rejected: arrivals.values.filter { !$0.accepted }.count,
             seconds: seconds,
-            commandsPerSecond: Double(commands.count) / seconds
+            commandsPerSecond: Double(commands.count) / seconds,
+            resultsPerSecond: BenchChart.perSecond(arrivals.values.map(\.at), since: start)
         )
     }
 
@@ -102,7 +107,8 @@ enum LoadPhases {
             p999Milliseconds: total.p999Milliseconds,
             maxMilliseconds: total.maxMilliseconds,
             untilResultProducedP50Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.50, of: untilProduced),
-            untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.99, of: untilProduced)
+            untilResultProducedP99Milliseconds: untilProduced.isEmpty ? nil : Percentiles.percentile(0.99, of: untilProduced),
+            histogram: BenchChart.histogram(ofSorted: milliseconds)
         )
     }
 }
