@@ -195,8 +195,8 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// A `publish` span per record that carries a trace context, from its send to the broker's
-    /// answer, under the span that queued it; nothing when no tracer records spans.
+    /// A `publish` span per record that carries a sampled trace context, from its send to the
+    /// broker's answer, under the span that queued it; nothing when no tracer records spans.
     private static func recordSpans(of rows: [OutboxRecord], results: [Result<DeliveryReport, KafkaError>], sent: DefaultTracerClock.Instant) {
         guard MessageTracing.isTracing else { return }
         for (row, result) in zip(rows, results) {
@@ -205,7 +205,8 @@ public final class OutboxRelay: Service, Sendable {
             guard
                 let parent = header(Envelope.Header.traceparent).flatMap({
                     TraceContext(traceparent: $0, tracestate: header(Envelope.Header.tracestate))
-                })
+                }),
+                parent.isSampled
             else { continue }
             let span = MessageTracing.start("publish " + row.record.topic, kind: .producer, parent: parent, at: sent)
             span.set("messaging.system", "kafka")

@@ -42,6 +42,7 @@ package struct MessageSpan: Sendable {
 
 /// Where the pipeline's spans come from: the tracer bootstrapped at start-up (OTLP, when an
 /// endpoint is configured) or none. Every span carries identifiers and outcomes, never a secret.
+/// A message whose trace its sender did not sample gets no span of its own.
 package enum MessageTracing {
     /// The message being processed, bound around its processing on the thread that does it: read
     /// where records are queued and by the log's metadata.
@@ -60,7 +61,12 @@ package enum MessageTracing {
         parent: TraceContext?,
         at instant: DefaultTracerClock.Instant = DefaultTracerClock.now
     ) -> MessageSpan {
-        guard isTracing else { return MessageSpan(span: nil, outgoing: parent, logMetadata: parent.map { ["trace_id": "\($0.traceID)"] } ?? [:]) }
+        // A parent that did not sample its trace is passed on unchanged and nothing is made of it: the
+        // sampled flag is honoured as a parent-based sampler would (the OTel default), and a span that
+        // would not record costs a span all the same.
+        guard isTracing, parent?.isSampled != false else {
+            return MessageSpan(span: nil, outgoing: parent, logMetadata: parent.map { ["trace_id": "\($0.traceID)"] } ?? [:])
+        }
         var context = InstrumentationContext.topLevel
         InstrumentationSystem.instrument.extract(parent, into: &context, using: TraceContextReader())
         let span = InstrumentationSystem.tracer.startSpan(operation, context: context, ofKind: kind, at: instant)
