@@ -22,6 +22,8 @@ public enum OTLPTracing {
         logger: Logger
     ) throws -> (tracer: any Tracer, exporter: any Service)? {
         let environment = ProcessInfo.processInfo.environment
+        // An empty setting is no setting, as everywhere else.
+        let endpoint = endpoint.flatMap { $0.isEmpty ? nil : $0 }
         guard endpoint != nil || endpointVariables.contains(where: { environment[$0]?.isEmpty == false }) else { return nil }
         var configuration = OTel.Configuration.default
         configuration.serviceName = service
