@@ -123,7 +123,7 @@ let package = Package(
                 "Models", "Hashing", "Pipeline", "ServiceKit", "Directory", "SMTP",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Services/Notifications",
             resources: [.copy("Templates")]

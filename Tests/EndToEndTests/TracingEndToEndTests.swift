@@ -99,6 +99,7 @@ struct TracingEndToEndTests {
         ]
         let exported = receiver.rawText()
         #expect(!exported.lowercased().contains("authorization"))
+        #expect(!exported.contains("@acme.example"), "no recipient or owner address in a span")
         for secret in secrets {
             #expect(!exported.contains(secret), "a secret in the exported spans")
             #expect(!processes.contains { $0.log.contains(secret) }, "a secret in a service's log")

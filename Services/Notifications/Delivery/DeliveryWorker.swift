@@ -8,6 +8,7 @@ import Pipeline
 import SMTP
 import ServiceKit
 import ServiceLifecycle
+import Tracing
 
 /// Sends pending emails one at a time and records each outcome in a transaction that also queues
 /// the settled notification for `tenancy.notifications`. An email is marked sent only after the
@@ -108,7 +109,10 @@ final class DeliveryWorker: Service, Sendable {
         }
         if record.status != .pending { record.settledAt = now }
         let settled = record
-        if let failure { span.span?.recordError(failure) }
+        // The SMTP server's answer often names the recipient: the span says only how it failed.
+        if let failure {
+            span.span?.setStatus(SpanStatus(code: .error, message: failure.isPermanent ? "refused for good" : "failed for now"))
+        }
         span.set("tenancy.notification.status", settled.status == .pending ? "retrying" : settled.status.rawValue)
         try await context.store.write { [context, span] db in
             try settled.update(db)
