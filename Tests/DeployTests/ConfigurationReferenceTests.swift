@@ -108,8 +108,15 @@ struct ConfigurationReferenceTests {
             ["compose.yaml", "Dockerfile"].map { deploy.appendingPathComponent($0) }
             + (try FileManager.default.contentsOfDirectory(at: deploy.appendingPathComponent("kubernetes"), includingPropertiesForKeys: nil))
         for file in files {
-            let used = Self.variablesNamed(in: try String(contentsOf: file, encoding: .utf8))
+            // What the file sets, not what its comments say.
+            let text = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
+            // `${TENANCY_X:-default}` is compose's substitution: the compose client reads it, not the code.
+            let substituted = Self.variablesNamed(in: text.matches(of: /\$\{TENANCY_[A-Z_]+/).map { String($0.output) }.joined(separator: " "))
+            let used = Self.variablesNamed(in: text.replacing(/\$\{TENANCY_[A-Z_]+/, with: ""))
             #expect(used.subtracting(known).isEmpty, "\(file.lastPathComponent) sets \(used.subtracting(known).sorted()), which nothing reads")
+            let reference = try String(contentsOf: Self.root.appendingPathComponent(Self.reference), encoding: .utf8)
+            #expect(substituted.subtracting(Self.variablesNamed(in: reference)).isEmpty, "\(Self.reference) does not mention \(substituted.sorted())")
         }
     }
 

@@ -107,6 +107,9 @@ struct DeployFilesTests {
         #expect(environment.allSatisfy { !$0.contains("TOKEN") && !$0.contains("KEY") && !$0.contains("PASSWORD") }, "\(name): \(environment)")
     }
 
+    /// Loopback unless the one who runs it says otherwise (containers.sh's test publishes on 127.0.0.2).
+    static let publishAddress = "${TENANCY_PUBLISH_ADDRESS:-127.0.0.1}:"
+
     @Test func composePublishesOnLoopbackOnlyAndHandsKeysAsFiles() throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("deploy/compose.yaml"), encoding: .utf8)
         let compose = try #require(try Yams.load(yaml: text) as? [String: Any])
@@ -114,7 +117,7 @@ struct DeployFilesTests {
         #expect(services["mail"]?["ports"] == nil, "the mail UI shows invitation tokens: not published")
         for (name, service) in services {
             for port in service["ports"] as? [String] ?? [] {
-                #expect(port.hasPrefix("127.0.0.1:"), "\(name) publishes \(port) beyond loopback")
+                #expect(port.hasPrefix(Self.publishAddress), "\(name) publishes \(port) beyond loopback")
             }
         }
         for name in ["lifecycle", "sharing", "notifications", "deactivation"] {
@@ -123,12 +126,15 @@ struct DeployFilesTests {
         }
         for (name, ports) in ["lifecycle": (8081, 9181), "sharing": (8082, 9182), "notifications": (8083, 9183), "deactivation": (8084, 9184)] {
             #expect(
-                services[name]?["ports"] as? [String] == ["127.0.0.1:\(ports.0):\(Self.readPort)", "127.0.0.1:\(ports.1):\(Self.opsPort)"],
+                services[name]?["ports"] as? [String] == [
+                    "\(Self.publishAddress)\(ports.0):\(Self.readPort)", "\(Self.publishAddress)\(ports.1):\(Self.opsPort)",
+                ],
                 "\(name) publishes its read port and its ops port on loopback"
             )
         }
-        let health = try #require((compose["x-tenancy"] as? [String: Any])?["healthcheck"] as? [String: Any])
-        #expect((health["test"] as? [String])?.last?.contains("/dev/tcp/127.0.0.1/\(Self.opsPort) ") == true, "the health check asks the ops port")
+        let tenancy = try #require(compose["x-tenancy"] as? [String: Any])
+        #expect(tenancy["read_only"] as? Bool == true && tenancy["cap_drop"] as? [String] == ["ALL"], "a read-only root, no capabilities")
+        #expect(tenancy["healthcheck"] == nil, "the image's own health check applies")
         #expect(
             services["lifecycle"]?["secrets"] as? [String] == [
                 "lifecycle_key", "public_keys", "lifecycle_operators", "secrets_key", "invitation_key",
@@ -148,10 +154,23 @@ struct DeployFilesTests {
     @Test(.enabled(if: composeClient != nil, "no docker compose client is installed"))
     func composeFileIsValid() async throws {
         let client = try #require(Self.composeClient)
-        let checked = try await runToCompletion(
-            "/usr/bin/env",
-            client + ["-f", Self.root.appendingPathComponent("deploy/compose.yaml").path, "config", "--quiet"]
-        )
-        #expect(checked.status == 0, "\(checked.errors)")
+        // Alone, and with what containers.sh changes in it for a machine without a registry.
+        for files in [["deploy/compose.yaml"], ["deploy/compose.yaml", "deploy/local/containers/compose.yaml"]] {
+            let arguments = files.flatMap { ["-f", Self.root.appendingPathComponent($0).path] }
+            let checked = try await runToCompletion("/usr/bin/env", client + arguments + ["config", "--quiet"])
+            #expect(checked.status == 0, "\(files): \(checked.errors)")
+        }
+    }
+
+    @Test func theImageRunsUnprivilegedWithAHealthCheck() throws {
+        let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("deploy/Dockerfile"), encoding: .utf8)
+        let stages = dockerfile.components(separatedBy: "\nFROM ").dropFirst()
+        let targets = stages.compactMap { $0.split(separator: "\n").first?.components(separatedBy: " AS ").last }
+        #expect(targets == ["build", "base", "host", "runtime"], "\(targets)")
+        for stage in stages where stage.hasPrefix("base AS ") {
+            #expect(stage.contains("\nUSER tenancy\n"), "the \(stage.prefix(20)) target runs as the unprivileged user")
+        }
+        let health = try #require(dockerfile.split(separator: "\n").first { $0.contains("CMD [\"bash\", \"-c\", \"exec 3<>") })
+        #expect(health.contains("/dev/tcp/127.0.0.1/\(Self.opsPort) ") && health.contains("GET /health/ready"), "the health check asks the ops port")
     }
 }

@@ -45,6 +45,7 @@ class Recorder:
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 in a container)")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--directory", required=True)
     parser.add_argument("--auth")
@@ -72,7 +73,7 @@ def main():
         else:
             arguments.update(tls_context=context, require_starttls=True)
 
-    controller = Controller(Recorder(options.directory, options.delay_ms / 1000), hostname="127.0.0.1", port=options.port, **arguments)
+    controller = Controller(Recorder(options.directory, options.delay_ms / 1000), hostname=options.host, port=options.port, **arguments)
     controller.start()
     print("ready", flush=True)
     try:

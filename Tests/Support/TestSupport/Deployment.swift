@@ -139,10 +139,10 @@ public struct Deployment: Sendable {
     }
 }
 
-/// GET on 127.0.0.1, with `headers`; nil when nothing answers. Unsigned: for the ops port, or to see
-/// a read side refuse.
-public func httpGet(port: Int, path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
-    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+/// GET on `host` (127.0.0.1 unless told), with `headers`; nil when nothing answers. Unsigned: for the
+/// ops port, or to see a read side refuse.
+public func httpGet(host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
+    guard let url = URL(string: "http://\(host):\(port)\(path)") else { return nil }
     var request = URLRequest(url: url)
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
     guard let (data, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else { return nil }
