@@ -13,6 +13,8 @@ struct ConsumerConfigurationTests {
         let follower = configuration.followerLibrdkafkaProperties
         #expect(group["queued.max.messages.kbytes"] == "16384" && group["group.instance.id"] == "sharing-0")
         #expect(follower["queued.max.messages.kbytes"] == "4096" && follower["group.instance.id"] == nil)
+        // Also bounded by count (the follower's equals it, below): librdkafka weighs records by their values only.
+        #expect(group["queued.min.messages"] == "5000")
         #expect(
             follower.filter { !["queued.max.messages.kbytes", "group.instance.id"].contains($0.key) }
                 == group.filter {
