@@ -11,8 +11,10 @@ import Testing
 struct ContainerStackTests {
     static let script = Repository.root.appendingPathComponent("deploy/local/containers.sh").path
     static let cli = Repository.root.appendingPathComponent("deploy/local/containers/tenancy").path
+    /// A project, an image and a loopback address of its own: a stack of the developer's keeps its
+    /// containers, image and ports.
     static let project = "tenancytest"
-    /// The published ports on a loopback address of their own, so a stack `run.sh` started keeps its ports.
+    static let image = "localhost/tenancy:test"
     static let address = "127.0.0.2"
     static let opsPorts = ["lifecycle": 9181, "sharing": 9182, "notifications": 9183, "deactivation": 9184]
 
@@ -20,7 +22,8 @@ struct ContainerStackTests {
 
     var environment: [String: String] {
         [
-            "TENANCY_RUN_DIR": directory.path, "TENANCY_COMPOSE_PROJECT": Self.project, "TENANCY_PUBLISH_ADDRESS": Self.address,
+            "TENANCY_RUN_DIR": directory.path, "TENANCY_COMPOSE_PROJECT": Self.project, "TENANCY_IMAGE": Self.image,
+            "TENANCY_PUBLISH_ADDRESS": Self.address,
             "TENANCY_CONTAINER_BINARIES": URL(fileURLWithPath: Deployment.binary("tenancy")).deletingLastPathComponent().path,
         ]
     }
@@ -31,6 +34,8 @@ struct ContainerStackTests {
         do { outcome = .success(try await exercise()) } catch { outcome = .failure(error) }
         let down = try await runToCompletion(Self.script, ["down"], environment: environment, timeout: .seconds(120))
         #expect(down.status == 0, "containers.sh down: \(down.errors.suffix(2_000))")
+        // Keys and emails (owned by the image's user once the stack ran): as root, they go too.
+        try? FileManager.default.removeItem(at: directory)
         try outcome.get()
     }
 
@@ -42,25 +47,35 @@ struct ContainerStackTests {
         for (service, port) in Self.opsPorts {
             #expect(await httpGet(host: Self.address, port: port, path: "/health/ready")?.status == 200, "\(service) is ready on its published port")
         }
-        let containers = Self.opsPorts.keys.sorted().map { "\(Self.project)_\($0)_1" }
+        var containers: [String] = []
+        for service in Self.opsPorts.keys.sorted() { containers.append(try await container(of: service)) }
         let inspected = try await podman(["inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}"] + containers)
         #expect(inspected.split(separator: "\n").map(String.init) == Array(repeating: "tenancy true", count: 4), "unprivileged, read-only root")
 
         try await walkthrough()
-        try await killedServiceLosesNothing()
-        try await logsAreJSONWithoutSecrets(containers)
+        let clientSecret = try await killedServiceLosesNothing()
+        // What no log line may hold: the integrations' secrets, a client's and the operator's
+        // secrets, and the keys the services were given (readable here when the tests run as root).
+        let keys = ["secrets_key", "invitation_key"].compactMap {
+            try? String(contentsOf: directory.appendingPathComponent("compose/\($0)"), encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
+        }
+        try await logsAreJSONWithout(["xoxb-", clientSecret, try operatorCredential()["TENANCY_OPERATOR_SECRET"] ?? ""] + keys, in: containers)
     }
 
-    /// The image logs JSON: every line each service wrote parses, and no integration secret is in any.
-    private func logsAreJSONWithoutSecrets(_ containers: [String]) async throws {
+    /// The image logs JSON: every line each service wrote parses, and none holds a secret.
+    private func logsAreJSONWithout(_ secrets: [String], in containers: [String]) async throws {
         for container in containers {
-            let logs = try await runToCompletion("/usr/bin/env", ["podman", "logs", container])
+            let logs = try await runToCompletion(podmanCommand[0], Array(podmanCommand.dropFirst()) + ["logs", container])
             let lines = (logs.output + logs.errors).split(separator: "\n")
             #expect(!lines.isEmpty, "\(container) logged nothing")
             for line in lines where (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] == nil {
                 Issue.record("\(container) wrote a line that is not a JSON object: \(line.prefix(300))")
             }
-            #expect(!lines.contains { $0.contains("xoxb-") }, "\(container) logged an integration secret")
+            for (index, secret) in secrets.enumerated() where !secret.isEmpty {
+                #expect(!lines.contains { $0.contains(secret) }, "\(container) logged secret \(index) of \(secrets.count)")
+            }
         }
     }
 
@@ -73,6 +88,7 @@ struct ContainerStackTests {
             [script.path],
             environment: try operatorCredential().merging([
                 "BIN": URL(fileURLWithPath: Self.cli).deletingLastPathComponent().path, "TENANCY_COMPOSE_PROJECT": Self.project,
+                "TENANCY_IMAGE": Self.image,
                 "TENANCY_MAIL_DIR": directory.appendingPathComponent("containers/mail").path, "TENANCY_CLIENT_ID": "", "TENANCY_CLIENT_SECRET": "",
             ]) { _, new in new }
         )
@@ -82,8 +98,9 @@ struct ContainerStackTests {
     }
 
     /// Sharing's process is killed (SIGKILL, as the kernel's OOM killer does) with commands for it in
-    /// flight; the engine restarts it, each command is answered once, and what it had before is still there.
-    private func killedServiceLosesNothing() async throws {
+    /// flight; the engine restarts it, each command is answered once, and what it had before is still
+    /// there. Returns the client secret it used.
+    private func killedServiceLosesNothing() async throws -> String {
         let organization = try json(
             await tenancy(["org", "create", "--as-operator", "--name", "Restart", "--owner-email", "kim@restart.example", "--json"])
         )
@@ -105,11 +122,10 @@ struct ContainerStackTests {
         }
         _ = try await createIntegration("Before")
 
-        let container = "\(Self.project)_sharing_1"
-        let pid = try #require(
-            Int32(try await podman(["inspect", "--format", "{{.State.Pid}}", container]).trimmingCharacters(in: .whitespacesAndNewlines))
-        )
-        try #require(kill(pid, SIGKILL) == 0, "kill \(pid): errno \(errno)")
+        let container = try await container(of: "sharing")
+        let pid = try await podman(["inspect", "--format", "{{.State.Pid}}", container]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let killed = try await runToCompletion(asRoot[0], Array(asRoot.dropFirst()) + ["/bin/kill", "-KILL", pid])
+        try #require(killed.status == 0, "kill \(pid): \(killed.errors)")
         let names = (1...5).map { "During \($0)" }
         try await withThrowingTaskGroup(of: String.self) { group in
             for name in names { group.addTask { try await createIntegration(name) } }
@@ -124,6 +140,7 @@ struct ContainerStackTests {
         let listed = try json(await tenancy(["integration", "list", workspace, "--kind", "step", "--json"], client))
         let integrations = (listed["integrations"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(integrations.sorted() == (["Before"] + names).sorted(), "each command applied once: \(integrations)")
+        return client["TENANCY_CLIENT_SECRET"] ?? ""
     }
 
     /// The operator containers.sh made (the only `*.secret` in its operators directory).
@@ -141,15 +158,29 @@ struct ContainerStackTests {
         let run = try await runToCompletion(
             Self.cli,
             arguments,
-            environment: try operatorCredential().merging(extra.merging(["TENANCY_COMPOSE_PROJECT": Self.project]) { _, new in new }) { _, new in new
-            }
+            environment: try operatorCredential().merging(extra) { _, new in new }.merging([
+                "TENANCY_COMPOSE_PROJECT": Self.project, "TENANCY_IMAGE": Self.image,
+            ]) { _, new in new }
         )
         try #require(run.status == 0, "tenancy \(arguments.joined(separator: " ")): \(run.errors.suffix(2_000))")
         return run.output
     }
 
+    /// The stack runs under root's podman: through `sudo -n` when the tests are not root.
+    private var asRoot: [String] { geteuid() == 0 ? ["/usr/bin/env"] : ["/usr/bin/sudo", "-n"] }
+    private var podmanCommand: [String] { asRoot + ["podman"] }
+
+    /// The container of `service`, by the labels docker-compose sets (its naming differs between versions).
+    private func container(of service: String) async throws -> String {
+        let found = try await podman([
+            "ps", "--all", "--quiet", "--filter", "label=com.docker.compose.project=\(Self.project)", "--filter",
+            "label=com.docker.compose.service=\(service)",
+        ])
+        return try #require(found.split(separator: "\n").first.map(String.init), "no container of \(service)")
+    }
+
     private func podman(_ arguments: [String]) async throws -> String {
-        let run = try await runToCompletion("/usr/bin/env", ["podman"] + arguments)
+        let run = try await runToCompletion(podmanCommand[0], Array(podmanCommand.dropFirst()) + arguments)
         try #require(run.status == 0, "podman \(arguments.joined(separator: " ")): \(run.errors.suffix(1_000))")
         return run.output
     }

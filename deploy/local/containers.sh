@@ -8,16 +8,19 @@
 #   deploy/local/containers.sh down   stop and remove the stack with its volumes (Tansu forgets its topics)
 # Environment: TENANCY_CONTAINER_BINARIES=DIR uses binaries already built there (the tests pass their
 # debug build) instead of `swift build -c release`; TENANCY_PUBLISH_ADDRESS (default 127.0.0.1) is the
-# address the services' ports are published on; TENANCY_COMPOSE_PROJECT (default tenancy).
+# address the services' ports are published on; TENANCY_COMPOSE_PROJECT (default tenancy);
+# TENANCY_IMAGE (default localhost/tenancy:latest) the image built and run.
 set -euo pipefail
+shopt -s inherit_errexit
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$TENANCY_ROOT"
 
 log() { printf 'containers: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-podman() { as_root command podman "$@"; }
+podman() { as_root "$(type -P podman)" "$@"; }
 
 PROJECT="${TENANCY_COMPOSE_PROJECT:-tenancy}"
+IMAGE="${TENANCY_IMAGE:-localhost/tenancy:latest}"
 STATE="$TENANCY_RUN_DIR/containers"
 SOCKET="$STATE/podman.sock"
 # The keys and operators of deploy/compose.yaml's header.
@@ -28,16 +31,14 @@ BASE_PACKAGES=librdkafka1,libsqlite3-0,libcurl4,libxml2,ca-certificates,tzdata,p
 BINARIES=(tenancy tenancy-lifecycle tenancy-sharing tenancy-notifications tenancy-deactivation)
 
 compose() {
-  as_root env DOCKER_HOST="unix://$SOCKET" TENANCY_MAIL_DIR="$STATE/mail" TENANCY_COMPOSE_KEYS="$KEYS" \
+  as_root env DOCKER_HOST="unix://$SOCKET" TENANCY_MAIL_DIR="$STATE/mail" TENANCY_COMPOSE_KEYS="$KEYS" TENANCY_IMAGE="$IMAGE" \
     TENANCY_PUBLISH_ADDRESS="${TENANCY_PUBLISH_ADDRESS:-127.0.0.1}" \
     docker-compose --ansi never -p "$PROJECT" -f deploy/compose.yaml -f deploy/local/containers/compose.yaml "$@"
 }
 
 install_tools() {
   local missing=()
-  command -v podman >/dev/null || missing+=(podman)
-  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
-  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  for tool in podman mmdebstrap docker-compose; do type -P "$tool" >/dev/null || missing+=("$tool"); done
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]}"
   as_root apt-get update -qq
@@ -49,9 +50,10 @@ base_image() {
   local sources=/etc/apt/sources.list.d/debian.sources uri security tag
   uri=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$sources")
   security=$(awk '/^URIs:/ && $2 ~ /security/ { print $2; exit }' "$sources")
+  [ -n "$uri" ] || { log "no Debian URIs: line in $sources; cannot locate Debian's packages"; exit 1; }
   tag="localhost/tenancy-base:trixie-$(printf '%s %s %s' "$BASE_PACKAGES" "$uri" "$security" | sha256sum | cut -c1-12)"
   if ! podman image exists "$tag"; then
-    log "making the Debian trixie base image from $uri (under a minute)"
+    log "making the Debian trixie base image from $uri (about 45 s)"
     local tar="$STATE/base.tar"
     as_root mmdebstrap --quiet --variant=minbase --include="$BASE_PACKAGES" trixie "$tar" \
       "deb $uri trixie main" "deb $uri trixie-updates main" ${security:+"deb $security trixie-security main"}
@@ -89,9 +91,9 @@ stage_binaries() {
 
 build_images() {
   local base=$1 tools="$STATE/tools"
-  log "building localhost/tenancy:latest on $base"
+  log "building $IMAGE on $base"
   podman build --quiet --format docker --network host -f deploy/Dockerfile --target host \
-    --build-arg RUNTIME_BASE="$base" -t localhost/tenancy:latest "$STATE/image" >/dev/null
+    --build-arg RUNTIME_BASE="$base" -t "$IMAGE" "$STATE/image" >/dev/null
   # Each build of new binaries leaves the previous image untagged: remove those, not others'.
   podman image prune --force --filter label=org.opencontainers.image.title=Tenancy >/dev/null
   mkdir -p "$tools"
@@ -116,21 +118,30 @@ make_keys() {
   fi
   as_root chown 10001:10001 "$KEYS"/keys/*.key "$KEYS"/secrets_key "$KEYS"/invitation_key \
     $(printf "$KEYS/operators/%s " "${SERVICES[@]}")
-  mkdir -p "$STATE/mail" && as_root chown 10001:10001 "$STATE/mail"
+  # The emails hold invitation tokens: the catcher (uid 10001) writes them, the caller's group reads them.
+  mkdir -p "$STATE/mail" && as_root chown 10001:"$(id -g)" "$STATE/mail" && as_root chmod 750 "$STATE/mail"
 }
 
 api_service() { pgrep -f "podman system service --time=0 unix://$SOCKET" >/dev/null; }
 
 start_api_service() {
-  api_service && return
+  api_service && [ -S "$SOCKET" ] && return
+  stop_api_service
   rm -f "$SOCKET"
   as_root setsid podman system service --time=0 "unix://$SOCKET" > "$STATE/podman-service.log" 2>&1 &
   for _ in $(seq 50); do [ -S "$SOCKET" ] && return; sleep 0.1; done
   log "podman's API service did not start: $STATE/podman-service.log"; exit 1
 }
 
+stop_api_service() { as_root pkill -f "podman system service --time=0 unix://$SOCKET" || true; }
+
+# The container of a service, by the labels docker-compose 1 and 2 both set (their names differ).
+container() {
+  podman ps --all --quiet --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"
+}
+
 # podman runs health checks from systemd timers; without systemd nothing runs them, so this does.
-healthy() { podman healthcheck run "${PROJECT}_$1_1" >/dev/null 2>&1; }
+healthy() { local id; id=$(container "$1") && [ -n "$id" ] && podman healthcheck run "$id" >/dev/null 2>&1; }
 
 wait_healthy() {
   local seconds=$1 deadline=$(( $(date +%s) + $1 )) waiting; shift
@@ -138,7 +149,7 @@ wait_healthy() {
     waiting=()
     for service in "$@"; do healthy "$service" || waiting+=("$service"); done
     [ ${#waiting[@]} -eq 0 ] && return
-    if (( $(date +%s) >= deadline )); then log "not ready after $seconds s: ${waiting[*]} (see: podman logs ${PROJECT}_${waiting[0]}_1)"; exit 1; fi
+    if (( $(date +%s) >= deadline )); then log "not ready after $seconds s: ${waiting[*]} (see: podman logs $(container "${waiting[0]}"))"; exit 1; fi
     sleep 1
   done
 }
@@ -162,7 +173,7 @@ up() {
   cat <<EOF
 Tenancy is running in containers (compose project $PROJECT): reads on $address:8081-8084, health and
 metrics on $address:9181-9184, emails as files in $STATE/mail. The CLI from the image:
-  export BIN=$TENANCY_ROOT/deploy/local/containers TENANCY_COMPOSE_PROJECT=$PROJECT TENANCY_MAIL_DIR=$STATE/mail
+  export BIN=$TENANCY_ROOT/deploy/local/containers TENANCY_COMPOSE_PROJECT=$PROJECT TENANCY_IMAGE=$IMAGE TENANCY_MAIL_DIR=$STATE/mail
   export TENANCY_OPERATOR_NAME=$(id -un)
   export TENANCY_OPERATOR_SECRET=\$(cat $KEYS/operators/$(id -un).secret)
 and the README's walkthrough runs as written. Stop with: deploy/local/containers.sh down
@@ -170,11 +181,12 @@ EOF
 }
 
 down() {
-  command -v docker-compose >/dev/null || return 0
+  type -P docker-compose >/dev/null && type -P podman >/dev/null || return 0
   mkdir -p "$STATE"
   start_api_service
-  compose down --volumes --timeout 30 2>&1 | grep -v '^\(Stopping\|Removing\)' >&2 || true
-  as_root pkill -f "podman system service --time=0 unix://$SOCKET" || true
+  local output
+  output=$(compose down --volumes --timeout 30 2>&1) || { printf '%s\n' "$output" >&2; stop_api_service; exit 1; }
+  stop_api_service
 }
 
 case "${1:-up}" in
