@@ -138,11 +138,12 @@ struct ReliabilityTests {
         // can arrive twice: a service killed before it deleted the replay's outbox row publishes it again.)
         let replayed = Set(arrivals.filter { $0.value.replays > 0 }.keys)
         let unasked = replayed.subtracting(faults.resent.keys).subtracting(retrier.resentIDs)
+        let unaskedDetails = unasked.prefix(5).map { id in
+            "\(id) to \(load.commands.first { $0.id == id }?.record.topic ?? "?"), delivered at \(deliveries[id].map { "\($0)" } ?? "?")"
+        }
         #expect(
             replayed.isSuperset(of: faults.resent.keys) && unasked.isEmpty,
-            """
-            only re-sent commands are answered by replay (by the faults, or by the client after an unavailable answer);             answered by replay unasked: \(unasked.prefix(5).map { id in "\(id) to \(load.commands.first { $0.id == id }?.record.topic ?? "?"), delivered at \(deliveries[id].map { "\($0)" } ?? "?")" })
-            """
+            "only re-sent commands are answered by replay (by the faults, or by the client after an unavailable answer); answered by replay unasked: \(unaskedDetails)"
         )
         #expect(
             faults.resent.allSatisfy { id, times in (arrivals[id]?.replays ?? 0) >= times },
